@@ -256,6 +256,30 @@ class Parser {
   }
 };
 
+// CadQuery's geomType() (also in shapes.h; repeated here so selectors depend on OCCT only).
+std::string selector_geom_type(const TopoDS_Shape& shape) {
+  switch (shape.ShapeType()) {
+    case TopAbs_EDGE: {
+      static const char* const names[] = {"LINE",    "CIRCLE",  "ELLIPSE", "HYPERBOLA", "PARABOLA",
+                                          "BEZIER", "BSPLINE", "OFFSET",  "OTHER"};
+      return names[BRepAdaptor_Curve(TopoDS::Edge(shape)).GetType()];
+    }
+    case TopAbs_FACE: {
+      static const char* const names[] = {"PLANE",  "CYLINDER", "CONE",       "SPHERE",
+                                          "TORUS",  "BEZIER",   "BSPLINE",    "REVOLUTION",
+                                          "EXTRUSION", "OFFSET", "OTHER"};
+      return names[BRepAdaptor_Surface(TopoDS::Face(shape)).GetType()];
+    }
+    case TopAbs_VERTEX: return "Vertex";
+    case TopAbs_WIRE: return "Wire";
+    case TopAbs_SHELL: return "Shell";
+    case TopAbs_SOLID: return "Solid";
+    case TopAbs_COMPSOLID: return "CompSolid";
+    case TopAbs_COMPOUND: return "Compound";
+    default: return "Shape";
+  }
+}
+
 // The vector CadQuery's direction filters test: the normal of a planar face, the
 // tangent of a straight edge; nullopt for every other shape.
 std::optional<gp_Vec> test_vector(const TopoDS_Shape& s) {
@@ -297,7 +321,7 @@ class Evaluator {
           return v && std::abs(n.dir.Angle(*v) - M_PI / 2) < kTolerance;
         });
       case K::Type:
-        return filter(in, [&](size_t i) { return geom_type(objects_[i]) == n.type; });
+        return filter(in, [&](size_t i) { return selector_geom_type(objects_[i]) == n.type; });
       case K::Nth: return nth(n, n.parallel_only ? parallel(in, n.dir) : in);
       case K::And: return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, true, true);
       case K::Or: return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, true, false);
@@ -386,29 +410,6 @@ gp_Pnt shape_center(const TopoDS_Shape& shape) {
     default: BRepGProp::VolumeProperties(shape, props); break;
   }
   return props.CentreOfMass();
-}
-
-std::string geom_type(const TopoDS_Shape& shape) {
-  switch (shape.ShapeType()) {
-    case TopAbs_EDGE: {
-      static const char* const names[] = {"LINE",    "CIRCLE",  "ELLIPSE", "HYPERBOLA", "PARABOLA",
-                                          "BEZIER", "BSPLINE", "OFFSET",  "OTHER"};
-      return names[BRepAdaptor_Curve(TopoDS::Edge(shape)).GetType()];
-    }
-    case TopAbs_FACE: {
-      static const char* const names[] = {"PLANE",  "CYLINDER", "CONE",       "SPHERE",
-                                          "TORUS",  "BEZIER",   "BSPLINE",    "REVOLUTION",
-                                          "EXTRUSION", "OFFSET", "OTHER"};
-      return names[BRepAdaptor_Surface(TopoDS::Face(shape)).GetType()];
-    }
-    case TopAbs_VERTEX: return "Vertex";
-    case TopAbs_WIRE: return "Wire";
-    case TopAbs_SHELL: return "Shell";
-    case TopAbs_SOLID: return "Solid";
-    case TopAbs_COMPSOLID: return "CompSolid";
-    case TopAbs_COMPOUND: return "Compound";
-    default: return "Shape";
-  }
 }
 
 std::vector<TopoDS_Shape> select_shapes(const std::vector<TopoDS_Shape>& objects,

@@ -33,8 +33,4 @@ std::vector<TopoDS_Shape> select_shapes(const std::vector<TopoDS_Shape>& objects
 /// edges/wires, surface for faces/shells, volume for solids/compounds).
 gp_Pnt shape_center(const TopoDS_Shape& shape);
 
-/// CadQuery's geomType(): "LINE", "CIRCLE", ... for edges, "PLANE", "CYLINDER", ... for
-/// faces, else the shape type name ("Vertex", "Wire", "Shell", "Solid", "Compound", ...).
-std::string geom_type(const TopoDS_Shape& shape);
-
 }  // namespace cad::cq
