@@ -57,7 +57,12 @@ class Interpreter {
   /// Counts one step and checks the step budget and the deadline; host code
   /// calls it inside long loops.
   void tick();
+  /// Checks only the wall-clock deadline (host code calls it before long kernel work).
+  void check_deadline();
   std::uint64_t steps() const { return steps_; }
+  /// Text the script printed with print() (capped at 64 KiB); never written to stdout.
+  const std::string& printed() const;
+  void append_output(const std::string& text);
   const Limits& limits() const { return limits_; }
 
  private:

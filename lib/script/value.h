@@ -132,6 +132,8 @@ struct Object : std::enable_shared_from_this<Object> {
   virtual std::optional<Value> negate() { return std::nullopt; }
   virtual bool truthy() const { return true; }
   virtual std::string repr() const;
+  /// str(obj); defaults to repr().
+  virtual std::string str() const { return repr(); }
   /// Iteration (for loops, list(), unpacking); nullopt = not iterable.
   virtual std::optional<std::vector<Value>> iterate() const { return std::nullopt; }
   /// `obj[key]`; default raises TypeError.

@@ -1,0 +1,899 @@
+// Tree-walking evaluator of the Python subset: scopes, control flow, operators, calls, imports.
+#include "script/interpreter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "script/ast.h"
+#include "script/builtins.h"
+
+namespace cad::script {
+
+namespace {
+
+/// Variables of one scope. Function frames know which names are local.
+struct Frame {
+  std::unordered_map<std::string, Value> vars;
+  const std::vector<std::string>* locals = nullptr;  // null: module scope
+  std::shared_ptr<Frame> enclosing;                  // closure of a nested function
+  std::set<std::string> globals_declared;
+  bool is_local(const std::string& n) const {
+    if (!locals) return false;
+    return std::find(locals->begin(), locals->end(), n) != locals->end() &&
+           !globals_declared.count(n);
+  }
+};
+using FramePtr = std::shared_ptr<Frame>;
+
+/// A user function (def or lambda).
+struct Function : Object {
+  std::string name;
+  const std::vector<Parameter>* params = nullptr;
+  const Body* body = nullptr;           // def
+  const Expr* lambda_body = nullptr;    // lambda
+  const std::vector<std::string>* locals = nullptr;
+  std::vector<std::string> lambda_locals;
+  std::vector<Value> defaults;          // one per parameter (None-valued optional when required)
+  std::vector<bool> has_default;
+  FramePtr closure;                     // enclosing function frame, null at module level
+  std::shared_ptr<const Program> keep;  // keeps the AST alive
+  std::string type_name() const override { return "function"; }
+  std::string repr() const override { return "<function " + name + ">"; }
+  Value call(Interpreter& in, CallArgs& args) override { return in.call(shared_from_this(), args); }
+};
+
+/// An exception class (ValueError, ...) and an instance of it (for raise).
+struct ExceptionType : Object {
+  explicit ExceptionType(std::string n) : name(std::move(n)) {}
+  std::string name;
+  std::string type_name() const override { return "type"; }
+  std::string repr() const override { return "<class '" + name + "'>"; }
+  Value call(Interpreter&, CallArgs& args) override;
+};
+struct ExceptionValue : Object {
+  std::string name, message;
+  std::string type_name() const override { return name; }
+  std::string repr() const override { return name + "(" + Value(message).repr() + ")"; }
+  std::string str() const override { return message; }
+  Value get_attr(Interpreter& in, const std::string& attr) override {
+    if (attr == "args") return make_tuple({Value(message)});
+    return Object::get_attr(in, attr);
+  }
+};
+Value ExceptionType::call(Interpreter&, CallArgs& args) {
+  auto e = std::make_shared<ExceptionValue>();
+  e->name = name;
+  for (std::size_t i = 0; i < args.positional.size(); ++i)
+    e->message += (i ? ", " : "") + args.positional[i].str();
+  return Value(e);
+}
+
+bool exception_matches(const std::string& raised, const std::string& handler) {
+  if (handler == raised || handler == "Exception" || handler == "BaseException") return true;
+  if (handler == "ArithmeticError")
+    return raised == "ZeroDivisionError" || raised == "OverflowError";
+  if (handler == "LookupError") return raised == "IndexError" || raised == "KeyError";
+  return false;
+}
+
+enum class Flow { Normal, Break, Continue, Return };
+
+const std::set<std::string>& forbidden_names() {
+  static const std::set<std::string> s = {
+      "open", "eval", "exec", "compile", "__import__", "getattr", "setattr", "delattr",
+      "globals", "locals", "vars", "dir", "input", "breakpoint", "exit", "quit", "help",
+      "memoryview", "__builtins__", "__loader__", "__spec__", "object", "type", "super",
+      "classmethod", "staticmethod", "property", "id", "hash"};
+  return s;
+}
+
+const std::set<std::string>& dangerous_modules() {
+  static const std::set<std::string> s = {
+      "os", "sys", "subprocess", "socket", "shutil", "pathlib", "io", "builtins", "importlib",
+      "ctypes", "pickle", "marshal", "multiprocessing", "threading", "signal", "urllib", "http",
+      "requests", "glob", "tempfile", "inspect", "code", "codeop", "pty", "posix", "fcntl",
+      "resource", "gc", "asyncio", "select", "mmap", "runpy", "zipimport", "webbrowser"};
+  return s;
+}
+
+}  // namespace
+
+struct Interpreter::Impl {
+  FramePtr globals = std::make_shared<Frame>();
+  std::unordered_map<std::string, Value> builtins;
+  std::unordered_map<std::string, std::function<Value(Interpreter&)>> module_factories;
+  std::unordered_map<std::string, Value> modules;
+  std::unordered_map<std::string, std::uint64_t> assigned_seq;
+  std::uint64_t seq = 0;
+  std::vector<std::shared_ptr<const Program>> programs;
+  int depth = 0;
+  std::string output;  // print() text
+};
+
+/// Evaluates statements and expressions against a frame.
+class Evaluator {
+ public:
+  Evaluator(Interpreter& in, FramePtr frame) : in_(in), im_(*in.impl_), frame_(std::move(frame)) {}
+
+  Flow exec_block(const Body& body) {
+    for (const auto& s : body) {
+      Flow f = exec(*s);
+      if (f != Flow::Normal) return f;
+    }
+    return Flow::Normal;
+  }
+  Value return_value;
+
+  Value eval(const Expr& e) {
+    try {
+      return eval_inner(e);
+    } catch (ScriptError& err) {
+      if (err.line == 0) {
+        err.line = e.pos.line;
+        err.column = e.pos.column;
+      }
+      throw;
+    }
+  }
+
+ private:
+  [[noreturn]] void fail(const Pos& p, ErrorKind kind, const std::string& type,
+                         const std::string& msg) {
+    throw ScriptError(kind, type, msg, p.line, p.column);
+  }
+
+  // ---- names ----
+  Value lookup(const std::string& name, const Pos& p) {
+    for (Frame* f = frame_.get(); f && f != im_.globals.get(); f = f->enclosing.get()) {
+      auto it = f->vars.find(name);
+      if (it != f->vars.end()) return it->second;
+      if (f == frame_.get() && f->is_local(name))
+        fail(p, ErrorKind::Runtime, "UnboundLocalError",
+             "local variable '" + name + "' referenced before assignment");
+    }
+    auto it = im_.globals->vars.find(name);
+    if (it != im_.globals->vars.end()) return it->second;
+    auto b = im_.builtins.find(name);
+    if (b != im_.builtins.end()) return b->second;
+    if (name == "__name__") return Value("__main__");
+    if (forbidden_names().count(name) || (name.size() > 4 && name.rfind("__", 0) == 0))
+      fail(p, ErrorKind::Forbidden, "SecurityError",
+           "'" + name + "' is not available: scripts have no file, process or reflection access");
+    fail(p, ErrorKind::Runtime, "NameError", "name '" + name + "' is not defined");
+  }
+
+  void store_name(const std::string& name, Value v) {
+    if (name.size() > 4 && name.rfind("__", 0) == 0)
+      throw ScriptError(ErrorKind::Forbidden, "SecurityError",
+                        "assigning to '" + name + "' is not allowed");
+    if (frame_->locals && !frame_->globals_declared.count(name)) {
+      frame_->vars[name] = std::move(v);
+      return;
+    }
+    if (frame_->locals && frame_->globals_declared.count(name)) {
+      im_.globals->vars[name] = std::move(v);
+      im_.assigned_seq[name] = ++im_.seq;
+      return;
+    }
+    frame_->vars[name] = std::move(v);
+    if (frame_ == im_.globals) im_.assigned_seq[name] = ++im_.seq;
+  }
+
+  void assign(const Expr& target, const Value& v) {
+    switch (target.kind) {
+      case ExprKind::Name:
+        store_name(target.name, v);
+        return;
+      case ExprKind::Attribute: {
+        check_attr_name(target.name, target.pos);
+        Value obj = eval(*target.a);
+        if (!obj.is_object())
+          fail(target.pos, ErrorKind::Runtime, "AttributeError",
+               "'" + obj.type_name() + "' object attribute '" + target.name + "' is read-only");
+        obj.as_object()->set_attr(in_, target.name, v);
+        return;
+      }
+      case ExprKind::Subscript: {
+        Value obj = eval(*target.a);
+        Value key = eval(*target.b);
+        if (auto d = obj.as<Dict>()) return d->set_item(key, v);
+        if (auto s = obj.as<Sequence>(); s && !s->is_tuple) {
+          std::int64_t i = to_int(key, "list index"), n = s->items.size();
+          if (i < 0) i += n;
+          if (i < 0 || i >= n)
+            fail(target.pos, ErrorKind::Runtime, "IndexError", "list assignment index out of range");
+          s->items[i] = v;
+          return;
+        }
+        fail(target.pos, ErrorKind::Runtime, "TypeError",
+             "'" + obj.type_name() + "' object does not support item assignment");
+      }
+      case ExprKind::Tuple:
+      case ExprKind::List: {
+        std::vector<Value> items = iterate(v, target.pos);
+        std::size_t star = target.items.size();
+        for (std::size_t i = 0; i < target.items.size(); ++i)
+          if (target.items[i]->kind == ExprKind::Starred) star = i;
+        if (star == target.items.size()) {
+          if (items.size() != target.items.size())
+            fail(target.pos, ErrorKind::Runtime, "ValueError",
+                 items.size() > target.items.size()
+                     ? "too many values to unpack (expected " + std::to_string(target.items.size()) + ")"
+                     : "not enough values to unpack (expected " +
+                           std::to_string(target.items.size()) + ", got " +
+                           std::to_string(items.size()) + ")");
+          for (std::size_t i = 0; i < items.size(); ++i) assign(*target.items[i], items[i]);
+          return;
+        }
+        std::size_t after = target.items.size() - star - 1;
+        if (items.size() < star + after)
+          fail(target.pos, ErrorKind::Runtime, "ValueError", "not enough values to unpack");
+        for (std::size_t i = 0; i < star; ++i) assign(*target.items[i], items[i]);
+        assign(*target.items[star]->a,
+               make_list({items.begin() + star, items.end() - after}));
+        for (std::size_t i = 0; i < after; ++i)
+          assign(*target.items[star + 1 + i], items[items.size() - after + i]);
+        return;
+      }
+      default:
+        fail(target.pos, ErrorKind::Syntax, "SyntaxError", "cannot assign to expression");
+    }
+  }
+
+  void check_attr_name(const std::string& name, const Pos& p) {
+    if (name.rfind("__", 0) == 0 || name.rfind("_", 0) == 0 && name.size() > 1 && name[1] == '_')
+      fail(p, ErrorKind::Forbidden, "SecurityError",
+           "attribute '" + name + "' is not accessible: scripts have no reflection access");
+  }
+
+  std::vector<Value> iterate(const Value& v, const Pos& p) {
+    if (v.is_object()) {
+      if (auto items = v.as_object()->iterate()) return std::move(*items);
+    } else if (v.is_str()) {
+      return to_items(v, "iteration");
+    }
+    fail(p, ErrorKind::Runtime, "TypeError", "'" + v.type_name() + "' object is not iterable");
+  }
+
+  // ---- statements ----
+  Flow exec(const Stmt& s) {
+    in_.tick();
+    try {
+      return exec_inner(s);
+    } catch (ScriptError& err) {
+      if (err.line == 0) {
+        err.line = s.pos.line;
+        err.column = s.pos.column;
+      }
+      throw;
+    }
+  }
+
+  Flow exec_inner(const Stmt& s) {
+    switch (s.kind) {
+      case StmtKind::Expr:
+        eval(*s.value);
+        return Flow::Normal;
+      case StmtKind::Assign: {
+        Value v = eval(*s.value);
+        for (const auto& t : s.targets) assign(*t, v);
+        return Flow::Normal;
+      }
+      case StmtKind::AnnAssign:
+        if (s.value) assign(*s.target, eval(*s.value));
+        return Flow::Normal;
+      case StmtKind::AugAssign: {
+        Value cur = eval(*s.target);
+        Value rhs = eval(*s.value);
+        Value out;
+        auto seq = cur.as<Sequence>();
+        if (s.op == Op::Add && seq && !seq->is_tuple) {  // list += iterable extends in place
+          auto more = iterate(rhs, s.pos);
+          seq->items.insert(seq->items.end(), more.begin(), more.end());
+          out = cur;
+        } else {
+          out = binary(s.op, cur, rhs, s.pos);
+        }
+        assign(*s.target, out);
+        return Flow::Normal;
+      }
+      case StmtKind::If:
+        if (eval(*s.value).truthy()) return exec_block(s.body);
+        return exec_block(s.orelse);
+      case StmtKind::For: {
+        std::vector<Value> items = iterate(eval(*s.iter), s.iter->pos);
+        for (const Value& item : items) {
+          in_.tick();
+          assign(*s.target, item);
+          Flow f = exec_block(s.body);
+          if (f == Flow::Break) return Flow::Normal;
+          if (f == Flow::Return) return f;
+        }
+        return exec_block(s.orelse);
+      }
+      case StmtKind::While: {
+        while (eval(*s.value).truthy()) {
+          in_.tick();
+          Flow f = exec_block(s.body);
+          if (f == Flow::Break) return Flow::Normal;
+          if (f == Flow::Return) return f;
+        }
+        return exec_block(s.orelse);
+      }
+      case StmtKind::FunctionDef: {
+        auto fn = make_function(s.name, s.params, s.pos);
+        fn->body = &s.body;
+        fn->locals = &s.locals;
+        store_name(s.name, Value(fn));
+        return Flow::Normal;
+      }
+      case StmtKind::Return:
+        return_value = s.value ? eval(*s.value) : Value();
+        return Flow::Return;
+      case StmtKind::Pass:
+        return Flow::Normal;
+      case StmtKind::Break:
+        return Flow::Break;
+      case StmtKind::Continue:
+        return Flow::Continue;
+      case StmtKind::Import:
+        for (const auto& n : s.names) {
+          Value mod = import_module(n.name, s.pos);
+          if (!n.alias.empty()) {
+            store_name(n.alias, mod);
+          } else {
+            std::string top = n.name.substr(0, n.name.find('.'));
+            store_name(top, top == n.name ? mod : import_module(top, s.pos));
+          }
+        }
+        return Flow::Normal;
+      case StmtKind::ImportFrom: {
+        Value mod = import_module(s.name, s.pos);
+        for (const auto& n : s.names) {
+          if (n.name == "*") {
+            if (auto m = mod.as<Module>())
+              for (auto& kv : m->attrs) store_name(kv.first, kv.second);
+            continue;
+          }
+          Value v;
+          try {
+            v = mod.as_object()->get_attr(in_, n.name);
+          } catch (const ScriptError&) {
+            // `from cadquery import exporters` where exporters is a submodule
+            if (im_.module_factories.count(s.name + "." + n.name)) {
+              v = import_module(s.name + "." + n.name, s.pos);
+            } else {
+              fail(s.pos, ErrorKind::Runtime, "ImportError",
+                   "cannot import name '" + n.name + "' from '" + s.name + "'");
+            }
+          }
+          store_name(n.alias.empty() ? n.name : n.alias, v);
+        }
+        return Flow::Normal;
+      }
+      case StmtKind::Global:
+        for (const auto& n : s.names) frame_->globals_declared.insert(n.name);
+        return Flow::Normal;
+      case StmtKind::Nonlocal:
+        fail(s.pos, ErrorKind::Unsupported, "SyntaxError", "'nonlocal' is not supported");
+      case StmtKind::Assert:
+        if (!eval(*s.value).truthy())
+          fail(s.pos, ErrorKind::Runtime, "AssertionError", s.target ? eval(*s.target).str() : "");
+        return Flow::Normal;
+      case StmtKind::Raise: {
+        if (!s.value) fail(s.pos, ErrorKind::Runtime, "RuntimeError", "No active exception to reraise");
+        Value ex = eval(*s.value);
+        if (auto t = ex.as<ExceptionType>()) fail(s.pos, ErrorKind::Runtime, t->name, "");
+        if (auto v = ex.as<ExceptionValue>()) fail(s.pos, ErrorKind::Runtime, v->name, v->message);
+        fail(s.pos, ErrorKind::Runtime, "TypeError", "exceptions must derive from BaseException");
+      }
+      case StmtKind::Del:
+        for (const auto& t : s.targets) {
+          if (t->kind == ExprKind::Name) {
+            if (!frame_->vars.erase(t->name))
+              fail(t->pos, ErrorKind::Runtime, "NameError", "name '" + t->name + "' is not defined");
+          } else if (t->kind == ExprKind::Subscript) {
+            Value obj = eval(*t->a);
+            Value key = eval(*t->b);
+            if (auto seq = obj.as<Sequence>(); seq && !seq->is_tuple) {
+              std::int64_t i = to_int(key, "list index"), n = seq->items.size();
+              if (i < 0) i += n;
+              if (i < 0 || i >= n) fail(t->pos, ErrorKind::Runtime, "IndexError", "list index out of range");
+              seq->items.erase(seq->items.begin() + i);
+            } else if (auto d = obj.as<Dict>()) {
+              auto it = std::find_if(d->items.begin(), d->items.end(), [&](auto& kv) {
+                return Sequence(true, {kv.first}).equals(make_tuple({key}));
+              });
+              if (it == d->items.end()) fail(t->pos, ErrorKind::Runtime, "KeyError", key.repr());
+              d->items.erase(it);
+            } else {
+              fail(t->pos, ErrorKind::Runtime, "TypeError", "object does not support item deletion");
+            }
+          } else {
+            fail(t->pos, ErrorKind::Unsupported, "SyntaxError", "this del target is not supported");
+          }
+        }
+        return Flow::Normal;
+      case StmtKind::Try:
+        return exec_try(s);
+      default:
+        fail(s.pos, ErrorKind::Unsupported, "SyntaxError", "statement not supported");
+    }
+  }
+
+  Flow exec_try(const Stmt& s) {
+    Flow result = Flow::Normal;
+    auto run_finally = [&] {
+      if (!s.finalbody.empty()) {
+        Flow f = exec_block(s.finalbody);
+        if (f != Flow::Normal) result = f;
+      }
+    };
+    try {
+      result = exec_block(s.body);
+    } catch (ScriptError& err) {
+      bool catchable = err.kind == ErrorKind::Runtime || err.kind == ErrorKind::Geometry;
+      const ExceptClause* handler = nullptr;
+      if (catchable) {
+        for (const auto& h : s.handlers) {
+          if (!h.type) {
+            handler = &h;
+            break;
+          }
+          Value t = eval(*h.type);
+          std::vector<Value> types = t.as<Sequence>() ? t.as<Sequence>()->items : std::vector<Value>{t};
+          for (const Value& ty : types) {
+            auto et = ty.as<ExceptionType>();
+            if (et && exception_matches(err.type, et->name)) handler = &h;
+          }
+          if (handler) break;
+        }
+      }
+      if (!handler) {
+        run_finally();
+        throw;
+      }
+      if (!handler->name.empty()) {
+        auto ev = std::make_shared<ExceptionValue>();
+        ev->name = err.type;
+        ev->message = err.what();
+        store_name(handler->name, Value(ev));
+      }
+      result = exec_block(handler->body);
+      run_finally();
+      return result;
+    }
+    if (result == Flow::Normal) result = exec_block(s.orelse);
+    run_finally();
+    return result;
+  }
+
+  std::shared_ptr<Function> make_function(const std::string& name,
+                                          const std::vector<Parameter>& params, const Pos& p) {
+    auto fn = std::make_shared<Function>();
+    fn->name = name;
+    fn->params = &params;
+    for (const auto& prm : params) {
+      fn->has_default.push_back(prm.default_value != nullptr);
+      fn->defaults.push_back(prm.default_value ? eval(*prm.default_value) : Value());
+    }
+    if (frame_ != im_.globals) fn->closure = frame_;
+    return fn;
+  }
+
+  Value import_module(const std::string& name, const Pos& p) {
+    auto it = im_.modules.find(name);
+    if (it != im_.modules.end()) return it->second;
+    auto f = im_.module_factories.find(name);
+    if (f == im_.module_factories.end()) {
+      std::string top = name.substr(0, name.find('.'));
+      if (dangerous_modules().count(top))
+        fail(p, ErrorKind::Forbidden, "SecurityError",
+             "import of '" + name + "' is not allowed: scripts have no file, network, process or "
+             "environment access");
+      fail(p, ErrorKind::Forbidden, "ImportError",
+           "module '" + name + "' is not available (allowed: cadquery, math, typing)");
+    }
+    Value mod = f->second(in_);
+    im_.modules[name] = mod;
+    return mod;
+  }
+
+  // ---- expressions ----
+  Value eval_inner(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::Constant:
+        return e.value;
+      case ExprKind::Name:
+        return lookup(e.name, e.pos);
+      case ExprKind::Attribute: {
+        check_attr_name(e.name, e.pos);
+        Value obj = eval(*e.a);
+        return get_attribute(obj, e.name);
+      }
+      case ExprKind::Subscript: {
+        Value obj = eval(*e.a);
+        if (e.b->kind == ExprKind::Slice) return slice(obj, *e.b);
+        Value key = eval(*e.b);
+        if (obj.is_str()) {
+          const std::string& s = obj.as_str();
+          std::int64_t i = to_int(key, "string index"), n = s.size();
+          if (i < 0) i += n;
+          if (i < 0 || i >= n) fail(e.pos, ErrorKind::Runtime, "IndexError", "string index out of range");
+          return Value(std::string(1, s[i]));
+        }
+        if (!obj.is_object())
+          fail(e.pos, ErrorKind::Runtime, "TypeError",
+               "'" + obj.type_name() + "' object is not subscriptable");
+        return obj.as_object()->get_item(key);
+      }
+      case ExprKind::Call:
+        return eval_call(e);
+      case ExprKind::BinOp:
+        return binary(e.op, eval(*e.a), eval(*e.b), e.pos);
+      case ExprKind::Unary: {
+        Value v = eval(*e.a);
+        if (e.op == Op::Not) return Value(!v.truthy());
+        if (e.op == Op::Pos) {
+          if (!v.is_number()) fail(e.pos, ErrorKind::Runtime, "TypeError", "bad operand type for unary +: '" + v.type_name() + "'");
+          return v.is_bool() ? Value(std::int64_t(v.as_bool())) : v;
+        }
+        if (e.op == Op::Invert) return Value(~to_int(v, "operand of ~"));
+        if (v.is_int()) {
+          if (v.as_int() == INT64_MIN) fail(e.pos, ErrorKind::Runtime, "OverflowError", "integer overflow");
+          return Value(-v.as_int());
+        }
+        if (v.is_bool()) return Value(std::int64_t(-int(v.as_bool())));
+        if (v.is_float()) return Value(-v.as_float());
+        if (v.is_object())
+          if (auto r = v.as_object()->negate()) return *r;
+        fail(e.pos, ErrorKind::Runtime, "TypeError", "bad operand type for unary -: '" + v.type_name() + "'");
+      }
+      case ExprKind::BoolOp: {
+        Value v;
+        for (const auto& item : e.items) {
+          v = eval(*item);
+          if (e.op == Op::And ? !v.truthy() : v.truthy()) return v;
+        }
+        return v;
+      }
+      case ExprKind::Compare: {
+        Value left = eval(*e.items[0]);
+        for (std::size_t i = 0; i < e.ops.size(); ++i) {
+          Value right = eval(*e.items[i + 1]);
+          if (!compare(e.ops[i], left, right, e.pos)) return Value(false);
+          left = right;
+        }
+        return Value(true);
+      }
+      case ExprKind::IfExp:
+        return eval(*e.a).truthy() ? eval(*e.b) : eval(*e.c);
+      case ExprKind::List:
+      case ExprKind::Tuple: {
+        std::vector<Value> items;
+        for (const auto& item : e.items) {
+          if (item->kind == ExprKind::Starred) {
+            auto more = iterate(eval(*item->a), item->pos);
+            items.insert(items.end(), more.begin(), more.end());
+          } else {
+            items.push_back(eval(*item));
+          }
+        }
+        return e.kind == ExprKind::List ? make_list(std::move(items)) : make_tuple(std::move(items));
+      }
+      case ExprKind::Dict: {
+        auto d = std::make_shared<Dict>();
+        for (std::size_t i = 0; i + 1 < e.items.size(); i += 2)
+          d->set_item(eval(*e.items[i]), eval(*e.items[i + 1]));
+        return Value(d);
+      }
+      case ExprKind::Comp: {
+        // Comprehension variables live in their own scope, as in Python 3.
+        auto inner = std::make_shared<Frame>();
+        inner->enclosing = frame_;
+        Evaluator sub(in_, inner);
+        std::vector<Value> out;
+        sub.run_comp(e, 0, out);
+        return e.generator ? make_tuple(std::move(out)) : make_list(std::move(out));
+      }
+      case ExprKind::Lambda: {
+        auto fn = make_function("<lambda>", e.params, e.pos);
+        fn->lambda_body = e.a.get();
+        for (const auto& prm : e.params) fn->lambda_locals.push_back(prm.name);
+        fn->locals = &fn->lambda_locals;
+        return Value(fn);
+      }
+      case ExprKind::Starred:
+        fail(e.pos, ErrorKind::Syntax, "SyntaxError", "can't use starred expression here");
+      case ExprKind::Slice:
+        fail(e.pos, ErrorKind::Syntax, "SyntaxError", "invalid slice");
+      case ExprKind::JoinedStr: {
+        std::string out;
+        for (std::size_t i = 0; i < e.items.size(); ++i) {
+          Value v = eval(*e.items[i]);
+          out += e.specs[i].empty() ? v.str() : format_value(v, e.specs[i]);
+        }
+        return Value(out);
+      }
+    }
+    fail(e.pos, ErrorKind::Syntax, "SyntaxError", "invalid expression");
+  }
+
+  void run_comp(const Expr& e, std::size_t level, std::vector<Value>& out) {
+    if (level == e.comps.size()) {
+      out.push_back(eval(*e.a));
+      return;
+    }
+    const Comprehension& c = e.comps[level];
+    std::vector<Value> items = iterate(eval(*c.iter), c.iter->pos);
+    for (const Value& item : items) {
+      in_.tick();
+      assign(*c.target, item);
+      bool keep = true;
+      for (const auto& cond : c.conditions)
+        if (!eval(*cond).truthy()) {
+          keep = false;
+          break;
+        }
+      if (keep) run_comp(e, level + 1, out);
+    }
+  }
+
+  Value slice(const Value& obj, const Expr& sl) {
+    auto bound = [&](const ExprPtr& x) -> std::optional<std::int64_t> {
+      if (!x) return std::nullopt;
+      Value v = eval(*x);
+      if (v.is_none()) return std::nullopt;
+      return to_int(v, "slice index");
+    };
+    std::optional<std::int64_t> lo = bound(sl.a), hi = bound(sl.b), st = bound(sl.c);
+    std::int64_t step = st.value_or(1);
+    if (step == 0) fail(sl.pos, ErrorKind::Runtime, "ValueError", "slice step cannot be zero");
+    std::size_t size;
+    if (obj.is_str()) size = obj.as_str().size();
+    else if (auto s = obj.as<Sequence>()) size = s->items.size();
+    else fail(sl.pos, ErrorKind::Runtime, "TypeError", "'" + obj.type_name() + "' object is not subscriptable");
+    std::int64_t n = size;
+    auto clamp = [&](std::optional<std::int64_t> v, std::int64_t def) {
+      if (!v) return def;
+      std::int64_t x = *v < 0 ? *v + n : *v;
+      return step > 0 ? std::clamp<std::int64_t>(x, 0, n) : std::clamp<std::int64_t>(x, -1, n - 1);
+    };
+    std::int64_t a = clamp(lo, step > 0 ? 0 : n - 1), b = clamp(hi, step > 0 ? n : -1);
+    std::vector<std::int64_t> idx;
+    for (std::int64_t i = a; step > 0 ? i < b : i > b; i += step) idx.push_back(i);
+    if (obj.is_str()) {
+      std::string out;
+      for (auto i : idx) out += obj.as_str()[i];
+      return Value(out);
+    }
+    auto s = obj.as<Sequence>();
+    std::vector<Value> out;
+    for (auto i : idx) out.push_back(s->items[i]);
+    return s->is_tuple ? make_tuple(std::move(out)) : make_list(std::move(out));
+  }
+
+  Value get_attribute(const Value& obj, const std::string& name) {
+    if (obj.is_object()) return obj.as_object()->get_attr(in_, name);
+    return primitive_attribute(in_, obj, name);
+  }
+
+  Value eval_call(const Expr& e) {
+    Value callee = eval(*e.a);
+    CallArgs args;
+    for (const auto& item : e.items) {
+      if (item->kind == ExprKind::Starred) {
+        auto more = iterate(eval(*item->a), item->pos);
+        args.positional.insert(args.positional.end(), more.begin(), more.end());
+      } else {
+        args.positional.push_back(eval(*item));
+      }
+    }
+    for (const auto& kw : e.keywords) {
+      Value v = eval(*kw.value);
+      if (kw.name.empty()) {
+        auto d = v.as<Dict>();
+        if (!d) fail(kw.value->pos, ErrorKind::Runtime, "TypeError", "argument after ** must be a mapping");
+        for (auto& kv : d->items) args.keywords.emplace_back(to_str(kv.first, "keyword"), kv.second);
+      } else {
+        args.keywords.emplace_back(kw.name, std::move(v));
+      }
+    }
+    try {
+      return in_.call(callee, args);
+    } catch (ScriptError& err) {
+      if (err.line == 0) {
+        err.line = e.pos.line;
+        err.column = e.pos.column;
+      }
+      throw;
+    }
+  }
+
+  Value binary(Op op, const Value& a, const Value& b, const Pos& p) {
+    return binary_op(op, a, b);
+  }
+
+  bool compare(Op op, const Value& a, const Value& b, const Pos& p) {
+    switch (op) {
+      case Op::Is:
+      case Op::IsNot: {
+        bool same;
+        if (a.is_none() || b.is_none()) same = a.is_none() && b.is_none();
+        else if (a.is_bool() && b.is_bool()) same = a.as_bool() == b.as_bool();
+        else if (a.is_object() && b.is_object()) same = a.as_object() == b.as_object();
+        else same = false;
+        return op == Op::Is ? same : !same;
+      }
+      case Op::In:
+      case Op::NotIn: {
+        bool found = contains(b, a, p);
+        return op == Op::In ? found : !found;
+      }
+      default:
+        return compare_values(op, a, b);
+    }
+  }
+
+  bool contains(const Value& container, const Value& item, const Pos& p) {
+    if (container.is_str()) return container.as_str().find(to_str(item, "'in <string>' operand")) != std::string::npos;
+    for (const Value& v : iterate(container, p))
+      if (compare_values(Op::Eq, v, item)) return true;
+    return false;
+  }
+
+  Interpreter& in_;
+  Interpreter::Impl& im_;
+  FramePtr frame_;
+  friend class Interpreter;
+};
+
+// ---- Interpreter ----------------------------------------------------------------------
+
+Interpreter::Interpreter(Limits limits) : impl_(std::make_unique<Impl>()), limits_(limits) {
+  install_builtins(*this);
+}
+Interpreter::~Interpreter() = default;
+
+void Interpreter::register_module(const std::string& name,
+                                  std::function<Value(Interpreter&)> factory) {
+  impl_->module_factories[name] = std::move(factory);
+  impl_->modules.erase(name);
+}
+
+void Interpreter::set_builtin(const std::string& name, Value v) {
+  impl_->builtins[name] = std::move(v);
+}
+
+void Interpreter::run(const Program& program) {
+  steps_ = 0;
+  has_deadline_ = limits_.timeout_s > 0;
+  if (has_deadline_)
+    deadline_ = std::chrono::steady_clock::now() +
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                    std::chrono::duration<double>(limits_.timeout_s));
+  Evaluator ev(*this, impl_->globals);
+  Flow f = ev.exec_block(program.body);
+  if (f == Flow::Break || f == Flow::Continue)
+    throw ScriptError(ErrorKind::Syntax, "SyntaxError", "'break' or 'continue' outside loop");
+  if (f == Flow::Return)
+    throw ScriptError(ErrorKind::Syntax, "SyntaxError", "'return' outside function");
+}
+
+void Interpreter::run_source(const std::string& source, const std::string& filename) {
+  auto program = parse(source, filename);
+  impl_->programs.push_back(program);
+  run(*program);
+}
+
+Value Interpreter::call(const Value& callee, CallArgs& args) {
+  tick();
+  auto fn = callee.as<Function>();
+  if (!fn) {
+    if (!callee.is_object())
+      throw_type_error("'" + callee.type_name() + "' object is not callable");
+    return callee.as_object()->call(*this, args);
+  }
+  if (limits_.max_depth > 0 && impl_->depth >= limits_.max_depth)
+    throw ScriptError(ErrorKind::Recursion, "RecursionError", "maximum recursion depth exceeded");
+  auto frame = std::make_shared<Frame>();
+  frame->locals = fn->locals;
+  frame->enclosing = fn->closure;
+  // Bind parameters like Python: positional, *args, keywords, **kwargs, defaults.
+  const auto& params = *fn->params;
+  std::size_t npos = 0;
+  std::shared_ptr<Dict> kwargs;
+  std::vector<bool> bound(params.size(), false);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const Parameter& prm = params[i];
+    if (prm.star) {
+      std::vector<Value> rest;
+      while (npos < args.positional.size()) rest.push_back(args.positional[npos++]);
+      frame->vars[prm.name] = make_tuple(std::move(rest));
+      bound[i] = true;
+    } else if (prm.double_star) {
+      kwargs = std::make_shared<Dict>();
+      frame->vars[prm.name] = Value(kwargs);
+      bound[i] = true;
+    } else if (npos < args.positional.size()) {
+      frame->vars[prm.name] = args.positional[npos++];
+      bound[i] = true;
+    }
+  }
+  if (npos < args.positional.size())
+    throw_type_error(fn->name + "() takes " + std::to_string(params.size()) +
+                     " positional arguments but " + std::to_string(args.positional.size()) +
+                     " were given");
+  for (auto& [name, value] : args.keywords) {
+    std::size_t i = 0;
+    while (i < params.size() && (params[i].name != name || params[i].star || params[i].double_star)) ++i;
+    if (i == params.size()) {
+      if (!kwargs) throw_type_error(fn->name + "() got an unexpected keyword argument '" + name + "'");
+      kwargs->set_item(Value(name), value);
+      continue;
+    }
+    if (bound[i]) throw_type_error(fn->name + "() got multiple values for argument '" + name + "'");
+    frame->vars[name] = value;
+    bound[i] = true;
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (bound[i]) continue;
+    if (!fn->has_default[i])
+      throw_type_error(fn->name + "() missing required argument: '" + params[i].name + "'");
+    frame->vars[params[i].name] = fn->defaults[i];
+  }
+  ++impl_->depth;
+  struct DepthRestore {
+    int& d;
+    ~DepthRestore() { --d; }
+  } restore{impl_->depth};
+  Evaluator ev(*this, frame);
+  if (fn->lambda_body) return ev.eval(*fn->lambda_body);
+  Flow f = ev.exec_block(*fn->body);
+  return f == Flow::Return ? ev.return_value : Value();
+}
+
+std::optional<Value> Interpreter::global(const std::string& name) const {
+  auto it = impl_->globals->vars.find(name);
+  if (it == impl_->globals->vars.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> Interpreter::assignment_order() const {
+  std::vector<std::pair<std::uint64_t, std::string>> v;
+  for (auto& [name, seq] : impl_->assigned_seq)
+    if (impl_->globals->vars.count(name)) v.emplace_back(seq, name);
+  std::sort(v.begin(), v.end());
+  std::vector<std::string> out;
+  for (auto& p : v) out.push_back(p.second);
+  return out;
+}
+
+const std::string& Interpreter::printed() const { return impl_->output; }
+void Interpreter::append_output(const std::string& text) {
+  if (impl_->output.size() < 65536) impl_->output += text;
+}
+
+void Interpreter::tick() {
+  ++steps_;
+  if (limits_.max_steps && steps_ > limits_.max_steps)
+    throw ScriptError(ErrorKind::StepLimit, "TimeoutError",
+                      "step budget of " + std::to_string(limits_.max_steps) + " exhausted");
+  if (has_deadline_ && (steps_ & 1023) == 0 && std::chrono::steady_clock::now() > deadline_)
+    throw ScriptError(ErrorKind::Timeout, "TimeoutError",
+                      "wall-clock limit of " + std::to_string(limits_.timeout_s) + " s exceeded");
+}
+
+void Interpreter::check_deadline() {
+  if (has_deadline_ && std::chrono::steady_clock::now() > deadline_)
+    throw ScriptError(ErrorKind::Timeout, "TimeoutError",
+                      "wall-clock limit of " + std::to_string(limits_.timeout_s) + " s exceeded");
+}
+
+Value make_exception_type(const std::string& name) {
+  return Value(std::make_shared<ExceptionType>(name));
+}
+
+}  // namespace cad::script

@@ -1,0 +1,413 @@
+// Values, the default host-object behaviour, lists/tuples/dicts/modules and argument binding.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "script/interpreter.h"
+#include "script/value.h"
+
+namespace cad::script {
+
+void throw_type_error(const std::string& message) {
+  throw ScriptError(ErrorKind::Runtime, "TypeError", message);
+}
+void throw_value_error(const std::string& message) {
+  throw ScriptError(ErrorKind::Runtime, "ValueError", message);
+}
+void throw_runtime(const std::string& type, const std::string& message) {
+  throw ScriptError(ErrorKind::Runtime, type, message);
+}
+void throw_unsupported(const std::string& message) {
+  throw ScriptError(ErrorKind::Unsupported, "NotImplementedError", message);
+}
+void throw_geometry(const std::string& message) {
+  throw ScriptError(ErrorKind::Geometry, "GeometryError", message);
+}
+
+// ---- Value ----------------------------------------------------------------------------
+
+bool Value::truthy() const {
+  if (is_none()) return false;
+  if (is_bool()) return as_bool();
+  if (is_int()) return as_int() != 0;
+  if (is_float()) return as_float() != 0.0;
+  if (is_str()) return !as_str().empty();
+  return as_object()->truthy();
+}
+
+std::string Value::type_name() const {
+  if (is_none()) return "NoneType";
+  if (is_bool()) return "bool";
+  if (is_int()) return "int";
+  if (is_float()) return "float";
+  if (is_str()) return "str";
+  return as_object()->type_name();
+}
+
+namespace {
+std::string float_repr(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[40];
+  for (int prec = 1; prec <= 17; ++prec) {  // shortest text that reads back exactly
+    std::snprintf(buf, sizeof buf, "%.*g", prec, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::string s = buf;
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  // Python writes 1e+20 as 1e+20, 1e-05 as 1e-05: same as printf.
+  return s;
+}
+
+std::string quote(const std::string& s) {
+  bool has_single = s.find('\'') != std::string::npos, has_double = s.find('"') != std::string::npos;
+  char q = has_single && !has_double ? '"' : '\'';
+  std::string out(1, q);
+  for (char c : s) {
+    if (c == q || c == '\\') out += '\\', out += c;
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else out += c;
+  }
+  return out + q;
+}
+}  // namespace
+
+std::string Value::repr() const {
+  if (is_none()) return "None";
+  if (is_bool()) return as_bool() ? "True" : "False";
+  if (is_int()) return std::to_string(as_int());
+  if (is_float()) return float_repr(as_float());
+  if (is_str()) return quote(as_str());
+  return as_object()->repr();
+}
+
+std::string Value::str() const {
+  if (is_str()) return as_str();
+  if (is_object()) return as_object()->str();
+  return repr();
+}
+
+// ---- Object defaults ------------------------------------------------------------------
+
+Value Object::get_attr(Interpreter&, const std::string& name) {
+  throw_runtime("AttributeError", "'" + type_name() + "' object has no attribute '" + name + "'");
+}
+void Object::set_attr(Interpreter&, const std::string& name, const Value&) {
+  throw_runtime("AttributeError",
+                "cannot set attribute '" + name + "' of '" + type_name() + "' object");
+}
+Value Object::call(Interpreter&, CallArgs&) {
+  throw_type_error("'" + type_name() + "' object is not callable");
+}
+std::optional<Value> Object::binary_op(BinOp, const Value&, bool) { return std::nullopt; }
+std::string Object::repr() const { return "<" + type_name() + " object>"; }
+Value Object::get_item(const Value&) {
+  throw_type_error("'" + type_name() + "' object is not subscriptable");
+}
+bool Object::equals(const Value& other) const {
+  return other.is_object() && other.as_object().get() == this;
+}
+
+// ---- Sequence -------------------------------------------------------------------------
+
+Value make_list(std::vector<Value> items) {
+  return Value(std::make_shared<Sequence>(false, std::move(items)));
+}
+Value make_tuple(std::vector<Value> items) {
+  return Value(std::make_shared<Sequence>(true, std::move(items)));
+}
+
+namespace {
+std::int64_t normalize_index(std::int64_t i, std::size_t size, const char* what) {
+  std::int64_t n = static_cast<std::int64_t>(size);
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) throw_runtime("IndexError", std::string(what) + " index out of range");
+  return i;
+}
+}  // namespace
+
+std::string Sequence::repr() const {
+  std::string s = is_tuple ? "(" : "[";
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i].repr();
+  if (is_tuple && items.size() == 1) s += ",";
+  return s + (is_tuple ? ")" : "]");
+}
+
+Value Sequence::get_item(const Value& key) {
+  if (key.is_int() || key.is_bool()) {
+    std::int64_t i = key.is_bool() ? key.as_bool() : key.as_int();
+    return items[normalize_index(i, items.size(), is_tuple ? "tuple" : "list")];
+  }
+  throw_type_error(std::string(is_tuple ? "tuple" : "list") +
+                   " indices must be integers or slices, not " + key.type_name());
+}
+
+bool Sequence::equals(const Value& other) const {
+  auto o = other.as<Sequence>();
+  if (!o || o->is_tuple != is_tuple || o->items.size() != items.size()) return false;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Value &a = items[i], &b = o->items[i];
+    if (a.is_number() && b.is_number()) {
+      double x = a.is_float() ? a.as_float() : a.is_int() ? double(a.as_int()) : a.as_bool();
+      double y = b.is_float() ? b.as_float() : b.is_int() ? double(b.as_int()) : b.as_bool();
+      if (x != y) return false;
+    } else if (a.is_str() && b.is_str()) {
+      if (a.as_str() != b.as_str()) return false;
+    } else if (a.is_none() && b.is_none()) {
+    } else if (a.is_object() && b.is_object()) {
+      if (!a.as_object()->equals(b)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<Value> Sequence::binary_op(BinOp op, const Value& rhs, bool reflected) {
+  if (op == BinOp::Add) {
+    auto o = rhs.as<Sequence>();
+    if (!o || o->is_tuple != is_tuple) return std::nullopt;
+    std::vector<Value> out = reflected ? o->items : items;
+    const auto& tail = reflected ? items : o->items;
+    out.insert(out.end(), tail.begin(), tail.end());
+    return is_tuple ? make_tuple(std::move(out)) : make_list(std::move(out));
+  }
+  if (op == BinOp::Mul && (rhs.is_int() || rhs.is_bool())) {
+    std::int64_t n = rhs.is_int() ? rhs.as_int() : rhs.as_bool();
+    if (n > 0 && items.size() * static_cast<std::size_t>(n) > 50'000'000)
+      throw_runtime("MemoryError", "sequence repetition too large");
+    std::vector<Value> out;
+    for (std::int64_t k = 0; k < n; ++k) out.insert(out.end(), items.begin(), items.end());
+    return is_tuple ? make_tuple(std::move(out)) : make_list(std::move(out));
+  }
+  return std::nullopt;
+}
+
+Value Sequence::get_attr(Interpreter& in, const std::string& name) {
+  auto self = std::static_pointer_cast<Sequence>(shared_from_this());
+  auto method = [&](auto fn) {
+    return Value(std::make_shared<Builtin>(name, [self, fn](Interpreter& in, CallArgs& a) {
+      return fn(*self, in, a);
+    }));
+  };
+  if (name == "index")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      auto v = bind_args(a, "index", {Param("value")});
+      for (std::size_t i = 0; i < s.items.size(); ++i) {
+        Sequence probe(true, {s.items[i]});
+        if (probe.equals(make_tuple({v[0]}))) return Value(static_cast<std::int64_t>(i));
+      }
+      throw_value_error(v[0].repr() + " is not in " + s.type_name());
+    });
+  if (name == "count")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      auto v = bind_args(a, "count", {Param("value")});
+      std::int64_t n = 0;
+      for (auto& it : s.items) n += Sequence(true, {it}).equals(make_tuple({v[0]}));
+      return Value(n);
+    });
+  if (is_tuple) return Object::get_attr(in, name);
+  if (name == "append")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      auto v = bind_args(a, "append", {Param("object")});
+      if (s.items.size() > 50'000'000) throw_runtime("MemoryError", "list too large");
+      s.items.push_back(v[0]);
+      return Value();
+    });
+  if (name == "extend")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      auto v = bind_args(a, "extend", {Param("iterable")});
+      auto more = to_items(v[0], "list.extend");
+      s.items.insert(s.items.end(), more.begin(), more.end());
+      return Value();
+    });
+  if (name == "insert")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      auto v = bind_args(a, "insert", {Param("index"), Param("object")});
+      std::int64_t i = to_int(v[0], "list.insert index"), n = s.items.size();
+      if (i < 0) i = std::max<std::int64_t>(0, i + n);
+      s.items.insert(s.items.begin() + std::min(i, n), v[1]);
+      return Value();
+    });
+  if (name == "pop")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      auto v = bind_args(a, "pop", {Param("index", Value(std::int64_t{-1}))});
+      if (s.items.empty()) throw_runtime("IndexError", "pop from empty list");
+      auto i = normalize_index(to_int(v[0], "list.pop index"), s.items.size(), "pop");
+      Value out = s.items[i];
+      s.items.erase(s.items.begin() + i);
+      return out;
+    });
+  if (name == "reverse")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      bind_args(a, "reverse", {});
+      std::reverse(s.items.begin(), s.items.end());
+      return Value();
+    });
+  if (name == "copy")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      bind_args(a, "copy", {});
+      return make_list(s.items);
+    });
+  if (name == "clear")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      bind_args(a, "clear", {});
+      s.items.clear();
+      return Value();
+    });
+  return Object::get_attr(in, name);
+}
+
+// ---- Dict -----------------------------------------------------------------------------
+
+namespace {
+bool keys_equal(const Value& a, const Value& b) {
+  if (a.is_str() && b.is_str()) return a.as_str() == b.as_str();
+  if (a.is_number() && b.is_number()) {
+    double x = a.is_float() ? a.as_float() : a.is_int() ? double(a.as_int()) : a.as_bool();
+    double y = b.is_float() ? b.as_float() : b.is_int() ? double(b.as_int()) : b.as_bool();
+    return x == y;
+  }
+  if (a.is_none() && b.is_none()) return true;
+  if (a.is_object() && b.is_object()) return a.as_object()->equals(b);
+  return false;
+}
+}  // namespace
+
+std::string Dict::repr() const {
+  std::string s = "{";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    s += (i ? ", " : "") + items[i].first.repr() + ": " + items[i].second.repr();
+  return s + "}";
+}
+std::optional<std::vector<Value>> Dict::iterate() const {
+  std::vector<Value> keys;
+  for (auto& kv : items) keys.push_back(kv.first);
+  return keys;
+}
+Value Dict::get_item(const Value& key) {
+  for (auto& kv : items)
+    if (keys_equal(kv.first, key)) return kv.second;
+  throw_runtime("KeyError", key.repr());
+}
+void Dict::set_item(const Value& key, const Value& v) {
+  for (auto& kv : items)
+    if (keys_equal(kv.first, key)) {
+      kv.second = v;
+      return;
+    }
+  items.emplace_back(key, v);
+}
+Value Dict::get_attr(Interpreter& in, const std::string& name) {
+  auto self = std::static_pointer_cast<Dict>(shared_from_this());
+  auto method = [&](auto fn) {
+    return Value(std::make_shared<Builtin>(name, [self, fn](Interpreter&, CallArgs& a) {
+      return fn(*self, a);
+    }));
+  };
+  if (name == "get")
+    return method([](Dict& d, CallArgs& a) -> Value {
+      auto v = bind_args(a, "get", {Param("key"), Param("default", Value())});
+      for (auto& kv : d.items)
+        if (keys_equal(kv.first, v[0])) return kv.second;
+      return v[1];
+    });
+  if (name == "keys" || name == "values" || name == "items")
+    return method([name](Dict& d, CallArgs& a) -> Value {
+      bind_args(a, name, {});
+      std::vector<Value> out;
+      for (auto& kv : d.items)
+        out.push_back(name == "keys"     ? kv.first
+                      : name == "values" ? kv.second
+                                         : make_tuple({kv.first, kv.second}));
+      return make_list(std::move(out));
+    });
+  return Object::get_attr(in, name);
+}
+
+// ---- Module ---------------------------------------------------------------------------
+
+Value Module::get_attr(Interpreter& in, const std::string& attr) {
+  for (auto& kv : attrs)
+    if (kv.first == attr) return kv.second;
+  throw_runtime("AttributeError", "module '" + name + "' has no attribute '" + attr + "'");
+}
+void Module::set(const std::string& attr, Value v) {
+  for (auto& kv : attrs)
+    if (kv.first == attr) {
+      kv.second = std::move(v);
+      return;
+    }
+  attrs.emplace_back(attr, std::move(v));
+}
+
+// ---- argument binding and conversions -------------------------------------------------
+
+std::vector<Value> bind_args(const CallArgs& args, const std::string& function,
+                             std::initializer_list<Param> params) {
+  std::vector<Value> out(params.size());
+  std::vector<bool> set(params.size(), false);
+  if (args.positional.size() > params.size())
+    throw_type_error(function + "() takes " + std::to_string(params.size()) +
+                     " positional arguments but " + std::to_string(args.positional.size()) +
+                     " were given");
+  for (std::size_t i = 0; i < args.positional.size(); ++i) {
+    out[i] = args.positional[i];
+    set[i] = true;
+  }
+  for (const auto& [name, value] : args.keywords) {
+    std::size_t i = 0;
+    for (const Param& p : params) {
+      if (name == p.name) break;
+      ++i;
+    }
+    if (i == params.size())
+      throw_type_error(function + "() got an unexpected keyword argument '" + name + "'");
+    if (set[i]) throw_type_error(function + "() got multiple values for argument '" + name + "'");
+    out[i] = value;
+    set[i] = true;
+  }
+  std::size_t i = 0;
+  for (const Param& p : params) {
+    if (!set[i]) {
+      if (!p.def) throw_type_error(function + "() missing required argument: '" + p.name + "'");
+      out[i] = *p.def;
+    }
+    ++i;
+  }
+  return out;
+}
+
+double to_float(const Value& v, const std::string& what) {
+  if (v.is_float()) return v.as_float();
+  if (v.is_int()) return static_cast<double>(v.as_int());
+  if (v.is_bool()) return v.as_bool() ? 1.0 : 0.0;
+  throw_type_error(what + " must be a number, not " + v.type_name());
+}
+
+std::int64_t to_int(const Value& v, const std::string& what) {
+  if (v.is_int()) return v.as_int();
+  if (v.is_bool()) return v.as_bool();
+  if (v.is_float() && std::floor(v.as_float()) == v.as_float() && std::isfinite(v.as_float()))
+    throw_type_error(what + " must be an integer, not float");
+  throw_type_error(what + " must be an integer, not " + v.type_name());
+}
+
+const std::string& to_str(const Value& v, const std::string& what) {
+  if (!v.is_str()) throw_type_error(what + " must be a string, not " + v.type_name());
+  return v.as_str();
+}
+
+std::vector<Value> to_items(const Value& v, const std::string& what) {
+  if (v.is_object())
+    if (auto items = v.as_object()->iterate()) return *items;
+  if (v.is_str()) {
+    std::vector<Value> chars;
+    for (char c : v.as_str()) chars.emplace_back(std::string(1, c));
+    return chars;
+  }
+  throw_type_error(what + ": '" + v.type_name() + "' object is not iterable");
+}
+
+}  // namespace cad::script
