@@ -73,6 +73,10 @@ json invalid_input_record(const std::string& id, const json& sample, const std::
   r["status"] = "invalid_input";
   r["error"] = error_json("InputError", message);
   r["input_line"] = line > 0 ? json(line) : json(nullptr);
+  r["result_var"] = nullptr;
+  r["ops"] = json::object();
+  r["outputs"] = json::object();
+  r["time_ms"] = 0.0;
   return r;
 }
 
@@ -272,7 +276,9 @@ int run(const RunConfig& config) {
     for (const std::string& path : config.scripts) {
       if (!config.shard.contains(index++)) continue;
       Pending p;
-      std::string id = fs::path(path).stem().string();
+      fs::path fp(path);
+      std::string id = config.id_from_parent ? fs::absolute(fp).parent_path().filename().string()
+                                             : fp.stem().string();
       try {
         p.task = ExecTask{id, nullptr, read_file(path)};
         std::size_t bad;

@@ -58,6 +58,7 @@ struct RunConfig {
   int jobs = 1;                      ///< worker processes; 0 = in-process, no isolation
   core::Shard shard;
   bool strict = false;               ///< exit 1 when any record is not ok
+  bool id_from_parent = false;       ///< script ids from the parent folder name, not the file stem
 };
 
 /// cad-exec's whole job: read tasks, run them through a pool of `jobs` workers, write one

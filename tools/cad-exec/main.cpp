@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
                  "bounding-box diagonal)")
       ->capture_default_str();
   cad::core::add_shard_option(app, config.shard);
+  app.add_flag("--id-from-parent", config.id_from_parent,
+               "name each script by its folder (corpus/<id>/expert.py) instead of its file stem");
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
   return cad::core::run_tool("cad-exec", argc, argv, app, [&] { return cad::exec::run(config); });
 }

@@ -1,0 +1,79 @@
+// Corpus test: the CADPrompt experts' scripts execute and match their measured ground truth.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/json_schema.h"
+#include "exec/execute.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The ground truths are printed with 5 decimals: allow half a unit of the last digit on
+// top of the relative tolerance so that rounding alone never fails a tiny part.
+bool close(double got, double want, double rel) {
+  return std::fabs(got - want) <= rel * std::fabs(want) + 5e-6;
+}
+
+}  // namespace
+
+TEST_CASE("CADPrompt expert scripts reproduce their ground-truth volume and bounding box",
+          "[corpus]") {
+  fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
+  if (!fs::is_directory(dir)) {
+    WARN("corpus not found at " << dir << ": skipped");
+    return;
+  }
+  json schema = cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/exec.schema.json");
+  std::vector<fs::path> cases;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (fs::exists(e.path() / "expert.py")) cases.push_back(e.path());
+  std::sort(cases.begin(), cases.end());
+  REQUIRE(cases.size() == 100);
+
+  cad::exec::ExecOptions options;
+  int passed = 0;
+  std::string misses;
+  for (const fs::path& c : cases) {
+    std::string id = c.filename().string();
+    json gt = json::parse(slurp(c / "ground_truth.json"))["Ground_Truth"];
+    auto ex = cad::exec::execute({id, nullptr, slurp(c / "expert.py")}, options);
+    const json& r = ex.record;
+    auto errors = cad::core::validate_json(r, schema);
+    INFO(id << ": " << r.dump());
+    CHECK(errors.empty());
+    std::string why;
+    if (r["status"] != "ok") {
+      why = r["status"].get<std::string>() + ": " + (r["error"].is_null() ? "" : r["error"].dump());
+    } else {
+      double volume = r["volume"], want = gt["Volume_cubic_mm"];
+      const json& lo = r["bbox"]["min"];
+      const json& hi = r["bbox"]["max"];
+      double ext[3] = {hi[0].get<double>() - lo[0].get<double>(), hi[1].get<double>() - lo[1].get<double>(),
+                       hi[2].get<double>() - lo[2].get<double>()};
+      double want_ext[3] = {gt["Width_mm"], gt["Height_mm"], gt["Depth_mm"]};
+      if (!close(volume, want, 0.005))
+        why = "volume " + std::to_string(volume) + " vs " + std::to_string(want);
+      for (int k = 0; k < 3; ++k)
+        if (!close(ext[k], want_ext[k], 0.005))
+          why += std::string(why.empty() ? "" : "; ") + "extent " + "XYZ"[k] + " " + std::to_string(ext[k]) +
+                 " vs " + std::to_string(want_ext[k]);
+    }
+    if (why.empty()) ++passed;
+    else misses += "  " + id + ": " + why + "\n";
+  }
+  WARN(passed << "/100 expert scripts match volume and extents within 0.5 %\n" << misses);
+  CHECK(passed >= 98);
+}

@@ -1,0 +1,144 @@
+// Executing one script in-process: statuses, errors with positions, result selection, outputs.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "core/json_schema.h"
+#include "exec/execute.h"
+#include "geom/mesh.h"
+#include "geom/properties.h"
+#include "geom/shape_io.h"
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+json schema() {
+  static json s = cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/exec.schema.json");
+  return s;
+}
+
+json run(const std::string& code, cad::exec::ExecOptions opt = {}) {
+  json r = cad::exec::execute({"t", nullptr, code}, opt).record;
+  auto errors = cad::core::validate_json(r, schema());
+  INFO(r.dump(2));
+  for (const auto& e : errors) UNSCOPED_INFO(e);
+  CHECK(errors.empty());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a box script gives an ok record with exact figures", "[exec]") {
+  json r = run("import cadquery as cq\nresult = cq.Workplane('XY').box(2, 3, 4)\n");
+  REQUIRE(r["status"] == "ok");
+  CHECK(r["volume"].get<double>() == Approx(24.0));
+  CHECK(r["area"].get<double>() == Approx(2 * (6 + 8 + 12)));
+  CHECK(r["bbox"]["min"][0].get<double>() == Approx(-1.0));
+  CHECK(r["bbox"]["max"][2].get<double>() == Approx(2.0));
+  CHECK(r["solids"] == 1);
+  CHECK(r["faces"] == 6);
+  CHECK(r["edges"] == 12);
+  CHECK(r["vertices"] == 8);
+  CHECK(r["valid"] == true);
+  CHECK(r["result_var"] == "result");
+  CHECK(r["ops"]["box"] == 1);
+}
+
+TEST_CASE("errors carry their status, type, line and column", "[exec]") {
+  json r = run("import cadquery as cq\nx = (1,\n");
+  CHECK(r["status"] == "syntax_error");
+  CHECK(r["error"]["type"] == "SyntaxError");
+
+  r = run("import cadquery as cq\n\nr = cq.Workplane('XY').box(1, 1, undefined_name)\n");
+  CHECK(r["status"] == "runtime_error");
+  CHECK(r["error"]["type"] == "NameError");
+  CHECK(r["error"]["line"] == 3);
+  CHECK(r["error"]["column"] == 33);
+
+  r = run("import os\n");
+  CHECK(r["status"] == "runtime_error");
+  CHECK(r["error"]["type"] == "SecurityError");
+  CHECK(r["error"]["line"] == 1);
+
+  r = run("x = 1\nopen('/etc/passwd')\n");
+  CHECK(r["error"]["type"] == "SecurityError");
+  CHECK(r["error"]["line"] == 2);
+
+  r = run("class A:\n  pass\n");
+  CHECK(r["status"] == "unsupported");
+}
+
+TEST_CASE("runaway scripts stop with status timeout", "[exec]") {
+  cad::exec::ExecOptions opt;
+  opt.max_steps = 100000;
+  json r = run("while True:\n    pass\n", opt);
+  CHECK(r["status"] == "timeout");
+  opt.max_steps = 0;
+  opt.timeout_s = 0.3;
+  r = run("i = 0\nwhile True:\n    i += 1\n", opt);
+  CHECK(r["status"] == "timeout");
+  CHECK(r["time_ms"].get<double>() < 3000);
+}
+
+TEST_CASE("a script without a solid is empty", "[exec]") {
+  CHECK(run("x = 1\n")["status"] == "empty");
+  json r = run("import cadquery as cq\nr = cq.Workplane('XY').rect(1, 2)\n");
+  CHECK(r["status"] == "empty");
+  CHECK(r["result_var"] == "r");
+}
+
+TEST_CASE("the result is chosen as DESIGN.md says", "[exec]") {
+  // show_object wins over everything.
+  json r = run("import cadquery as cq\nresult = cq.Workplane().box(1,1,1)\nb = cq.Workplane().box(2,2,2)\nshow_object(b)\n");
+  CHECK(r["result_var"] == "show_object");
+  CHECK(r["volume"].get<double>() == Approx(8));
+  // then the last exporters.export argument
+  r = run("import cadquery as cq\nfrom cadquery import exporters\nresult = cq.Workplane().box(1,1,1)\n"
+          "b = cq.Workplane().box(3,1,1)\nexporters.export(b, 'b.stl')\n");
+  CHECK(r["result_var"] == "exporters.export");
+  CHECK(r["volume"].get<double>() == Approx(3));
+  // then the first of r, result, solid, part, assembly, part_1
+  r = run("import cadquery as cq\npart = cq.Workplane().box(1,1,1)\nresult = cq.Workplane().box(2,1,1)\n");
+  CHECK(r["result_var"] == "result");
+  CHECK(r["volume"].get<double>() == Approx(2));
+  // else the last assigned Workplane holding a solid
+  r = run("import cadquery as cq\na = cq.Workplane().box(1,1,1)\nb = cq.Workplane().box(5,1,1)\nc = 3\n");
+  CHECK(r["result_var"] == "b");
+  CHECK(r["volume"].get<double>() == Approx(5));
+}
+
+TEST_CASE("STEP and meshes are written and read back with the same volume", "[exec]") {
+  fs::path dir = fs::temp_directory_path() / "cadrl_test_exec_outputs";
+  fs::remove_all(dir);
+  cad::exec::ExecOptions opt;
+  opt.out_dir = dir.string();
+  opt.formats = {"step", "stl", "brep"};
+  fs::create_directories(dir);
+  json r = run("import cadquery as cq\nresult = cq.Workplane('XY').box(10, 10, 10).faces('>Z').workplane().hole(4)\n", opt);
+  REQUIRE(r["status"] == "ok");
+  double volume = r["volume"];
+  CHECK(volume == Approx(1000 - M_PI * 4 * 10).epsilon(1e-6));
+  std::string step = r["outputs"]["step"];
+  CHECK(fs::path(step).filename() == "t.step");
+  CHECK(cad::geom::measure(cad::geom::read_shape(step)).volume == Approx(volume).epsilon(1e-6));
+  CHECK(cad::geom::measure(cad::geom::read_shape(r["outputs"]["brep"])).volume == Approx(volume).epsilon(1e-9));
+  cad::geom::Mesh mesh = cad::geom::read_mesh(r["outputs"]["stl"]);
+  CHECK(cad::geom::mesh_volume(mesh) == Approx(volume).epsilon(0.01));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("output stems name id and sample safely", "[exec]") {
+  CHECK(cad::exec::output_stem("abc", nullptr) == "abc");
+  CHECK(cad::exec::output_stem("abc", 3) == "abc+3");
+  CHECK(cad::exec::output_stem("a/b c", "x") == "a_b_c+x");
+  CHECK(cad::exec::output_stem("../x", nullptr) == "_.._x");
+}
+
+TEST_CASE("invalid input records validate against the schema", "[exec]") {
+  json r = cad::exec::invalid_input_record("line3", nullptr, "line 3: invalid JSON", 3);
+  CHECK(cad::core::validate_json(r, schema()).empty());
+  CHECK(r["status"] == "invalid_input");
+  CHECK(r["input_line"] == 3);
+}
