@@ -1,0 +1,964 @@
+// cq.Sketch: face operations placed at the current locations and combined by mode, edge
+// construction and assembly, selection with string selectors, 2D fillets and the convex hull.
+#include "cq/sketch.h"
+
+#include <BRepAdaptor_Curve.hxx>
+#include <BRepBuilderAPI_MakeEdge.hxx>
+#include <BRepBuilderAPI_MakeFace.hxx>
+#include <BRepBuilderAPI_MakeVertex.hxx>
+#include <BRepBuilderAPI_MakeWire.hxx>
+#include <BRepFilletAPI_MakeFillet2d.hxx>
+#include <Geom_BezierCurve.hxx>
+#include <TColgp_Array1OfPnt.hxx>
+#include <TopExp.hxx>
+#include <TopTools_IndexedDataMapOfShapeListOfShape.hxx>
+#include <TopoDS.hxx>
+#include <gp_Circ.hxx>
+#include <gp_Pln.hxx>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "cq/cadquery.h"
+#include "cq/geom_types.h"
+#include "cq/host.h"
+#include "cq/selectors.h"
+#include "cq/shapes.h"
+
+namespace cad::cq {
+
+using script::CallArgs;
+using script::Interpreter;
+using script::Param;
+using script::Value;
+
+namespace {
+
+constexpr double kDeg = M_PI / 180;
+constexpr double kTwoPi = 2 * M_PI;
+constexpr double kEps = 1e-9;
+
+gp_Trsf rotation_z(double degrees) {
+  gp_Trsf t;
+  t.SetRotation(gp_Ax1(gp_Pnt(), gp_Dir(0, 0, 1)), degrees * kDeg);
+  return t;
+}
+
+gp_Trsf translation(const gp_Pnt& p) {
+  gp_Trsf t;
+  t.SetTranslation(gp_Vec(p.XYZ()));
+  return t;
+}
+
+TopoDS_Shape as_compound(const TopoDS_Shape& s) {
+  return s.ShapeType() == TopAbs_COMPOUND ? s : make_compound({s});
+}
+
+double num(const Value& v, const char* what) { return script::to_float(v, what); }
+
+std::optional<std::string> opt_str(const Value& v, const char* what) {
+  if (v.is_none()) return std::nullopt;
+  return script::to_str(v, what);
+}
+
+std::vector<gp_Pnt> points(const Value& v, const char* what) {
+  std::vector<gp_Pnt> out;
+  for (const auto& p : script::to_items(v, what)) out.push_back(to_point(p, what));
+  return out;
+}
+
+TopoDS_Shape face_of(const TopoDS_Wire& outer, const std::vector<TopoDS_Wire>& inner = {}) {
+  std::vector<TopoDS_Shape> faces;
+  for (const auto& f : faces_from_wires(outer, inner)) faces.push_back(f);
+  return faces.size() == 1 ? faces[0] : make_compound(faces);
+}
+
+TopoDS_Wire wire_of(const std::vector<TopoDS_Edge>& edges) {
+  BRepBuilderAPI_MakeWire w;
+  for (const auto& e : edges) w.Add(e);
+  if (!w.IsDone()) script::throw_geometry("Sketch: the edges do not form a wire");
+  return w.Wire();
+}
+
+// CadQuery's Wire.makePolygon(pts, close=True); a repeated first point does not add an edge.
+TopoDS_Shape polygon_face(std::vector<gp_Pnt> pts, std::int64_t* sides) {
+  if (pts.size() > 1 && pts.front().Distance(pts.back()) < kEps) pts.pop_back();
+  if (pts.size() < 3) script::throw_value_error("polygon: at least three distinct points are required");
+  *sides = static_cast<std::int64_t>(pts.size());
+  return face_of(make_polygon(pts, true));
+}
+
+gp_Pnt curve_point(const TopoDS_Edge& e, bool end) {
+  BRepAdaptor_Curve c(e);
+  return c.Value(end ? c.LastParameter() : c.FirstParameter());
+}
+
+// ---- convex hull of points and circular arcs ------------------------------------------
+
+double wrap(double a) {
+  a = std::fmod(a, kTwoPi);
+  return a < 0 ? a + kTwoPi : a;
+}
+
+// A hull input: a point (r == 0) or a circle, of which only the arcs [lo, lo + span] of
+// outward-normal angles count unless `full`. Arc end points are separate point inputs.
+struct Disk {
+  gp_XY c;
+  double r = 0;
+  bool full = true;
+  std::vector<std::pair<double, double>> arcs;
+
+  // Whether the normal angle psi is on the disk: start of an arc included, end excluded
+  // (the end is the following point input's business).
+  bool holds(double psi) const {
+    if (full) return true;
+    for (const auto& [lo, span] : arcs)
+      if (wrap(psi - lo + kEps) < span) return true;
+    return false;
+  }
+};
+
+std::vector<Disk> hull_inputs(const std::vector<TopoDS_Edge>& edges) {
+  std::vector<Disk> ds;
+  auto add_point = [&](const gp_Pnt& p) {
+    gp_XY q(p.X(), p.Y());
+    for (const auto& d : ds)
+      if (d.r == 0 && (d.c - q).Modulus() < kEps) return;
+    ds.push_back(Disk{q, 0, true, {}});
+  };
+  for (const auto& e : edges) {
+    BRepAdaptor_Curve cu(e);
+    double u0 = cu.FirstParameter(), u1 = cu.LastParameter();
+    if (cu.GetType() == GeomAbs_Line) {
+      add_point(cu.Value(u0));
+      add_point(cu.Value(u1));
+    } else if (cu.GetType() == GeomAbs_Circle) {
+      gp_Circ circ = cu.Circle();
+      gp_XY c(circ.Location().X(), circ.Location().Y());
+      Disk* d = nullptr;  // arcs of one circle (split by booleans) share one input
+      for (auto& o : ds)
+        if (o.r > 0 && (o.c - c).Modulus() < 1e-7 && std::abs(o.r - circ.Radius()) < 1e-7) d = &o;
+      if (!d) {
+        ds.push_back(Disk{c, circ.Radius(), false, {}});
+        d = &ds.back();
+      }
+      double span = u1 - u0;
+      if (span >= kTwoPi - kEps) {
+        d->full = true;
+        continue;
+      }
+      gp_Pnt ps = cu.Value(u0), pe = cu.Value(u1);
+      bool ccw = circ.Axis().Direction().Z() > 0;
+      gp_Pnt from = ccw ? ps : pe;
+      d->arcs.emplace_back(wrap(std::atan2(from.Y() - c.Y(), from.X() - c.X())), span);
+      add_point(ps);
+      add_point(pe);
+    } else {
+      script::throw_value_error("hull: unsupported geometry " + geom_type(e) +
+                                " (only lines and circular arcs)");
+    }
+  }
+  return ds;
+}
+
+// The outer tangent from a to b that keeps both on its left: its direction, the tangent
+// points and the angle of its outward normal; nullopt if one disk contains the other.
+struct Tangent {
+  double dir;
+  gp_XY from, to;
+  double psi;
+};
+
+std::optional<Tangent> outer_tangent(const Disk& a, const Disk& b) {
+  gp_XY d = b.c - a.c;
+  double len = d.Modulus();
+  if (len < kEps) return std::nullopt;
+  double k = (a.r - b.r) / len;
+  if (std::abs(k) > 1 + kEps) return std::nullopt;
+  double psi = std::atan2(d.Y(), d.X()) - std::acos(std::clamp(k, -1.0, 1.0));
+  gp_XY n(std::cos(psi), std::sin(psi));
+  return Tangent{wrap(psi + M_PI / 2), a.c + n * a.r, b.c + n * b.r, psi};
+}
+
+}  // namespace
+
+// Gift wrapping (Jarvis march) over disks, counter-clockwise from the lowest point with
+// the travel direction theta growing from 0 to 2 pi: from the current disk take the
+// outer tangent that turns least (ties: the farthest), roll along disks between tangents.
+TopoDS_Wire convex_hull(const std::vector<TopoDS_Edge>& edges) {
+  std::vector<Disk> ds = hull_inputs(edges);
+  if (ds.empty()) script::throw_value_error("No entities specified");
+  const double bottom = 1.5 * M_PI;  // normal angle of a disk's lowest point
+  size_t start = ds.size();
+  double best_x = 0, best_y = 0;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    if (ds[i].r > 0 && !ds[i].holds(bottom)) continue;
+    double x = ds[i].c.X(), y = ds[i].c.Y() - ds[i].r;
+    if (start == ds.size() || y < best_y - kEps || (std::abs(y - best_y) <= kEps && x < best_x)) {
+      start = i;
+      best_x = x;
+      best_y = y;
+    }
+  }
+  struct Move {
+    size_t to;
+    Tangent t;
+  };
+  std::vector<Move> moves;
+  size_t cur = start, prev = ds.size();
+  double theta = 0;
+  for (size_t iter = 0;; ++iter) {
+    if (iter > 4 * ds.size() + 8) script::throw_geometry("hull: the convex hull did not close");
+    std::optional<Move> best;
+    double best_turn = 0, best_len = 0;
+    for (size_t e = 0; e < ds.size(); ++e) {
+      if (e == cur) continue;
+      auto t = outer_tangent(ds[cur], ds[e]);
+      if (!t || !ds[e].holds(t->psi)) continue;
+      double len = (t->to - t->from).Modulus();
+      if (e == prev && len < kEps) continue;  // no zero-length step back to where we came from
+      double turn = wrap(t->dir - theta);
+      if (turn > kTwoPi - kEps) turn = 0;
+      if (!best || turn < best_turn - kEps || (turn < best_turn + kEps && len > best_len)) {
+        best = Move{e, *t};
+        best_turn = turn;
+        best_len = len;
+      }
+    }
+    if (!best || theta + best_turn >= kTwoPi - kEps) break;  // back at the lowest point
+    moves.push_back(*best);
+    prev = cur;
+    cur = best->to;
+    theta += best_turn;
+  }
+
+  // Pieces: an arc on every disk between its arrival and departure normals (the first
+  // and last reach the lowest point), a segment for every move.
+  struct Piece {
+    bool arc;
+    gp_XY a, b;
+    const Disk* disk;
+    double psi0, psi1;
+  };
+  std::vector<Piece> pieces;
+  auto roll = [&](const Disk& d, double psi0, double psi1) {
+    if (d.r == 0) return;
+    if (!pieces.empty() && pieces.back().arc && pieces.back().disk == &d) {
+      pieces.back().psi1 = psi1;  // continue the previous arc on the same disk
+      return;
+    }
+    pieces.push_back({true, gp_XY(), gp_XY(), &d, psi0, psi1});
+  };
+  if (moves.empty()) {
+    if (ds[start].r == 0) script::throw_value_error("hull: a single point has no hull");
+    session().count("circle");
+    return wire_of({BRepBuilderAPI_MakeEdge(
+        gp_Circ(gp_Ax2(gp_Pnt(ds[start].c.X(), ds[start].c.Y(), 0), gp::DZ(), gp::DX()), ds[start].r))});
+  }
+  roll(ds[start], bottom, moves[0].t.psi);
+  for (size_t i = 0; i < moves.size(); ++i) {
+    if ((moves[i].t.to - moves[i].t.from).Modulus() > kEps)
+      pieces.push_back({false, moves[i].t.from, moves[i].t.to, nullptr, 0, 0});
+    roll(ds[moves[i].to], moves[i].t.psi, i + 1 < moves.size() ? moves[i + 1].t.psi : bottom);
+  }
+  // The start disk's opening arc and the closing arc meet at the lowest point: join them.
+  if (pieces.size() > 1 && pieces.front().arc && pieces.back().arc &&
+      pieces.front().disk == pieces.back().disk) {
+    pieces.front().psi0 = pieces.back().psi0;
+    pieces.pop_back();
+  }
+  pieces.erase(std::remove_if(pieces.begin(), pieces.end(),
+                              [](const Piece& p) { return p.arc && wrap(p.psi1 - p.psi0) < kEps; }),
+               pieces.end());
+  auto arc_point = [](const Piece& p, double psi) {
+    return p.disk->c + gp_XY(std::cos(psi), std::sin(psi)) * p.disk->r;
+  };
+  std::vector<TopoDS_Vertex> ends;  // ends[i]: the vertex where piece i ends
+  for (const auto& p : pieces) {
+    gp_XY q = p.arc ? arc_point(p, p.psi1) : p.b;
+    ends.push_back(BRepBuilderAPI_MakeVertex(gp_Pnt(q.X(), q.Y(), 0)));
+  }
+  std::vector<TopoDS_Edge> out;
+  std::int64_t lines = 0, arcs = 0;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const Piece& p = pieces[i];
+    const TopoDS_Vertex& v0 = ends[(i + pieces.size() - 1) % pieces.size()];
+    if (p.arc) {
+      gp_Circ circ(gp_Ax2(gp_Pnt(p.disk->c.X(), p.disk->c.Y(), 0), gp::DZ(), gp::DX()), p.disk->r);
+      out.push_back(BRepBuilderAPI_MakeEdge(circ, v0, ends[i]));
+      ++arcs;
+    } else {
+      out.push_back(BRepBuilderAPI_MakeEdge(v0, ends[i]));
+      ++lines;
+    }
+  }
+  session().count("line", lines);
+  session().count("arc", arcs);
+  return wire_of(out);
+}
+
+// ---- the script methods -------------------------------------------------------------
+
+struct SketchOps {
+  using Item = Sketch::Item;
+
+  static Item item(const TopoDS_Shape& s) { return Item{s, gp_Trsf()}; }
+  static Item item(const gp_Trsf& t) { return Item{TopoDS_Shape(), t}; }
+  static Value item_value(const Item& i) {
+    return i.shape.IsNull() ? make_location(i.loc) : wrap_shape(i.shape);
+  }
+  static bool has_selection(const Sketch& s) { return s.selection_ && !s.selection_->empty(); }
+
+  // CadQuery's Sketch.each locations: the selection (a shape stands for its centre).
+  static std::vector<gp_Trsf> placements(const Sketch& s, bool ignore_selection) {
+    if (!has_selection(s) || ignore_selection) return {gp_Trsf()};
+    std::vector<gp_Trsf> out;
+    for (const auto& i : *s.selection_)
+      out.push_back(i.shape.IsNull() ? i.loc : translation(shape_center(i.shape)));
+    return out;
+  }
+
+  // CadQuery's Sketch.each: `shape` (faces at the origin) placed at every location and
+  // combined with the sketch's faces by `mode`; `counts` are primitives per placement.
+  static Value place(Sketch& s, const TopoDS_Shape& shape, const Value& mode, const Value& tag,
+                     std::initializer_list<std::pair<const char*, std::int64_t>> counts = {},
+                     bool ignore_selection = false) {
+    std::vector<TopoDS_Shape> res;
+    auto locs = placements(s, ignore_selection);
+    for (const auto& loc : locs)
+      for (const auto& f : sub_shapes(moved(shape, loc), TopAbs_FACE)) res.push_back(f);
+    for (const auto& [kind, n] : counts) session().count(kind, n * static_cast<std::int64_t>(locs.size()));
+    auto tag_name = opt_str(tag, "tag");
+    if (tag_name) {
+      auto& tagged = s.tags_[*tag_name];
+      tagged.clear();
+      for (const auto& f : res) tagged.push_back(item(f));
+    }
+    const std::string& m = script::to_str(mode, "mode");
+    auto current = children(s.faces_);
+    if (m == "a") {
+      current.insert(current.end(), res.begin(), res.end());
+      if (current.size() == 1) s.faces_ = as_compound(current[0]);
+      else if (current.size() > 1)
+        s.faces_ = as_compound(boolean(BoolOp::Fuse, {current[0]}, {current.begin() + 1, current.end()},
+                                       "Sketch (mode 'a')"));
+    } else if (m == "s" || m == "i") {
+      if (!current.empty() && !res.empty())
+        s.faces_ = as_compound(boolean(m == "s" ? BoolOp::Cut : BoolOp::Common, current, res,
+                                       m == "s" ? "Sketch (mode 's')" : "Sketch (mode 'i')"));
+      else if (m == "i")
+        s.faces_ = make_compound({});
+    } else if (m == "r") {
+      s.faces_ = make_compound(res);
+    } else if (m == "c") {
+      if (!tag_name) script::throw_value_error("No tag specified - the geometry will be unreachable");
+    } else {
+      script::throw_value_error("Invalid mode: " + m);
+    }
+    return s.shared_from_this();
+  }
+
+  static Value rect(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "rect", {"w", "h", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    double w = num(b[0], "rect w"), h = num(b[1], "rect h");
+    TopoDS_Face f = BRepBuilderAPI_MakeFace(gp_Pln(gp_Ax3(gp::Origin(), gp::DZ(), gp::DX())), -w / 2,
+                                            w / 2, -h / 2, h / 2);
+    return place(s, moved(f, rotation_z(num(b[2], "rect angle"))), b[3], b[4], {{"line", 4}});
+  }
+
+  static Value circle(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "circle", {"r", Param("mode", "a"), Param("tag", Value())});
+    TopoDS_Edge e = make_circle(num(b[0], "circle r"), gp_Pnt(), gp_Vec(0, 0, 1));
+    return place(s, face_of(wire_of({e})), b[1], b[2], {{"circle", 1}});
+  }
+
+  static Value ellipse(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "ellipse", {"a1", "a2", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    TopoDS_Edge e = make_ellipse(num(b[0], "ellipse a1"), num(b[1], "ellipse a2"), gp_Pnt(),
+                                 gp_Vec(0, 0, 1), gp_Vec(1, 0, 0));
+    return place(s, moved(face_of(wire_of({e})), rotation_z(num(b[2], "ellipse angle"))), b[3], b[4],
+                 {{"ellipse", 1}});
+  }
+
+  static Value trapezoid(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "trapezoid", {"w", "h", "a1", Param("a2", Value()), Param("angle", 0),
+                                                Param("mode", "a"), Param("tag", Value())});
+    double w = num(b[0], "trapezoid w"), h = num(b[1], "trapezoid h"), a1 = num(b[2], "trapezoid a1");
+    // As CadQuery: a2 of None (or 0) repeats a1.
+    double a2 = b[3].is_none() || num(b[3], "trapezoid a2") == 0 ? a1 : num(b[3], "trapezoid a2");
+    std::vector<gp_Pnt> pts{{-w / 2, -h / 2, 0}, {w / 2, -h / 2, 0},
+                            {w / 2 - h / std::tan(a2 * kDeg), h / 2, 0},
+                            {-w / 2 + h / std::tan(a1 * kDeg), h / 2, 0}};
+    std::int64_t sides = 0;
+    TopoDS_Shape f = polygon_face(pts, &sides);
+    return place(s, moved(f, rotation_z(num(b[4], "trapezoid angle"))), b[5], b[6], {{"line", sides}});
+  }
+
+  static Value slot(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "slot", {"w", "h", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    double w = num(b[0], "slot w"), h = num(b[1], "slot h");
+    gp_Pnt p1(-w / 2, h / 2, 0), p2(w / 2, h / 2, 0), p3(-w / 2, -h / 2, 0), p4(w / 2, -h / 2, 0);
+    gp_Pnt p5(-w / 2 - h / 2, 0, 0), p6(w / 2 + h / 2, 0, 0);
+    TopoDS_Wire wire = wire_of({make_line(p1, p2), make_three_point_arc(p2, p6, p4), make_line(p4, p3),
+                                make_three_point_arc(p3, p5, p1)});
+    return place(s, moved(face_of(wire), rotation_z(num(b[2], "slot angle"))), b[3], b[4],
+                 {{"line", 2}, {"arc", 2}});
+  }
+
+  static Value regular_polygon(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "regularPolygon", {"r", "n", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    double r = num(b[0], "regularPolygon r");
+    std::int64_t n = script::to_int(b[1], "regularPolygon n");
+    if (n < 3) script::throw_value_error("regularPolygon: n must be at least 3");
+    std::vector<gp_Pnt> pts;
+    for (std::int64_t i = 0; i <= n; ++i)
+      pts.emplace_back(r * std::sin(i * kTwoPi / n), r * std::cos(i * kTwoPi / n), 0);
+    std::int64_t sides = 0;
+    TopoDS_Shape f = polygon_face(pts, &sides);
+    return place(s, moved(f, rotation_z(num(b[2], "regularPolygon angle"))), b[3], b[4], {{"line", sides}});
+  }
+
+  static Value polygon(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "polygon", {"pts", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    std::int64_t sides = 0;
+    TopoDS_Shape f = polygon_face(points(b[0], "polygon pts"), &sides);
+    return place(s, moved(f, rotation_z(num(b[1], "polygon angle"))), b[2], b[3], {{"line", sides}});
+  }
+
+  // CadQuery's Sketch.face: a wire, a shape's faces, another sketch's faces or a list of
+  // edges (first wire outer, the others holes); a Workplane gives its faces.
+  static Value face_from(Sketch& s, const Value& v, double angle, const Value& mode, const Value& tag,
+                         bool ignore_selection) {
+    TopoDS_Shape shape;
+    if (auto sh = as_shape(v)) {
+      shape = sh->shape.ShapeType() == TopAbs_WIRE ? face_of(TopoDS::Wire(sh->shape))
+                                                     : make_compound(sub_shapes(sh->shape, TopAbs_FACE));
+    } else if (auto other = v.as<Sketch>()) {
+      shape = other->faces_;
+    } else if (v.as<script::Sequence>()) {
+      std::vector<TopoDS_Shape> edges;
+      for (const auto& e : script::to_items(v, "face")) {
+        auto sh = as_shape(e);
+        if (!sh) script::throw_type_error("Sketch.face: expected edges, got " + e.type_name());
+        edges.push_back(sh->shape);
+      }
+      auto wires = combine_wires(edges, 1e-6);
+      if (wires.empty()) script::throw_value_error("Sketch.face: no edges given");
+      shape = face_of(wires[0], {wires.begin() + 1, wires.end()});
+    } else if (auto any = to_shape(v)) {
+      shape = make_compound(sub_shapes(*any, TopAbs_FACE));
+    } else {
+      script::throw_value_error("Sketch.face: unsupported argument " + v.type_name());
+    }
+    if (angle != 0) shape = moved(shape, rotation_z(angle));
+    return place(s, shape, mode, tag, {}, ignore_selection);
+  }
+
+  static Value face(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "face", {"b", Param("angle", 0), Param("mode", "a"), Param("tag", Value()),
+                                           Param("ignore_selection", false)});
+    return face_from(s, b[0], num(b[1], "face angle"), b[2], b[3], b[4].truthy());
+  }
+
+  static Value hull(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "hull", {Param("mode", "a"), Param("tag", Value())});
+    std::vector<TopoDS_Edge> edges;
+    bool selected = has_selection(s);
+    if (selected) {
+      for (const auto& i : *s.selection_)
+        if (!i.shape.IsNull() && i.shape.ShapeType() == TopAbs_EDGE) edges.push_back(TopoDS::Edge(i.shape));
+    } else if (!children(s.faces_).empty()) {
+      for (const auto& e : sub_shapes(s.faces_, TopAbs_EDGE)) edges.push_back(TopoDS::Edge(e));
+    } else if (!s.edges_.empty()) {
+      for (const auto& e : s.edges_) edges.push_back(e.edge);
+    } else {
+      script::throw_value_error("No objects available for hull construction");
+    }
+    TopoDS_Shape f = face_of(convex_hull(edges));
+    return place(s, f, b[0], b[1], {}, selected);
+  }
+
+  static Value push(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "push", {"locs", Param("tag", Value())});
+    std::vector<Item> sel;
+    for (const auto& l : script::to_items(b[0], "push locs")) sel.push_back(item(to_trsf(l, "push")));
+    s.selection_ = sel;
+    if (auto t = opt_str(b[1], "tag")) s.tags_[*t] = sel;
+    return s.shared_from_this();
+  }
+
+  // The selection as locations (a shape stands for its centre), identity when empty.
+  static std::vector<gp_Trsf> selection_locs(const Sketch& s) {
+    if (!has_selection(s)) return {gp_Trsf()};
+    return placements(s, false);
+  }
+
+  static Value rarray(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "rarray", {"xs", "ys", "nx", "ny"});
+    double xs = num(b[0], "rarray xs"), ys = num(b[1], "rarray ys");
+    std::int64_t nx = script::to_int(b[2], "rarray nx"), ny = script::to_int(b[3], "rarray ny");
+    if (nx < 1 || ny < 1)
+      script::throw_value_error("At least 1 elements required, requested " + std::to_string(nx) + ", " +
+                                std::to_string(ny));
+    std::vector<Item> sel;
+    for (std::int64_t i = 0; i < nx; ++i)
+      for (std::int64_t j = 0; j < ny; ++j)
+        for (const auto& el : selection_locs(s))
+          sel.push_back(item(translation(gp_Pnt(i * xs - (nx - 1) * xs / 2, j * ys - (ny - 1) * ys / 2, 0)) * el));
+    s.selection_ = sel;
+    return s.shared_from_this();
+  }
+
+  static Value parray(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "parray", {"r", "a1", "da", "n", Param("rotate", true)});
+    double r = num(b[0], "parray r"), a1 = num(b[1], "parray a1"), da = num(b[2], "parray da");
+    std::int64_t n = script::to_int(b[3], "parray n");
+    if (n < 1) script::throw_value_error("At least 1 element required, requested " + std::to_string(n));
+    // A full circle spreads n copies over 360 degrees, otherwise the ends are both used.
+    double step = std::abs(std::remainder(da, 360)) < 1e-6 ? da / n : (n > 1 ? da / (n - 1) : a1);
+    std::vector<Item> sel;
+    auto base = selection_locs(s);
+    for (std::int64_t i = 0; i < n; ++i) {
+      double phi = a1 + step * i;
+      gp_Trsf l = translation(gp_Pnt(r * std::cos(phi * kDeg), r * std::sin(phi * kDeg), 0));
+      for (const auto& el : base)
+        sel.push_back(item(l * el * rotation_z(b[4].truthy() ? phi : 0)));
+    }
+    s.selection_ = sel;
+    return s.shared_from_this();
+  }
+
+  static Value reset(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "reset", {});
+    s.selection_.reset();
+    return s.shared_from_this();
+  }
+
+  // CadQuery's Sketch._select: sub-shapes of the tagged items, else of the selected
+  // shapes, else of the faces and edges; filtered, then made unique.
+  static Value select_kind(Sketch& s, CallArgs& a, const char* name, TopAbs_ShapeEnum kind) {
+    auto b = script::bind_args(a, name, {Param("s", Value()), Param("tag", Value())});
+    std::vector<TopoDS_Shape> rv;
+    auto add = [&](const TopoDS_Shape& sh) {
+      auto subs = sub_shapes(sh, kind);
+      rv.insert(rv.end(), subs.begin(), subs.end());
+    };
+    if (auto t = opt_str(b[1], "tag")) {
+      auto it = s.tags_.find(*t);
+      if (it == s.tags_.end()) script::throw_runtime("KeyError", "'" + *t + "'");
+      for (const auto& i : it->second)
+        if (!i.shape.IsNull()) add(i.shape);
+    } else if (has_selection(s)) {
+      for (const auto& i : *s.selection_)
+        if (!i.shape.IsNull()) add(i.shape);
+    } else {
+      add(s.faces_);
+      for (const auto& e : s.edges_) add(e.edge);
+    }
+    if (!b[0].is_none()) {
+      if (!b[0].is_str()) script::throw_unsupported(std::string("Sketch.") + name + ": only string selectors are supported");
+      rv = select_shapes(rv, b[0].as_str());
+    }
+    std::vector<Item> sel;
+    for (const auto& sh : rv)
+      if (std::none_of(sel.begin(), sel.end(), [&](const Item& i) { return i.shape.IsSame(sh); }))
+        sel.push_back(item(sh));
+    s.selection_ = sel;
+    return s.shared_from_this();
+  }
+  static Value faces(Sketch& s, Interpreter&, CallArgs& a) { return select_kind(s, a, "faces", TopAbs_FACE); }
+  static Value edges(Sketch& s, Interpreter&, CallArgs& a) { return select_kind(s, a, "edges", TopAbs_EDGE); }
+  static Value wires(Sketch& s, Interpreter&, CallArgs& a) { return select_kind(s, a, "wires", TopAbs_WIRE); }
+  static Value vertices(Sketch& s, Interpreter&, CallArgs& a) {
+    return select_kind(s, a, "vertices", TopAbs_VERTEX);
+  }
+
+  static Value tag(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "tag", {"tag"});
+    if (!has_selection(s)) script::throw_value_error("Selection is needed to tag");
+    s.tags_[script::to_str(b[0], "tag")] = *s.selection_;
+    return s.shared_from_this();
+  }
+
+  static Value select(Sketch& s, Interpreter&, CallArgs& a) {
+    if (!a.keywords.empty()) script::throw_type_error("select() takes no keyword arguments");
+    std::vector<Item> sel;
+    for (const auto& t : a.positional) {
+      auto it = s.tags_.find(script::to_str(t, "tag"));
+      if (it == s.tags_.end()) script::throw_runtime("KeyError", "'" + t.as_str() + "'");
+      sel.insert(sel.end(), it->second.begin(), it->second.end());
+    }
+    s.selection_ = sel;
+    return s.shared_from_this();
+  }
+
+  // 2D fillet or chamfer at the selected vertices of every face that has some.
+  static Value round_corners(Sketch& s, CallArgs& a, bool chamfer) {
+    const char* name = chamfer ? "chamfer" : "fillet";
+    auto b = script::bind_args(a, name, {"d"});
+    double d = num(b[0], name);
+    if (!has_selection(s)) script::throw_value_error("Selection is needed to match vertices to faces");
+    std::vector<TopoDS_Shape> out;
+    std::int64_t corners = 0;
+    for (const auto& f : sub_shapes(s.faces_, TopAbs_FACE)) {
+      std::vector<TopoDS_Vertex> vs;
+      for (const auto& v : sub_shapes(f, TopAbs_VERTEX))
+        for (const auto& i : *s.selection_)
+          if (i.shape.IsSame(v)) {
+            vs.push_back(TopoDS::Vertex(v));
+            break;
+          }
+      if (vs.empty()) {
+        out.push_back(f);
+        continue;
+      }
+      BRepFilletAPI_MakeFillet2d mk(TopoDS::Face(f));
+      TopTools_IndexedDataMapOfShapeListOfShape v2e;
+      TopExp::MapShapesAndUniqueAncestors(f, TopAbs_VERTEX, TopAbs_EDGE, v2e);
+      for (const auto& v : vs) {
+        if (!chamfer) {
+          mk.AddFillet(v, d);
+          continue;
+        }
+        const auto& es = v2e.FindFromKey(v);
+        if (es.Extent() != 2) script::throw_value_error("Cannot chamfer at this location");
+        mk.AddChamfer(TopoDS::Edge(es.First()), TopoDS::Edge(es.Last()), d, d);
+      }
+      mk.Build();
+      if (!mk.IsDone()) script::throw_geometry(std::string("Sketch.") + name + ": BRepFilletAPI_MakeFillet2d failed");
+      out.push_back(mk.Shape());
+      corners += static_cast<std::int64_t>(vs.size());
+    }
+    s.faces_ = make_compound(out);
+    session().count(chamfer ? "line" : "arc", corners);
+    return s.shared_from_this();
+  }
+  static Value fillet(Sketch& s, Interpreter&, CallArgs& a) { return round_corners(s, a, false); }
+  static Value chamfer(Sketch& s, Interpreter&, CallArgs& a) { return round_corners(s, a, true); }
+
+  static Value clean(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "clean", {});
+    s.faces_ = as_compound(cad::cq::clean(s.faces_));
+    return s.shared_from_this();
+  }
+
+  static Value del(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "delete", {});
+    if (!has_selection(s)) script::throw_value_error("Selection is needed to delete");
+    std::vector<TopoDS_Shape> faces;
+    for (const auto& i : *s.selection_) {
+      TopAbs_ShapeEnum t = i.shape.IsNull() ? TopAbs_SHAPE : i.shape.ShapeType();
+      if (t == TopAbs_FACE) {
+        faces.clear();
+        for (const auto& c : children(s.faces_))
+          if (!c.IsSame(i.shape)) faces.push_back(c);
+        s.faces_ = make_compound(faces);
+      } else if (t == TopAbs_EDGE) {
+        s.edges_.erase(std::remove_if(s.edges_.begin(), s.edges_.end(),
+                                      [&](const auto& e) { return e.edge.IsSame(i.shape); }),
+                       s.edges_.end());
+      } else {
+        script::throw_value_error("Deletion of " + (i.shape.IsNull() ? std::string("Location")
+                                                                      : shape_type_name(i.shape)) +
+                                  " not supported");
+      }
+    }
+    s.selection_.reset();
+    return s.shared_from_this();
+  }
+
+  // ---- edge-based construction ----
+
+  static gp_Pnt end_point(const Sketch& s) {
+    if (s.edges_.empty()) script::throw_value_error("No free edges available");
+    return curve_point(s.edges_.back().edge, true);
+  }
+
+  // The start of the first edge in the same (construction or not) mode as the last one.
+  static gp_Pnt start_point(const Sketch& s) {
+    if (s.edges_.empty()) script::throw_value_error("No free edges available");
+    for (const auto& e : s.edges_)
+      if (e.construction == s.edges_.back().construction) return curve_point(e.edge, false);
+    return curve_point(s.edges_.back().edge, false);
+  }
+
+  // Leading positional geometry (points and numbers), then tag and forConstruction.
+  static std::vector<Value> geometry(CallArgs& a, const char* name, Value* tag, bool* construction) {
+    std::vector<Value> geo;
+    CallArgs rest;
+    size_t i = 0;
+    for (; i < a.positional.size() && (is_vector_like(a.positional[i]) || a.positional[i].is_int() ||
+                                       a.positional[i].is_float());
+         ++i)
+      geo.push_back(a.positional[i]);
+    rest.positional.assign(a.positional.begin() + i, a.positional.end());
+    rest.keywords = a.keywords;
+    auto b = script::bind_args(rest, name, {Param("tag", Value()), Param("forConstruction", false)});
+    *tag = b[0];
+    *construction = b[1].truthy();
+    return geo;
+  }
+
+  static Value add_edge(Sketch& s, const TopoDS_Edge& e, const Value& tag, bool construction,
+                        const char* kind) {
+    s.edges_.push_back({e, construction});
+    if (auto t = opt_str(tag, "tag")) s.tags_[*t] = {item(e)};
+    session().count(kind);
+    return s.shared_from_this();
+  }
+
+  static Value segment(Sketch& s, Interpreter&, CallArgs& a) {
+    Value tag;
+    bool construction;
+    auto g = geometry(a, "segment", &tag, &construction);
+    if (g.size() == 2 && is_vector_like(g[0]) && is_vector_like(g[1]))
+      return add_edge(s, make_line(to_point(g[0]), to_point(g[1])), tag, construction, "line");
+    if (g.size() == 1 && is_vector_like(g[0]))
+      return add_edge(s, make_line(end_point(s), to_point(g[0])), tag, construction, "line");
+    if (g.size() == 2 && !is_vector_like(g[0]) && !is_vector_like(g[1])) {  // length, angle
+      double l = num(g[0], "segment l"), ang = num(g[1], "segment a") * kDeg;
+      gp_Pnt p = end_point(s);
+      return add_edge(s, make_line(p, p.Translated(gp_Vec(l * std::cos(ang), l * std::sin(ang), 0))), tag,
+                      construction, "line");
+    }
+    script::throw_type_error("segment() expects (p1, p2), (p2) or (length, angle)");
+  }
+
+  static Value arc(Sketch& s, Interpreter&, CallArgs& a) {
+    Value tag;
+    bool construction;
+    auto g = geometry(a, "arc", &tag, &construction);
+    auto all_points = [&] { return std::all_of(g.begin(), g.end(), is_vector_like); };
+    if (g.size() == 3 && all_points())
+      return add_edge(s, make_three_point_arc(to_point(g[0]), to_point(g[1]), to_point(g[2])), tag,
+                      construction, "arc");
+    if (g.size() == 2 && all_points())
+      return add_edge(s, make_three_point_arc(end_point(s), to_point(g[0]), to_point(g[1])), tag,
+                      construction, "arc");
+    if (g.size() == 4 && is_vector_like(g[0]) && !is_vector_like(g[1])) {  // centre, r, start, span
+      gp_Pnt c = to_point(g[0]);
+      double r = num(g[1], "arc r"), a0 = num(g[2], "arc a"), da = num(g[3], "arc da");
+      if (std::abs(da) >= 360)
+        return add_edge(s, make_circle(r, c, gp_Vec(0, 0, 1), a0, a0, da > 0), tag, construction, "circle");
+      auto at = [&](double deg) {
+        return c.Translated(gp_Vec(r * std::cos(deg * kDeg), r * std::sin(deg * kDeg), 0));
+      };
+      return add_edge(s, make_three_point_arc(at(a0), at(a0 + da / 2), at(a0 + da)), tag, construction, "arc");
+    }
+    script::throw_type_error("arc() expects (p1, p2, p3), (p2, p3) or (center, radius, angle, span)");
+  }
+
+  static Value spline(Sketch& s, Interpreter&, CallArgs& a) {
+    std::vector<Value> b;
+    if (a.positional.size() >= 2 && a.positional[1].is_str()) {  // spline(pts, tag, forConstruction)
+      auto t = script::bind_args(a, "spline", {"pts", Param("tag", Value()), Param("forConstruction", false)});
+      b = {t[0], Value(), false, t[1], t[2]};
+    } else {
+      b = script::bind_args(a, "spline", {"pts", Param("tangents", Value()), Param("periodic", false),
+                                          Param("tag", Value()), Param("forConstruction", false)});
+    }
+    std::vector<std::optional<gp_Vec>> tangents;
+    if (!b[1].is_none())
+      for (const auto& t : script::to_items(b[1], "spline tangents"))
+        tangents.push_back(t.is_none() ? std::nullopt : std::optional<gp_Vec>(to_vec(t, "spline tangent")));
+    return add_edge(s, make_spline(points(b[0], "spline pts"), tangents, b[2].truthy()), b[3],
+                    b[4].truthy(), "spline");
+  }
+
+  static Value bezier(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "bezier", {"pts", Param("tag", Value()), Param("forConstruction", false)});
+    auto pts = points(b[0], "bezier pts");
+    if (pts.size() < 2) script::throw_value_error("bezier: at least two points are required");
+    TColgp_Array1OfPnt poles(1, static_cast<int>(pts.size()));
+    for (size_t i = 0; i < pts.size(); ++i) poles.SetValue(static_cast<int>(i + 1), pts[i]);
+    return add_edge(s, BRepBuilderAPI_MakeEdge(new Geom_BezierCurve(poles)), b[1], b[2].truthy(), "spline");
+  }
+
+  static Value close(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "close", {Param("tag", Value())});
+    return add_edge(s, make_line(end_point(s), start_point(s)), b[0], false, "line");
+  }
+
+  static Value assemble(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "assemble", {Param("mode", "a"), Param("tag", Value())});
+    std::vector<TopoDS_Shape> edges;
+    for (const auto& e : s.edges_)
+      if (!e.construction) edges.push_back(e.edge);
+    auto wires = combine_wires(edges, 1e-6);
+    if (wires.empty()) script::throw_value_error("Sketch.assemble: no edges to assemble");
+    return place(s, face_of(wires[0], {wires.begin() + 1, wires.end()}), b[0], b[1]);
+  }
+
+  // ---- results and copies ----
+
+  static Value finalize(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "finalize", {});
+    return s.parent;
+  }
+
+  static std::vector<Value> values(const Sketch& s) {
+    std::vector<Value> out;
+    if (s.selection_) {
+      for (const auto& i : *s.selection_) out.push_back(item_value(i));
+    } else if (children(s.faces_).empty() && !s.edges_.empty()) {
+      for (const auto& e : s.edges_) out.push_back(wrap_shape(e.edge, e.construction));
+    } else {
+      for (const auto& c : children(s.faces_)) out.push_back(wrap_shape(c));
+    }
+    return out;
+  }
+
+  static Value val(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "val", {});
+    if (s.selection_) {
+      if (s.selection_->empty()) script::throw_runtime("IndexError", "list index out of range");
+      return item_value(s.selection_->front());
+    }
+    if (children(s.faces_).empty() && !s.edges_.empty()) return wrap_shape(s.edges_.front().edge);
+    return wrap_shape(s.faces_);
+  }
+
+  static Value vals(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "vals", {});
+    return script::make_list(values(s));
+  }
+
+  static std::shared_ptr<Sketch> copy_of(const Sketch& s) {
+    auto c = std::make_shared<Sketch>();
+    c->faces_ = s.faces_;
+    return c;
+  }
+  static Value copy(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "copy", {});
+    return copy_of(s);
+  }
+  static Value located(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "located", {"loc"});
+    auto c = copy_of(s);
+    c->locs = {to_trsf(b[0], "located")};
+    return c;
+  }
+  static Value moved_copy(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "moved", {"loc"});
+    auto c = copy_of(s);
+    c->faces_ = as_compound(cad::cq::moved(s.faces_, to_trsf(b[0], "moved")));
+    return c;
+  }
+};
+
+namespace {
+
+using SketchMethod = Value (*)(Sketch&, Interpreter&, CallArgs&);
+
+const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
+  static const std::unordered_map<std::string, SketchMethod> methods = {
+      {"rect", &SketchOps::rect},
+      {"circle", &SketchOps::circle},
+      {"ellipse", &SketchOps::ellipse},
+      {"trapezoid", &SketchOps::trapezoid},
+      {"slot", &SketchOps::slot},
+      {"regularPolygon", &SketchOps::regular_polygon},
+      {"polygon", &SketchOps::polygon},
+      {"face", &SketchOps::face},
+      {"hull", &SketchOps::hull},
+      {"push", &SketchOps::push},
+      {"rarray", &SketchOps::rarray},
+      {"parray", &SketchOps::parray},
+      {"reset", &SketchOps::reset},
+      {"faces", &SketchOps::faces},
+      {"edges", &SketchOps::edges},
+      {"wires", &SketchOps::wires},
+      {"vertices", &SketchOps::vertices},
+      {"tag", &SketchOps::tag},
+      {"select", &SketchOps::select},
+      {"fillet", &SketchOps::fillet},
+      {"chamfer", &SketchOps::chamfer},
+      {"clean", &SketchOps::clean},
+      {"delete", &SketchOps::del},
+      {"segment", &SketchOps::segment},
+      {"arc", &SketchOps::arc},
+      {"spline", &SketchOps::spline},
+      {"bezier", &SketchOps::bezier},
+      {"close", &SketchOps::close},
+      {"assemble", &SketchOps::assemble},
+      {"finalize", &SketchOps::finalize},
+      {"val", &SketchOps::val},
+      {"vals", &SketchOps::vals},
+      {"copy", &SketchOps::copy},
+      {"located", &SketchOps::located},
+      {"moved", &SketchOps::moved_copy},
+  };
+  return methods;
+}
+
+// CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
+const std::unordered_set<std::string> kUnsupported = {
+    "distribute", "offset", "constrain", "solve", "importDXF", "edge", "each", "add",
+    "subtract", "replace", "export", "exportDXF", "locs"};
+
+}  // namespace
+
+Sketch::Sketch() : faces_(make_compound({})) {}
+
+std::vector<TopoDS_Edge> Sketch::edges() const {
+  std::vector<TopoDS_Edge> out;
+  for (const auto& e : edges_) out.push_back(e.edge);
+  return out;
+}
+
+void Sketch::set_faces(const TopoDS_Shape& faces) {
+  faces_ = faces.IsNull() ? make_compound({}) : as_compound(faces);
+}
+
+Value Sketch::get_attr(Interpreter& in, const std::string& name) {
+  const auto& methods = sketch_methods();
+  auto it = methods.find(name);
+  if (it == methods.end()) {
+    if (name == "parent") return parent;
+    if (kUnsupported.count(name)) script::throw_unsupported("Sketch." + name + " is not supported");
+    return Object::get_attr(in, name);
+  }
+  auto self = std::static_pointer_cast<Sketch>(shared_from_this());
+  SketchMethod m = it->second;
+  return make_builtin("Sketch." + name, [self, m](Interpreter& i, CallArgs& a) { return m(*self, i, a); });
+}
+
+std::optional<std::vector<Value>> Sketch::iterate() const {
+  std::vector<Value> out;
+  bool has_faces = !children(faces_).empty();
+  for (const auto& l : locs) {
+    if (has_faces) {
+      for (const auto& f : sub_shapes(cad::cq::moved(faces_, l), TopAbs_FACE)) out.push_back(wrap_shape(f));
+    } else {
+      for (const auto& e : edges_) out.push_back(wrap_shape(cad::cq::moved(e.edge, l)));
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<Sketch> new_sketch(Value parent, std::vector<gp_Trsf> locs) {
+  auto s = std::make_shared<Sketch>();
+  s->parent = std::move(parent);
+  s->locs = std::move(locs);
+  return s;
+}
+
+Value make_sketch(Interpreter&, CallArgs& args) {
+  auto b = script::bind_args(args, "Sketch", {Param("parent", Value()), Param("locs", Value()), Param("obj", Value())});
+  std::vector<gp_Trsf> locs;
+  if (b[1].is_none()) locs.emplace_back();
+  else
+    for (const auto& l : script::to_items(b[1], "Sketch locs")) locs.push_back(to_trsf(l, "Sketch locs"));
+  auto s = new_sketch(b[0], std::move(locs));
+  if (!b[2].is_none()) {
+    auto sh = as_shape(b[2]);
+    if (!sh) script::throw_type_error("Sketch obj must be a Shape, not " + b[2].type_name());
+    s->set_faces(sh->shape);
+  }
+  return s;
+}
+
+}  // namespace cad::cq
