@@ -28,6 +28,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// AddressSanitizer reserves terabytes of address space and handles allocation failure
+// itself, so RLIMIT_AS cannot express a memory limit there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSpaceLimits = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSpaceLimits = false;
+#else
+constexpr bool kAddressSpaceLimits = true;
+#endif
+#else
+constexpr bool kAddressSpaceLimits = true;
+#endif
+
 // Result frame: [code u8][retiring u8][length u64][data]; data is the payload for
 // kFrameOk and the detail otherwise. "Retiring" means the worker exits after it.
 constexpr std::size_t kHeaderBytes = 10;
@@ -242,7 +256,7 @@ void setup_worker_process(int result_fd, pid_t parent, const TaskLimits& limits)
   g_result_fd = result_fd;
   g_page_size = ::sysconf(_SC_PAGESIZE);
   std::set_new_handler(on_new_failure);
-  if (limits.memory_mib > 0) {
+  if (limits.memory_mib > 0 && kAddressSpaceLimits) {
     g_limit_mib = limits.memory_mib;
     g_limit_bytes = address_space_bytes() + (limits.memory_mib << 20);
     rlimit rl{};
@@ -548,7 +562,7 @@ std::vector<TaskResult> ProcessPool::run_all(const std::vector<std::string>& tas
   } catch (...) {
     // Abandon in-flight tasks so that the next run_all starts from idle workers.
     for (auto& w : impl_->workers) {
-      if (w.busy || w.pid < 0) {
+      if (w.busy || w.retiring || w.pid < 0) {
         try {
           impl_->replace(w, true);
         } catch (...) {
@@ -562,5 +576,7 @@ std::vector<TaskResult> ProcessPool::run_all(const std::vector<std::string>& tas
 std::size_t ProcessPool::workers() const { return impl_->workers.size(); }
 
 std::size_t ProcessPool::restarts() const { return impl_->restarts; }
+
+bool ProcessPool::memory_limits_enforced() { return kAddressSpaceLimits; }
 
 }  // namespace cad::core

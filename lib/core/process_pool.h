@@ -70,6 +70,9 @@ class ProcessPool {
   std::size_t workers() const;
   /// Workers replaced so far after a crash, timeout or memory failure.
   std::size_t restarts() const;
+  /// False in AddressSanitizer builds, where TaskLimits::memory_mib is ignored (ASAN
+  /// reserves terabytes of address space, so RLIMIT_AS cannot limit it).
+  static bool memory_limits_enforced();
 
  private:
   struct Impl;
