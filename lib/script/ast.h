@@ -80,6 +80,8 @@ struct Expr {
   std::vector<Parameter> params;       // Lambda
   bool generator = false;              // Comp written with ()
   std::vector<std::string> specs;      // JoinedStr
+  std::string conversions;             // JoinedStr: 'r', 's' or 0 (none) per item
+  int height = 0;                      // longest path to a leaf; 0 until the parser measures it
 };
 
 enum class StmtKind {

@@ -157,9 +157,12 @@ Value numeric(Op op, const Value& a, const Value& b) {
 int three_way(const Value& a, const Value& b, bool& ok);
 
 int compare_sequences(const Sequence& x, const Sequence& y, bool& ok) {
+  NestingGuard guard;
   std::size_t n = std::min(x.items.size(), y.items.size());
   for (std::size_t i = 0; i < n; ++i) {
-    int c = three_way(x.items[i], y.items[i], ok);
+    const Value &a = x.items[i], &b = y.items[i];
+    if (a.is_object() && b.is_object() && a.as_object() == b.as_object()) continue;  // identity
+    int c = three_way(a, b, ok);
     if (!ok || c != 0) return c;
   }
   return x.items.size() < y.items.size() ? -1 : x.items.size() > y.items.size() ? 1 : 0;
@@ -213,12 +216,30 @@ Value to_number(const Value& v, bool want_int) {
                    "() argument must be a string or a number, not '" + v.type_name() + "'");
 }
 
-double round_half_even(double x, int digits) {
-  double scale = std::pow(10.0, digits);
-  double y = x * scale;
-  double r = std::nearbyint(y);  // default rounding mode: to nearest, ties to even
-  if (std::fabs(y - std::trunc(y)) != 0.5) r = std::round(y);
-  return r / scale;
+double round_half_even(double x, std::int64_t digits) {
+  if (!std::isfinite(x) || digits > 330) return x;
+  if (digits >= 0) {
+    // printf rounds the exact binary value half-to-even, as Python's round does
+    // (round(2.675, 2) is 2.67 because 2.675 is stored as 2.67499999...).
+    int n = std::snprintf(nullptr, 0, "%.*f", static_cast<int>(digits), x);
+    std::string text(static_cast<std::size_t>(n) + 1, '\0');
+    std::snprintf(text.data(), text.size(), "%.*f", static_cast<int>(digits), x);
+    return std::strtod(text.c_str(), nullptr);
+  }
+  double scale = std::pow(10.0, static_cast<double>(-digits));
+  if (std::isinf(scale)) return 0.0 * x;
+  return std::nearbyint(x / scale) * scale;
+}
+
+// round(int, negative ndigits): nearest multiple of 10**-ndigits, ties to even.
+std::int64_t round_int(std::int64_t x, std::int64_t digits) {
+  if (digits >= 0) return x;
+  if (digits < -18) return 0;
+  std::int64_t scale = int_pow(10, -digits);
+  std::int64_t q = x / scale, r = x % scale;
+  if (r < 0) --q, r += scale;  // floor division
+  if (2 * r > scale || (2 * r == scale && q % 2 != 0)) ++q;
+  return checked_mul(q, scale);
 }
 
 Value min_max(CallArgs& a, bool is_max, Interpreter& in) {
@@ -304,8 +325,8 @@ void install_functions(Interpreter& in) {
       return to_number(Value(r), true);
     }
     std::int64_t nd = to_int(v[1], "round() ndigits");
-    if (is_intlike(v[0])) return Value(ival(v[0]));
-    return Value(round_half_even(to_float(v[0], "round() argument"), static_cast<int>(nd)));
+    if (is_intlike(v[0])) return Value(round_int(ival(v[0]), nd));
+    return Value(round_half_even(to_float(v[0], "round() argument"), nd));
   });
   builtin(in, "int", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "int", {Param("x", Value(std::int64_t{0}))});
@@ -643,24 +664,32 @@ std::string apply_spec(const Value& v, const std::string& spec_in) {
     i = 1;
   }
   if (i < spec.size() && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' ')) sign = spec[i++];
+  bool alternate = i < spec.size() && spec[i] == '#';
+  if (alternate) ++i;
   if (i < spec.size() && spec[i] == '0') {
     fill = '0';
     if (!align) align = '=';
     ++i;
   }
-  int width = 0;
-  while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) width = width * 10 + (spec[i++] - '0');
-  bool comma = false;
-  if (i < spec.size() && (spec[i] == ',' || spec[i] == '_')) comma = true, ++i;
+  // Widths and precisions are capped so that "{:999999999}" cannot allocate a gigabyte.
+  auto number = [&] {
+    int n = 0;
+    while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
+      n = n * 10 + (spec[i++] - '0');
+      if (n > 100000) throw_runtime("MemoryError", "format width or precision too large");
+    }
+    return n;
+  };
+  int width = number();
+  char group = 0;  // thousands separator
+  if (i < spec.size() && (spec[i] == ',' || spec[i] == '_')) group = spec[i++];
   int prec = -1;
   if (i < spec.size() && spec[i] == '.') {
-    prec = 0;
     ++i;
-    while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) prec = prec * 10 + (spec[i++] - '0');
+    prec = number();
   }
   char type = i < spec.size() ? spec[i++] : 0;
   if (i != spec.size()) throw_value_error("Invalid format specifier '" + spec_in + "'");
-  (void)comma;
   std::string body;
   char buf[512];
   if (v.is_str() && (type == 0 || type == 's')) {
@@ -671,6 +700,19 @@ std::string apply_spec(const Value& v, const std::string& spec_in) {
     if (type == 'd' || (type == 0 && is_intlike(v) && prec < 0)) {
       if (!is_intlike(v)) throw_value_error("Unknown format code 'd' for object of type 'float'");
       body = std::to_string(ival(v));
+    } else if (type == 'x' || type == 'X' || type == 'o' || type == 'b') {
+      if (!is_intlike(v))
+        throw_value_error(std::string("Unknown format code '") + type + "' for object of type 'float'");
+      std::int64_t n = ival(v);
+      std::uint64_t mag = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+      unsigned base = type == 'o' ? 8 : type == 'b' ? 2 : 16;
+      const char* digits = type == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+      do {
+        body.insert(body.begin(), digits[mag % base]);
+        mag /= base;
+      } while (mag);
+      if (alternate) body = std::string("0") + (type == 'o' ? 'o' : type == 'b' ? 'b' : type) + body;
+      if (n < 0) body = "-" + body;
     } else {
       double d = fval(v);
       char t = type == 0 ? 'g' : type;
@@ -687,6 +729,11 @@ std::string apply_spec(const Value& v, const std::string& spec_in) {
         throw_value_error(std::string("Unknown format code '") + t + "'");
       }
       if (buf[0]) body = buf;
+    }
+    if (group && std::string("dfF%").find(type ? type : 'd') != std::string::npos) {
+      std::size_t start = body[0] == '-' ? 1 : 0, end = start;
+      while (end < body.size() && std::isdigit(static_cast<unsigned char>(body[end]))) ++end;
+      for (std::size_t k = end; k > start + 3; k -= 3) body.insert(k - 3, 1, group);
     }
     if (sign == '+' && body[0] != '-') body = "+" + body;
     if (sign == ' ' && body[0] != '-') body = " " + body;
@@ -762,6 +809,12 @@ std::string printf_format(const std::string& fmt, const Value& args) {
     } else if (t == 'd' || t == 'i') {
       std::snprintf(buf, sizeof buf, (f + "lld").c_str(), static_cast<long long>(ival(to_number(v, true))));
       out += buf;
+    } else if (t == 'x' || t == 'X' || t == 'o') {
+      if (!is_intlike(v)) throw_type_error(std::string("%") + t + " format: an integer is required, not " + v.type_name());
+      std::int64_t n = ival(v);
+      std::snprintf(buf, sizeof buf, (f + "ll" + t).c_str(),
+                    static_cast<unsigned long long>(n < 0 ? 0 - static_cast<std::uint64_t>(n) : n));
+      out += n < 0 ? "-" + std::string(buf) : std::string(buf);
     } else if (std::string("fFeEgG").find(t) != std::string::npos) {
       std::snprintf(buf, sizeof buf, (f + t).c_str(), to_float(v, "format argument"));
       out += buf;

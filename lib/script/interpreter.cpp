@@ -15,6 +15,10 @@ namespace {
 
 /// Variables of one scope. Function frames know which names are local.
 struct Frame {
+  ~Frame() {
+    ReleaseQueue queue;  // closures can chain frames arbitrarily deep
+    for (auto& kv : vars) queue.add(kv.second);
+  }
   std::unordered_map<std::string, Value> vars;
   const std::vector<std::string>* locals = nullptr;  // null: module scope
   std::shared_ptr<Frame> enclosing;                  // closure of a nested function
@@ -29,6 +33,10 @@ using FramePtr = std::shared_ptr<Frame>;
 
 /// A user function (def or lambda).
 struct Function : Object {
+  ~Function() override {
+    ReleaseQueue queue;  // defaults can chain functions arbitrarily deep
+    for (Value& v : defaults) queue.add(v);
+  }
   std::string name;
   const std::vector<Parameter>* params = nullptr;
   const Body* body = nullptr;           // def
@@ -127,6 +135,7 @@ class Evaluator {
   Value return_value;
 
   Value eval(const Expr& e) {
+    in_.check_stack();
     try {
       return eval_inner(e);
     } catch (ScriptError& err) {
@@ -196,6 +205,9 @@ class Evaluator {
         return;
       }
       case ExprKind::Subscript: {
+        if (target.b->kind == ExprKind::Slice)
+          fail(target.pos, ErrorKind::Unsupported, "NotImplementedError",
+               "assignment to a slice is not supported");
         Value obj = eval(*target.a);
         Value key = eval(*target.b);
         if (auto d = obj.as<Dict>()) return d->set_item(key, v);
@@ -260,6 +272,7 @@ class Evaluator {
   // ---- statements ----
   Flow exec(const Stmt& s) {
     in_.tick();
+    in_.check_stack();
     try {
       return exec_inner(s);
     } catch (ScriptError& err) {
@@ -383,7 +396,10 @@ class Evaluator {
           fail(s.pos, ErrorKind::Runtime, "AssertionError", s.target ? eval(*s.target).str() : "");
         return Flow::Normal;
       case StmtKind::Raise: {
-        if (!s.value) fail(s.pos, ErrorKind::Runtime, "RuntimeError", "No active exception to reraise");
+        if (!s.value) {
+          if (handling_) throw *handling_;
+          fail(s.pos, ErrorKind::Runtime, "RuntimeError", "No active exception to reraise");
+        }
         Value ex = eval(*s.value);
         if (auto t = ex.as<ExceptionType>()) fail(s.pos, ErrorKind::Runtime, t->name, "");
         if (auto v = ex.as<ExceptionValue>()) fail(s.pos, ErrorKind::Runtime, v->name, v->message);
@@ -424,13 +440,28 @@ class Evaluator {
   }
 
   Flow exec_try(const Stmt& s) {
+    Flow result;
+    try {
+      result = exec_try_handlers(s);
+    } catch (ScriptError& err) {
+      // Limit, security and syntax errors end the script: no script code (which could
+      // `return` from `finally` and swallow a timeout) runs after them.
+      bool catchable = err.kind == ErrorKind::Runtime || err.kind == ErrorKind::Geometry;
+      if (!catchable || s.finalbody.empty()) throw;
+      Flow f = exec_block(s.finalbody);
+      if (f != Flow::Normal) return f;  // return/break in finally drops the error, as in Python
+      throw;
+    }
+    if (!s.finalbody.empty()) {
+      Flow f = exec_block(s.finalbody);
+      if (f != Flow::Normal) result = f;
+    }
+    return result;
+  }
+
+  // try body, except clauses and else; the caller runs finally.
+  Flow exec_try_handlers(const Stmt& s) {
     Flow result = Flow::Normal;
-    auto run_finally = [&] {
-      if (!s.finalbody.empty()) {
-        Flow f = exec_block(s.finalbody);
-        if (f != Flow::Normal) result = f;
-      }
-    };
     try {
       result = exec_block(s.body);
     } catch (ScriptError& err) {
@@ -451,22 +482,23 @@ class Evaluator {
           if (handler) break;
         }
       }
-      if (!handler) {
-        run_finally();
-        throw;
-      }
+      if (!handler) throw;
       if (!handler->name.empty()) {
         auto ev = std::make_shared<ExceptionValue>();
         ev->name = err.type;
         ev->message = err.what();
         store_name(handler->name, Value(ev));
       }
-      result = exec_block(handler->body);
-      run_finally();
-      return result;
+      const ScriptError* outer = handling_;
+      handling_ = &err;  // a bare `raise` in the handler re-raises it
+      struct Restore {
+        const ScriptError*& slot;
+        const ScriptError* value;
+        ~Restore() { slot = value; }
+      } restore{handling_, outer};
+      return exec_block(handler->body);
     }
     if (result == Flow::Normal) result = exec_block(s.orelse);
-    run_finally();
     return result;
   }
 
@@ -613,6 +645,7 @@ class Evaluator {
         std::string out;
         for (std::size_t i = 0; i < e.items.size(); ++i) {
           Value v = eval(*e.items[i]);
+          if (e.conversions[i] == 'r' || e.conversions[i] == 'a') v = Value(v.repr());
           out += e.specs[i].empty() ? v.str() : format_value(v, e.specs[i]);
         }
         return Value(out);
@@ -747,6 +780,7 @@ class Evaluator {
   Interpreter& in_;
   Interpreter::Impl& im_;
   FramePtr frame_;
+  const ScriptError* handling_ = nullptr;  // the error an enclosing except clause is handling
   friend class Interpreter;
 };
 
@@ -767,7 +801,30 @@ void Interpreter::set_builtin(const std::string& name, Value v) {
   impl_->builtins[name] = std::move(v);
 }
 
+namespace {
+// Sets the stack base for the guard while the outermost run()/call() is active.
+struct StackBase {
+  StackBase(const char*& slot, const char* here) : slot(slot), outer(slot) {
+    if (!slot) slot = here;
+  }
+  ~StackBase() { slot = outer; }
+  const char*& slot;
+  const char* outer;
+};
+}  // namespace
+
+void Interpreter::check_stack() const {
+  constexpr std::uintptr_t kMaxStackBytes = 4u << 20;
+  char here;
+  auto a = reinterpret_cast<std::uintptr_t>(stack_base_), b = reinterpret_cast<std::uintptr_t>(&here);
+  if (stack_base_ && (a > b ? a - b : b - a) > kMaxStackBytes)
+    throw ScriptError(ErrorKind::Recursion, "RecursionError",
+                      "maximum recursion depth exceeded (expression or call nesting too deep)");
+}
+
 void Interpreter::run(const Program& program) {
+  char here;
+  StackBase base(stack_base_, &here);
   steps_ = 0;
   has_deadline_ = limits_.timeout_s > 0;
   if (has_deadline_)
@@ -789,6 +846,8 @@ void Interpreter::run_source(const std::string& source, const std::string& filen
 }
 
 Value Interpreter::call(const Value& callee, CallArgs& args) {
+  char here;
+  StackBase base(stack_base_, &here);
   tick();
   auto fn = callee.as<Function>();
   if (!fn) {

@@ -67,12 +67,16 @@ class Interpreter {
 
  private:
   friend class Evaluator;
+  /// Raises RecursionError when the script's C++ recursion (nested expressions, calls)
+  /// has used more stack than a default 8 MiB thread can spare.
+  void check_stack() const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Limits limits_;
   std::uint64_t steps_ = 0;
   std::chrono::steady_clock::time_point deadline_{};
   bool has_deadline_ = false;
+  const char* stack_base_ = nullptr;  // a stack address from where run() or call() began
 };
 
 }  // namespace cad::script

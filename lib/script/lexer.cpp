@@ -13,6 +13,26 @@ namespace {
   throw ScriptError(ErrorKind::Syntax, "SyntaxError", message, line, column);
 }
 
+// Appends code point `cp` (from a \x, \u, \U or octal escape) encoded as UTF-8.
+void append_utf8(std::string& out, unsigned long cp, int line, int column) {
+  if (cp > 0x10FFFF) syntax_error("illegal Unicode character", line, column);
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 bool is_name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool is_name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
@@ -25,7 +45,7 @@ const char* const kOperators[] = {
 
 class Lexer {
  public:
-  explicit Lexer(const std::string& src) : s_(src) {}
+  Lexer(const std::string& src, Pos start) : s_(src), line_(start.line), col_(start.column) {}
 
   std::vector<Token> run() {
     indents_.push_back(0);
@@ -54,7 +74,7 @@ class Lexer {
         if (depth_ == 0 && !tokens_.empty() && tokens_.back().kind != Tok::Newline)
           push(Tok::Newline, "\n", pos());
         advance();
-        at_line_start = true;
+        at_line_start = depth_ == 0;  // inside brackets the next line continues this one
         continue;
       }
       if (is_name_start(static_cast<unsigned char>(c))) {
@@ -72,7 +92,9 @@ class Lexer {
       }
       lex_operator();
     }
-    if (depth_ > 0) syntax_error("unexpected end of file inside brackets", line_, col_);
+    if (depth_ > 0)
+      syntax_error(std::string("'") + open_.back().first + "' was never closed",
+                   open_.back().second.line, open_.back().second.column);
     if (!tokens_.empty() && tokens_.back().kind != Tok::Newline) push(Tok::Newline, "\n", pos());
     while (indents_.size() > 1) {
       indents_.pop_back();
@@ -248,12 +270,38 @@ class Lexer {
           case 'n': out += '\n'; break;
           case 't': out += '\t'; break;
           case 'r': out += '\r'; break;
-          case '0': out += '\0'; break;
           case '\\': out += '\\'; break;
           case '\'': out += '\''; break;
           case '"': out += '"'; break;
+          case 'a': out += '\a'; break;
+          case 'b': out += '\b'; break;
+          case 'f': out += '\f'; break;
+          case 'v': out += '\v'; break;
           case '\n': break;
-          default: out += '\\'; out += e;
+          case 'x':
+          case 'u':
+          case 'U': {
+            int len = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+            std::string hex = s_.substr(i_, len);
+            if (static_cast<int>(hex.size()) != len ||
+                hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+              syntax_error(std::string("truncated \\") + e + " escape", line_, col_);
+            for (int k = 0; k < len; ++k) advance();
+            append_utf8(out, std::strtoul(hex.c_str(), nullptr, 16), line_, col_);
+            break;
+          }
+          default:
+            if (e >= '0' && e <= '7') {  // octal: up to three digits
+              unsigned code = e - '0';
+              for (int k = 0; k < 2 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7'; ++k) {
+                code = code * 8 + (s_[i_] - '0');
+                advance();
+              }
+              append_utf8(out, code, line_, col_);
+            } else {
+              out += '\\';
+              out += e;
+            }
         }
         continue;
       }
@@ -276,10 +324,14 @@ class Lexer {
       std::size_t len = std::strlen(op);
       if (s_.compare(i_, len, op) == 0) {
         for (std::size_t k = 0; k < len; ++k) advance();
-        if (len == 1 && std::strchr("([{", op[0])) ++depth_;
+        if (len == 1 && std::strchr("([{", op[0])) {
+          ++depth_;
+          open_.emplace_back(op[0], p);
+        }
         if (len == 1 && std::strchr(")]}", op[0])) {
           if (depth_ == 0) syntax_error(std::string("unmatched '") + op + "'", p.line, p.column);
           --depth_;
+          open_.pop_back();
         }
         push(Tok::Op, op, p);
         return;
@@ -293,15 +345,16 @@ class Lexer {
 
   const std::string& s_;
   std::size_t i_ = 0;
-  int line_ = 1;
-  int col_ = 1;
+  int line_;
+  int col_;
   int depth_ = 0;
+  std::vector<std::pair<char, Pos>> open_;  // unclosed brackets, for the "never closed" message
   std::vector<int> indents_;
   std::vector<Token> tokens_;
 };
 
 }  // namespace
 
-std::vector<Token> tokenize(const std::string& source) { return Lexer(source).run(); }
+std::vector<Token> tokenize(const std::string& source, Pos start) { return Lexer(source, start).run(); }
 
 }  // namespace cad::script

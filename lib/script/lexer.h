@@ -19,7 +19,8 @@ struct Token {
 };
 
 /// Splits `source` into tokens. Throws ScriptError(Syntax) with line/column on a
-/// bad character, an unterminated string or inconsistent indentation.
-std::vector<Token> tokenize(const std::string& source);
+/// bad character, an unterminated string or inconsistent indentation. `start` is
+/// the position of the first character (an f-string expression starts mid-line).
+std::vector<Token> tokenize(const std::string& source, Pos start = {1, 1});
 
 }  // namespace cad::script

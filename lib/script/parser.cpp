@@ -1,4 +1,6 @@
 // Recursive-descent parser of the Python subset into the AST (ast.h), with Python's precedence.
+#include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "script/ast.h"
@@ -9,6 +11,9 @@ namespace cad::script {
 namespace {
 
 constexpr int kMaxNesting = 150;  // bounds C++ recursion on hostile input like "((((...))))"
+// Bounds the depth of trees that loops build ("1+1+...", "w.a().b()...", elif chains), which
+// evaluating and freeing walk recursively: a 20000-term sum would overflow the stack.
+constexpr int kMaxHeight = 3000;
 
 class Parser {
  public:
@@ -169,13 +174,14 @@ class Parser {
     return body;
   }
 
-  StmtPtr parse_if() {
+  StmtPtr parse_if(int elifs = 0) {
     auto s = stmt(StmtKind::If, cur().pos);
+    if (elifs > kMaxHeight) error("too many 'elif' branches");
     ++i_;  // if / elif
     s->value = parse_expression();
     s->body = parse_block();
     if (at_kw("elif")) {
-      s->orelse.push_back(parse_if());
+      s->orelse.push_back(parse_if(elifs + 1));
     } else if (accept_kw("else")) {
       s->orelse = parse_block();
     }
@@ -613,7 +619,34 @@ class Parser {
     e->op = op;
     e->a = std::move(l);
     e->b = std::move(r);
+    check_height(*e);
     return e;
+  }
+  // Measures (and caches) the height of a finished expression. The recursion only enters
+  // nodes not measured yet, whose nesting the DepthGuard already bounds.
+  static int height(Expr& e) {
+    if (e.height) return e.height;
+    int h = 0;
+    auto sub = [&h](const ExprPtr& c) {
+      if (c) h = std::max(h, height(*c));
+    };
+    sub(e.a);
+    sub(e.b);
+    sub(e.c);
+    for (const auto& it : e.items) sub(it);
+    for (const auto& k : e.keywords) sub(k.value);
+    for (const auto& c : e.comps) {
+      sub(c.target);
+      sub(c.iter);
+      for (const auto& cond : c.conditions) sub(cond);
+    }
+    for (const auto& prm : e.params) sub(prm.default_value);
+    return e.height = h + 1;
+  }
+  void check_height(Expr& e) const {
+    if (height(e) > kMaxHeight)
+      throw ScriptError(ErrorKind::Syntax, "SyntaxError", "expression too long or nested too deeply",
+                        e.pos.line, e.pos.column);
   }
   ExprPtr parse_bitor() {
     Pos p = cur().pos;
@@ -732,6 +765,7 @@ class Parser {
       } else {
         return e;
       }
+      check_height(*e);
     }
   }
 
@@ -819,6 +853,7 @@ class Parser {
       c->value = Value(lit);
       js->items.push_back(std::move(c));
       js->specs.emplace_back();
+      js->conversions += '\0';
       lit.clear();
     };
     for (std::size_t k = 0; k < s.size(); ++k) {
@@ -837,23 +872,47 @@ class Parser {
           if (ch == '(' || ch == '[' || ch == '{') ++depth;
           else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) --depth;
           else if (ch == '}' && depth == 0) break;
-          else if ((ch == ':' || ch == '!') && depth == 0 && colon == std::string::npos) colon = end;
+          else if ((ch == ':' || (ch == '!' && end + 1 < s.size() && s[end + 1] != '=')) && depth == 0 &&
+                   colon == std::string::npos)
+            colon = end;
         }
         if (end >= s.size())
           throw ScriptError(ErrorKind::Syntax, "SyntaxError", "f-string: expecting '}'",
                             tok.pos.line, tok.pos.column);
         std::string expr_text = s.substr(start, (colon == std::string::npos ? end : colon) - start);
+        if (expr_text.find_first_not_of(" \t\n") == std::string::npos)
+          throw ScriptError(ErrorKind::Syntax, "SyntaxError", "f-string: empty expression not allowed",
+                            tok.pos.line, tok.pos.column);
         std::string spec = colon == std::string::npos ? "" : s.substr(colon, end - colon);
+        char conversion = 0;
         if (!spec.empty() && spec[0] == '!') {  // conversion: !r / !s, optional :spec
+          conversion = spec.size() > 1 ? spec[1] : 0;
+          if (conversion != 'r' && conversion != 's' && conversion != 'a')
+            throw ScriptError(ErrorKind::Syntax, "SyntaxError",
+                              "f-string: invalid conversion character", tok.pos.line, tok.pos.column);
           std::size_t c2 = spec.find(':');
           spec = c2 == std::string::npos ? "" : spec.substr(c2 + 1);
         } else if (!spec.empty()) {
           spec = spec.substr(1);
         }
-        Parser sub(tokenize(expr_text));
+        std::size_t last = expr_text.find_last_not_of(" \t");
+        if (expr_text[last] == '=' && last > 0 && !std::strchr("=!<>", expr_text[last - 1])) {
+          lit += expr_text;  // f"{x=}" writes "x=" then the value (its repr unless formatted)
+          flush();
+          expr_text.erase(last);
+          if (!conversion && spec.empty()) conversion = 'r';
+        }
+        // Parenthesized like CPython does, so that "{ x }" and line breaks parse; positions
+        // point into the literal (approximately when it has escapes or a longer prefix).
+        std::size_t line_start = s.rfind('\n', start);
+        int newlines = static_cast<int>(std::count(s.begin(), s.begin() + start, '\n'));
+        Pos at = newlines == 0 ? Pos{tok.pos.line, tok.pos.column + 1 + static_cast<int>(start)}
+                               : Pos{tok.pos.line + newlines, static_cast<int>(start - line_start)};
+        Parser sub(tokenize("(" + expr_text + ")", at));
         ExprPtr ex = sub.parse_single_expression();
         js->items.push_back(std::move(ex));
         js->specs.push_back(spec);
+        js->conversions += conversion;
         k = end;
       } else {
         lit += s[k];

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "script/interpreter.h"
 #include "script/value.h"
@@ -49,14 +50,28 @@ std::string float_repr(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
   char buf[40];
-  for (int prec = 1; prec <= 17; ++prec) {  // shortest text that reads back exactly
-    std::snprintf(buf, sizeof buf, "%.*g", prec, d);
+  for (int prec = 0; prec <= 16; ++prec) {  // shortest digits that read back exactly
+    std::snprintf(buf, sizeof buf, "%.*e", prec, d);
     if (std::strtod(buf, nullptr) == d) break;
   }
+  // buf is "[-]d[.ddd]e[+-]XX"; Python writes it positionally when -4 <= exponent < 16.
   std::string s = buf;
-  if (s.find_first_of(".en") == std::string::npos) s += ".0";
-  // Python writes 1e+20 as 1e+20, 1e-05 as 1e-05: same as printf.
-  return s;
+  std::size_t e = s.find('e');
+  int exp = std::atoi(s.c_str() + e + 1);
+  std::string sign = s[0] == '-' ? "-" : "";
+  std::string mantissa = s.substr(sign.size(), e - sign.size());
+  if (exp < -4 || exp >= 16) {
+    char tail[8];
+    std::snprintf(tail, sizeof tail, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
+    return sign + mantissa + tail;
+  }
+  std::string digits;
+  for (char c : mantissa)
+    if (c != '.') digits += c;
+  std::size_t point = static_cast<std::size_t>(exp + 1);  // digits before the decimal point
+  if (exp < 0) return sign + "0." + std::string(-exp - 1, '0') + digits;
+  if (digits.size() <= point) return sign + digits + std::string(point - digits.size(), '0') + ".0";
+  return sign + digits.substr(0, point) + "." + digits.substr(point);
 }
 
 std::string quote(const std::string& s) {
@@ -109,7 +124,62 @@ bool Object::equals(const Value& other) const {
   return other.is_object() && other.as_object().get() == this;
 }
 
+// ---- Nested data ----------------------------------------------------------------------
+
+namespace {
+thread_local std::vector<ObjectPtr> release_pending;
+thread_local bool releasing = false;
+thread_local int nesting = 0;
+thread_local std::vector<const Object*> repr_active;  // containers whose repr is being built
+
+// Marks a container while its repr is built: one that contains itself prints as [...].
+struct ReprScope {
+  explicit ReprScope(const Object* o) : guard(), cycle(std::find(repr_active.begin(), repr_active.end(), o) != repr_active.end()) {
+    if (!cycle) repr_active.push_back(o);
+  }
+  ~ReprScope() {
+    if (!cycle) repr_active.pop_back();
+  }
+  NestingGuard guard;
+  bool cycle;
+};
+}  // namespace
+
+ReleaseQueue::ReleaseQueue() : outermost_(!releasing) { releasing = true; }
+
+void ReleaseQueue::add(Value& v) {
+  if (v.is_object() && v.as_object().use_count() == 1) {
+    release_pending.push_back(v.as_object());
+    v = Value();
+  }
+}
+
+ReleaseQueue::~ReleaseQueue() {
+  if (!outermost_) return;
+  while (!release_pending.empty()) {
+    ObjectPtr last = std::move(release_pending.back());
+    release_pending.pop_back();
+    last.reset();  // its destructor queues its own children
+  }
+  releasing = false;
+}
+
+NestingGuard::NestingGuard() {
+  if (++nesting > 1000) {
+    --nesting;
+    throw ScriptError(ErrorKind::Recursion, "RecursionError",
+                      "maximum recursion depth exceeded while walking nested containers");
+  }
+}
+NestingGuard::~NestingGuard() { --nesting; }
+
 // ---- Sequence -------------------------------------------------------------------------
+
+Sequence::~Sequence() {
+  ReleaseQueue queue;
+  for (Value& v : items) queue.add(v);
+}
+
 
 Value make_list(std::vector<Value> items) {
   return Value(std::make_shared<Sequence>(false, std::move(items)));
@@ -128,6 +198,8 @@ std::int64_t normalize_index(std::int64_t i, std::size_t size, const char* what)
 }  // namespace
 
 std::string Sequence::repr() const {
+  ReprScope scope(this);
+  if (scope.cycle) return is_tuple ? "(...)" : "[...]";
   std::string s = is_tuple ? "(" : "[";
   for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i].repr();
   if (is_tuple && items.size() == 1) s += ",";
@@ -146,8 +218,11 @@ Value Sequence::get_item(const Value& key) {
 bool Sequence::equals(const Value& other) const {
   auto o = other.as<Sequence>();
   if (!o || o->is_tuple != is_tuple || o->items.size() != items.size()) return false;
+  if (o.get() == this) return true;
+  NestingGuard guard;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Value &a = items[i], &b = o->items[i];
+    if (a.is_object() && b.is_object() && a.as_object() == b.as_object()) continue;  // identity, as Python
     if (a.is_number() && b.is_number()) {
       double x = a.is_float() ? a.as_float() : a.is_int() ? double(a.as_int()) : a.as_bool();
       double y = b.is_float() ? b.as_float() : b.is_int() ? double(b.as_int()) : b.as_bool();
@@ -275,7 +350,17 @@ bool keys_equal(const Value& a, const Value& b) {
 }
 }  // namespace
 
+Dict::~Dict() {
+  ReleaseQueue queue;
+  for (auto& kv : items) {
+    queue.add(kv.first);
+    queue.add(kv.second);
+  }
+}
+
 std::string Dict::repr() const {
+  ReprScope scope(this);
+  if (scope.cycle) return "{...}";
   std::string s = "{";
   for (std::size_t i = 0; i < items.size(); ++i)
     s += (i ? ", " : "") + items[i].first.repr() + ": " + items[i].second.repr();
@@ -298,6 +383,18 @@ void Dict::set_item(const Value& key, const Value& v) {
       return;
     }
   items.emplace_back(key, v);
+}
+bool Dict::equals(const Value& other) const {
+  auto o = other.as<Dict>();
+  if (!o || o->items.size() != items.size()) return false;
+  if (o.get() == this) return true;
+  NestingGuard guard;
+  for (const auto& kv : items) {
+    auto it = std::find_if(o->items.begin(), o->items.end(),
+                           [&](const auto& okv) { return keys_equal(okv.first, kv.first); });
+    if (it == o->items.end() || !keys_equal(it->second, kv.second)) return false;
+  }
+  return true;
 }
 Value Dict::get_attr(Interpreter& in, const std::string& name) {
   auto self = std::static_pointer_cast<Dict>(shared_from_this());

@@ -142,9 +142,31 @@ struct Object : std::enable_shared_from_this<Object> {
   virtual bool equals(const Value& other) const;
 };
 
+/// Frees objects one at a time instead of recursively: a container's destructor hands its
+/// values to a ReleaseQueue so that freeing data nested a million deep ([[[...]]], chains
+/// of closures) cannot overflow the C++ stack.
+class ReleaseQueue {
+ public:
+  ReleaseQueue();
+  ~ReleaseQueue();
+  /// Takes v's object when v holds its last reference (leaving v None).
+  void add(Value& v);
+
+ private:
+  bool outermost_;
+};
+
+/// Counts how deep repr/==/< have walked into nested containers and raises RecursionError
+/// past Python's limit (1000) rather than overflowing the C++ stack.
+struct NestingGuard {
+  NestingGuard();
+  ~NestingGuard();
+};
+
 /// list and tuple.
 struct Sequence : Object {
   Sequence(bool is_tuple, std::vector<Value> items) : is_tuple(is_tuple), items(std::move(items)) {}
+  ~Sequence() override;
   bool is_tuple;
   std::vector<Value> items;
   std::string type_name() const override { return is_tuple ? "tuple" : "list"; }
@@ -158,6 +180,7 @@ struct Sequence : Object {
 };
 
 struct Dict : Object {
+  ~Dict() override;
   std::vector<std::pair<Value, Value>> items;  // insertion order; linear lookup (small dicts)
   std::string type_name() const override { return "dict"; }
   Value get_attr(Interpreter& in, const std::string& name) override;
@@ -166,6 +189,7 @@ struct Dict : Object {
   std::optional<std::vector<Value>> iterate() const override;
   Value get_item(const Value& key) override;
   void set_item(const Value& key, const Value& v);
+  bool equals(const Value& other) const override;
 };
 
 /// A callable implemented in C++ (builtins, bound methods of host objects).
