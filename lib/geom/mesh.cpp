@@ -21,7 +21,8 @@
 
 namespace cad::geom {
 
-Mesh tessellate(const TopoDS_Shape& shape, double linear_deflection, double angular_deflection) {
+Mesh tessellate(const TopoDS_Shape& shape, double linear_deflection, double angular_deflection,
+                bool relative) {
   Mesh mesh;
   if (shape.IsNull()) return mesh;
   try {
@@ -31,7 +32,7 @@ Mesh tessellate(const TopoDS_Shape& shape, double linear_deflection, double angu
       if (box.IsVoid()) return mesh;
       linear_deflection = std::max(1e-6, 1e-3 * std::sqrt(box.SquareExtent()));
     }
-    BRepMesh_IncrementalMesh mesher(shape, linear_deflection, false, angular_deflection, false);
+    BRepMesh_IncrementalMesh mesher(shape, linear_deflection, relative, angular_deflection, false);
     for (TopExp_Explorer ex(shape, TopAbs_FACE); ex.More(); ex.Next()) {
       const TopoDS_Face& face = TopoDS::Face(ex.Current());
       TopLoc_Location loc;

@@ -20,8 +20,11 @@ struct Mesh {
 /// Tessellates the faces of `shape`. `linear_deflection` in model units; <= 0 picks
 /// 0.1 % of the bounding-box diagonal. `angular_deflection` in radians. Throws cad::Error
 /// when meshing fails.
+/// With `relative`, the linear deflection is a fraction of each edge's size (as CadQuery's
+/// STL exporter does: exporters.export(..., tolerance=0.1, angularTolerance=0.1) meshes
+/// with relative deflection 0.1).
 Mesh tessellate(const TopoDS_Shape& shape, double linear_deflection = 0,
-                double angular_deflection = 0.1);
+                double angular_deflection = 0.1, bool relative = false);
 
 /// Writes binary STL / ASCII PLY / OBJ, chosen by the extension of `path`
 /// (.stl, .ply, .obj). Throws cad::Error("path: reason") on failure.
