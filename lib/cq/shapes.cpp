@@ -136,6 +136,20 @@ TopAbs_ShapeEnum shape_enum(const std::string& n) {
   return m.at(n);
 }
 
+std::string geom_type(const TopoDS_Shape& s) {
+  if (s.ShapeType() == TopAbs_EDGE) {
+    static const char* names[] = {"LINE", "CIRCLE", "ELLIPSE", "HYPERBOLA", "PARABOLA",
+                                  "BEZIER", "BSPLINE", "OFFSET", "OTHER"};
+    return names[BRepAdaptor_Curve(TopoDS::Edge(s)).GetType()];
+  }
+  if (s.ShapeType() == TopAbs_FACE) {
+    static const char* names[] = {"PLANE", "CYLINDER", "CONE", "SPHERE", "TORUS", "BEZIER",
+                                  "BSPLINE", "REVOLUTION", "EXTRUSION", "OFFSET", "OTHER"};
+    return names[GeomAdaptor_Surface(BRep_Tool::Surface(TopoDS::Face(s))).GetType()];
+  }
+  return shape_type_name(s);
+}
+
 // ---- measurements --------------------------------------------------------------------
 
 double volume(const TopoDS_Shape& s) {

@@ -48,7 +48,8 @@ std::shared_ptr<ShapeObj> as_shape(const script::Value& v);
 
 /// CadQuery's class name for a shape type: "Solid", "Face", ..., "Compound".
 std::string shape_type_name(const TopoDS_Shape& s);
-// geom_type(shape), CadQuery's geomType(), is declared in cq/selectors.h.
+/// CadQuery's geomType(): "PLANE", "CYLINDER", "LINE", "CIRCLE", ..., or the shape type.
+std::string geom_type(const TopoDS_Shape& s);
 
 // ---- measurements (CadQuery's Shape.Volume/Area/Center/BoundingBox) -------------------
 

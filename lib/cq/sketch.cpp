@@ -281,6 +281,11 @@ TopoDS_Wire convex_hull(const std::vector<TopoDS_Edge>& edges) {
     gp_XY q = p.arc ? arc_point(p, p.psi1) : p.b;
     ends.push_back(BRepBuilderAPI_MakeVertex(gp_Pnt(q.X(), q.Y(), 0)));
   }
+  if (getenv("HULL_DEBUG")) {
+    for (size_t i = 0; i < ds.size(); ++i) fprintf(stderr, "disk %zu c=%g,%g r=%g full=%d\n", i, ds[i].c.X(), ds[i].c.Y(), ds[i].r, ds[i].full);
+    for (auto& m : moves) fprintf(stderr, "move to %zu from %g,%g to %g,%g psi %g dir %g\n", m.to, m.t.from.X(), m.t.from.Y(), m.t.to.X(), m.t.to.Y(), m.t.psi, m.t.dir);
+    for (auto& p : pieces) fprintf(stderr, "piece arc=%d a=%g,%g b=%g,%g psi %g %g\n", p.arc, p.a.X(), p.a.Y(), p.b.X(), p.b.Y(), p.psi0, p.psi1);
+  }
   std::vector<TopoDS_Edge> out;
   std::int64_t lines = 0, arcs = 0;
   for (size_t i = 0; i < pieces.size(); ++i) {

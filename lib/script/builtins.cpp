@@ -920,11 +920,23 @@ Value primitive_attribute(Interpreter& in, const Value& v, const std::string& na
       });
     if (name == "startswith" || name == "endswith")
       return method([s, name](Interpreter&, CallArgs& a) {
-        const std::string& p = to_str(bind_args(a, name, {Param("prefix")})[0], "prefix");
+        std::string p = to_str(bind_args(a, name, {Param("prefix")})[0], "prefix");
         bool r = p.size() <= s.size() &&
                  (name == "startswith" ? s.compare(0, p.size(), p) == 0
                                        : s.compare(s.size() - p.size(), p.size(), p) == 0);
         return Value(r);
+      });
+    if (name == "find" || name == "count")
+      return method([s, name](Interpreter&, CallArgs& a) {
+        std::string sub = to_str(bind_args(a, name, {Param("sub")})[0], "sub");
+        if (name == "find") {
+          std::size_t hit = s.find(sub);
+          return Value(hit == std::string::npos ? std::int64_t{-1} : static_cast<std::int64_t>(hit));
+        }
+        if (sub.empty()) return Value(static_cast<std::int64_t>(s.size() + 1));
+        std::int64_t n = 0;
+        for (std::size_t pos = s.find(sub); pos != std::string::npos; pos = s.find(sub, pos + sub.size())) ++n;
+        return Value(n);
       });
     if (name == "replace")
       return method([s](Interpreter&, CallArgs& a) {

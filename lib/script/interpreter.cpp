@@ -867,7 +867,9 @@ Value Interpreter::call(const Value& callee, CallArgs& args) {
   std::vector<bool> bound(params.size(), false);
   for (std::size_t i = 0; i < params.size(); ++i) {
     const Parameter& prm = params[i];
-    if (prm.star) {
+    if (prm.star && prm.name.empty()) {  // bare '*': takes no positionals
+      bound[i] = true;
+    } else if (prm.star) {
       std::vector<Value> rest;
       while (npos < args.positional.size()) rest.push_back(args.positional[npos++]);
       frame->vars[prm.name] = make_tuple(std::move(rest));

@@ -230,14 +230,19 @@ class Parser {
 
   std::vector<Parameter> parse_params(const char* closing) {
     std::vector<Parameter> params;
-    bool seen_default = false;
+    bool seen_default = false, keyword_only = false;
     while (!at_op(closing)) {
       Parameter prm;
       if (accept_op("**")) {
         prm.double_star = true;
       } else if (accept_op("*")) {
-        if (at_op(",")) unsupported("keyword-only parameters are not supported");
         prm.star = true;
+        keyword_only = true;
+        if (at_op(",")) {  // bare '*': the parameters after it are keyword-only
+          params.push_back(std::move(prm));
+          ++i_;
+          continue;
+        }
       } else if (at_op("/")) {
         ++i_;
         if (!accept_op(",")) break;
@@ -249,7 +254,7 @@ class Parser {
         if (accept_op("=")) {
           prm.default_value = parse_expression();
           seen_default = true;
-        } else if (seen_default) {
+        } else if (seen_default && !keyword_only) {
           error("non-default argument follows default argument");
         }
       }

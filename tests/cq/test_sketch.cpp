@@ -2,12 +2,18 @@
 // the convex hull, with CadQuery's own figures (PAPERS.md) and hand-derived areas.
 #include <catch2/catch.hpp>
 
+#include <BRepBuilderAPI_MakeEdge.hxx>
+#include <BRepBuilderAPI_MakeFace.hxx>
+#include <BRepCheck_Analyzer.hxx>
 #include <BRepGProp.hxx>
 #include <GProp_GProps.hxx>
+#include <ElCLib.hxx>
 #include <TopExp.hxx>
 #include <TopTools_IndexedMapOfShape.hxx>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "cq/cadquery.h"
 #include "cq/shapes.h"
@@ -64,7 +70,68 @@ double two_circle_hull_area(double r1, double r2, double d) {
          (r1 + r2) * std::sqrt(d * d - (r1 - r2) * (r1 - r2));
 }
 
+// Area of the convex hull of points (Andrew's monotone chain).
+double polygon_hull_area(std::vector<gp_XY> p) {
+  std::sort(p.begin(), p.end(), [](const gp_XY& a, const gp_XY& b) {
+    return a.X() < b.X() || (a.X() == b.X() && a.Y() < b.Y());
+  });
+  std::vector<gp_XY> h(2 * p.size());
+  size_t k = 0;
+  auto cross = [](const gp_XY& o, const gp_XY& a, const gp_XY& b) { return (a - o) ^ (b - o); };
+  for (size_t i = 0; i < p.size(); ++i) {
+    while (k >= 2 && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
+    h[k++] = p[i];
+  }
+  for (size_t i = p.size() - 1, t = k + 1; i > 0; --i) {
+    while (k >= t && cross(h[k - 2], h[k - 1], p[i - 1]) <= 0) --k;
+    h[k++] = p[i - 1];
+  }
+  double area = 0;
+  for (size_t i = 0; i + 1 < k; ++i) area += h[i] ^ h[i + 1];
+  return area / 2;
+}
+
 }  // namespace
+
+TEST_CASE("convex hull of random circles, arcs and segments matches a dense sampling",
+          "[cq][sketch]") {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(-5, 5), rad(0.1, 2), ang(0, 2 * M_PI);
+  for (int trial = 0; trial < 40; ++trial) {
+    std::vector<TopoDS_Edge> edges;
+    std::vector<gp_XY> samples;
+    int n = 1 + trial % 5;
+    for (int i = 0; i < n; ++i) {
+      gp_Pnt c(u(rng), u(rng), 0);
+      int kind = (trial + i) % 3;
+      if (kind == 2) {  // a segment
+        gp_Pnt b(u(rng), u(rng), 0);
+        edges.push_back(BRepBuilderAPI_MakeEdge(c, b));
+        samples.emplace_back(c.X(), c.Y());
+        samples.emplace_back(b.X(), b.Y());
+        continue;
+      }
+      // A full circle or an arc, on a circle turning either way.
+      double r = rad(rng), a0 = ang(rng), span = kind == 0 ? 2 * M_PI : ang(rng);
+      bool ccw = i % 2 == 0;
+      gp_Circ circ(gp_Ax2(c, ccw ? gp::DZ() : -gp::DZ(), gp::DX()), r);
+      edges.push_back(kind == 0 ? BRepBuilderAPI_MakeEdge(circ).Edge()
+                                : BRepBuilderAPI_MakeEdge(circ, a0, a0 + span).Edge());
+      for (int k = 0; k <= 4000; ++k) {
+        gp_Pnt p = ElCLib::Value(a0 + span * k / 4000, circ);
+        samples.emplace_back(p.X(), p.Y());
+      }
+    }
+    INFO("trial " << trial);
+    double expected = polygon_hull_area(samples);
+    if (expected < 1e-3) continue;  // degenerate (one segment)
+    TopoDS_Wire w = cad::cq::convex_hull(edges);
+    CHECK(BRepCheck_Analyzer(w).IsValid());
+    GProp_GProps p;
+    BRepGProp::SurfaceProperties(BRepBuilderAPI_MakeFace(w, true).Face(), p);
+    CHECK(std::abs(p.Mass()) == Approx(expected).epsilon(1e-4));
+  }
+}
 
 TEST_CASE("sketch face operations: CadQuery's test_sketch figures", "[cq][sketch]") {
   CHECK(Run("s = cq.Sketch().rect(1, 2, 45)").area() == Approx(2));

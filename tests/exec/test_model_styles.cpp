@@ -67,10 +67,9 @@ solid=solid0
 }
 
 TEST_CASE("CAD-Coder style: a second sketch on a rotated plane is joined", "[exec]") {
-  // A 2 x 2 x 2 cube at the origin, plus a 1 x 1 square on the XZ-like plane through y = 0
-  // (normal -Y) extruded 1 outward: the cube grows by 1 in volume on its -Y side... drawn from
-  // the plane origin (0, 0, 0) to (1, 1): x in [0, 1], z in [0, 1], y in [-1, 0] — inside the
-  // cube, so the union stays 8.
+  // A 2 x 2 x 2 cube (x, y in [-1, 1], z in [0, 2]), plus a unit square on a plane with
+  // normal -Y (so yDir = normal x xDir = +Z): x in [0, 1], z in [0, 1], extruded 3 along -Y
+  // to y in [-3, 0]. One unit of it lies inside the cube.
   json r = run(R"(import cadquery as cq
 wp0 = cq.Workplane(cq.Plane(cq.Vector(-1.0, -1.0, 0.0), cq.Vector(1.0, 0.0, 0.0), cq.Vector(0.0, 0.0, 1.0)))
 solid0 = wp0.add(wp0.moveTo(0, 0).lineTo(2, 0).lineTo(2, 2).lineTo(0, 2).close()).extrude(2)
@@ -78,7 +77,7 @@ wp1 = cq.Workplane(cq.Plane(cq.Vector(0.0, 0.0, 0.0), cq.Vector(1.0, 0.0, 0.0), 
 solid1 = wp1.add(wp1.moveTo(0, 0).lineTo(1, 0).lineTo(1, 1).lineTo(0, 1).close()).extrude(3)
 solid = solid0.union(solid1)
 )");
-  // solid1 spans y in [-3, 0]; the part with y in [-3, -1] sticks out: 1 * 2 * 1.
+  // The part with y in [-3, -1] sticks out: 1 * 2 * 1.
   CHECK(r["volume"].get<double>() == Approx(8 + 2).epsilon(1e-9));
   CHECK(r["bbox"]["min"][1].get<double>() == Approx(-3));
 }
