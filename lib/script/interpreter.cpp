@@ -865,11 +865,15 @@ Value Interpreter::call(const Value& callee, CallArgs& args) {
   std::size_t npos = 0;
   std::shared_ptr<Dict> kwargs;
   std::vector<bool> bound(params.size(), false);
+  std::size_t max_positional = 0, min_positional = 0;
+  bool keyword_only = false;  // after *args or a bare '*'
   for (std::size_t i = 0; i < params.size(); ++i) {
     const Parameter& prm = params[i];
     if (prm.star && prm.name.empty()) {  // bare '*': takes no positionals
       bound[i] = true;
+      keyword_only = true;
     } else if (prm.star) {
+      keyword_only = true;
       std::vector<Value> rest;
       while (npos < args.positional.size()) rest.push_back(args.positional[npos++]);
       frame->vars[prm.name] = make_tuple(std::move(rest));
@@ -878,15 +882,25 @@ Value Interpreter::call(const Value& callee, CallArgs& args) {
       kwargs = std::make_shared<Dict>();
       frame->vars[prm.name] = Value(kwargs);
       bound[i] = true;
-    } else if (npos < args.positional.size()) {
-      frame->vars[prm.name] = args.positional[npos++];
-      bound[i] = true;
+    } else if (!keyword_only) {
+      ++max_positional;
+      min_positional += !fn->has_default[i];
+      if (npos < args.positional.size()) {
+        frame->vars[prm.name] = args.positional[npos++];
+        bound[i] = true;
+      }
     }
   }
-  if (npos < args.positional.size())
-    throw_type_error(fn->name + "() takes " + std::to_string(params.size()) +
-                     " positional arguments but " + std::to_string(args.positional.size()) +
-                     " were given");
+  if (npos < args.positional.size()) {
+    std::size_t given = args.positional.size();
+    throw_type_error(fn->name + "() takes " +
+                     (min_positional == max_positional
+                          ? std::to_string(max_positional)
+                          : "from " + std::to_string(min_positional) + " to " +
+                                std::to_string(max_positional)) +
+                     " positional argument" + (min_positional == 1 && max_positional == 1 ? "" : "s") + " but " +
+                     std::to_string(given) + (given == 1 ? " was" : " were") + " given");
+  }
   for (auto& [name, value] : args.keywords) {
     std::size_t i = 0;
     while (i < params.size() && (params[i].name != name || params[i].star || params[i].double_star)) ++i;
