@@ -15,11 +15,18 @@
 namespace cad::cq {
 
 /// Runs `fn`, turning OCCT exceptions into a GeometryError naming `what` (e.g.
-/// "Workplane.fillet"). Script errors pass through unchanged.
+/// "Workplane.fillet"); geometry errors that do not name a method yet get `what` prefixed.
+/// Other script errors pass through unchanged.
 template <class Fn>
 auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
+  } catch (const script::ScriptError& e) {
+    std::string msg = e.what();
+    std::string head = msg.substr(0, msg.find(": "));
+    bool named = head.size() < msg.size() && head.find('.') != std::string::npos && head.find(' ') == std::string::npos;
+    if (e.kind != script::ErrorKind::Geometry || named) throw;
+    throw script::ScriptError(e.kind, e.type, what + ": " + msg, e.line, e.column);
   } catch (const Standard_Failure& e) {
     std::string msg = e.GetMessageString() ? e.GetMessageString() : "";
     if (msg.empty()) msg = e.DynamicType()->Name();

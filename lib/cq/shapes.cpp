@@ -77,8 +77,10 @@ namespace {
 
 constexpr double kDeg = M_PI / 180.0;
 
+/// GeometryError "<what>: <algo> failed"; without `what` the calling method's name is
+/// prefixed by guarded().
 [[noreturn]] void fail(const std::string& what, const std::string& algo) {
-  script::throw_geometry(what + ": " + algo + " failed");
+  script::throw_geometry((what.empty() ? "" : what + ": ") + algo + " failed");
 }
 
 TopoDS_Shape checked(const TopoDS_Shape& s, const std::string& what, const std::string& algo) {
@@ -293,19 +295,19 @@ TopoDS_Shape scaled(const TopoDS_Shape& s, double factor) {
 
 TopoDS_Edge make_line(const gp_Pnt& a, const gp_Pnt& b) {
   BRepBuilderAPI_MakeEdge e(a, b);
-  if (!e.IsDone()) fail("Edge.makeLine", "BRepBuilderAPI_MakeEdge (coincident points)");
+  if (!e.IsDone()) fail("", "BRepBuilderAPI_MakeEdge (coincident points)");
   return e.Edge();
 }
 
 TopoDS_Edge make_three_point_arc(const gp_Pnt& a, const gp_Pnt& b, const gp_Pnt& c) {
   GC_MakeArcOfCircle arc(a, b, c);
-  if (!arc.IsDone()) fail("Edge.makeThreePointArc", "GC_MakeArcOfCircle");
+  if (!arc.IsDone()) fail("", "GC_MakeArcOfCircle");
   return BRepBuilderAPI_MakeEdge(arc.Value()).Edge();
 }
 
 TopoDS_Edge make_tangent_arc(const gp_Pnt& a, const gp_Vec& t, const gp_Pnt& c) {
   GC_MakeArcOfCircle arc(a, t, c);
-  if (!arc.IsDone()) fail("Edge.makeTangentArc", "GC_MakeArcOfCircle");
+  if (!arc.IsDone()) fail("", "GC_MakeArcOfCircle");
   return BRepBuilderAPI_MakeEdge(arc.Value()).Edge();
 }
 
@@ -373,7 +375,7 @@ TopoDS_Wire make_polygon(const std::vector<gp_Pnt>& pts, bool close) {
   BRepBuilderAPI_MakePolygon p;
   for (const auto& q : pts) p.Add(q);
   if (close) p.Close();
-  if (!p.IsDone()) fail("Wire.makePolygon", "BRepBuilderAPI_MakePolygon");
+  if (!p.IsDone()) fail("", "BRepBuilderAPI_MakePolygon");
   return p.Wire();
 }
 
@@ -384,7 +386,7 @@ TopoDS_Wire assemble_edges(const std::vector<TopoDS_Shape>& edges) {
     for (const auto& x : sub_shapes(e, TopAbs_EDGE)) l.Append(x);
   w.Add(l);
   w.Build();
-  if (!w.IsDone()) fail("Wire.assembleEdges", "BRepBuilderAPI_MakeWire (edges are not connected)");
+  if (!w.IsDone()) fail("", "BRepBuilderAPI_MakeWire (edges are not connected)");
   return w.Wire();
 }
 
@@ -440,15 +442,15 @@ gp_Vec face_normal(const TopoDS_Face& f, const std::optional<gp_Pnt>& p) {
 TopoDS_Wire outer_wire(const TopoDS_Face& f) { return BRepTools::OuterWire(f); }
 
 TopoDS_Shape extrude_linear(const TopoDS_Face& f, const gp_Vec& v, double taper) {
-  if (taper == 0) return checked(BRepPrimAPI_MakePrism(f, v, true).Shape(), "extrude", "BRepPrimAPI_MakePrism");
+  if (taper == 0) return checked(BRepPrimAPI_MakePrism(f, v, true).Shape(), "", "BRepPrimAPI_MakePrism");
   double d = v.Angle(face_normal(f)) < M_PI / 2 ? 1 : -1;
   LocOpe_DPrism prism(f, d * v.Magnitude() / std::cos(taper * kDeg), d * taper * kDeg);
-  return checked(prism.Shape(), "extrude", "LocOpe_DPrism");
+  return checked(prism.Shape(), "", "LocOpe_DPrism");
 }
 
 TopoDS_Shape revolve_face(const TopoDS_Face& f, double degrees, const gp_Pnt& a, const gp_Pnt& b) {
   BRepPrimAPI_MakeRevol r(f, gp_Ax1(a, gp_Dir(gp_Vec(a, b))), degrees * kDeg, true);
-  return checked(r.Shape(), "revolve", "BRepPrimAPI_MakeRevol");
+  return checked(r.Shape(), "", "BRepPrimAPI_MakeRevol");
 }
 
 namespace {
@@ -495,7 +497,7 @@ TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool mak
     b.SetTransitionMode(mode);
     b.Add(w, false, rotate);
     b.Build();
-    if (!b.IsDone()) fail("sweep", "BRepOffsetAPI_MakePipeShell");
+    if (!b.IsDone()) fail("", "BRepOffsetAPI_MakePipeShell");
     if (make_solid) b.MakeSolid();
     shapes.push_back(b.Shape());
   }
@@ -512,7 +514,7 @@ TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS
   for (const auto& s : sections)
     b.Add(s.ShapeType() == TopAbs_FACE ? outer_wire(TopoDS::Face(s)) : TopoDS::Wire(s), false, rotate);
   b.Build();
-  if (!b.IsDone()) fail("sweep", "BRepOffsetAPI_MakePipeShell");
+  if (!b.IsDone()) fail("", "BRepOffsetAPI_MakePipeShell");
   if (make_solid) b.MakeSolid();
   return b.Shape();
 }
@@ -526,7 +528,7 @@ TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool so
     else b.AddWire(TopoDS::Wire(s));
   }
   b.Build();
-  if (!b.IsDone()) fail("loft", "BRepOffsetAPI_ThruSections");
+  if (!b.IsDone()) fail("", "BRepOffsetAPI_ThruSections");
   return b.Shape();
 }
 
@@ -559,7 +561,7 @@ TopoDS_Shape fillet(const TopoDS_Shape& solid, double r, const std::vector<TopoD
   BRepFilletAPI_MakeFillet f(solid);
   for (const auto& e : edges) f.Add(r, TopoDS::Edge(e));
   f.Build();
-  if (!f.IsDone()) fail("fillet", "BRepFilletAPI_MakeFillet");
+  if (!f.IsDone()) fail("", "BRepFilletAPI_MakeFillet");
   return f.Shape();
 }
 
@@ -572,7 +574,7 @@ TopoDS_Shape chamfer(const TopoDS_Shape& solid, double d1, double d2, const std:
     c.Add(d1, d2, TopoDS::Edge(e), TopoDS::Face(map.FindFromKey(e).First()));
   }
   c.Build();
-  if (!c.IsDone()) fail("chamfer", "BRepFilletAPI_MakeChamfer");
+  if (!c.IsDone()) fail("", "BRepFilletAPI_MakeChamfer");
   return c.Shape();
 }
 
@@ -586,7 +588,7 @@ TopoDS_Shape hollow(const TopoDS_Shape& solid, const std::vector<TopoDS_Shape>& 
   BRepOffsetAPI_MakeThickSolid b;
   b.MakeThickSolidByJoin(solid, l, thickness, 1e-4, BRepOffset_Skin, true, false, join);
   b.Build();
-  if (!b.IsDone()) fail("shell", "BRepOffsetAPI_MakeThickSolid");
+  if (!b.IsDone()) fail("", "BRepOffsetAPI_MakeThickSolid");
   if (!faces.empty()) return b.Shape();
   // No face removed: a closed hollow solid from the outer and the offset shell.
   TopoDS_Shell s1 = TopoDS::Shell(sub_shapes(b.Shape(), TopAbs_SHELL).at(0));
