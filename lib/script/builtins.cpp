@@ -294,11 +294,14 @@ void install_functions(Interpreter& in) {
       if (a.positional.size() == 3) step = to_int(a.positional[2], "range() argument");
     }
     if (step == 0) throw_value_error("range() arg 3 must not be zero");
+    // The length first, so that range(10**9) fails before allocating anything.
+    long double span = step > 0 ? static_cast<long double>(stop) - start
+                                : static_cast<long double>(start) - stop;
+    long double count = span <= 0 ? 0 : std::ceil(span / std::fabs(static_cast<long double>(step)));
+    if (count > 10'000'000) throw_runtime("MemoryError", "range too large");
     std::vector<Value> items;
-    for (std::int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
-      if (items.size() >= 10'000'000) throw_runtime("MemoryError", "range too large");
-      items.emplace_back(i);
-    }
+    items.reserve(static_cast<std::size_t>(count));
+    for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) items.emplace_back(start + k * step);
     return make_list(std::move(items));
   });
   builtin(in, "len", [](Interpreter&, CallArgs& a) {
@@ -765,7 +768,11 @@ std::string str_format(const std::string& fmt, const CallArgs& a) {
     std::string field = fmt.substr(i + 1, close - i - 1), spec;
     std::size_t colon = field.find(':');
     if (colon != std::string::npos) spec = field.substr(colon + 1), field = field.substr(0, colon);
-    if (auto bang = field.find('!'); bang != std::string::npos) field = field.substr(0, bang);
+    char conversion = 0;
+    if (auto bang = field.find('!'); bang != std::string::npos) {
+      conversion = bang + 1 < field.size() ? field[bang + 1] : 0;
+      field = field.substr(0, bang);
+    }
     Value v;
     if (field.empty()) {
       if (auto_index >= a.positional.size()) throw_runtime("IndexError", "Replacement index out of range");
@@ -780,6 +787,7 @@ std::string str_format(const std::string& fmt, const CallArgs& a) {
         if (name == field) v = val, found = true;
       if (!found) throw_runtime("KeyError", "'" + field + "'");
     }
+    if (conversion == 'r' || conversion == 'a') v = Value(v.repr());
     out += spec.empty() ? v.str() : apply_spec(v, spec);
     i = close;
   }
@@ -805,7 +813,14 @@ std::string printf_format(const std::string& fmt, const Value& args) {
     char buf[512];
     std::string f = "%" + flags;
     if (t == 's' || t == 'r') {
-      out += t == 's' ? v.str() : v.repr();
+      std::string text = t == 's' ? v.str() : v.repr();
+      std::size_t dot = flags.find('.');
+      std::string digits = flags.substr(0, dot);
+      digits.erase(0, digits.find_first_of("123456789"));
+      std::size_t width = digits.empty() ? 0 : std::min(std::stoul(digits.substr(0, 6)), 100000ul);
+      if (dot != std::string::npos) text = text.substr(0, std::strtoul(flags.c_str() + dot + 1, nullptr, 10));
+      std::string pad(text.size() < width ? width - text.size() : 0, ' ');
+      out += flags.find('-') != std::string::npos ? text + pad : pad + text;
     } else if (t == 'd' || t == 'i') {
       std::snprintf(buf, sizeof buf, (f + "lld").c_str(), static_cast<long long>(ival(to_number(v, true))));
       out += buf;

@@ -184,8 +184,9 @@ class Lexer {
         advance();
       }
       errno = 0;
-      long long v = std::strtoll(digits.c_str(), nullptr, base);
-      if (digits.empty() || errno) syntax_error("invalid number literal", p.line, p.column);
+      char* end = nullptr;
+      long long v = std::strtoll(digits.c_str(), &end, base);
+      if (digits.empty() || errno || *end) syntax_error("invalid number literal", p.line, p.column);
       Token t{Tok::Number, s_.substr(start, i_ - start), Value(static_cast<std::int64_t>(v)), p};
       tokens_.push_back(t);
       return;
