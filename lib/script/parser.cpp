@@ -194,7 +194,7 @@ class Parser {
     s->target = parse_target_list();
     if (!accept_kw("in")) error("expected 'in' in for statement" + near());
     s->iter = parse_exprlist();
-    s->body = parse_block();
+    s->body = parse_loop_body();
     if (accept_kw("else")) s->orelse = parse_block();
     return s;
   }
@@ -203,9 +203,16 @@ class Parser {
     auto s = stmt(StmtKind::While, cur().pos);
     ++i_;
     s->value = parse_expression();
-    s->body = parse_block();
+    s->body = parse_loop_body();
     if (accept_kw("else")) s->orelse = parse_block();
     return s;
+  }
+
+  Body parse_loop_body() {
+    ++loops_;
+    Body body = parse_block();
+    --loops_;
+    return body;
   }
 
   StmtPtr parse_try() {
@@ -272,7 +279,12 @@ class Parser {
     s->params = parse_params(")");
     expect_op(")");
     if (accept_op("->")) parse_expression();  // return annotation, ignored
+    int outer_loops = loops_;
+    loops_ = 0;  // a loop around the def does not make 'break' valid inside it
+    ++functions_;
     s->body = parse_block();
+    --functions_;
+    loops_ = outer_loops;
     compute_locals(*s);
     return s;
   }
@@ -282,8 +294,10 @@ class Parser {
     if (at(Tok::Name)) {
       const std::string w = cur().text;
       if (w == "pass") return ++i_, stmt(StmtKind::Pass, p);
+      if ((w == "break" || w == "continue") && loops_ == 0) error("'" + w + "' outside loop");
       if (w == "break") return ++i_, stmt(StmtKind::Break, p);
       if (w == "continue") return ++i_, stmt(StmtKind::Continue, p);
+      if (w == "return" && functions_ == 0) error("'return' outside function");
       if (w == "return") {
         ++i_;
         auto s = stmt(StmtKind::Return, p);
@@ -1032,6 +1046,8 @@ class Parser {
   std::vector<Token> t_;
   std::size_t i_ = 0;
   int depth_ = 0;
+  int loops_ = 0;      // loops enclosing the current statement (within its function)
+  int functions_ = 0;  // defs enclosing the current statement
 };
 
 }  // namespace

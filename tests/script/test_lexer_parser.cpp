@@ -330,6 +330,18 @@ TEST_CASE("malformed statements are syntax errors with line and column", "[scrip
   check_syntax_error("x = [1, 2)", 1, 10);
 }
 
+TEST_CASE("break, continue and return outside their blocks are syntax errors",
+          "[script][parser][errors]") {
+  check_syntax_error("x = 1\nbreak", 2, 1);
+  check_syntax_error("if True:\n    continue", 2, 5);
+  check_syntax_error("x = 1\nreturn x", 2, 1);
+  check_syntax_error("for i in []:\n    pass\nelse:\n    break", 4, 5);
+  check_syntax_error("for i in []:\n    def f():\n        break", 3, 9);
+  CHECK(output("def f():\n    for i in range(3):\n        if i:\n            return i\n"
+               "print(f())\nwhile True:\n    for j in []:\n        pass\n    else:\n"
+               "        break\nprint('out')") == "1\nout\n");
+}
+
 TEST_CASE("a syntax error anywhere stops the script before it runs", "[script][parser][errors]") {
   Interpreter in;
   CHECK_THROWS_AS(in.run_source("print('ran')\nx = = 1"), ScriptError);
