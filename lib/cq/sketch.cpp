@@ -9,6 +9,7 @@
 #include <BRepBuilderAPI_MakeWire.hxx>
 #include <BRepFilletAPI_MakeFillet2d.hxx>
 #include <Geom_BezierCurve.hxx>
+#include <Precision.hxx>
 #include <TColgp_Array1OfPnt.hxx>
 #include <TopExp.hxx>
 #include <TopTools_IndexedDataMapOfShapeListOfShape.hxx>
@@ -178,6 +179,8 @@ std::optional<Tangent> outer_tangent(const Disk& a, const Disk& b) {
   if (len < kEps) return std::nullopt;
   double k = (a.r - b.r) / len;
   if (std::abs(k) > 1 + kEps) return std::nullopt;
+  // A point on the other circle: acos is ill-conditioned there, take the exact tangent.
+  if (std::abs(std::abs(k) - 1) < 1e-10) k = k > 0 ? 1 : -1;
   double psi = std::atan2(d.Y(), d.X()) - std::acos(std::clamp(k, -1.0, 1.0));
   gp_XY n(std::cos(psi), std::sin(psi));
   return Tangent{wrap(psi + M_PI / 2), a.c + n * a.r, b.c + n * b.r, psi};
@@ -208,7 +211,7 @@ TopoDS_Wire convex_hull(const std::vector<TopoDS_Edge>& edges) {
     Tangent t;
   };
   std::vector<Move> moves;
-  size_t cur = start, prev = ds.size();
+  size_t cur = start;
   double theta = 0;
   for (size_t iter = 0;; ++iter) {
     if (iter > 4 * ds.size() + 8) script::throw_geometry("hull: the convex hull did not close");
@@ -219,9 +222,11 @@ TopoDS_Wire convex_hull(const std::vector<TopoDS_Edge>& edges) {
       auto t = outer_tangent(ds[cur], ds[e]);
       if (!t || !ds[e].holds(t->psi)) continue;
       double len = (t->to - t->from).Modulus();
-      if (e == prev && len < kEps) continue;  // no zero-length step back to where we came from
       double turn = wrap(t->dir - theta);
       if (turn > kTwoPi - kEps) turn = 0;
+      // A step that neither moves nor turns must climb to a larger disk (a point onto the
+      // arc that starts there), else two inputs touching there could trade places forever.
+      if (len < Precision::Confusion() && turn < kEps && ds[e].r <= ds[cur].r) continue;
       if (!best || turn < best_turn - kEps || (turn < best_turn + kEps && len > best_len)) {
         best = Move{e, *t};
         best_turn = turn;
@@ -230,68 +235,60 @@ TopoDS_Wire convex_hull(const std::vector<TopoDS_Edge>& edges) {
     }
     if (!best || theta + best_turn >= kTwoPi - kEps) break;  // back at the lowest point
     moves.push_back(*best);
-    prev = cur;
     cur = best->to;
     theta += best_turn;
   }
 
   // Pieces: an arc on every disk between its arrival and departure normals (the first
-  // and last reach the lowest point), a segment for every move.
+  // and last reach the lowest point), a segment for every move that has a length.
   struct Piece {
-    bool arc;
+    const Disk* disk;  // nullptr: the segment a -> b
     gp_XY a, b;
-    const Disk* disk;
-    double psi0, psi1;
+    double psi1, span;  // arc: normal angle at its end, angle swept
   };
   std::vector<Piece> pieces;
   auto roll = [&](const Disk& d, double psi0, double psi1) {
     if (d.r == 0) return;
-    if (!pieces.empty() && pieces.back().arc && pieces.back().disk == &d) {
-      pieces.back().psi1 = psi1;  // continue the previous arc on the same disk
-      return;
-    }
-    pieces.push_back({true, gp_XY(), gp_XY(), &d, psi0, psi1});
+    if (pieces.empty() || pieces.back().disk != &d) pieces.push_back({&d, {}, {}, psi1, 0});
+    pieces.back().span += wrap(psi1 - psi0);  // a disk left with a zero step goes on
+    pieces.back().psi1 = psi1;
   };
   if (moves.empty()) {
     if (ds[start].r == 0) script::throw_value_error("hull: a single point has no hull");
+    pieces.push_back({&ds[start], {}, {}, bottom, kTwoPi});
+  } else {
+    roll(ds[start], bottom, moves[0].t.psi);
+    for (size_t i = 0; i < moves.size(); ++i) {
+      if ((moves[i].t.to - moves[i].t.from).Modulus() > Precision::Confusion())
+        pieces.push_back({nullptr, moves[i].t.from, moves[i].t.to, 0, 0});
+      roll(ds[moves[i].to], moves[i].t.psi, i + 1 < moves.size() ? moves[i + 1].t.psi : bottom);
+    }
+    // The start disk's opening arc and the closing arc meet at the lowest point: join them.
+    if (pieces.size() > 1 && pieces.front().disk && pieces.front().disk == pieces.back().disk) {
+      pieces.front().span += pieces.back().span;
+      pieces.pop_back();
+    }
+    pieces.erase(std::remove_if(pieces.begin(), pieces.end(),
+                                [](const Piece& p) { return p.disk && p.span < kEps; }),
+                 pieces.end());
+  }
+  if (pieces.size() < 2) {  // one disk holds everything
+    if (pieces.empty() || !pieces[0].disk) script::throw_value_error("hull: the inputs have no area");
+    const Disk& d = *pieces[0].disk;
     session().count("circle");
-    return wire_of({BRepBuilderAPI_MakeEdge(
-        gp_Circ(gp_Ax2(gp_Pnt(ds[start].c.X(), ds[start].c.Y(), 0), gp::DZ(), gp::DX()), ds[start].r))});
+    return wire_of({BRepBuilderAPI_MakeEdge(gp_Circ(gp_Ax2(gp_Pnt(d.c.X(), d.c.Y(), 0), gp::DZ(), gp::DX()), d.r))});
   }
-  roll(ds[start], bottom, moves[0].t.psi);
-  for (size_t i = 0; i < moves.size(); ++i) {
-    if ((moves[i].t.to - moves[i].t.from).Modulus() > kEps)
-      pieces.push_back({false, moves[i].t.from, moves[i].t.to, nullptr, 0, 0});
-    roll(ds[moves[i].to], moves[i].t.psi, i + 1 < moves.size() ? moves[i + 1].t.psi : bottom);
-  }
-  // The start disk's opening arc and the closing arc meet at the lowest point: join them.
-  if (pieces.size() > 1 && pieces.front().arc && pieces.back().arc &&
-      pieces.front().disk == pieces.back().disk) {
-    pieces.front().psi0 = pieces.back().psi0;
-    pieces.pop_back();
-  }
-  pieces.erase(std::remove_if(pieces.begin(), pieces.end(),
-                              [](const Piece& p) { return p.arc && wrap(p.psi1 - p.psi0) < kEps; }),
-               pieces.end());
-  auto arc_point = [](const Piece& p, double psi) {
-    return p.disk->c + gp_XY(std::cos(psi), std::sin(psi)) * p.disk->r;
-  };
   std::vector<TopoDS_Vertex> ends;  // ends[i]: the vertex where piece i ends
   for (const auto& p : pieces) {
-    gp_XY q = p.arc ? arc_point(p, p.psi1) : p.b;
+    gp_XY q = p.disk ? p.disk->c + gp_XY(std::cos(p.psi1), std::sin(p.psi1)) * p.disk->r : p.b;
     ends.push_back(BRepBuilderAPI_MakeVertex(gp_Pnt(q.X(), q.Y(), 0)));
-  }
-  if (getenv("HULL_DEBUG")) {
-    for (size_t i = 0; i < ds.size(); ++i) fprintf(stderr, "disk %zu c=%g,%g r=%g full=%d\n", i, ds[i].c.X(), ds[i].c.Y(), ds[i].r, ds[i].full);
-    for (auto& m : moves) fprintf(stderr, "move to %zu from %g,%g to %g,%g psi %g dir %g\n", m.to, m.t.from.X(), m.t.from.Y(), m.t.to.X(), m.t.to.Y(), m.t.psi, m.t.dir);
-    for (auto& p : pieces) fprintf(stderr, "piece arc=%d a=%g,%g b=%g,%g psi %g %g\n", p.arc, p.a.X(), p.a.Y(), p.b.X(), p.b.Y(), p.psi0, p.psi1);
   }
   std::vector<TopoDS_Edge> out;
   std::int64_t lines = 0, arcs = 0;
   for (size_t i = 0; i < pieces.size(); ++i) {
     const Piece& p = pieces[i];
     const TopoDS_Vertex& v0 = ends[(i + pieces.size() - 1) % pieces.size()];
-    if (p.arc) {
+    if (p.disk) {
       gp_Circ circ(gp_Ax2(gp_Pnt(p.disk->c.X(), p.disk->c.Y(), 0), gp::DZ(), gp::DX()), p.disk->r);
       out.push_back(BRepBuilderAPI_MakeEdge(circ, v0, ends[i]));
       ++arcs;

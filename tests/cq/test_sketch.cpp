@@ -97,7 +97,7 @@ TEST_CASE("convex hull of random circles, arcs and segments matches a dense samp
           "[cq][sketch]") {
   std::mt19937 rng(7);
   std::uniform_real_distribution<double> u(-5, 5), rad(0.1, 2), ang(0, 2 * M_PI);
-  for (int trial = 0; trial < 40; ++trial) {
+  for (int trial = 0; trial < 100; ++trial) {
     std::vector<TopoDS_Edge> edges;
     std::vector<gp_XY> samples;
     int n = 1 + trial % 5;
@@ -111,12 +111,16 @@ TEST_CASE("convex hull of random circles, arcs and segments matches a dense samp
         samples.emplace_back(b.X(), b.Y());
         continue;
       }
-      // A full circle or an arc, on a circle turning either way.
+      // A full circle (whole or split into arcs, as booleans leave it) or an arc, on a
+      // circle turning either way.
       double r = rad(rng), a0 = ang(rng), span = kind == 0 ? 2 * M_PI : ang(rng);
       bool ccw = i % 2 == 0;
       gp_Circ circ(gp_Ax2(c, ccw ? gp::DZ() : -gp::DZ(), gp::DX()), r);
-      edges.push_back(kind == 0 ? BRepBuilderAPI_MakeEdge(circ).Edge()
-                                : BRepBuilderAPI_MakeEdge(circ, a0, a0 + span).Edge());
+      int pieces = kind == 0 ? 1 + trial % 3 : 1;
+      if (kind == 0 && pieces == 1) edges.push_back(BRepBuilderAPI_MakeEdge(circ).Edge());
+      else
+        for (int k = 0; k < pieces; ++k)
+          edges.push_back(BRepBuilderAPI_MakeEdge(circ, a0 + span * k / pieces, a0 + span * (k + 1) / pieces));
       for (int k = 0; k <= 4000; ++k) {
         gp_Pnt p = ElCLib::Value(a0 + span * k / 4000, circ);
         samples.emplace_back(p.X(), p.Y());
@@ -263,6 +267,12 @@ TEST_CASE("sketch convex hull", "[cq][sketch]") {
         Approx(8));
   CHECK(Run("s = cq.Sketch().polygon([(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)]).reset().hull(mode='r')")
             .area() == Approx(3.5));
+  // Collinear tangents (ties go to the farthest disk) and a rounded square.
+  CHECK(Run("s = cq.Sketch().push([(0, 0), (2, 0), (4, 0)]).circle(1).reset().hull(mode='r')").area() ==
+        Approx(M_PI + 8));
+  Run rounded("s = cq.Sketch().rarray(2, 2, 2, 2).circle(0.5).reset().hull(mode='r')");
+  CHECK(rounded.area() == Approx(8 + M_PI / 4));
+  CHECK(rounded.count(TopAbs_EDGE) == 8);
   // A circle and a point: two tangent segments and the far arc.
   double d = 4, r = 1, t = std::sqrt(d * d - r * r);
   CHECK(Run("s = cq.Sketch().circle(1).segment((3, 0), (4, 0)).edges().hull(mode='r')").area() ==
