@@ -10,12 +10,11 @@
 #include <BRep_Tool.hxx>
 #include <GProp_GProps.hxx>
 #include <TopoDS.hxx>
-#include <gp_Vec.hxx>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <gp_Vec.hxx>
 #include <memory>
 #include <optional>
 
@@ -49,10 +48,9 @@ NodePtr make_node(Node::Kind kind, NodePtr lhs = nullptr, NodePtr rhs = nullptr)
   return n;
 }
 
-const char* const kGeomTypes[] = {"PLANE",     "CYLINDER",  "CONE",   "SPHERE",     "TORUS",
-                                  "BEZIER",    "BSPLINE",   "REVOLUTION", "EXTRUSION",
-                                  "OFFSET",    "OTHER",     "LINE",   "CIRCLE",     "ELLIPSE",
-                                  "HYPERBOLA", "PARABOLA"};
+const char* const kGeomTypes[] = {
+    "PLANE",     "CYLINDER", "CONE",  "SPHERE", "TORUS",  "BEZIER",  "BSPLINE",   "REVOLUTION",
+    "EXTRUSION", "OFFSET",   "OTHER", "LINE",   "CIRCLE", "ELLIPSE", "HYPERBOLA", "PARABOLA"};
 
 // Grammar (pyparsing's infix_notation in cadquery/selectors.py, lowest precedence first):
 //   not_expr := "not" not_expr | exc_expr
@@ -76,9 +74,9 @@ class Parser {
   size_t pos_ = 0;
 
   [[noreturn]] void fail(const std::string& what) const {
-    throw ScriptError(ErrorKind::Runtime, "ValueError",
-                      "invalid selector '" + s_ + "' at position " + std::to_string(pos_) +
-                          ": " + what);
+    throw ScriptError(
+        ErrorKind::Runtime, "ValueError",
+        "invalid selector '" + s_ + "' at position " + std::to_string(pos_) + ": " + what);
   }
   void skip() {
     while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
@@ -97,7 +95,8 @@ class Parser {
   }
   NodePtr exc_expr() {
     NodePtr n = or_expr();
-    while (accept("except") || accept("exc")) n = make_node(Node::Kind::Except, std::move(n), or_expr());
+    while (accept("except") || accept("exc"))
+      n = make_node(Node::Kind::Except, std::move(n), or_expr());
     return n;
   }
   NodePtr or_expr() {
@@ -157,10 +156,13 @@ class Parser {
       return n;
     }
     // Named views are min/max selectors along the view axis.
-    const struct { const char* name; gp_Vec dir; bool max; } views[] = {
-        {"front", gp_Vec(0, 0, 1), true}, {"back", gp_Vec(0, 0, 1), false},
-        {"left", gp_Vec(1, 0, 0), false}, {"right", gp_Vec(1, 0, 0), true},
-        {"top", gp_Vec(0, 1, 0), true},   {"bottom", gp_Vec(0, 1, 0), false}};
+    const struct {
+      const char* name;
+      gp_Vec dir;
+      bool max;
+    } views[] = {{"front", gp_Vec(0, 0, 1), true}, {"back", gp_Vec(0, 0, 1), false},
+                 {"left", gp_Vec(1, 0, 0), false}, {"right", gp_Vec(1, 0, 0), true},
+                 {"top", gp_Vec(0, 1, 0), true},   {"bottom", gp_Vec(0, 1, 0), false}};
     for (const auto& view : views) {
       if (!accept(view.name)) continue;
       auto n = make_node(Node::Kind::Nth);
@@ -196,9 +198,9 @@ class Parser {
 
   std::optional<gp_Vec> direction() {
     skip();
-    const std::pair<const char*, gp_Vec> axes[] = {
-        {"XY", gp_Vec(1, 1, 0)}, {"XZ", gp_Vec(1, 0, 1)}, {"YZ", gp_Vec(0, 1, 1)},
-        {"X", gp_Vec(1, 0, 0)},  {"Y", gp_Vec(0, 1, 0)},  {"Z", gp_Vec(0, 0, 1)}};
+    const std::pair<const char*, gp_Vec> axes[] = {{"XY", gp_Vec(1, 1, 0)}, {"XZ", gp_Vec(1, 0, 1)},
+                                                   {"YZ", gp_Vec(0, 1, 1)}, {"X", gp_Vec(1, 0, 0)},
+                                                   {"Y", gp_Vec(0, 1, 0)},  {"Z", gp_Vec(0, 0, 1)}};
     for (const auto& [name, v] : axes)
       if (accept(name)) return v;
     size_t start = pos_;
@@ -260,23 +262,30 @@ class Parser {
 std::string selector_geom_type(const TopoDS_Shape& shape) {
   switch (shape.ShapeType()) {
     case TopAbs_EDGE: {
-      static const char* const names[] = {"LINE",    "CIRCLE",  "ELLIPSE", "HYPERBOLA", "PARABOLA",
+      static const char* const names[] = {"LINE",   "CIRCLE",  "ELLIPSE", "HYPERBOLA", "PARABOLA",
                                           "BEZIER", "BSPLINE", "OFFSET",  "OTHER"};
       return names[BRepAdaptor_Curve(TopoDS::Edge(shape)).GetType()];
     }
     case TopAbs_FACE: {
-      static const char* const names[] = {"PLANE",  "CYLINDER", "CONE",       "SPHERE",
-                                          "TORUS",  "BEZIER",   "BSPLINE",    "REVOLUTION",
-                                          "EXTRUSION", "OFFSET", "OTHER"};
+      static const char* const names[] = {"PLANE",     "CYLINDER", "CONE",    "SPHERE",
+                                          "TORUS",     "BEZIER",   "BSPLINE", "REVOLUTION",
+                                          "EXTRUSION", "OFFSET",   "OTHER"};
       return names[BRepAdaptor_Surface(TopoDS::Face(shape)).GetType()];
     }
-    case TopAbs_VERTEX: return "Vertex";
-    case TopAbs_WIRE: return "Wire";
-    case TopAbs_SHELL: return "Shell";
-    case TopAbs_SOLID: return "Solid";
-    case TopAbs_COMPSOLID: return "CompSolid";
-    case TopAbs_COMPOUND: return "Compound";
-    default: return "Shape";
+    case TopAbs_VERTEX:
+      return "Vertex";
+    case TopAbs_WIRE:
+      return "Wire";
+    case TopAbs_SHELL:
+      return "Shell";
+    case TopAbs_SOLID:
+      return "Solid";
+    case TopAbs_COMPSOLID:
+      return "CompSolid";
+    case TopAbs_COMPOUND:
+      return "Compound";
+    default:
+      return "Shape";
   }
 }
 
@@ -314,7 +323,8 @@ class Evaluator {
           auto v = test_vector(objects_[i]);
           return v && n.dir.Angle(*v) < kTolerance;
         });
-      case K::Parallel: return parallel(in, n.dir);
+      case K::Parallel:
+        return parallel(in, n.dir);
       case K::Perpendicular:
         return filter(in, [&](size_t i) {
           auto v = test_vector(objects_[i]);
@@ -322,11 +332,16 @@ class Evaluator {
         });
       case K::Type:
         return filter(in, [&](size_t i) { return selector_geom_type(objects_[i]) == n.type; });
-      case K::Nth: return nth(n, n.parallel_only ? parallel(in, n.dir) : in);
-      case K::And: return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, true, true);
-      case K::Or: return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, true, false);
-      case K::Except: return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, false, true);
-      case K::Not: return combine(in, eval(*n.lhs, in), in, false, true);
+      case K::Nth:
+        return nth(n, n.parallel_only ? parallel(in, n.dir) : in);
+      case K::And:
+        return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, true, true);
+      case K::Or:
+        return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, true, false);
+      case K::Except:
+        return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, false, true);
+      case K::Not:
+        return combine(in, eval(*n.lhs, in), in, false, true);
     }
     return {};
   }
@@ -402,12 +417,19 @@ class Evaluator {
 gp_Pnt shape_center(const TopoDS_Shape& shape) {
   GProp_GProps props;
   switch (shape.ShapeType()) {
-    case TopAbs_VERTEX: return BRep_Tool::Pnt(TopoDS::Vertex(shape));
+    case TopAbs_VERTEX:
+      return BRep_Tool::Pnt(TopoDS::Vertex(shape));
     case TopAbs_EDGE:
-    case TopAbs_WIRE: BRepGProp::LinearProperties(shape, props); break;
+    case TopAbs_WIRE:
+      BRepGProp::LinearProperties(shape, props);
+      break;
     case TopAbs_FACE:
-    case TopAbs_SHELL: BRepGProp::SurfaceProperties(shape, props); break;
-    default: BRepGProp::VolumeProperties(shape, props); break;
+    case TopAbs_SHELL:
+      BRepGProp::SurfaceProperties(shape, props);
+      break;
+    default:
+      BRepGProp::VolumeProperties(shape, props);
+      break;
   }
   return props.CentreOfMass();
 }

@@ -1,9 +1,9 @@
-// CadQuery's string selectors (">Z", "|X", "%CIRCLE", ">Z[1]", "not(<X or >X)", ...) on OCCT shapes.
+// CadQuery's string selectors (">Z", "|X", "%CIRCLE", ">Z[1]", "not(<X or >X)", ...) on OCCT
+// shapes.
 #pragma once
 
 #include <TopoDS_Shape.hxx>
 #include <gp_Pnt.hxx>
-
 #include <string>
 #include <vector>
 

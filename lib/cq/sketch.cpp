@@ -14,11 +14,10 @@
 #include <TopExp.hxx>
 #include <TopTools_IndexedDataMapOfShapeListOfShape.hxx>
 #include <TopoDS.hxx>
-#include <gp_Circ.hxx>
-#include <gp_Pln.hxx>
-
 #include <algorithm>
 #include <cmath>
+#include <gp_Circ.hxx>
+#include <gp_Pln.hxx>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -58,7 +57,9 @@ TopoDS_Shape as_compound(const TopoDS_Shape& s) {
   return s.ShapeType() == TopAbs_COMPOUND ? s : make_compound({s});
 }
 
-double num(const Value& v, const char* what) { return script::to_float(v, what); }
+double num(const Value& v, const char* what) {
+  return script::to_float(v, what);
+}
 
 std::optional<std::string> opt_str(const Value& v, const char* what) {
   if (v.is_none()) return std::nullopt;
@@ -87,7 +88,8 @@ TopoDS_Wire wire_of(const std::vector<TopoDS_Edge>& edges) {
 // CadQuery's Wire.makePolygon(pts, close=True); a repeated first point does not add an edge.
 TopoDS_Shape polygon_face(std::vector<gp_Pnt> pts, std::int64_t* sides) {
   if (pts.size() > 1 && pts.front().Distance(pts.back()) < kEps) pts.pop_back();
-  if (pts.size() < 3) script::throw_value_error("polygon: at least three distinct points are required");
+  if (pts.size() < 3)
+    script::throw_value_error("polygon: at least three distinct points are required");
   *sides = static_cast<std::int64_t>(pts.size());
   return face_of(make_polygon(pts, true));
 }
@@ -273,10 +275,12 @@ TopoDS_Wire convex_hull(const std::vector<TopoDS_Edge>& edges) {
                  pieces.end());
   }
   if (pieces.size() < 2) {  // one disk holds everything
-    if (pieces.empty() || !pieces[0].disk) script::throw_value_error("hull: the inputs have no area");
+    if (pieces.empty() || !pieces[0].disk)
+      script::throw_value_error("hull: the inputs have no area");
     const Disk& d = *pieces[0].disk;
     session().count("circle");
-    return wire_of({BRepBuilderAPI_MakeEdge(gp_Circ(gp_Ax2(gp_Pnt(d.c.X(), d.c.Y(), 0), gp::DZ(), gp::DX()), d.r))});
+    return wire_of({BRepBuilderAPI_MakeEdge(
+        gp_Circ(gp_Ax2(gp_Pnt(d.c.X(), d.c.Y(), 0), gp::DZ(), gp::DX()), d.r))});
   }
   std::vector<TopoDS_Vertex> ends;  // ends[i]: the vertex where piece i ends
   for (const auto& p : pieces) {
@@ -332,7 +336,8 @@ struct SketchOps {
     auto locs = placements(s, ignore_selection);
     for (const auto& loc : locs)
       for (const auto& f : sub_shapes(moved(shape, loc), TopAbs_FACE)) res.push_back(f);
-    for (const auto& [kind, n] : counts) session().count(kind, n * static_cast<std::int64_t>(locs.size()));
+    for (const auto& [kind, n] : counts)
+      session().count(kind, n * static_cast<std::int64_t>(locs.size()));
     auto tag_name = opt_str(tag, "tag");
     if (tag_name) {
       auto& tagged = s.tags_[*tag_name];
@@ -343,10 +348,11 @@ struct SketchOps {
     auto current = children(s.faces_);
     if (m == "a") {
       current.insert(current.end(), res.begin(), res.end());
-      if (current.size() == 1) s.faces_ = as_compound(current[0]);
+      if (current.size() == 1)
+        s.faces_ = as_compound(current[0]);
       else if (current.size() > 1)
-        s.faces_ = as_compound(boolean(BoolOp::Fuse, {current[0]}, {current.begin() + 1, current.end()},
-                                       "Sketch (mode 'a')"));
+        s.faces_ = as_compound(boolean(BoolOp::Fuse, {current[0]},
+                                       {current.begin() + 1, current.end()}, "Sketch (mode 'a')"));
     } else if (m == "s" || m == "i") {
       if (!current.empty() && !res.empty())
         s.faces_ = as_compound(boolean(m == "s" ? BoolOp::Cut : BoolOp::Common, current, res,
@@ -356,7 +362,8 @@ struct SketchOps {
     } else if (m == "r") {
       s.faces_ = make_compound(res);
     } else if (m == "c") {
-      if (!tag_name) script::throw_value_error("No tag specified - the geometry will be unreachable");
+      if (!tag_name)
+        script::throw_value_error("No tag specified - the geometry will be unreachable");
     } else {
       script::throw_value_error("Invalid mode: " + m);
     }
@@ -364,10 +371,11 @@ struct SketchOps {
   }
 
   static Value rect(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "rect", {"w", "h", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    auto b = script::bind_args(
+        a, "rect", {"w", "h", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
     double w = num(b[0], "rect w"), h = num(b[1], "rect h");
-    TopoDS_Face f = BRepBuilderAPI_MakeFace(gp_Pln(gp_Ax3(gp::Origin(), gp::DZ(), gp::DX())), -w / 2,
-                                            w / 2, -h / 2, h / 2);
+    TopoDS_Face f = BRepBuilderAPI_MakeFace(gp_Pln(gp_Ax3(gp::Origin(), gp::DZ(), gp::DX())),
+                                            -w / 2, w / 2, -h / 2, h / 2);
     return place(s, moved(f, rotation_z(num(b[2], "rect angle"))), b[3], b[4], {{"line", 4}});
   }
 
@@ -378,40 +386,48 @@ struct SketchOps {
   }
 
   static Value ellipse(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "ellipse", {"a1", "a2", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    auto b = script::bind_args(
+        a, "ellipse", {"a1", "a2", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
     TopoDS_Edge e = make_ellipse(num(b[0], "ellipse a1"), num(b[1], "ellipse a2"), gp_Pnt(),
                                  gp_Vec(0, 0, 1), gp_Vec(1, 0, 0));
-    return place(s, moved(face_of(wire_of({e})), rotation_z(num(b[2], "ellipse angle"))), b[3], b[4],
-                 {{"ellipse", 1}});
+    return place(s, moved(face_of(wire_of({e})), rotation_z(num(b[2], "ellipse angle"))), b[3],
+                 b[4], {{"ellipse", 1}});
   }
 
   static Value trapezoid(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "trapezoid", {"w", "h", "a1", Param("a2", Value()), Param("angle", 0),
-                                                Param("mode", "a"), Param("tag", Value())});
-    double w = num(b[0], "trapezoid w"), h = num(b[1], "trapezoid h"), a1 = num(b[2], "trapezoid a1");
+    auto b = script::bind_args(a, "trapezoid",
+                               {"w", "h", "a1", Param("a2", Value()), Param("angle", 0),
+                                Param("mode", "a"), Param("tag", Value())});
+    double w = num(b[0], "trapezoid w"), h = num(b[1], "trapezoid h"),
+           a1 = num(b[2], "trapezoid a1");
     // As CadQuery: a2 of None (or 0) repeats a1.
     double a2 = b[3].is_none() || num(b[3], "trapezoid a2") == 0 ? a1 : num(b[3], "trapezoid a2");
-    std::vector<gp_Pnt> pts{{-w / 2, -h / 2, 0}, {w / 2, -h / 2, 0},
+    std::vector<gp_Pnt> pts{{-w / 2, -h / 2, 0},
+                            {w / 2, -h / 2, 0},
                             {w / 2 - h / std::tan(a2 * kDeg), h / 2, 0},
                             {-w / 2 + h / std::tan(a1 * kDeg), h / 2, 0}};
     std::int64_t sides = 0;
     TopoDS_Shape f = polygon_face(pts, &sides);
-    return place(s, moved(f, rotation_z(num(b[4], "trapezoid angle"))), b[5], b[6], {{"line", sides}});
+    return place(s, moved(f, rotation_z(num(b[4], "trapezoid angle"))), b[5], b[6],
+                 {{"line", sides}});
   }
 
   static Value slot(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "slot", {"w", "h", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    auto b = script::bind_args(
+        a, "slot", {"w", "h", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
     double w = num(b[0], "slot w"), h = num(b[1], "slot h");
     gp_Pnt p1(-w / 2, h / 2, 0), p2(w / 2, h / 2, 0), p3(-w / 2, -h / 2, 0), p4(w / 2, -h / 2, 0);
     gp_Pnt p5(-w / 2 - h / 2, 0, 0), p6(w / 2 + h / 2, 0, 0);
-    TopoDS_Wire wire = wire_of({make_line(p1, p2), make_three_point_arc(p2, p6, p4), make_line(p4, p3),
-                                make_three_point_arc(p3, p5, p1)});
+    TopoDS_Wire wire = wire_of({make_line(p1, p2), make_three_point_arc(p2, p6, p4),
+                                make_line(p4, p3), make_three_point_arc(p3, p5, p1)});
     return place(s, moved(face_of(wire), rotation_z(num(b[2], "slot angle"))), b[3], b[4],
                  {{"line", 2}, {"arc", 2}});
   }
 
   static Value regular_polygon(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "regularPolygon", {"r", "n", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    auto b =
+        script::bind_args(a, "regularPolygon",
+                          {"r", "n", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
     double r = num(b[0], "regularPolygon r");
     std::int64_t n = script::to_int(b[1], "regularPolygon n");
     if (n < 3) script::throw_value_error("regularPolygon: n must be at least 3");
@@ -420,24 +436,28 @@ struct SketchOps {
       pts.emplace_back(r * std::sin(i * kTwoPi / n), r * std::cos(i * kTwoPi / n), 0);
     std::int64_t sides = 0;
     TopoDS_Shape f = polygon_face(pts, &sides);
-    return place(s, moved(f, rotation_z(num(b[2], "regularPolygon angle"))), b[3], b[4], {{"line", sides}});
+    return place(s, moved(f, rotation_z(num(b[2], "regularPolygon angle"))), b[3], b[4],
+                 {{"line", sides}});
   }
 
   static Value polygon(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "polygon", {"pts", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
+    auto b = script::bind_args(
+        a, "polygon", {"pts", Param("angle", 0), Param("mode", "a"), Param("tag", Value())});
     std::int64_t sides = 0;
     TopoDS_Shape f = polygon_face(points(b[0], "polygon pts"), &sides);
-    return place(s, moved(f, rotation_z(num(b[1], "polygon angle"))), b[2], b[3], {{"line", sides}});
+    return place(s, moved(f, rotation_z(num(b[1], "polygon angle"))), b[2], b[3],
+                 {{"line", sides}});
   }
 
   // CadQuery's Sketch.face: a wire, a shape's faces, another sketch's faces or a list of
   // edges (first wire outer, the others holes); a Workplane gives its faces.
-  static Value face_from(Sketch& s, const Value& v, double angle, const Value& mode, const Value& tag,
-                         bool ignore_selection) {
+  static Value face_from(Sketch& s, const Value& v, double angle, const Value& mode,
+                         const Value& tag, bool ignore_selection) {
     TopoDS_Shape shape;
     if (auto sh = as_shape(v)) {
-      shape = sh->shape.ShapeType() == TopAbs_WIRE ? face_of(TopoDS::Wire(sh->shape))
-                                                     : make_compound(sub_shapes(sh->shape, TopAbs_FACE));
+      shape = sh->shape.ShapeType() == TopAbs_WIRE
+                  ? face_of(TopoDS::Wire(sh->shape))
+                  : make_compound(sub_shapes(sh->shape, TopAbs_FACE));
     } else if (auto other = v.as<Sketch>()) {
       shape = other->faces_;
     } else if (v.as<script::Sequence>()) {
@@ -460,8 +480,9 @@ struct SketchOps {
   }
 
   static Value face(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "face", {"b", Param("angle", 0), Param("mode", "a"), Param("tag", Value()),
-                                           Param("ignore_selection", false)});
+    auto b = script::bind_args(a, "face",
+                               {"b", Param("angle", 0), Param("mode", "a"), Param("tag", Value()),
+                                Param("ignore_selection", false)});
     return face_from(s, b[0], num(b[1], "face angle"), b[2], b[3], b[4].truthy());
   }
 
@@ -471,7 +492,8 @@ struct SketchOps {
     bool selected = has_selection(s);
     if (selected) {
       for (const auto& i : *s.selection_)
-        if (!i.shape.IsNull() && i.shape.ShapeType() == TopAbs_EDGE) edges.push_back(TopoDS::Edge(i.shape));
+        if (!i.shape.IsNull() && i.shape.ShapeType() == TopAbs_EDGE)
+          edges.push_back(TopoDS::Edge(i.shape));
     } else if (!children(s.faces_).empty()) {
       for (const auto& e : sub_shapes(s.faces_, TopAbs_EDGE)) edges.push_back(TopoDS::Edge(e));
     } else if (!s.edges_.empty()) {
@@ -486,7 +508,8 @@ struct SketchOps {
   static Value push(Sketch& s, Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "push", {"locs", Param("tag", Value())});
     std::vector<Item> sel;
-    for (const auto& l : script::to_items(b[0], "push locs")) sel.push_back(item(to_trsf(l, "push")));
+    for (const auto& l : script::to_items(b[0], "push locs"))
+      sel.push_back(item(to_trsf(l, "push")));
     s.selection_ = sel;
     if (auto t = opt_str(b[1], "tag")) s.tags_[*t] = sel;
     return s.shared_from_this();
@@ -503,13 +526,14 @@ struct SketchOps {
     double xs = num(b[0], "rarray xs"), ys = num(b[1], "rarray ys");
     std::int64_t nx = script::to_int(b[2], "rarray nx"), ny = script::to_int(b[3], "rarray ny");
     if (nx < 1 || ny < 1)
-      script::throw_value_error("At least 1 elements required, requested " + std::to_string(nx) + ", " +
-                                std::to_string(ny));
+      script::throw_value_error("At least 1 elements required, requested " + std::to_string(nx) +
+                                ", " + std::to_string(ny));
     std::vector<Item> sel;
     for (std::int64_t i = 0; i < nx; ++i)
       for (std::int64_t j = 0; j < ny; ++j)
         for (const auto& el : selection_locs(s))
-          sel.push_back(item(translation(gp_Pnt(i * xs - (nx - 1) * xs / 2, j * ys - (ny - 1) * ys / 2, 0)) * el));
+          sel.push_back(item(
+              translation(gp_Pnt(i * xs - (nx - 1) * xs / 2, j * ys - (ny - 1) * ys / 2, 0)) * el));
     s.selection_ = sel;
     return s.shared_from_this();
   }
@@ -518,7 +542,8 @@ struct SketchOps {
     auto b = script::bind_args(a, "parray", {"r", "a1", "da", "n", Param("rotate", true)});
     double r = num(b[0], "parray r"), a1 = num(b[1], "parray a1"), da = num(b[2], "parray da");
     std::int64_t n = script::to_int(b[3], "parray n");
-    if (n < 1) script::throw_value_error("At least 1 element required, requested " + std::to_string(n));
+    if (n < 1)
+      script::throw_value_error("At least 1 element required, requested " + std::to_string(n));
     // A full circle spreads n copies over 360 degrees, otherwise the ends are both used.
     double step = std::abs(std::remainder(da, 360)) < 1e-6 ? da / n : (n > 1 ? da / (n - 1) : a1);
     std::vector<Item> sel;
@@ -526,8 +551,7 @@ struct SketchOps {
     for (std::int64_t i = 0; i < n; ++i) {
       double phi = a1 + step * i;
       gp_Trsf l = translation(gp_Pnt(r * std::cos(phi * kDeg), r * std::sin(phi * kDeg), 0));
-      for (const auto& el : base)
-        sel.push_back(item(l * el * rotation_z(b[4].truthy() ? phi : 0)));
+      for (const auto& el : base) sel.push_back(item(l * el * rotation_z(b[4].truthy() ? phi : 0)));
     }
     s.selection_ = sel;
     return s.shared_from_this();
@@ -561,7 +585,9 @@ struct SketchOps {
       for (const auto& e : s.edges_) add(e.edge);
     }
     if (!b[0].is_none()) {
-      if (!b[0].is_str()) script::throw_unsupported(std::string("Sketch.") + name + ": only string selectors are supported");
+      if (!b[0].is_str())
+        script::throw_unsupported(std::string("Sketch.") + name +
+                                  ": only string selectors are supported");
       rv = select_shapes(rv, b[0].as_str());
     }
     std::vector<Item> sel;
@@ -571,9 +597,15 @@ struct SketchOps {
     s.selection_ = sel;
     return s.shared_from_this();
   }
-  static Value faces(Sketch& s, Interpreter&, CallArgs& a) { return select_kind(s, a, "faces", TopAbs_FACE); }
-  static Value edges(Sketch& s, Interpreter&, CallArgs& a) { return select_kind(s, a, "edges", TopAbs_EDGE); }
-  static Value wires(Sketch& s, Interpreter&, CallArgs& a) { return select_kind(s, a, "wires", TopAbs_WIRE); }
+  static Value faces(Sketch& s, Interpreter&, CallArgs& a) {
+    return select_kind(s, a, "faces", TopAbs_FACE);
+  }
+  static Value edges(Sketch& s, Interpreter&, CallArgs& a) {
+    return select_kind(s, a, "edges", TopAbs_EDGE);
+  }
+  static Value wires(Sketch& s, Interpreter&, CallArgs& a) {
+    return select_kind(s, a, "wires", TopAbs_WIRE);
+  }
   static Value vertices(Sketch& s, Interpreter&, CallArgs& a) {
     return select_kind(s, a, "vertices", TopAbs_VERTEX);
   }
@@ -602,7 +634,8 @@ struct SketchOps {
     const char* name = chamfer ? "chamfer" : "fillet";
     auto b = script::bind_args(a, name, {"d"});
     double d = num(b[0], name);
-    if (!has_selection(s)) script::throw_value_error("Selection is needed to match vertices to faces");
+    if (!has_selection(s))
+      script::throw_value_error("Selection is needed to match vertices to faces");
     std::vector<TopoDS_Shape> out;
     std::int64_t corners = 0;
     for (const auto& f : sub_shapes(s.faces_, TopAbs_FACE)) {
@@ -630,7 +663,9 @@ struct SketchOps {
         mk.AddChamfer(TopoDS::Edge(es.First()), TopoDS::Edge(es.Last()), d, d);
       }
       mk.Build();
-      if (!mk.IsDone()) script::throw_geometry(std::string("Sketch.") + name + ": BRepFilletAPI_MakeFillet2d failed");
+      if (!mk.IsDone())
+        script::throw_geometry(std::string("Sketch.") + name +
+                               ": BRepFilletAPI_MakeFillet2d failed");
       out.push_back(mk.Shape());
       corners += static_cast<std::int64_t>(vs.size());
     }
@@ -663,9 +698,10 @@ struct SketchOps {
                                       [&](const auto& e) { return e.edge.IsSame(i.shape); }),
                        s.edges_.end());
       } else {
-        script::throw_value_error("Deletion of " + (i.shape.IsNull() ? std::string("Location")
-                                                                      : shape_type_name(i.shape)) +
-                                  " not supported");
+        script::throw_value_error(
+            "Deletion of " +
+            (i.shape.IsNull() ? std::string("Location") : shape_type_name(i.shape)) +
+            " not supported");
       }
     }
     s.selection_.reset();
@@ -688,17 +724,19 @@ struct SketchOps {
   }
 
   // Leading positional geometry (points and numbers), then tag and forConstruction.
-  static std::vector<Value> geometry(CallArgs& a, const char* name, Value* tag, bool* construction) {
+  static std::vector<Value> geometry(CallArgs& a, const char* name, Value* tag,
+                                     bool* construction) {
     std::vector<Value> geo;
     CallArgs rest;
     size_t i = 0;
-    for (; i < a.positional.size() && (is_vector_like(a.positional[i]) || a.positional[i].is_int() ||
-                                       a.positional[i].is_float());
+    for (; i < a.positional.size() && (is_vector_like(a.positional[i]) ||
+                                       a.positional[i].is_int() || a.positional[i].is_float());
          ++i)
       geo.push_back(a.positional[i]);
     rest.positional.assign(a.positional.begin() + i, a.positional.end());
     rest.keywords = a.keywords;
-    auto b = script::bind_args(rest, name, {Param("tag", Value()), Param("forConstruction", false)});
+    auto b =
+        script::bind_args(rest, name, {Param("tag", Value()), Param("forConstruction", false)});
     *tag = b[0];
     *construction = b[1].truthy();
     return geo;
@@ -723,8 +761,9 @@ struct SketchOps {
     if (g.size() == 2 && !is_vector_like(g[0]) && !is_vector_like(g[1])) {  // length, angle
       double l = num(g[0], "segment l"), ang = num(g[1], "segment a") * kDeg;
       gp_Pnt p = end_point(s);
-      return add_edge(s, make_line(p, p.Translated(gp_Vec(l * std::cos(ang), l * std::sin(ang), 0))), tag,
-                      construction, "line");
+      return add_edge(s,
+                      make_line(p, p.Translated(gp_Vec(l * std::cos(ang), l * std::sin(ang), 0))),
+                      tag, construction, "line");
     }
     script::throw_type_error("segment() expects (p1, p2), (p2) or (length, angle)");
   }
@@ -744,39 +783,48 @@ struct SketchOps {
       gp_Pnt c = to_point(g[0]);
       double r = num(g[1], "arc r"), a0 = num(g[2], "arc a"), da = num(g[3], "arc da");
       if (std::abs(da) >= 360)
-        return add_edge(s, make_circle(r, c, gp_Vec(0, 0, 1), a0, a0, da > 0), tag, construction, "circle");
+        return add_edge(s, make_circle(r, c, gp_Vec(0, 0, 1), a0, a0, da > 0), tag, construction,
+                        "circle");
       auto at = [&](double deg) {
         return c.Translated(gp_Vec(r * std::cos(deg * kDeg), r * std::sin(deg * kDeg), 0));
       };
-      return add_edge(s, make_three_point_arc(at(a0), at(a0 + da / 2), at(a0 + da)), tag, construction, "arc");
+      return add_edge(s, make_three_point_arc(at(a0), at(a0 + da / 2), at(a0 + da)), tag,
+                      construction, "arc");
     }
-    script::throw_type_error("arc() expects (p1, p2, p3), (p2, p3) or (center, radius, angle, span)");
+    script::throw_type_error(
+        "arc() expects (p1, p2, p3), (p2, p3) or (center, radius, angle, span)");
   }
 
   static Value spline(Sketch& s, Interpreter&, CallArgs& a) {
     std::vector<Value> b;
-    if (a.positional.size() >= 2 && a.positional[1].is_str()) {  // spline(pts, tag, forConstruction)
-      auto t = script::bind_args(a, "spline", {"pts", Param("tag", Value()), Param("forConstruction", false)});
+    if (a.positional.size() >= 2 &&
+        a.positional[1].is_str()) {  // spline(pts, tag, forConstruction)
+      auto t = script::bind_args(a, "spline",
+                                 {"pts", Param("tag", Value()), Param("forConstruction", false)});
       b = {t[0], Value(), false, t[1], t[2]};
     } else {
-      b = script::bind_args(a, "spline", {"pts", Param("tangents", Value()), Param("periodic", false),
-                                          Param("tag", Value()), Param("forConstruction", false)});
+      b = script::bind_args(a, "spline",
+                            {"pts", Param("tangents", Value()), Param("periodic", false),
+                             Param("tag", Value()), Param("forConstruction", false)});
     }
     std::vector<std::optional<gp_Vec>> tangents;
     if (!b[1].is_none())
       for (const auto& t : script::to_items(b[1], "spline tangents"))
-        tangents.push_back(t.is_none() ? std::nullopt : std::optional<gp_Vec>(to_vec(t, "spline tangent")));
+        tangents.push_back(t.is_none() ? std::nullopt
+                                       : std::optional<gp_Vec>(to_vec(t, "spline tangent")));
     return add_edge(s, make_spline(points(b[0], "spline pts"), tangents, b[2].truthy()), b[3],
                     b[4].truthy(), "spline");
   }
 
   static Value bezier(Sketch& s, Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "bezier", {"pts", Param("tag", Value()), Param("forConstruction", false)});
+    auto b = script::bind_args(a, "bezier",
+                               {"pts", Param("tag", Value()), Param("forConstruction", false)});
     auto pts = points(b[0], "bezier pts");
     if (pts.size() < 2) script::throw_value_error("bezier: at least two points are required");
     TColgp_Array1OfPnt poles(1, static_cast<int>(pts.size()));
     for (size_t i = 0; i < pts.size(); ++i) poles.SetValue(static_cast<int>(i + 1), pts[i]);
-    return add_edge(s, BRepBuilderAPI_MakeEdge(new Geom_BezierCurve(poles)), b[1], b[2].truthy(), "spline");
+    return add_edge(s, BRepBuilderAPI_MakeEdge(new Geom_BezierCurve(poles)), b[1], b[2].truthy(),
+                    "spline");
   }
 
   static Value close(Sketch& s, Interpreter&, CallArgs& a) {
@@ -857,40 +905,23 @@ using SketchMethod = Value (*)(Sketch&, Interpreter&, CallArgs&);
 
 const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
   static const std::unordered_map<std::string, SketchMethod> methods = {
-      {"rect", &SketchOps::rect},
-      {"circle", &SketchOps::circle},
-      {"ellipse", &SketchOps::ellipse},
-      {"trapezoid", &SketchOps::trapezoid},
-      {"slot", &SketchOps::slot},
-      {"regularPolygon", &SketchOps::regular_polygon},
-      {"polygon", &SketchOps::polygon},
-      {"face", &SketchOps::face},
-      {"hull", &SketchOps::hull},
-      {"push", &SketchOps::push},
-      {"rarray", &SketchOps::rarray},
-      {"parray", &SketchOps::parray},
-      {"reset", &SketchOps::reset},
-      {"faces", &SketchOps::faces},
-      {"edges", &SketchOps::edges},
-      {"wires", &SketchOps::wires},
-      {"vertices", &SketchOps::vertices},
-      {"tag", &SketchOps::tag},
-      {"select", &SketchOps::select},
-      {"fillet", &SketchOps::fillet},
-      {"chamfer", &SketchOps::chamfer},
-      {"clean", &SketchOps::clean},
-      {"delete", &SketchOps::del},
-      {"segment", &SketchOps::segment},
-      {"arc", &SketchOps::arc},
-      {"spline", &SketchOps::spline},
-      {"bezier", &SketchOps::bezier},
-      {"close", &SketchOps::close},
-      {"assemble", &SketchOps::assemble},
-      {"finalize", &SketchOps::finalize},
-      {"val", &SketchOps::val},
-      {"vals", &SketchOps::vals},
-      {"copy", &SketchOps::copy},
-      {"located", &SketchOps::located},
+      {"rect", &SketchOps::rect},         {"circle", &SketchOps::circle},
+      {"ellipse", &SketchOps::ellipse},   {"trapezoid", &SketchOps::trapezoid},
+      {"slot", &SketchOps::slot},         {"regularPolygon", &SketchOps::regular_polygon},
+      {"polygon", &SketchOps::polygon},   {"face", &SketchOps::face},
+      {"hull", &SketchOps::hull},         {"push", &SketchOps::push},
+      {"rarray", &SketchOps::rarray},     {"parray", &SketchOps::parray},
+      {"reset", &SketchOps::reset},       {"faces", &SketchOps::faces},
+      {"edges", &SketchOps::edges},       {"wires", &SketchOps::wires},
+      {"vertices", &SketchOps::vertices}, {"tag", &SketchOps::tag},
+      {"select", &SketchOps::select},     {"fillet", &SketchOps::fillet},
+      {"chamfer", &SketchOps::chamfer},   {"clean", &SketchOps::clean},
+      {"delete", &SketchOps::del},        {"segment", &SketchOps::segment},
+      {"arc", &SketchOps::arc},           {"spline", &SketchOps::spline},
+      {"bezier", &SketchOps::bezier},     {"close", &SketchOps::close},
+      {"assemble", &SketchOps::assemble}, {"finalize", &SketchOps::finalize},
+      {"val", &SketchOps::val},           {"vals", &SketchOps::vals},
+      {"copy", &SketchOps::copy},         {"located", &SketchOps::located},
       {"moved", &SketchOps::moved_copy},
   };
   return methods;
@@ -898,8 +929,8 @@ const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
 
 // CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
 const std::unordered_set<std::string> kUnsupported = {
-    "distribute", "offset", "constrain", "solve", "importDXF", "edge", "each", "add",
-    "subtract", "replace", "export", "exportDXF", "locs"};
+    "distribute", "offset",   "constrain", "solve",  "importDXF", "edge", "each",
+    "add",        "subtract", "replace",   "export", "exportDXF", "locs"};
 
 }  // namespace
 
@@ -925,7 +956,8 @@ Value Sketch::get_attr(Interpreter& in, const std::string& name) {
   }
   auto self = std::static_pointer_cast<Sketch>(shared_from_this());
   SketchMethod m = it->second;
-  return make_builtin("Sketch." + name, [self, m](Interpreter& i, CallArgs& a) { return m(*self, i, a); });
+  return make_builtin("Sketch." + name,
+                      [self, m](Interpreter& i, CallArgs& a) { return m(*self, i, a); });
 }
 
 std::optional<std::vector<Value>> Sketch::iterate() const {
@@ -933,7 +965,8 @@ std::optional<std::vector<Value>> Sketch::iterate() const {
   bool has_faces = !children(faces_).empty();
   for (const auto& l : locs) {
     if (has_faces) {
-      for (const auto& f : sub_shapes(cad::cq::moved(faces_, l), TopAbs_FACE)) out.push_back(wrap_shape(f));
+      for (const auto& f : sub_shapes(cad::cq::moved(faces_, l), TopAbs_FACE))
+        out.push_back(wrap_shape(f));
     } else {
       for (const auto& e : edges_) out.push_back(wrap_shape(cad::cq::moved(e.edge, l)));
     }
@@ -949,11 +982,14 @@ std::shared_ptr<Sketch> new_sketch(Value parent, std::vector<gp_Trsf> locs) {
 }
 
 Value make_sketch(Interpreter&, CallArgs& args) {
-  auto b = script::bind_args(args, "Sketch", {Param("parent", Value()), Param("locs", Value()), Param("obj", Value())});
+  auto b = script::bind_args(
+      args, "Sketch", {Param("parent", Value()), Param("locs", Value()), Param("obj", Value())});
   std::vector<gp_Trsf> locs;
-  if (b[1].is_none()) locs.emplace_back();
+  if (b[1].is_none())
+    locs.emplace_back();
   else
-    for (const auto& l : script::to_items(b[1], "Sketch locs")) locs.push_back(to_trsf(l, "Sketch locs"));
+    for (const auto& l : script::to_items(b[1], "Sketch locs"))
+      locs.push_back(to_trsf(l, "Sketch locs"));
   auto s = new_sketch(b[0], std::move(locs));
   if (!b[2].is_none()) {
     auto sh = as_shape(b[2]);

@@ -6,7 +6,6 @@
 #include <TopoDS_Shape.hxx>
 #include <TopoDS_Wire.hxx>
 #include <gp_Trsf.hxx>
-
 #include <map>
 #include <optional>
 #include <string>

@@ -1,10 +1,9 @@
 // Tests of CadQuery string selectors on real OCCT shapes (boxes, a cylinder, a stepped part).
-#include <catch2/catch.hpp>
-
 #include <BRepAlgoAPI_Fuse.hxx>
 #include <BRepPrimAPI_MakeBox.hxx>
 #include <BRepPrimAPI_MakeCylinder.hxx>
 #include <TopExp_Explorer.hxx>
+#include <catch2/catch.hpp>
 
 #include "cq/selectors.h"
 #include "script/value.h"
@@ -81,9 +80,24 @@ TEST_CASE("logical operators and CadQuery's precedence", "[cq][selectors]") {
   CHECK(count(b, TopAbs_VERTEX, ">X and >Y and >Z") == 1);
   // The expressions of CadQuery's testGrammar parse (evaluating some raises, as in
   // CadQuery, because no face of the box is parallel to their direction).
-  for (const char* e : {"+X ", "-Y", "|(1,0,0)", "|(-1, -0.1 , 2. )", "#(1.,1.4114,-0.532)",
-                        "%Plane", ">XZ", "<Z[-2]", "<<Z[2]", ">>(1,1,0)", "|XY", "<YZ[0]",
-                        "front", "back", "left", "right", "top", "bottom",
+  for (const char* e : {"+X ",
+                        "-Y",
+                        "|(1,0,0)",
+                        "|(-1, -0.1 , 2. )",
+                        "#(1.,1.4114,-0.532)",
+                        "%Plane",
+                        ">XZ",
+                        "<Z[-2]",
+                        "<<Z[2]",
+                        ">>(1,1,0)",
+                        "|XY",
+                        "<YZ[0]",
+                        "front",
+                        "back",
+                        "left",
+                        "right",
+                        "top",
+                        "bottom",
                         "not |(1,1,0) and >(0,0,1) or XY except >(1,1,1)[-1]",
                         "(not |(1,1,0) and >(0,0,1)) exc XY and (Z or X)"}) {
     INFO(e);
@@ -118,8 +132,8 @@ TEST_CASE("vertices: direction XY and ties", "[cq][selectors]") {
 TEST_CASE("indexed selectors on a stepped part", "[cq][selectors]") {
   // A 4x4x1 plate (z 0..1) with a 2x4x1 step on its +X half (z 1..2), and two unit
   // cubes side by side as in CadQuery's testNthDistance.
-  TopoDS_Shape part = BRepAlgoAPI_Fuse(box(4, 4, 1, gp_Pnt(0, 0, 0.5)),
-                                       box(2, 4, 1, gp_Pnt(1, 0, 1.5))).Shape();
+  TopoDS_Shape part =
+      BRepAlgoAPI_Fuse(box(4, 4, 1, gp_Pnt(0, 0, 0.5)), box(2, 4, 1, gp_Pnt(1, 0, 1.5))).Shape();
   auto faces = subshapes(part, TopAbs_FACE);
   CHECK(only_center(select_shapes(faces, ">Z[1]")).Z() == Approx(1));
   CHECK(only_center(select_shapes(faces, ">Z[-1]")).Z() == Approx(2));

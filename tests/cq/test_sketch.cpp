@@ -1,17 +1,15 @@
 // Tests of cq.Sketch: face operations and modes, edge construction, selection, 2D fillets,
 // the convex hull, with CadQuery's own figures (PAPERS.md) and hand-derived areas.
-#include <catch2/catch.hpp>
-
 #include <BRepBuilderAPI_MakeEdge.hxx>
 #include <BRepBuilderAPI_MakeFace.hxx>
 #include <BRepCheck_Analyzer.hxx>
 #include <BRepGProp.hxx>
-#include <GProp_GProps.hxx>
 #include <ElCLib.hxx>
+#include <GProp_GProps.hxx>
 #include <TopExp.hxx>
 #include <TopTools_IndexedMapOfShape.hxx>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
@@ -117,10 +115,12 @@ TEST_CASE("convex hull of random circles, arcs and segments matches a dense samp
       bool ccw = i % 2 == 0;
       gp_Circ circ(gp_Ax2(c, ccw ? gp::DZ() : -gp::DZ(), gp::DX()), r);
       int pieces = kind == 0 ? 1 + trial % 3 : 1;
-      if (kind == 0 && pieces == 1) edges.push_back(BRepBuilderAPI_MakeEdge(circ).Edge());
+      if (kind == 0 && pieces == 1)
+        edges.push_back(BRepBuilderAPI_MakeEdge(circ).Edge());
       else
         for (int k = 0; k < pieces; ++k)
-          edges.push_back(BRepBuilderAPI_MakeEdge(circ, a0 + span * k / pieces, a0 + span * (k + 1) / pieces));
+          edges.push_back(
+              BRepBuilderAPI_MakeEdge(circ, a0 + span * k / pieces, a0 + span * (k + 1) / pieces));
       for (int k = 0; k <= 4000; ++k) {
         gp_Pnt p = ElCLib::Value(a0 + span * k / 4000, circ);
         samples.emplace_back(p.X(), p.Y());
@@ -147,7 +147,8 @@ TEST_CASE("sketch face operations: CadQuery's test_sketch figures", "[cq][sketch
   CHECK(Run("s = cq.Sketch().trapezoid(4, 1, 45)").area() == Approx(3));
   CHECK(Run("s = cq.Sketch().trapezoid(4, 1, 45, 90)").area() == Approx(3.5));
   CHECK(Run("s = cq.Sketch().polygon([(0, 0), (2, 0), (0, 2)])").area() == Approx(2));
-  CHECK(Run("s = cq.Sketch().polygon([(0, 0), (2, 0), (0, 2), (0, 0)], angle=10)").count(TopAbs_EDGE) == 3);
+  CHECK(Run("s = cq.Sketch().polygon([(0, 0), (2, 0), (0, 2), (0, 0)], angle=10)")
+            .count(TopAbs_EDGE) == 3);
   // rect(w, h): w along x.
   Run r("s = cq.Sketch().rect(4, 1)\nbb = s.val().BoundingBox()\nx = bb.xlen");
   CHECK(r.in.global("x")->as_float() == Approx(4));
@@ -169,7 +170,8 @@ TEST_CASE("sketch modes and locations", "[cq][sketch]") {
   CHECK(Run("s = cq.Sketch().rect(2, 2).circle(1, mode='r')").area() == Approx(M_PI));
   CHECK(Run("s = cq.Sketch().rect(2, 2).circle(5, mode='c', tag='big')").area() == Approx(4));
   CHECK(Run("s = cq.Sketch().rect(2, 2).push([(10, 0, 0)]).rect(1, 1)").area() == Approx(5));
-  CHECK(Run("s = cq.Sketch().push([cq.Location(cq.Vector(3, 0, 0))]).rect(1, 1)").area() == Approx(1));
+  CHECK(Run("s = cq.Sketch().push([cq.Location(cq.Vector(3, 0, 0))]).rect(1, 1)").area() ==
+        Approx(1));
   CHECK(Run("s = cq.Sketch().rarray(2, 2, 2, 3).rect(1, 1)").count(TopAbs_FACE) == 6);
   Run polar("s = cq.Sketch().parray(3, 0, 360, 4).rect(1, 0.5)");
   CHECK(polar.count(TopAbs_FACE) == 4);
@@ -186,19 +188,23 @@ TEST_CASE("sketch modes and locations", "[cq][sketch]") {
 }
 
 TEST_CASE("sketch primitives are counted per placement", "[cq][sketch]") {
-  Run r("s = cq.Sketch().rect(1, 1).slot(3, 1, mode='s').regularPolygon(1, 6, mode='a')"
-        ".push([(0, 0), (9, 0)]).ellipse(1, 0.5)");
+  Run r(
+      "s = cq.Sketch().rect(1, 1).slot(3, 1, mode='s').regularPolygon(1, 6, mode='a')"
+      ".push([(0, 0), (9, 0)]).ellipse(1, 0.5)");
   CHECK(r.ops("line") == 4 + 2 + 6);
   CHECK(r.ops("arc") == 2);
   CHECK(r.ops("ellipse") == 2);
-  Run e("s = cq.Sketch().segment((0, 0), (1, 0)).arc((2, 1), (1, 2)).spline([(1, 2), (0, 1), (0, 0)])");
+  Run e(
+      "s = cq.Sketch().segment((0, 0), (1, 0)).arc((2, 1), (1, 2)).spline([(1, 2), (0, 1), (0, "
+      "0)])");
   CHECK(e.ops("line") == 1);
   CHECK(e.ops("arc") == 1);
   CHECK(e.ops("spline") == 1);
 }
 
 TEST_CASE("sketch edges assemble into faces", "[cq][sketch]") {
-  CHECK(Run("s = cq.Sketch().segment((0, 0), (1, 0)).segment((1, 1)).segment((0, 1)).close().assemble()")
+  CHECK(Run("s = cq.Sketch().segment((0, 0), (1, 0)).segment((1, 1)).segment((0, "
+            "1)).close().assemble()")
             .area() == Approx(1));
   CHECK(Run("s = cq.Sketch().segment((0, 0), (2, 0)).arc((1, 1), (0, 0)).assemble()").area() ==
         Approx(M_PI / 2));
@@ -206,7 +212,8 @@ TEST_CASE("sketch edges assemble into faces", "[cq][sketch]") {
   CHECK(Run("s = cq.Sketch().arc((0, 0), 1, 0, 180).segment((-1, 0), (1, 0)).assemble()").area() ==
         Approx(M_PI / 2));
   // segment(length, angle) continues from the last point.
-  CHECK(Run("s = cq.Sketch().segment((0, 0), (2, 0)).segment(2, 90).segment((0, 2)).close().assemble()")
+  CHECK(Run("s = cq.Sketch().segment((0, 0), (2, 0)).segment(2, 90).segment((0, "
+            "2)).close().assemble()")
             .area() == Approx(4));
   // Construction edges are skipped; a second wire becomes a hole.
   CHECK(Run("s = (cq.Sketch().segment((0, 0), (3, 0)).segment((3, 3)).segment((0, 3)).close()\n"
@@ -217,10 +224,11 @@ TEST_CASE("sketch edges assemble into faces", "[cq][sketch]") {
 }
 
 TEST_CASE("sketch selection, fillets and chamfers", "[cq][sketch]") {
-  Run r("s = cq.Sketch().rect(1, 2)\n"
-        "n_y = len(s.edges('|Y').vals())\n"
-        "n_v = len(s.vertices('>X').vals())\n"
-        "n_all = len(s.reset().vertices().vals())\n");
+  Run r(
+      "s = cq.Sketch().rect(1, 2)\n"
+      "n_y = len(s.edges('|Y').vals())\n"
+      "n_v = len(s.vertices('>X').vals())\n"
+      "n_all = len(s.reset().vertices().vals())\n");
   CHECK(r.in.global("n_y")->as_int() == 2);
   CHECK(r.in.global("n_v")->as_int() == 2);
   CHECK(r.in.global("n_all")->as_int() == 4);
@@ -253,7 +261,9 @@ TEST_CASE("sketch convex hull", "[cq][sketch]") {
   Run s3("s = cq.Sketch().push([(-2, 0), (2, 0)]).rect(1, 1).reset().hull()");
   CHECK(s3.count(TopAbs_FACE) == 3);
   CHECK(s3.area() == Approx(5));
-  Run s5("s = cq.Sketch().push([(-2, 0), (0, 0), (2, 0)]).rect(1, 1).reset().faces('not >X').edges().hull()");
+  Run s5(
+      "s = cq.Sketch().push([(-2, 0), (0, 0), (2, 0)]).rect(1, 1).reset().faces('not "
+      ">X').edges().hull()");
   CHECK(s5.count(TopAbs_FACE) == 4);
   CHECK(s5.area() == Approx(4));
   Run s6("s = cq.Sketch().segment((0, 0), (0, 1)).segment((1, 0), (2, 0)).hull()");
@@ -262,14 +272,16 @@ TEST_CASE("sketch convex hull", "[cq][sketch]") {
   CHECK(error_of("cq.Sketch().rect(1, 1).vertices().hull()").type == "ValueError");
   CHECK(error_of("cq.Sketch().hull()").type == "ValueError");
   // Partial arcs: a slot is its own hull; a concave notch does not bulge out.
-  CHECK(Run("s = cq.Sketch().slot(3, 2, angle=20).reset().hull(mode='r')").area() == Approx(6 + M_PI));
-  CHECK(Run("s = cq.Sketch().rect(4, 2).push([(0, 1)]).circle(1, mode='s').reset().hull(mode='r')").area() ==
-        Approx(8));
-  CHECK(Run("s = cq.Sketch().polygon([(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, 2)]).reset().hull(mode='r')")
+  CHECK(Run("s = cq.Sketch().slot(3, 2, angle=20).reset().hull(mode='r')").area() ==
+        Approx(6 + M_PI));
+  CHECK(Run("s = cq.Sketch().rect(4, 2).push([(0, 1)]).circle(1, mode='s').reset().hull(mode='r')")
+            .area() == Approx(8));
+  CHECK(Run("s = cq.Sketch().polygon([(0, 0), (2, 0), (2, 1), (1, 1), (1, 2), (0, "
+            "2)]).reset().hull(mode='r')")
             .area() == Approx(3.5));
   // Collinear tangents (ties go to the farthest disk) and a rounded square.
-  CHECK(Run("s = cq.Sketch().push([(0, 0), (2, 0), (4, 0)]).circle(1).reset().hull(mode='r')").area() ==
-        Approx(M_PI + 8));
+  CHECK(Run("s = cq.Sketch().push([(0, 0), (2, 0), (4, 0)]).circle(1).reset().hull(mode='r')")
+            .area() == Approx(M_PI + 8));
   Run rounded("s = cq.Sketch().rarray(2, 2, 2, 2).circle(0.5).reset().hull(mode='r')");
   CHECK(rounded.area() == Approx(8 + M_PI / 4));
   CHECK(rounded.count(TopAbs_EDGE) == 8);
@@ -280,7 +292,9 @@ TEST_CASE("sketch convex hull", "[cq][sketch]") {
 }
 
 TEST_CASE("sketch objects: finalize, val, errors", "[cq][sketch]") {
-  Run r("s = cq.Sketch().rect(1, 1)\np = s.finalize()\nv = s.val()\nn = len(s.vals())\nlst = list(s)");
+  Run r(
+      "s = cq.Sketch().rect(1, 1)\np = s.finalize()\nv = s.val()\nn = len(s.vals())\nlst = "
+      "list(s)");
   CHECK(r.in.global("p")->is_none());
   CHECK(r.in.global("v")->type_name() == "Compound");
   CHECK(r.in.global("n")->as_int() == 1);
@@ -295,10 +309,11 @@ TEST_CASE("sketch objects: finalize, val, errors", "[cq][sketch]") {
 }
 
 TEST_CASE("workplane sketches extrude at the workplane's locations", "[cq][sketch]") {
-  Run r("w = cq.Workplane().sketch().rect(2, 2).circle(0.5, mode='s').finalize().extrude(1)\n"
-        "v = w.val().Volume()\n"
-        "w2 = cq.Workplane().rarray(5, 1, 2, 1).sketch().slot(3, 2).finalize().extrude(2)\n"
-        "v2 = w2.val().Volume()");
+  Run r(
+      "w = cq.Workplane().sketch().rect(2, 2).circle(0.5, mode='s').finalize().extrude(1)\n"
+      "v = w.val().Volume()\n"
+      "w2 = cq.Workplane().rarray(5, 1, 2, 1).sketch().slot(3, 2).finalize().extrude(2)\n"
+      "v2 = w2.val().Volume()");
   CHECK(r.in.global("v")->as_float() == Approx(4 - M_PI / 4));
   CHECK(r.in.global("v2")->as_float() == Approx(2 * 2 * (6 + M_PI)));
 }
