@@ -298,7 +298,7 @@ void install_functions(Interpreter& in) {
     long double span = step > 0 ? static_cast<long double>(stop) - start
                                 : static_cast<long double>(start) - stop;
     long double count = span <= 0 ? 0 : std::ceil(span / std::fabs(static_cast<long double>(step)));
-    if (count > 10'000'000) throw_runtime("MemoryError", "range too large");
+    if (count > kMaxSequenceItems) throw_runtime("MemoryError", "range too large");
     std::vector<Value> items;
     items.reserve(static_cast<std::size_t>(count));
     for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) items.emplace_back(start + k * step);
@@ -852,13 +852,21 @@ Value binary_op(Op op, const Value& a, const Value& b) {
     if (b.is_object())
       if (auto r = b.as_object()->binary_op(*bo, a, true)) return *r;
   }
-  if (op == Op::Add && a.is_str() && b.is_str()) return Value(a.as_str() + b.as_str());
+  if (op == Op::Add && a.is_str() && b.is_str()) {
+    if (a.as_str().size() + b.as_str().size() > kMaxStringBytes) throw_runtime("MemoryError", "string too large");
+    return Value(a.as_str() + b.as_str());
+  }
   if (op == Op::Mul && ((a.is_str() && is_intlike(b)) || (is_intlike(a) && b.is_str()))) {
     const std::string& s = a.is_str() ? a.as_str() : b.as_str();
     std::int64_t n = a.is_str() ? ival(b) : ival(a);
-    if (n > 0 && s.size() * n > 100'000'000) throw_runtime("MemoryError", "string too large");
+    if (s.empty() || n < 0) n = 0;  // '' * 10**18 must not loop 10**18 times
+    if (n > 0 && static_cast<std::uint64_t>(n) > kMaxStringBytes / s.size())
+      throw_runtime("MemoryError", "string too large");
+    std::size_t total = s.size() * static_cast<std::size_t>(n);
     std::string out;
-    for (std::int64_t i = 0; i < n; ++i) out += s;
+    out.reserve(total);
+    if (n > 0) out = s;
+    while (out.size() < total) out.append(out, 0, std::min(out.size(), total - out.size()));  // doubling
     return Value(out);
   }
   if (op == Op::Mod && a.is_str()) return Value(printf_format(a.as_str(), b));

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "script/ast.h"
@@ -304,6 +306,8 @@ class Evaluator {
         auto seq = cur.as<Sequence>();
         if (s.op == Op::Add && seq && !seq->is_tuple) {  // list += iterable extends in place
           auto more = iterate(rhs, s.pos);
+          if (seq->items.size() + more.size() > kMaxSequenceItems)
+            fail(s.pos, ErrorKind::Runtime, "MemoryError", "list too large");
           seq->items.insert(seq->items.end(), more.begin(), more.end());
           out = cur;
         } else {
@@ -832,7 +836,14 @@ void Interpreter::run(const Program& program) {
                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                     std::chrono::duration<double>(limits_.timeout_s));
   Evaluator ev(*this, impl_->globals);
-  Flow f = ev.exec_block(program.body);
+  Flow f;
+  try {
+    f = ev.exec_block(program.body);
+  } catch (const std::bad_alloc&) {  // the worker's memory limit: a script error, not a crash
+    throw ScriptError(ErrorKind::Runtime, "MemoryError", "out of memory");
+  } catch (const std::length_error&) {
+    throw ScriptError(ErrorKind::Runtime, "MemoryError", "out of memory");
+  }
   if (f == Flow::Break || f == Flow::Continue)
     throw ScriptError(ErrorKind::Syntax, "SyntaxError", "'break' or 'continue' outside loop");
   if (f == Flow::Return)

@@ -243,6 +243,7 @@ std::optional<Value> Sequence::binary_op(BinOp op, const Value& rhs, bool reflec
   if (op == BinOp::Add) {
     auto o = rhs.as<Sequence>();
     if (!o || o->is_tuple != is_tuple) return std::nullopt;
+    if (items.size() + o->items.size() > kMaxSequenceItems) throw_runtime("MemoryError", "sequence too large");
     std::vector<Value> out = reflected ? o->items : items;
     const auto& tail = reflected ? items : o->items;
     out.insert(out.end(), tail.begin(), tail.end());
@@ -250,9 +251,12 @@ std::optional<Value> Sequence::binary_op(BinOp op, const Value& rhs, bool reflec
   }
   if (op == BinOp::Mul && (rhs.is_int() || rhs.is_bool())) {
     std::int64_t n = rhs.is_int() ? rhs.as_int() : rhs.as_bool();
-    if (n > 0 && items.size() * static_cast<std::size_t>(n) > 50'000'000)
+    if (items.empty() || n < 0) n = 0;  // [] * 10**18 must not loop 10**18 times
+    // Divided rather than multiplied: [1, 2, 3, 4] * 2**62 would wrap around to 0.
+    if (n > 0 && static_cast<std::uint64_t>(n) > kMaxSequenceItems / items.size())
       throw_runtime("MemoryError", "sequence repetition too large");
     std::vector<Value> out;
+    out.reserve(items.size() * static_cast<std::size_t>(n));
     for (std::int64_t k = 0; k < n; ++k) out.insert(out.end(), items.begin(), items.end());
     return is_tuple ? make_tuple(std::move(out)) : make_list(std::move(out));
   }
@@ -286,7 +290,7 @@ Value Sequence::get_attr(Interpreter& in, const std::string& name) {
   if (name == "append")
     return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
       auto v = bind_args(a, "append", {Param("object")});
-      if (s.items.size() > 50'000'000) throw_runtime("MemoryError", "list too large");
+      if (s.items.size() > kMaxSequenceItems) throw_runtime("MemoryError", "list too large");
       s.items.push_back(v[0]);
       return Value();
     });
@@ -294,6 +298,7 @@ Value Sequence::get_attr(Interpreter& in, const std::string& name) {
     return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
       auto v = bind_args(a, "extend", {Param("iterable")});
       auto more = to_items(v[0], "list.extend");
+      if (s.items.size() + more.size() > kMaxSequenceItems) throw_runtime("MemoryError", "list too large");
       s.items.insert(s.items.end(), more.begin(), more.end());
       return Value();
     });

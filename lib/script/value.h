@@ -106,6 +106,10 @@ class Value {
   std::variant<None, bool, std::int64_t, double, std::string, ObjectPtr> v_;
 };
 
+/// Size caps that turn runaway growth ([0] * 10**9, s = s + s in a loop) into MemoryError.
+constexpr std::size_t kMaxSequenceItems = 10'000'000;
+constexpr std::size_t kMaxStringBytes = 100'000'000;
+
 /// Binary operators that host objects may overload.
 enum class BinOp { Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitAnd, BitOr, BitXor };
 

@@ -252,7 +252,7 @@ TEST_CASE("very long operator and method chains are a clean error, not a crash",
   CHECK(e.line == 1);
   CHECK(error_of("x = ('a'" + repeat(".strip()", 20000) + ")").kind == ErrorKind::Syntax);
   CHECK(error_of("x = [0]" + repeat("[0]", 20000)).kind == ErrorKind::Syntax);
-  CHECK(error_of("if False:\n    x = " + repeat("1 * ", 300000) + "1").kind ==
+  CHECK(error_of("if False:\n    x = " + repeat("1 * ", 100000) + "1").kind ==
         ErrorKind::Syntax);
   std::string elifs = "x = 0\nif x == -1:\n    pass\n";
   for (int i = 0; i < 5000; ++i) elifs += "elif x == " + std::to_string(i) + ":\n    pass\n";
@@ -313,6 +313,29 @@ TEST_CASE("huge sequence repetition is a MemoryError, not an allocation", "[scri
   CHECK(error_of("x = list(range(10**9))").type == "MemoryError");
   CHECK(error_of("x = f'{1:>999999999}'").type == "MemoryError");
   CHECK(error_of("x = '{:.999999999f}'.format(1.0)").type == "MemoryError");
+}
+
+TEST_CASE("repetition that would wrap around or loop forever is refused", "[script][safety]") {
+  // Regression: size * count wrapped to 0 for [1, 2, 3, 4] * 2**62, and [] * 10**18 looped
+  // 10**18 times without counting steps.
+  CHECK(error_of("x = [1, 2, 3, 4] * 2**62").type == "MemoryError");
+  CHECK(error_of("x = 'abcd' * 2**62").type == "MemoryError");
+  CHECK(output("print([] * 10**18, '' * 10**18, () * 10**18)") == "[]  ()\n");
+}
+
+TEST_CASE("growing past the size caps is a MemoryError", "[script][safety]") {
+  // The checks come before the allocation: one step past each cap fails at once.
+  CHECK(error_of("x = [0] * 10_000_001").type == "MemoryError");
+  CHECK(error_of("x = 'abc' * 33_333_334").type == "MemoryError");
+  CHECK(error_of("s = 'x' * 50_000_001\ns += s").type == "MemoryError");
+}
+
+// Hidden (run with "[slow]"): each loop builds lists of millions of items before it stops.
+TEST_CASE("doubling a string or list in a loop stops with MemoryError", "[.][slow][script][safety]") {
+  CHECK(error_of("s = 'x' * 1000\nwhile True:\n    s = s + s").type == "MemoryError");
+  CHECK(error_of("l = [0] * 1000\nwhile True:\n    l = l + l").type == "MemoryError");
+  CHECK(error_of("l = [0] * 1000\nwhile True:\n    l += l").type == "MemoryError");
+  CHECK(error_of("l = [0] * 1000\nwhile True:\n    l.extend(l)").type == "MemoryError");
 }
 
 TEST_CASE("negative repetition gives an empty sequence", "[script][safety]") {
