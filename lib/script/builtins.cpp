@@ -410,23 +410,7 @@ void install_functions(Interpreter& in) {
   });
   builtin(in, "sorted", [](Interpreter& in, CallArgs& a) {
     auto v = bind_args(a, "sorted", {Param("iterable"), Param("key", Value()), Param("reverse", Value(false))});
-    std::vector<Value> items = to_items(v[0], "sorted()");
-    std::vector<Value> keys = items;
-    if (!v[1].is_none())
-      for (auto& k : keys) {
-        CallArgs ka;
-        ka.positional.push_back(k);
-        k = in.call(v[1], ka);
-      }
-    std::vector<std::size_t> idx(items.size());
-    std::iota(idx.begin(), idx.end(), 0);
-    bool rev = v[2].truthy();
-    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t i, std::size_t j) {
-      return rev ? compare_values(Op::Lt, keys[j], keys[i]) : compare_values(Op::Lt, keys[i], keys[j]);
-    });
-    std::vector<Value> out;
-    for (auto i : idx) out.push_back(items[i]);
-    return make_list(std::move(out));
+    return make_list(sorted_items(in, to_items(v[0], "sorted()"), v[1], v[2].truthy()));
   });
   builtin(in, "reversed", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "reversed", {Param("sequence")});
@@ -844,6 +828,24 @@ std::string printf_format(const std::string& fmt, const Value& args) {
 
 }  // namespace
 
+std::vector<Value> sorted_items(Interpreter& in, std::vector<Value> items, const Value& key, bool reverse) {
+  std::vector<Value> keys = items;
+  if (!key.is_none())
+    for (auto& k : keys) {
+      CallArgs ka;
+      ka.positional.push_back(k);
+      k = in.call(key, ka);
+    }
+  std::vector<std::size_t> idx(items.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t i, std::size_t j) {
+    return reverse ? compare_values(Op::Lt, keys[j], keys[i]) : compare_values(Op::Lt, keys[i], keys[j]);
+  });
+  std::vector<Value> out;
+  for (auto i : idx) out.push_back(items[i]);
+  return out;
+}
+
 Value binary_op(Op op, const Value& a, const Value& b) {
   if (is_num(a) && is_num(b)) return numeric(op, a, b);
   if (auto bo = host_op(op)) {
@@ -976,12 +978,20 @@ Value primitive_attribute(Interpreter& in, const Value& v, const std::string& na
       });
     if (name == "split")
       return method([s](Interpreter&, CallArgs& a) {
-        auto args = bind_args(a, "split", {Param("sep", Value())});
+        auto args = bind_args(a, "split", {Param("sep", Value()), Param("maxsplit", Value(std::int64_t{-1}))});
+        std::int64_t max_split = to_int(args[1], "maxsplit");
+        auto more = [&](const std::vector<Value>& parts) {
+          return max_split < 0 || static_cast<std::int64_t>(parts.size()) < max_split;
+        };
         std::vector<Value> parts;
         if (args[0].is_none()) {
           std::size_t i = 0;
           while (i < s.size()) {
             while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+            if (i < s.size() && !more(parts)) {  // the rest, as is after its leading whitespace
+              parts.emplace_back(s.substr(i));
+              break;
+            }
             std::size_t j = i;
             while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j]))) ++j;
             if (j > i) parts.emplace_back(s.substr(i, j - i));
@@ -991,7 +1001,7 @@ Value primitive_attribute(Interpreter& in, const Value& v, const std::string& na
           const std::string& sep = to_str(args[0], "sep");
           if (sep.empty()) throw_value_error("empty separator");
           std::size_t pos = 0, hit;
-          while ((hit = s.find(sep, pos)) != std::string::npos) {
+          while (more(parts) && (hit = s.find(sep, pos)) != std::string::npos) {
             parts.emplace_back(s.substr(pos, hit - pos));
             pos = hit + sep.size();
           }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "script/builtins.h"
 #include "script/interpreter.h"
 #include "script/value.h"
 
@@ -318,6 +319,23 @@ Value Sequence::get_attr(Interpreter& in, const std::string& name) {
       Value out = s.items[i];
       s.items.erase(s.items.begin() + i);
       return out;
+    });
+  if (name == "sort")
+    return method([](Sequence& s, Interpreter& in, CallArgs& a) -> Value {
+      auto v = bind_args(a, "sort", {Param("key", Value()), Param("reverse", Value(false))});
+      if (!a.positional.empty()) throw_type_error("sort() takes no positional arguments");
+      s.items = sorted_items(in, s.items, v[0], v[1].truthy());
+      return Value();
+    });
+  if (name == "remove")
+    return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
+      auto v = bind_args(a, "remove", {Param("value")});
+      for (auto it = s.items.begin(); it != s.items.end(); ++it)
+        if (compare_values(Op::Eq, *it, v[0])) {
+          s.items.erase(it);
+          return Value();
+        }
+      throw_value_error("list.remove(x): x not in list");
     });
   if (name == "reverse")
     return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {

@@ -951,6 +951,10 @@ TEST_CASE("string methods and operators", "[script][format]") {
       {"'a,b,,c'.split(',')", "['a', 'b', '', 'c']"},
       {"' a  b '.split()", "['a', 'b']"},
       {"'a b'.split(' ')", "['a', 'b']"},
+      {"'a b c'.split(' ', 1)", "['a', 'b c']"},
+      {"'  a  b  c  '.split(None, 1)", "['a', 'b  c  ']"},
+      {"' a b '.split(maxsplit=1)", "['a', 'b ']"},
+      {"'a,b,c'.split(',', 0)", "['a,b,c']"},
       {"'x'.join(['1', '2', '3'])", "'1x2x3'"},
       {"', '.join([])", "''"},
       {"'AbC'.lower()", "'abc'"},
@@ -1027,6 +1031,22 @@ TEST_CASE("list methods", "[script][eval]") {
   check_runtime_error("x = [].pop()", "IndexError", 1);
   check_runtime_error("x = [1, 2].index(5)", "ValueError", 1);
   check_runtime_error("x = (1,)\nx.append(2)", "AttributeError", 2);
+}
+
+TEST_CASE("list.sort and list.remove", "[script][eval]") {
+  std::string src =
+      "a = [3, 1, 2]\n"
+      "a.sort()\n"
+      "b = ['bb', 'a', 'ccc']\n"
+      "b.sort(key=len, reverse=True)\n"
+      "c = [(1, 'b'), (0, 'z'), (1, 'a')]\n"
+      "c.sort(key=lambda p: p[0])\n"
+      "x = [1, 2, 3, 2]\n"
+      "x.remove(2)\n"
+      "print(a, b, c, x)\n";
+  CHECK(output(src) == "[1, 2, 3] ['ccc', 'bb', 'a'] [(0, 'z'), (1, 'b'), (1, 'a')] [1, 3, 2]\n");
+  check_runtime_error("x = [1]\nx.remove(5)", "ValueError", 2);
+  check_runtime_error("x = [1, 'a']\nx.sort()", "TypeError", 2);
 }
 
 TEST_CASE("dict methods and iteration order", "[script][eval]") {
