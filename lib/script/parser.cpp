@@ -757,6 +757,7 @@ class Parser {
   ExprPtr parse_power() {
     ExprPtr e = parse_primary();
     if (at_op("**")) {
+      DepthGuard guard(*this);  // right-associative: 2**2**2... recurses
       Pos q = cur().pos;
       ++i_;
       return binary(q, Op::Pow, std::move(e), parse_factor());

@@ -229,6 +229,9 @@ TEST_CASE("deeply nested parentheses are a clean syntax error", "[script][safety
   CHECK(error_of("x = " + repeat("[", 10000) + repeat("]", 10000)).kind == ErrorKind::Syntax);
   CHECK(error_of("x = " + repeat("-", 10000) + "1").kind == ErrorKind::Syntax);
   CHECK(error_of("x = " + repeat("not ", 10000) + "1").kind == ErrorKind::Syntax);
+  CHECK(error_of("x = " + repeat("2 ** ", 100000) + "1").kind == ErrorKind::Syntax);  // crashed
+  CHECK(error_of("x = " + repeat("1 if 1 else ", 10000) + "1").kind == ErrorKind::Syntax);
+  CHECK(error_of("x = " + repeat("lambda: ", 10000) + "1").kind == ErrorKind::Syntax);
   CHECK(error_of("x = " + repeat("f(", 10000) + repeat(")", 10000)).kind == ErrorKind::Syntax);
   CHECK(error_of("x = " + repeat("{'a': ", 10000) + "1" + repeat("}", 10000)).kind ==
         ErrorKind::Syntax);
