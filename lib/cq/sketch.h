@@ -25,8 +25,8 @@ namespace cad::cq {
 /// parray, tag/select) persists until reset(), as in CadQuery. Scripts see the methods
 /// through get_attr; OCCT failures become GeometryError; CadQuery Sketch methods not
 /// implemented here (offset, distribute, constrain, solve, ...) raise the unsupported
-/// error, other unknown names AttributeError. Primitives are counted in session() per placement: rect 4 "line",
-/// circle 1 "circle", slot 2 "line" + 2 "arc", polygon/regularPolygon/trapezoid one
+/// error, other unknown names AttributeError. Primitives are counted in session() per placement:
+/// rect 4 "line", circle 1 "circle", slot 2 "line" + 2 "arc", polygon/regularPolygon/trapezoid one
 /// "line" per side, ellipse 1 "ellipse", segment "line", arc "arc", spline/bezier
 /// "spline", hull its lines and arcs, fillet one "arc" and chamfer one "line" per vertex.
 struct Sketch : script::Object {
