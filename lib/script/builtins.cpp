@@ -295,13 +295,14 @@ void install_functions(Interpreter& in) {
     }
     if (step == 0) throw_value_error("range() arg 3 must not be zero");
     // The length first, so that range(10**9) fails before allocating anything.
-    long double span = step > 0 ? static_cast<long double>(stop) - start
-                                : static_cast<long double>(start) - stop;
+    long double span =
+        step > 0 ? static_cast<long double>(stop) - start : static_cast<long double>(start) - stop;
     long double count = span <= 0 ? 0 : std::ceil(span / std::fabs(static_cast<long double>(step)));
     if (count > kMaxSequenceItems) throw_runtime("MemoryError", "range too large");
     std::vector<Value> items;
     items.reserve(static_cast<std::size_t>(count));
-    for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) items.emplace_back(start + k * step);
+    for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k)
+      items.emplace_back(start + k * step);
     return make_list(std::move(items));
   });
   builtin(in, "len", [](Interpreter&, CallArgs& a) {
@@ -689,7 +690,8 @@ std::string apply_spec(const Value& v, const std::string& spec_in) {
       body = std::to_string(ival(v));
     } else if (type == 'x' || type == 'X' || type == 'o' || type == 'b') {
       if (!is_intlike(v))
-        throw_value_error(std::string("Unknown format code '") + type + "' for object of type 'float'");
+        throw_value_error(std::string("Unknown format code '") + type +
+                          "' for object of type 'float'");
       std::int64_t n = ival(v);
       std::uint64_t mag = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
       unsigned base = type == 'o' ? 8 : type == 'b' ? 2 : 16;
@@ -698,7 +700,8 @@ std::string apply_spec(const Value& v, const std::string& spec_in) {
         body.insert(body.begin(), digits[mag % base]);
         mag /= base;
       } while (mag);
-      if (alternate) body = std::string("0") + (type == 'o' ? 'o' : type == 'b' ? 'b' : type) + body;
+      if (alternate)
+        body = std::string("0") + (type == 'o' ? 'o' : type == 'b' ? 'b' : type) + body;
       if (n < 0) body = "-" + body;
     } else {
       double d = fval(v);
@@ -802,14 +805,17 @@ std::string printf_format(const std::string& fmt, const Value& args) {
       std::string digits = flags.substr(0, dot);
       digits.erase(0, digits.find_first_of("123456789"));
       std::size_t width = digits.empty() ? 0 : std::min(std::stoul(digits.substr(0, 6)), 100000ul);
-      if (dot != std::string::npos) text = text.substr(0, std::strtoul(flags.c_str() + dot + 1, nullptr, 10));
+      if (dot != std::string::npos)
+        text = text.substr(0, std::strtoul(flags.c_str() + dot + 1, nullptr, 10));
       std::string pad(text.size() < width ? width - text.size() : 0, ' ');
       out += flags.find('-') != std::string::npos ? text + pad : pad + text;
     } else if (t == 'd' || t == 'i') {
       std::snprintf(buf, sizeof buf, (f + "lld").c_str(), static_cast<long long>(ival(to_number(v, true))));
       out += buf;
     } else if (t == 'x' || t == 'X' || t == 'o') {
-      if (!is_intlike(v)) throw_type_error(std::string("%") + t + " format: an integer is required, not " + v.type_name());
+      if (!is_intlike(v))
+        throw_type_error(std::string("%") + t + " format: an integer is required, not " +
+                         v.type_name());
       std::int64_t n = ival(v);
       std::snprintf(buf, sizeof buf, (f + "ll" + t).c_str(),
                     static_cast<unsigned long long>(n < 0 ? 0 - static_cast<std::uint64_t>(n) : n));
@@ -828,7 +834,8 @@ std::string printf_format(const std::string& fmt, const Value& args) {
 
 }  // namespace
 
-std::vector<Value> sorted_items(Interpreter& in, std::vector<Value> items, const Value& key, bool reverse) {
+std::vector<Value> sorted_items(Interpreter& in, std::vector<Value> items, const Value& key,
+                                bool reverse) {
   std::vector<Value> keys = items;
   if (!key.is_none())
     for (auto& k : keys) {
@@ -839,7 +846,8 @@ std::vector<Value> sorted_items(Interpreter& in, std::vector<Value> items, const
   std::vector<std::size_t> idx(items.size());
   std::iota(idx.begin(), idx.end(), 0);
   std::stable_sort(idx.begin(), idx.end(), [&](std::size_t i, std::size_t j) {
-    return reverse ? compare_values(Op::Lt, keys[j], keys[i]) : compare_values(Op::Lt, keys[i], keys[j]);
+    return reverse ? compare_values(Op::Lt, keys[j], keys[i])
+                   : compare_values(Op::Lt, keys[i], keys[j]);
   });
   std::vector<Value> out;
   for (auto i : idx) out.push_back(items[i]);
@@ -855,7 +863,8 @@ Value binary_op(Op op, const Value& a, const Value& b) {
       if (auto r = b.as_object()->binary_op(*bo, a, true)) return *r;
   }
   if (op == Op::Add && a.is_str() && b.is_str()) {
-    if (a.as_str().size() + b.as_str().size() > kMaxStringBytes) throw_runtime("MemoryError", "string too large");
+    if (a.as_str().size() + b.as_str().size() > kMaxStringBytes)
+      throw_runtime("MemoryError", "string too large");
     return Value(a.as_str() + b.as_str());
   }
   if (op == Op::Mul && ((a.is_str() && is_intlike(b)) || (is_intlike(a) && b.is_str()))) {
@@ -868,7 +877,8 @@ Value binary_op(Op op, const Value& a, const Value& b) {
     std::string out;
     out.reserve(total);
     if (n > 0) out = s;
-    while (out.size() < total) out.append(out, 0, std::min(out.size(), total - out.size()));  // doubling
+    while (out.size() < total)
+      out.append(out, 0, std::min(out.size(), total - out.size()));  // doubling
     return Value(out);
   }
   if (op == Op::Mod && a.is_str()) return Value(printf_format(a.as_str(), b));
@@ -956,11 +966,14 @@ Value primitive_attribute(Interpreter& in, const Value& v, const std::string& na
         std::string sub = to_str(bind_args(a, name, {Param("sub")})[0], "sub");
         if (name == "find") {
           std::size_t hit = s.find(sub);
-          return Value(hit == std::string::npos ? std::int64_t{-1} : static_cast<std::int64_t>(hit));
+          return Value(hit == std::string::npos ? std::int64_t{-1}
+                                                : static_cast<std::int64_t>(hit));
         }
         if (sub.empty()) return Value(static_cast<std::int64_t>(s.size() + 1));
         std::int64_t n = 0;
-        for (std::size_t pos = s.find(sub); pos != std::string::npos; pos = s.find(sub, pos + sub.size())) ++n;
+        for (std::size_t pos = s.find(sub); pos != std::string::npos;
+             pos = s.find(sub, pos + sub.size()))
+          ++n;
         return Value(n);
       });
     if (name == "replace")
@@ -978,7 +991,8 @@ Value primitive_attribute(Interpreter& in, const Value& v, const std::string& na
       });
     if (name == "split")
       return method([s](Interpreter&, CallArgs& a) {
-        auto args = bind_args(a, "split", {Param("sep", Value()), Param("maxsplit", Value(std::int64_t{-1}))});
+        auto args = bind_args(a, "split",
+                              {Param("sep", Value()), Param("maxsplit", Value(std::int64_t{-1}))});
         std::int64_t max_split = to_int(args[1], "maxsplit");
         auto more = [&](const std::vector<Value>& parts) {
           return max_split < 0 || static_cast<std::int64_t>(parts.size()) < max_split;

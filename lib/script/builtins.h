@@ -18,7 +18,8 @@ Value binary_op(Op op, const Value& a, const Value& b);
 bool compare_values(Op op, const Value& a, const Value& b);
 /// `items` sorted stably by `key` (a callable, or None for the items themselves), as
 /// sorted() and list.sort() do; TypeError when two keys cannot be ordered.
-std::vector<Value> sorted_items(Interpreter& in, std::vector<Value> items, const Value& key, bool reverse);
+std::vector<Value> sorted_items(Interpreter& in, std::vector<Value> items, const Value& key,
+                                bool reverse);
 /// format(v, spec) for the common format-spec mini-language (".3f", "d", ">8", "e").
 std::string format_value(const Value& v, const std::string& spec);
 /// Attributes of str/int/float values (str.format, str.join, float.is_integer, ...).

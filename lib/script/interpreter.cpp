@@ -820,7 +820,8 @@ struct StackBase {
 void Interpreter::check_stack() const {
   constexpr std::uintptr_t kMaxStackBytes = 4u << 20;
   char here;
-  auto a = reinterpret_cast<std::uintptr_t>(stack_base_), b = reinterpret_cast<std::uintptr_t>(&here);
+  auto a = reinterpret_cast<std::uintptr_t>(stack_base_),
+       b = reinterpret_cast<std::uintptr_t>(&here);
   if (stack_base_ && (a > b ? a - b : b - a) > kMaxStackBytes)
     throw ScriptError(ErrorKind::Recursion, "RecursionError",
                       "maximum recursion depth exceeded (expression or call nesting too deep)");
@@ -904,13 +905,13 @@ Value Interpreter::call(const Value& callee, CallArgs& args) {
   }
   if (npos < args.positional.size()) {
     std::size_t given = args.positional.size();
-    throw_type_error(fn->name + "() takes " +
-                     (min_positional == max_positional
-                          ? std::to_string(max_positional)
-                          : "from " + std::to_string(min_positional) + " to " +
-                                std::to_string(max_positional)) +
-                     " positional argument" + (min_positional == 1 && max_positional == 1 ? "" : "s") + " but " +
-                     std::to_string(given) + (given == 1 ? " was" : " were") + " given");
+    throw_type_error(
+        fn->name + "() takes " +
+        (min_positional == max_positional
+             ? std::to_string(max_positional)
+             : "from " + std::to_string(min_positional) + " to " + std::to_string(max_positional)) +
+        " positional argument" + (min_positional == 1 && max_positional == 1 ? "" : "s") + " but " +
+        std::to_string(given) + (given == 1 ? " was" : " were") + " given");
   }
   for (auto& [name, value] : args.keywords) {
     std::size_t i = 0;

@@ -356,6 +356,8 @@ class Lexer {
 
 }  // namespace
 
-std::vector<Token> tokenize(const std::string& source, Pos start) { return Lexer(source, start).run(); }
+std::vector<Token> tokenize(const std::string& source, Pos start) {
+  return Lexer(source, start).run();
+}
 
 }  // namespace cad::script

@@ -664,8 +664,8 @@ class Parser {
   }
   void check_height(Expr& e) const {
     if (height(e) > kMaxHeight)
-      throw ScriptError(ErrorKind::Syntax, "SyntaxError", "expression too long or nested too deeply",
-                        e.pos.line, e.pos.column);
+      throw ScriptError(ErrorKind::Syntax, "SyntaxError",
+                        "expression too long or nested too deeply", e.pos.line, e.pos.column);
   }
   ExprPtr parse_bitor() {
     Pos p = cur().pos;
@@ -892,8 +892,8 @@ class Parser {
           if (ch == '(' || ch == '[' || ch == '{') ++depth;
           else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) --depth;
           else if (ch == '}' && depth == 0) break;
-          else if ((ch == ':' || (ch == '!' && end + 1 < s.size() && s[end + 1] != '=')) && depth == 0 &&
-                   colon == std::string::npos)
+          else if ((ch == ':' || (ch == '!' && end + 1 < s.size() && s[end + 1] != '=')) &&
+                   depth == 0 && colon == std::string::npos)
             colon = end;
         }
         if (end >= s.size())
@@ -901,15 +901,16 @@ class Parser {
                             tok.pos.line, tok.pos.column);
         std::string expr_text = s.substr(start, (colon == std::string::npos ? end : colon) - start);
         if (expr_text.find_first_not_of(" \t\n") == std::string::npos)
-          throw ScriptError(ErrorKind::Syntax, "SyntaxError", "f-string: empty expression not allowed",
-                            tok.pos.line, tok.pos.column);
+          throw ScriptError(ErrorKind::Syntax, "SyntaxError",
+                            "f-string: empty expression not allowed", tok.pos.line, tok.pos.column);
         std::string spec = colon == std::string::npos ? "" : s.substr(colon, end - colon);
         char conversion = 0;
         if (!spec.empty() && spec[0] == '!') {  // conversion: !r / !s, optional :spec
           conversion = spec.size() > 1 ? spec[1] : 0;
           if (conversion != 'r' && conversion != 's' && conversion != 'a')
             throw ScriptError(ErrorKind::Syntax, "SyntaxError",
-                              "f-string: invalid conversion character", tok.pos.line, tok.pos.column);
+                              "f-string: invalid conversion character", tok.pos.line,
+                              tok.pos.column);
           std::size_t c2 = spec.find(':');
           spec = c2 == std::string::npos ? "" : spec.substr(c2 + 1);
         } else if (!spec.empty()) {

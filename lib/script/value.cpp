@@ -1,4 +1,6 @@
 // Values, the default host-object behaviour, lists/tuples/dicts/modules and argument binding.
+#include "script/value.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -6,7 +8,6 @@
 
 #include "script/builtins.h"
 #include "script/interpreter.h"
-#include "script/value.h"
 
 namespace cad::script {
 
@@ -135,7 +136,8 @@ thread_local std::vector<const Object*> repr_active;  // containers whose repr i
 
 // Marks a container while its repr is built: one that contains itself prints as [...].
 struct ReprScope {
-  explicit ReprScope(const Object* o) : guard(), cycle(std::find(repr_active.begin(), repr_active.end(), o) != repr_active.end()) {
+  explicit ReprScope(const Object* o)
+      : guard(), cycle(std::find(repr_active.begin(), repr_active.end(), o) != repr_active.end()) {
     if (!cycle) repr_active.push_back(o);
   }
   ~ReprScope() {
@@ -146,7 +148,9 @@ struct ReprScope {
 };
 }  // namespace
 
-ReleaseQueue::ReleaseQueue() : outermost_(!releasing) { releasing = true; }
+ReleaseQueue::ReleaseQueue() : outermost_(!releasing) {
+  releasing = true;
+}
 
 void ReleaseQueue::add(Value& v) {
   if (v.is_object() && v.as_object().use_count() == 1) {
@@ -172,7 +176,9 @@ NestingGuard::NestingGuard() {
                       "maximum recursion depth exceeded while walking nested containers");
   }
 }
-NestingGuard::~NestingGuard() { --nesting; }
+NestingGuard::~NestingGuard() {
+  --nesting;
+}
 
 // ---- Sequence -------------------------------------------------------------------------
 
@@ -180,7 +186,6 @@ Sequence::~Sequence() {
   ReleaseQueue queue;
   for (Value& v : items) queue.add(v);
 }
-
 
 Value make_list(std::vector<Value> items) {
   return Value(std::make_shared<Sequence>(false, std::move(items)));
@@ -223,7 +228,8 @@ bool Sequence::equals(const Value& other) const {
   NestingGuard guard;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Value &a = items[i], &b = o->items[i];
-    if (a.is_object() && b.is_object() && a.as_object() == b.as_object()) continue;  // identity, as Python
+    if (a.is_object() && b.is_object() && a.as_object() == b.as_object())
+      continue;  // identity, as Python
     if (a.is_number() && b.is_number()) {
       double x = a.is_float() ? a.as_float() : a.is_int() ? double(a.as_int()) : a.as_bool();
       double y = b.is_float() ? b.as_float() : b.is_int() ? double(b.as_int()) : b.as_bool();
@@ -244,7 +250,8 @@ std::optional<Value> Sequence::binary_op(BinOp op, const Value& rhs, bool reflec
   if (op == BinOp::Add) {
     auto o = rhs.as<Sequence>();
     if (!o || o->is_tuple != is_tuple) return std::nullopt;
-    if (items.size() + o->items.size() > kMaxSequenceItems) throw_runtime("MemoryError", "sequence too large");
+    if (items.size() + o->items.size() > kMaxSequenceItems)
+      throw_runtime("MemoryError", "sequence too large");
     std::vector<Value> out = reflected ? o->items : items;
     const auto& tail = reflected ? items : o->items;
     out.insert(out.end(), tail.begin(), tail.end());
@@ -299,7 +306,8 @@ Value Sequence::get_attr(Interpreter& in, const std::string& name) {
     return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
       auto v = bind_args(a, "extend", {Param("iterable")});
       auto more = to_items(v[0], "list.extend");
-      if (s.items.size() + more.size() > kMaxSequenceItems) throw_runtime("MemoryError", "list too large");
+      if (s.items.size() + more.size() > kMaxSequenceItems)
+        throw_runtime("MemoryError", "list too large");
       s.items.insert(s.items.end(), more.begin(), more.end());
       return Value();
     });

@@ -2,7 +2,6 @@
 // functions and scopes, modules, formatting, exceptions, runtime error positions, and the
 // Interpreter API. Expected values are what CPython 3 gives.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -189,24 +188,15 @@ TEST_CASE("float repr is the shortest round-trip text, like Python", "[script][e
 
 TEST_CASE("comparisons, including chained ones", "[script][eval]") {
   check_reprs({
-      {"1 < 2 < 3", "True"},
-      {"1 < 3 < 2", "False"},
-      {"3 > 2 > 1 > 0", "True"},
-      {"1 < 2 > 0", "True"},
-      {"1 <= 1 >= 1", "True"},
-      {"2 >= 3", "False"},
-      {"1.5 > 1", "True"},
-      {"1 == 1.0", "True"},
-      {"1 != 1.0", "False"},
-      {"True == 1", "True"},
-      {"0 == False", "True"},
-      {"'a' < 'b'", "True"},
-      {"'abc' < 'abd'", "True"},
-      {"'B' < 'a'", "True"},
-      {"(1, 2) < (1, 3)", "True"},
-      {"(1, 2) < (1, 2, 0)", "True"},
-      {"None == None", "True"},
-      {"None == 0", "False"},
+      {"1 < 2 < 3", "True"},       {"1 < 3 < 2", "False"},
+      {"3 > 2 > 1 > 0", "True"},   {"1 < 2 > 0", "True"},
+      {"1 <= 1 >= 1", "True"},     {"2 >= 3", "False"},
+      {"1.5 > 1", "True"},         {"1 == 1.0", "True"},
+      {"1 != 1.0", "False"},       {"True == 1", "True"},
+      {"0 == False", "True"},      {"'a' < 'b'", "True"},
+      {"'abc' < 'abd'", "True"},   {"'B' < 'a'", "True"},
+      {"(1, 2) < (1, 3)", "True"}, {"(1, 2) < (1, 2, 0)", "True"},
+      {"None == None", "True"},    {"None == 0", "False"},
       {"'a' == 1", "False"},
   });
 }
@@ -615,7 +605,8 @@ TEST_CASE("list comprehensions: nested, with conditions", "[script][eval]") {
       "print([(i, c) for i, c in enumerate('ab')])\n"
       "print([x for x in range(10) if x % 3 == 0])\n"
       "print([a + b for a, b in zip([1, 2], [10, 20])])\n"
-      "print(sum(x for x in range(5)), tuple(x for x in 'ab'), max(len(s) for s in ['a', 'bcd']))\n";
+      "print(sum(x for x in range(5)), tuple(x for x in 'ab'), max(len(s) for s in ['a', "
+      "'bcd']))\n";
   CHECK(output(src) ==
         "[0, 0, 2, 2]\n[[], [0], [0, 1], [0, 1, 2]]\n[(0, 'a'), (1, 'b')]\n[0, 3, 6, 9]\n"
         "[11, 22]\n10 ('a', 'b') 3\n");
@@ -886,11 +877,11 @@ TEST_CASE("registered host modules and builtins", "[script][modules]") {
     return Value(m);
   });
   std::vector<std::string> shown;
-  in.set_builtin("show_object", Value(std::make_shared<Builtin>(
-                                    "show_object", [&](Interpreter&, CallArgs& a) {
-                                      shown.push_back(a.positional.at(0).repr());
-                                      return Value();
-                                    })));
+  in.set_builtin("show_object",
+                 Value(std::make_shared<Builtin>("show_object", [&](Interpreter&, CallArgs& a) {
+                   shown.push_back(a.positional.at(0).repr());
+                   return Value();
+                 })));
   in.run_source(
       "import cadquery as cq\n"
       "import cadquery\n"

@@ -1,7 +1,6 @@
 // Tests of the script lexer and parser: literals, line structure, f-strings, annotations,
 // syntax errors with their line/column, and constructs reported as unsupported.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,14 +21,30 @@ std::string kinds(const std::string& source) {
   std::string out;
   for (const Token& t : tokenize(source)) {
     switch (t.kind) {
-      case Tok::Name: out += 'N'; break;
-      case Tok::Number: out += '1'; break;
-      case Tok::String: out += 'S'; break;
-      case Tok::Op: out += 'O'; break;
-      case Tok::Newline: out += 'L'; break;
-      case Tok::Indent: out += '>'; break;
-      case Tok::Dedent: out += '<'; break;
-      case Tok::End: out += 'E'; break;
+      case Tok::Name:
+        out += 'N';
+        break;
+      case Tok::Number:
+        out += '1';
+        break;
+      case Tok::String:
+        out += 'S';
+        break;
+      case Tok::Op:
+        out += 'O';
+        break;
+      case Tok::Newline:
+        out += 'L';
+        break;
+      case Tok::Indent:
+        out += '>';
+        break;
+      case Tok::Dedent:
+        out += '<';
+        break;
+      case Tok::End:
+        out += 'E';
+        break;
     }
   }
   return out;
@@ -245,7 +260,8 @@ TEST_CASE("f-string conversions and self-documenting expressions", "[script][fst
   CHECK(output("print(f'{1 != 2}|{3 == 3}')") == "True|True\n");  // '!=' is not a conversion
 }
 
-TEST_CASE("f-strings: escaped braces, nested quotes and brackets, whitespace", "[script][fstring]") {
+TEST_CASE("f-strings: escaped braces, nested quotes and brackets, whitespace",
+          "[script][fstring]") {
   CHECK(output("print(f'{{literal}} {1 + 1}')") == "{literal} 2\n");
   CHECK(output("d = {'k': [1, 2]}\nprint(f\"{d['k'][1]} { {'a': 1}['a'] } {'x' + 'y'}\")") ==
         "2 1 xy\n");
@@ -310,7 +326,8 @@ TEST_CASE("invalid characters are syntax errors", "[script][parser][errors]") {
   check_syntax_error("x = `1`", 1, 5);
 }
 
-TEST_CASE("malformed statements are syntax errors with line and column", "[script][parser][errors]") {
+TEST_CASE("malformed statements are syntax errors with line and column",
+          "[script][parser][errors]") {
   check_syntax_error("x = = 1", 1, 5);
   check_syntax_error("a = 1\nfor i in range(3)\n    pass", 2, 18);
   check_syntax_error("s = 'abc", 1, 5);

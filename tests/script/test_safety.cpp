@@ -1,7 +1,6 @@
 // Tests that scripts cannot reach files, processes or reflection, and that runaway scripts
 // (endless loops, recursion, huge allocations, hostile nesting) stop with a clean error.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 
@@ -255,8 +254,7 @@ TEST_CASE("very long operator and method chains are a clean error, not a crash",
   CHECK(e.line == 1);
   CHECK(error_of("x = ('a'" + repeat(".strip()", 20000) + ")").kind == ErrorKind::Syntax);
   CHECK(error_of("x = [0]" + repeat("[0]", 20000)).kind == ErrorKind::Syntax);
-  CHECK(error_of("if False:\n    x = " + repeat("1 * ", 100000) + "1").kind ==
-        ErrorKind::Syntax);
+  CHECK(error_of("if False:\n    x = " + repeat("1 * ", 100000) + "1").kind == ErrorKind::Syntax);
   std::string elifs = "x = 0\nif x == -1:\n    pass\n";
   for (int i = 0; i < 5000; ++i) elifs += "elif x == " + std::to_string(i) + ":\n    pass\n";
   CHECK(error_of(elifs).kind == ErrorKind::Syntax);
@@ -273,8 +271,8 @@ TEST_CASE("long but reasonable chains still work", "[script][safety][recursion]"
 
 TEST_CASE("deep expressions inside deep recursion stop cleanly", "[script][safety][recursion]") {
   // Each of 200 frames evaluates a 2900-deep expression: the C++ stack guard must stop it.
-  std::string src = "def f(n):\n    return 0 if n == 0 else f(n - 1)" + repeat(" + 1", 2900) +
-                    "\nf(190)\n";
+  std::string src =
+      "def f(n):\n    return 0 if n == 0 else f(n - 1)" + repeat(" + 1", 2900) + "\nf(190)\n";
   ScriptError e = error_of(src);
   CHECK(e.kind == ErrorKind::Recursion);
 }
@@ -298,9 +296,9 @@ TEST_CASE("deeply nested data is freed, printed and compared without a crash",
   CHECK_NOTHROW(test::run("d = {}\nfor i in range(200000):\n    d = {'k': d}\n"));
   CHECK_NOTHROW(
       test::run("f = None\nfor i in range(100000):\n    f = (lambda g: (lambda: g))(f)\n"));
-  CHECK_NOTHROW(test::run(
-      "def mk(prev):\n    def g(p=prev):\n        return p\n    return g\nf = None\n"
-      "for i in range(100000):\n    f = mk(f)\n"));
+  CHECK_NOTHROW(
+      test::run("def mk(prev):\n    def g(p=prev):\n        return p\n    return g\nf = None\n"
+                "for i in range(100000):\n    f = mk(f)\n"));
 }
 
 // ---- memory --------------------------------------------------------------------------------
@@ -334,7 +332,8 @@ TEST_CASE("growing past the size caps is a MemoryError", "[script][safety]") {
 }
 
 // Hidden (run with "[slow]"): each loop builds lists of millions of items before it stops.
-TEST_CASE("doubling a string or list in a loop stops with MemoryError", "[.][slow][script][safety]") {
+TEST_CASE("doubling a string or list in a loop stops with MemoryError",
+          "[.][slow][script][safety]") {
   CHECK(error_of("s = 'x' * 1000\nwhile True:\n    s = s + s").type == "MemoryError");
   CHECK(error_of("l = [0] * 1000\nwhile True:\n    l = l + l").type == "MemoryError");
   CHECK(error_of("l = [0] * 1000\nwhile True:\n    l += l").type == "MemoryError");
