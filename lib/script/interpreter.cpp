@@ -257,7 +257,7 @@ class Evaluator {
   }
 
   void check_attr_name(const std::string& name, const Pos& p) {
-    if (name.rfind("__", 0) == 0 || name.rfind("_", 0) == 0 && name.size() > 1 && name[1] == '_')
+    if (name.rfind("__", 0) == 0)
       fail(p, ErrorKind::Forbidden, "SecurityError",
            "attribute '" + name + "' is not accessible: scripts have no reflection access");
   }

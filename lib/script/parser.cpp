@@ -335,7 +335,7 @@ class Parser {
         while (accept_op(","));
         return s;
       }
-      if (w == "yield" || w == "await" || w == "lambda" && false)
+      if (w == "yield" || w == "await")
         unsupported("'" + w + "' is not supported");
     }
     ExprPtr first = parse_exprlist(true);

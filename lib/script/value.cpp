@@ -63,7 +63,7 @@ std::string float_repr(double d) {
   std::string sign = s[0] == '-' ? "-" : "";
   std::string mantissa = s.substr(sign.size(), e - sign.size());
   if (exp < -4 || exp >= 16) {
-    char tail[8];
+    char tail[16];
     std::snprintf(tail, sizeof tail, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
     return sign + mantissa + tail;
   }
