@@ -674,6 +674,15 @@ struct Curve {
 
 using ShapeFn = Value (*)(ShapeObj&, Interpreter&, CallArgs&);
 
+/// CadQuery's startPoint/endPoint: the oriented first/last vertex of an edge or wire.
+gp_Pnt curve_end(const TopoDS_Shape& s, bool start) {
+  TopoDS_Vertex v1, v2;
+  if (s.ShapeType() == TopAbs_EDGE) TopExp::Vertices(TopoDS::Edge(s), v1, v2, true);
+  else if (s.ShapeType() == TopAbs_WIRE) TopExp::Vertices(TopoDS::Wire(s), v1, v2);
+  else script::throw_runtime("AttributeError", "startPoint/endPoint need an Edge or a Wire");
+  return BRep_Tool::Pnt(start ? v1 : v2);
+}
+
 double num(const Value& v, const char* what) { return script::to_float(v, what); }
 
 Value bool_method(ShapeObj& s, CallArgs& a, BoolOp op, const char* name) {
@@ -832,14 +841,8 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
            if (!w.IsSame(o)) in.push_back(w);
          return shape_values(in);
        }},
-      {"startPoint", [](ShapeObj& s, Interpreter&, CallArgs&) {
-         Curve c(s.shape);
-         return make_vector(c.c().Value(c.c().FirstParameter()));
-       }},
-      {"endPoint", [](ShapeObj& s, Interpreter&, CallArgs&) {
-         Curve c(s.shape);
-         return make_vector(c.c().Value(c.c().LastParameter()));
-       }},
+      {"startPoint", [](ShapeObj& s, Interpreter&, CallArgs&) { return make_vector(curve_end(s.shape, true)); }},
+      {"endPoint", [](ShapeObj& s, Interpreter&, CallArgs&) { return make_vector(curve_end(s.shape, false)); }},
       {"positionAt", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "Shape.positionAt", {Param("d"), Param("mode", "length")});
          Curve c(s.shape);
