@@ -64,7 +64,8 @@ struct HostClass : script::Object {
   std::map<std::string, script::Value> statics;
 
   std::string type_name() const override { return "type"; }
-  std::string repr() const override { return "<class 'cadquery." + name + "'>"; }
+  /// "<class 'Workplane'>": the form the interpreter's isinstance() compares with.
+  std::string repr() const override { return "<class '" + name + "'>"; }
   script::Value call(script::Interpreter& in, script::CallArgs& args) override {
     if (!ctor) script::throw_type_error("cannot create '" + name + "' instances");
     return guarded(name, [&] { return ctor(in, args); });

@@ -1400,14 +1400,17 @@ struct WorkplaneMethods {
     gp_Trsf loc = w.plane.location();
     auto pnts = w.point_locations();
     std::vector<TopoDS_Shape> res;
-    auto place = [&](const TopoDS_Shape& s) {
-      for (const auto& p : pnts) res.push_back(moved(s, local ? loc * p : p * loc));
+    auto place = [&](const ShapeObj& s) {
+      for (const auto& p : pnts) {
+        res.push_back(moved(s.shape, local ? loc * p : p * loc));
+        if (res.back().ShapeType() == TopAbs_WIRE && !s.for_construction) w.add_pending_wire(res.back());
+      }
     };
     if (auto o = b[0].as<W>()) {
       for (const auto& v : o->objects)
-        if (auto s = as_shape(v)) place(s->shape);
+        if (auto s = as_shape(v)) place(*s);
     } else if (auto s = as_shape(b[0])) {
-      place(s->shape);
+      place(*s);
     } else {
       for (const auto& p : pnts) {
         CallArgs args;
@@ -1416,10 +1419,9 @@ struct WorkplaneMethods {
         auto rs = as_shape(r);
         if (!rs) script::throw_type_error("Workplane.eachpoint: the callback must return a Shape, got " + r.type_name());
         res.push_back(local ? moved(rs->shape, loc) : rs->shape);
+        if (res.back().ShapeType() == TopAbs_WIRE && !rs->for_construction) w.add_pending_wire(res.back());
       }
     }
-    for (const auto& r : res)
-      if (r.ShapeType() == TopAbs_WIRE) w.add_pending_wire(r);
     return w.combine_with_base(res, true, to_combine(b[2], "Workplane.eachpoint"), b[3].truthy(), "Workplane.eachpoint");
   }
 

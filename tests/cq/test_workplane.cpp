@@ -288,3 +288,104 @@ TEST_CASE("result selection prefers show_object, then export, then names", "[cq]
   REQUIRE(res);
   CHECK(res->result_var == "z");
 }
+
+TEST_CASE("tags, end and workplaneFromTagged", "[cq]") {
+  auto r = run_cq(
+      "b = cq.Workplane().box(2, 2, 2).tag('base').faces('>Z').workplane().rect(1, 1).extrude(1)\n"
+      "n = b.end(3).size()\n"
+      "w = b.workplaneFromTagged('base').faces('<Z').size()\n"
+      "e = b.faces('>Z', tag='base').size()\n");
+  CHECK(r.number("n") == 1);
+  CHECK(r.number("w") == 1);
+  CHECK(r.number("e") == 1);
+  CHECK_THROWS_AS(run_cq("cq.Workplane().end()\n"), cad::script::ScriptError);
+}
+
+TEST_CASE("mirror with union, split, cutBlind", "[cq]") {
+  auto r = run_cq(
+      "m = cq.Workplane().box(1, 1, 1, centered=False).mirror('YZ', union=True)\n"
+      "s = cq.Workplane().box(2, 2, 2).faces('>Z').workplane(-0.5).split(keepTop=True)\n"
+      "c = cq.Workplane().box(4, 4, 2).faces('>Z').workplane().rect(2, 2).cutBlind(-1)\n");
+  CHECK(vol(r.shape("m")) == Approx(2));
+  CHECK(bbox(r.shape("m")).x0 == Approx(-1));
+  CHECK(vol(r.shape("s")) == Approx(2));
+  CHECK(vol(r.shape("c")) == Approx(28));
+}
+
+TEST_CASE("sketch() and finalize() extrude at the workplane", "[cq]") {
+  auto r = run_cq(
+      "a = cq.Workplane().box(4, 4, 1).faces('>Z').workplane().sketch().rect(1, 1).finalize().extrude(1)\n"
+      "b = cq.Workplane().rarray(2, 2, 2, 2).placeSketch(cq.Sketch().circle(0.5)).extrude(1)\n");
+  CHECK(vol(r.shape("a")) == Approx(17));
+  CHECK(bbox(r.shape("a")).z1 == Approx(1.5));
+  CHECK(vol(r.shape("b")) == Approx(4 * M_PI * 0.25));
+  CHECK(bbox(r.shape("b")).x1 == Approx(1.5));
+}
+
+TEST_CASE("ellipse, sagittaArc, tangentArcPoint, offset2D", "[cq]") {
+  auto r = run_cq(
+      "e = cq.Workplane().ellipse(2, 1).extrude(1)\n"
+      "s = cq.Workplane().lineTo(2, 0).sagittaArc((0, 0), 1).close().extrude(1)\n"
+      "t = cq.Workplane().lineTo(1, 0).tangentArcPoint((0, 2)).lineTo(0, 2).close().extrude(1)\n"
+      "o = cq.Workplane().rect(2, 2).offset2D(1, 'intersection').extrude(1)\n");
+  CHECK(vol(r.shape("e")) == Approx(2 * M_PI));
+  CHECK(vol(r.shape("s")) == Approx(M_PI / 2));
+  // a half disc of radius 1 on the right side of the 1 x 2 rectangle
+  CHECK(vol(r.shape("t")) == Approx(2 + M_PI / 2));
+  CHECK(vol(r.shape("o")) == Approx(16));
+}
+
+TEST_CASE("stack access: iteration, indexing, vals, all, each", "[cq]") {
+  auto r = run_cq(
+      "w = cq.Workplane().pushPoints([(0, 0), (3, 0), (6, 0)]).box(1, 1, 1, combine=False)\n"
+      "n = len(list(w))\n"
+      "k = w[1].size()\n"
+      "m = len(w.vals())\n"
+      "a = len(w.all())\n"
+      "x = w.last().val().Center().x\n"
+      "v = sum([s.Volume() for s in w.vals()])\n"
+      "e = cq.Workplane().box(1, 1, 1).faces().each(lambda f: f.translate((0, 0, 0)), combine=False).size()\n");
+  CHECK(r.number("n") == 3);
+  CHECK(r.number("k") == 1);
+  CHECK(r.number("m") == 3);
+  CHECK(r.number("a") == 3);
+  CHECK(r.number("x") == Approx(6));
+  CHECK(r.number("v") == Approx(3));
+  CHECK(r.number("e") == 6);
+}
+
+TEST_CASE("geometry types: Vector, Location, static constructors", "[cq]") {
+  auto r = run_cq(
+      "v = cq.Vector(1, 2, 3) + cq.Vector((1, 1, 1)) * 2\n"
+      "vx, vl = v.x, cq.Vector(3, 4).Length\n"
+      "loc = cq.Location(cq.Vector(1, 0, 0), cq.Vector(0, 0, 1), 90)\n"
+      "(lx, ly, lz), (rx, ry, rz) = loc.toTuple()\n"
+      "b = cq.Solid.makeBox(1, 2, 3).moved(loc)\n"
+      "bx = b.BoundingBox().xmin\n"
+      "c = cq.Solid.makeCylinder(1, 2)\n"
+      "cv = c.Volume()\n"
+      "w = cq.Workplane().add(cq.Wire.makePolygon([(0, 0, 0), (1, 0, 0), (1, 1, 0)], close=True)).toPending().extrude(1)\n"
+      "wv = w.val().Volume()\n"
+      "f = cq.Face.makeFromWires(cq.Wire.makeCircle(1, cq.Vector(0, 0, 0), cq.Vector(0, 0, 1)))\n"
+      "fa = f.Area()\n"
+      "inv = (loc * loc.inverse).toTuple()[0][0]\n");
+  CHECK(r.number("vx") == Approx(3));
+  CHECK(r.number("vl") == Approx(5));
+  CHECK(r.number("lx") == Approx(1));
+  CHECK(r.number("rz") == Approx(90));
+  CHECK(r.number("bx") == Approx(-1));
+  CHECK(r.number("cv") == Approx(2 * M_PI));
+  CHECK(r.number("wv") == Approx(0.5));
+  CHECK(r.number("fa") == Approx(M_PI));
+  CHECK(r.number("inv") == Approx(0).margin(1e-12));
+}
+
+TEST_CASE("loft and revolve counts", "[cq]") {
+  auto r = run_cq(
+      "l = cq.Workplane().rect(2, 2).workplane(offset=1).rect(1, 1).loft(ruled=True)\n"
+      "v = cq.Workplane('XZ').moveTo(1, 0).rect(1, 1, centered=False).revolve(180, (0, 0, 0), (0, 1, 0))\n");
+  CHECK(vol(r.shape("l")) == Approx(1.0 / 3.0 * (4 + 1 + 2)));
+  CHECK(vol(r.shape("v")) == Approx(M_PI * 1.5));
+  CHECK(r.session->ops["loft"] == 1);
+  CHECK(r.session->ops["revolve"] == 1);
+}
