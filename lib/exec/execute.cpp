@@ -96,7 +96,8 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
     in.run_source(task.code, task.id);
     result = cq::select_result(in, *session);
   } catch (const script::ScriptError& e) {
-    r["status"] = status_of(e.kind);
+    // The interpreter turns allocation failures and oversized containers into MemoryError.
+    r["status"] = e.type == "MemoryError" ? "memory" : status_of(e.kind);
     std::string type = e.kind == script::ErrorKind::Forbidden && e.type == "ImportError"
                            ? std::string("ImportError") : e.type;
     r["error"] = error_json(type, e.what(), e.line, e.column);

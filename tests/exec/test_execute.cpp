@@ -55,7 +55,7 @@ TEST_CASE("errors carry their status, type, line and column", "[exec]") {
   CHECK(r["status"] == "runtime_error");
   CHECK(r["error"]["type"] == "NameError");
   CHECK(r["error"]["line"] == 3);
-  CHECK(r["error"]["column"] == 33);
+  CHECK(r["error"]["column"] == 34);
 
   r = run("import os\n");
   CHECK(r["status"] == "runtime_error");
