@@ -115,6 +115,18 @@ Combine to_combine(const Value& v, const std::string& what) {
 
 // ---- object model ----------------------------------------------------------------------
 
+std::shared_ptr<Workplane> Context::tagged(const std::string& name) const {
+  auto it = tags.find(name);
+  std::shared_ptr<Workplane> w = it == tags.end() ? nullptr : it->second.lock();
+  if (!w) script::throw_value_error("No Workplane object named " + name + " in chain");
+  return w;
+}
+
+void Context::merge_tags(const Context& other) {
+  if (&other == this) return;
+  for (const auto& [name, w] : other.tags) tags.emplace(name, w);  // keeps this context's own
+}
+
 Workplane::Workplane(const Plane& p) : ctx(std::make_shared<Context>()), plane(p) {}
 
 std::shared_ptr<Workplane> new_workplane(const Plane& plane) { return std::make_shared<Workplane>(plane); }
@@ -348,11 +360,10 @@ Value Workplane::mirror_2d(bool about_x) {
 
 Value Workplane::select(TopAbs_ShapeEnum type, const Value& selector, const Value& tag, const std::string& what) {
   const Workplane* src = this;
+  std::shared_ptr<Workplane> tagged_wp;
   if (!tag.is_none()) {
-    const std::string& name = script::to_str(tag, what);
-    auto it = std::find_if(ctx->tags.begin(), ctx->tags.end(), [&](const auto& p) { return p.first == name; });
-    if (it == ctx->tags.end()) script::throw_value_error("No Workplane object named " + name + " in chain");
-    src = it->second.get();
+    tagged_wp = ctx->tagged(script::to_str(tag, what));
+    src = tagged_wp.get();
   }
   TopTools_IndexedMapOfShape seen;
   std::vector<TopoDS_Shape> found;
@@ -1168,7 +1179,7 @@ struct WorkplaneMethods {
 
   static std::vector<TopoDS_Shape> boolean_operand(W& w, const Value& v, const char* op, bool solids_only) {
     if (auto o = v.as<W>()) {
-      w.ctx->tags.insert(w.ctx->tags.end(), o->ctx->tags.begin(), o->ctx->tags.end());
+      w.ctx->merge_tags(*o->ctx);
       if (solids_only) {
         auto s = as_shape_list(o->select(TopAbs_SOLID, Value(), Value(), "Workplane.solids"));
         if (s.empty()) script::throw_value_error("Workplane object must have at least one solid on the stack to union!");
@@ -1297,17 +1308,10 @@ struct WorkplaneMethods {
   static Value tag(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "tag", {Param("name")});
     const std::string& name = script::to_str(b[0], "name");
-    auto& tags = w.ctx->tags;
-    tags.erase(std::remove_if(tags.begin(), tags.end(), [&](const auto& p) { return p.first == name; }), tags.end());
-    tags.emplace_back(name, w.self());
+    w.ctx->tags[name] = w.self();
     return w.self();
   }
-  static std::shared_ptr<W> tagged(W& w, const Value& v) {
-    const std::string& name = script::to_str(v, "name");
-    for (auto it = w.ctx->tags.rbegin(); it != w.ctx->tags.rend(); ++it)
-      if (it->first == name) return it->second;
-    script::throw_value_error("No Workplane object named " + name + " in chain");
-  }
+  static std::shared_ptr<W> tagged(W& w, const Value& v) { return w.ctx->tagged(script::to_str(v, "name")); }
   static Value copy_workplane(W& w, const W& obj) {
     auto out = std::make_shared<W>(obj);
     out->parent = w.self();
@@ -1370,7 +1374,7 @@ struct WorkplaneMethods {
       w.objects.insert(w.objects.end(), seq->items.begin(), seq->items.end());
     } else if (auto o = b[0].as<W>()) {
       w.objects.insert(w.objects.end(), o->objects.begin(), o->objects.end());
-      w.ctx->tags.insert(w.ctx->tags.end(), o->ctx->tags.begin(), o->ctx->tags.end());
+      w.ctx->merge_tags(*o->ctx);
     } else {
       w.objects.push_back(b[0]);
     }

@@ -7,6 +7,7 @@
 #include <TopoDS_Shape.hxx>
 #include <gp_Trsf.hxx>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +27,14 @@ struct Context {
   std::vector<TopoDS_Shape> pending_edges;  ///< drawn edges not yet joined into wires
   std::vector<TopoDS_Shape> pending_wires;  ///< closed wires waiting for extrude/cut/...
   std::optional<gp_Pnt> first_point;        ///< start of the current edge chain (local)
-  std::vector<std::pair<std::string, std::shared_ptr<Workplane>>> tags;
+  /// Tagged workplanes. Weak, as each holds this context: a tag lives as long as its
+  /// workplane is reachable (e.g. as the ancestor of a live one).
+  std::map<std::string, std::weak_ptr<Workplane>> tags;
+
+  /// The workplane tagged `name`; ValueError when there is none.
+  std::shared_ptr<Workplane> tagged(const std::string& name) const;
+  /// CadQuery's _mergeTags: adds the other context's tags this one does not have.
+  void merge_tags(const Context& other);
 };
 
 /// How a new solid joins the context solid: CadQuery's combine=True/'a', 's'/'cut', False.
