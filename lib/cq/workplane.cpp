@@ -4,9 +4,12 @@
 
 #include <BRepAdaptor_Curve.hxx>
 #include <BRepAlgoAPI_Splitter.hxx>
+#include <BRepBuilderAPI_MakeEdge.hxx>
 #include <BRepBuilderAPI_MakeFace.hxx>
 #include <BRepOffsetAPI_MakeOffset.hxx>
 #include <BRep_Tool.hxx>
+#include <Geom_BezierCurve.hxx>
+#include <TColgp_Array1OfPnt.hxx>
 #include <TopExp.hxx>
 #include <TopTools_IndexedMapOfShape.hxx>
 #include <TopoDS.hxx>
@@ -732,14 +735,50 @@ struct WorkplaneMethods {
     double tol = b[5].truthy() ? num(b[5], "tol") : 1e-6;
     TopoDS_Edge e = make_spline(pts, tangents, b[2].truthy(), b[4].truthy(), tol, params);
     session().count("spline");
-    bool fc = b[6].truthy();
-    if (b[8].truthy()) {
+    return add_curve(w, e, b[6].truthy(), b[8].truthy());
+  }
+
+  /// Pending edge, or with makeWire a pending wire; the new object holds it.
+  static Value add_curve(W& w, const TopoDS_Edge& e, bool for_construction, bool make_wire) {
+    if (make_wire) {
       TopoDS_Wire wi = assemble_edges({e});
-      if (!fc) w.add_pending_wire(wi);
-      return w.new_object({wrap_shape(wi)});
+      if (!for_construction) w.add_pending_wire(wi);
+      return w.new_object({wrap_shape(wi, for_construction)});
     }
-    if (!fc) w.add_pending_edge(e);
+    if (!for_construction) w.add_pending_edge(e);
     return w.new_object({wrap_shape(e)});
+  }
+
+  static Value bezier(W& w, Interpreter&, CallArgs& a) {
+    auto b = bind(a, "bezier", {Param("listOfXYTuple"), Param("forConstruction", false), Param("includeCurrent", false),
+                                Param("makeWire", false)});
+    std::vector<gp_Pnt> pts;
+    if (b[2].truthy()) pts.push_back(w.find_from_point(false));
+    for (const auto& p : script::to_items(b[0], "listOfXYTuple")) pts.push_back(w.plane.to_world(to_point(p, "bezier")));
+    if (pts.size() < 2) script::throw_value_error("Workplane.bezier: at least two points are required");
+    TColgp_Array1OfPnt arr(1, static_cast<int>(pts.size()));
+    for (std::size_t i = 0; i < pts.size(); ++i) arr.SetValue(static_cast<int>(i + 1), pts[i]);
+    session().count("spline");
+    return add_curve(w, BRepBuilderAPI_MakeEdge(new Geom_BezierCurve(arr)).Edge(), b[1].truthy(), b[3].truthy());
+  }
+
+  static Value ellipseArc(W& w, Interpreter&, CallArgs& a) {
+    auto b = bind(a, "ellipseArc", {Param("x_radius"), Param("y_radius"), Param("angle1", 360), Param("angle2", 360),
+                                    Param("rotation_angle", 0.0), Param("sense", 1), Param("forConstruction", false),
+                                    Param("startAtCurrent", true), Param("makeWire", false)});
+    gp_Pnt c = w.find_from_point(false);
+    TopoDS_Shape e = make_ellipse(num(b[0], "x_radius"), num(b[1], "y_radius"), c, gp_Vec(w.plane.z_dir),
+                                  gp_Vec(w.plane.x_dir), num(b[2], "angle1"), num(b[3], "angle2"),
+                                  static_cast<int>(script::to_int(b[5], "sense")));
+    double rot = num(b[4], "rotation_angle");
+    if (rot != 0) e = cq::transformed(e, rotation(c, c.Translated(gp_Vec(w.plane.z_dir)), rot));
+    if (b[7].truthy()) {
+      gp_Trsf t;
+      t.SetTranslation(start_point(e), c);
+      e = cq::transformed(e, t);
+    }
+    session().count("ellipse");
+    return add_curve(w, TopoDS::Edge(e), b[6].truthy(), b[8].truthy());
   }
 
   static Value rect(W& w, Interpreter&, CallArgs& a) {
@@ -1039,6 +1078,20 @@ struct WorkplaneMethods {
     auto solid = w.find_solid();
     if (!solid) script::throw_value_error(std::string(what) + ": Cannot find a solid on the stack or in the parent chain");
     return bbox_diagonal(*solid);
+  }
+
+  static Value cutEach(W& w, Interpreter& in, CallArgs& a) {
+    auto b = bind(a, "cutEach", {Param("fcn"), Param("useLocalCoords", false), Param("clean", true)});
+    TopoDS_Shape solid = context_solid(w, "Workplane.cutEach");
+    CallArgs each;
+    each.positional = {b[0], b[1]};
+    auto placed = eachpoint(w, in, each).as<W>();
+    std::vector<TopoDS_Shape> tools;
+    for (const auto& o : placed->objects)
+      if (auto s = as_shape(o)) tools.push_back(s->shape);
+    TopoDS_Shape s = bool_shapes(BoolOp::Cut, solid, tools, "Workplane.cutEach");
+    if (b[2].truthy()) s = cq::clean(s);
+    return w.new_object({wrap_shape(s)});
   }
 
   static Value hole(W& w, Interpreter&, CallArgs& a) {
@@ -1529,13 +1582,13 @@ struct WorkplaneMethods {
         {"lineTo", lineTo}, {"line", line}, {"hLine", hLine}, {"vLine", vLine}, {"hLineTo", hLineTo},
         {"vLineTo", vLineTo}, {"polarLine", polarLine}, {"polarLineTo", polarLineTo}, {"polyline", polyline},
         {"close", close}, {"threePointArc", threePointArc}, {"sagittaArc", sagittaArc}, {"radiusArc", radiusArc},
-        {"tangentArcPoint", tangentArcPoint}, {"spline", spline}, {"rect", rect}, {"circle", circle},
+        {"tangentArcPoint", tangentArcPoint}, {"spline", spline}, {"bezier", bezier}, {"ellipseArc", ellipseArc}, {"rect", rect}, {"circle", circle},
         {"ellipse", ellipse}, {"polygon", polygon}, {"slot2D", slot2D}, {"wire", wire},
         {"consolidateWires", consolidateWires}, {"mirrorX", mirrorX}, {"mirrorY", mirrorY},
         {"toPending", toPending}, {"offset2D", offset2D}, {"extrude", extrude}, {"cutBlind", cutBlind},
         {"cutThruAll", cutThruAll}, {"revolve", revolve}, {"loft", loft}, {"sweep", sweep}, {"box", box},
         {"cylinder", cylinder}, {"sphere", sphere}, {"wedge", wedge}, {"hole", hole}, {"cboreHole", cboreHole},
-        {"cskHole", cskHole}, {"fillet", fillet}, {"chamfer", chamfer}, {"shell", shell},
+        {"cskHole", cskHole}, {"cutEach", cutEach}, {"fillet", fillet}, {"chamfer", chamfer}, {"shell", shell},
         {"translate", translate}, {"rotate", rotate}, {"rotateAboutCenter", rotateAboutCenter},
         {"mirror", mirror}, {"union", union_}, {"cut", cut}, {"intersect", intersect}, {"combine", combine},
         {"split", split}, {"clean", clean_}, {"section", section}, {"faces", faces}, {"edges", edges},
@@ -1580,8 +1633,8 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
     return make_builtin(qual, [s = self(), fn](Interpreter& i, CallArgs& a) { return fn(*s, i, a); });
   }
   static const char* unsupported[] = {"text", "interpPlate", "parametricCurve", "parametricSurface",
-                                      "splineApprox", "twistExtrude", "ellipseArc", "bezier", "ancestors",
-                                      "siblings", "toSvg", "exportSvg", "cutEach", "toOCC", "ctx"};
+                                      "splineApprox", "twistExtrude", "ancestors", "siblings", "toSvg",
+                                      "exportSvg", "toOCC", "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);

@@ -389,3 +389,16 @@ TEST_CASE("loft and revolve counts", "[cq]") {
   CHECK(r.session->ops["loft"] == 1);
   CHECK(r.session->ops["revolve"] == 1);
 }
+
+TEST_CASE("bezier, ellipseArc and cutEach", "[cq]") {
+  auto r = run_cq(
+      "b = cq.Workplane().lineTo(2, 0).bezier([(2, 0), (2, 2), (0, 2)], includeCurrent=False).close().extrude(1)\n"
+      "e = cq.Workplane().moveTo(1, 0).ellipseArc(1, 1, 0, 180, startAtCurrent=False).close().extrude(1)\n"
+      "c = cq.Workplane().box(4, 4, 1).faces('>Z').workplane().rect(2, 2, forConstruction=True).vertices()"
+      ".cutEach(lambda loc: cq.Solid.makeBox(0.5, 0.5, 1, (-0.25, -0.25, -1)).moved(loc), True)\n");
+  // triangle (0,0) (2,0) (0,2) plus 2/3 of the quadratic Bezier's control triangle (area 2)
+  CHECK(vol(r.shape("b")) == Approx(2 + 4.0 / 3.0));
+  CHECK(vol(r.shape("e")) == Approx(M_PI / 2));
+  CHECK(bbox(r.shape("e")).x0 == Approx(0).margin(1e-9));
+  CHECK(vol(r.shape("c")) == Approx(16 - 4 * 0.25));
+}
