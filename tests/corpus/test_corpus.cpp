@@ -99,7 +99,7 @@ TEST_CASE("CADPrompt expert scripts reproduce their ground-truth volume and boun
   }
   WARN(passed << "/100 expert scripts match volume and extents within 0.5 %\n" << misses);
   // The misses we know of are ground truths that do not come from their expert.py (checked by
-  // hand in bench/RESULTS.md, "Corpus ground truth"): e.g. 00002221's STL is 0.0078 thick where
+  // hand in tests/corpus/KNOWN_MISSES.md): e.g. 00002221's STL is 0.0078 thick where
   // the script says 0.0034. A regression in lib/cq shows up as more misses than these.
   CHECK(passed >= 94);
 }
