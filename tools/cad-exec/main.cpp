@@ -46,5 +46,9 @@ int main(int argc, char** argv) {
   app.add_flag("--id-from-parent", config.id_from_parent,
                "name each script by its folder (corpus/<id>/expert.py) instead of its file stem");
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
-  return cad::core::run_tool("cad-exec", argc, argv, app, [&] { return cad::exec::run(config); });
+  return cad::core::run_tool("cad-exec", argc, argv, app, [&] {
+    // --threads is every tool's parallelism option; for cad-exec it means worker processes.
+    if (app.count("--jobs") == 0 && app.count("--threads") > 0) config.jobs = config.common.threads;
+    return cad::exec::run(config);
+  });
 }
