@@ -22,6 +22,10 @@ struct Session {
   /// "extrude", "revolve", "loft", "sweep", "hole", "fillet", "chamfer", "shell", "box",
   /// "cylinder", "sphere", "union", "cut", "intersect", ... (edges are counted when
   /// created: rect adds 4 "line", polygon(n) adds n "line", circle adds 1 "circle").
+  /// Solids placed per stack point count once per placement ("box", "cylinder", "sphere",
+  /// "wedge", "hole" for hole/cboreHole/cskHole); extrude/revolve/loft/sweep/shell once
+  /// per call; fillet/chamfer once per edge; union/cut/intersect once per explicit
+  /// boolean (cutBlind/cutThruAll add "extrude" and "cut").
   std::map<std::string, std::int64_t> ops;
   /// Arguments of show_object(...) calls, in order.
   std::vector<script::Value> shown;

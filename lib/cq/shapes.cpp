@@ -1,6 +1,8 @@
 // cq.Shape host objects and the OCCT operations behind CadQuery's occ_impl/shapes.py.
 #include "cq/shapes.h"
 
+#include "cq/cadquery.h"
+
 #include <BRepAdaptor_CompCurve.hxx>
 #include <BRepAdaptor_Curve.hxx>
 #include <BRepAlgoAPI_Common.hxx>
@@ -18,6 +20,8 @@
 #include <BRepBuilderAPI_Sewing.hxx>
 #include <BRepBuilderAPI_Transform.hxx>
 #include <BRepCheck_Analyzer.hxx>
+#include <BRepClass3d_SolidClassifier.hxx>
+#include <BRepExtrema_DistShapeShape.hxx>
 #include <BRepFilletAPI_MakeChamfer.hxx>
 #include <BRepFilletAPI_MakeFillet.hxx>
 #include <BRepGProp.hxx>
@@ -724,6 +728,15 @@ Value moved_method(ShapeObj& s, CallArgs& a, bool in_place) {
   return Value(std::static_pointer_cast<ShapeObj>(s.shared_from_this()));
 }
 
+/// Shape.exportStl/exportStep/exportBrep(fileName, ...): recorded like exporters.export,
+/// never written.
+Value export_method(ShapeObj& s, Interpreter&, CallArgs& a) {
+  if (a.positional.empty()) script::throw_type_error("export: missing required argument 'fileName'");
+  session().exported.emplace_back(std::static_pointer_cast<ShapeObj>(s.shared_from_this()),
+                                  script::to_str(a.positional[0], "fileName"));
+  return Value(true);
+}
+
 const std::unordered_map<std::string, ShapeFn>& shape_methods() {
   static const std::unordered_map<std::string, ShapeFn> m = {
       {"Volume", [](ShapeObj& s, Interpreter&, CallArgs&) { return Value(mass(s.shape)); }},
@@ -878,6 +891,18 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
          double d1 = num(b[0], "length"), d2 = b[1].is_none() ? d1 : num(b[1], "length2");
          return wrap_shape(chamfer(s.shape, d1, d2, shape_list(b[2], "Solid.chamfer")));
        }},
+      {"isInside", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Shape.isInside", {Param("point"), Param("tolerance", 1e-6)});
+         BRepClass3d_SolidClassifier c(s.shape, to_point(b[0], "Shape.isInside"), num(b[1], "tolerance"));
+         return Value(c.State() == TopAbs_IN || c.IsOnAFace());
+       }},
+      {"distance", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Shape.distance", {Param("other")});
+         BRepExtrema_DistShapeShape d(s.shape, shape_arg(b[0], "Shape.distance"));
+         if (!d.IsDone()) script::throw_geometry("Shape.distance: BRepExtrema_DistShapeShape failed");
+         return Value(d.Value());
+       }},
+      {"exportStl", export_method}, {"exportStep", export_method}, {"exportBrep", export_method},
       {"shell", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "Solid.shell", {Param("faceList"), Param("thickness"), Param("tolerance", 1e-4), Param("kind", "arc")});
          std::vector<TopoDS_Shape> faces = b[0].is_none() ? std::vector<TopoDS_Shape>{} : shape_list(b[0], "Solid.shell");

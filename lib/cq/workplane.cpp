@@ -1291,7 +1291,8 @@ struct WorkplaneMethods {
     return w.new_object({wrap_shape(s)});
   }
 
-  static Value split(W& w, Interpreter&, CallArgs& a) {
+  static Value split(W& w, Interpreter&, CallArgs& a) { return split_impl(w, a); }
+  static Value split_impl(W& w, CallArgs& a) {
     TopoDS_Shape solid = context_solid(w, "Workplane.split");
     if (a.positional.size() == 1 && a.keywords.empty() && (a.positional[0].as<W>() || as_shape(a.positional[0]))) {
       std::vector<TopoDS_Shape> tools;
@@ -1614,6 +1615,8 @@ std::optional<Value> Workplane::binary_op(script::BinOp op, const Value& rhs, bo
     case script::BinOp::BitOr: return run("Workplane.union", WorkplaneMethods::union_impl);
     case script::BinOp::Sub:
       return run("Workplane.cut", [](Workplane& w, CallArgs& a) { return WorkplaneMethods::cut_or_intersect(w, a, BoolOp::Cut, "cut"); });
+    case script::BinOp::Div:
+      return run("Workplane.split", [](Workplane& w, CallArgs& a) { return WorkplaneMethods::split_impl(w, a); });
     case script::BinOp::BitAnd:
     case script::BinOp::Mul:
       return run("Workplane.intersect",

@@ -402,3 +402,19 @@ TEST_CASE("bezier, ellipseArc and cutEach", "[cq]") {
   CHECK(bbox(r.shape("e")).x0 == Approx(0).margin(1e-9));
   CHECK(vol(r.shape("c")) == Approx(16 - 4 * 0.25));
 }
+
+TEST_CASE("shape queries and recorded shape exports", "[cq]") {
+  auto r = run_cq(
+      "b = cq.Workplane().box(2, 2, 2)\n"
+      "inside = b.val().isInside((0, 0, 0))\n"
+      "outside = b.val().isInside((5, 0, 0))\n"
+      "d = b.val().distance(cq.Workplane().box(1, 1, 1).translate((4, 0, 0)).val())\n"
+      "pieces = (b / cq.Workplane().box(3, 3, 0.1)).solids().size()\n"
+      "b.val().exportStl('part.stl')\n");
+  CHECK(r.in->global("inside")->truthy());
+  CHECK_FALSE(r.in->global("outside")->truthy());
+  CHECK(r.number("d") == Approx(2.5));
+  CHECK(r.number("pieces") == 3);
+  REQUIRE(r.session->exported.size() == 1);
+  CHECK(r.session->exported[0].second == "part.stl");
+}
