@@ -572,7 +572,7 @@ Timing time_model(const Model& m, int reps, int warmup) {
 }
 
 struct Config {
-  int reps = 30;
+  int reps = 50;
   int warmup = 3;
   std::string only;     ///< run only the model of this name
   std::string variant;  ///< run only this variant, `reps` times, for a profiler ("" = all, timed)
