@@ -5,6 +5,7 @@
 #include <TopoDS_Shape.hxx>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,21 @@ struct Session {
   std::vector<std::pair<script::Value, std::string>> exported;
 
   void count(const std::string& op, std::int64_t n = 1) { ops[op] += n; }
+
+  /// Breaks the reference cycles host objects form (a Sketch and the Workplane whose stack
+  /// holds it point at each other), so that a worker running many scripts does not leak.
+  /// Host code registers a cleanup per cycle; release() runs them once the run's values are
+  /// no longer needed (the destructor does it too).
+  void on_release(std::function<void()> cleanup) { cleanups_.push_back(std::move(cleanup)); }
+  void release() {
+    auto cleanups = std::move(cleanups_);
+    cleanups_.clear();
+    for (auto& f : cleanups) f();
+  }
+  ~Session() { release(); }
+
+ private:
+  std::vector<std::function<void()>> cleanups_;
 };
 
 /// The session of the run in progress on this thread (set by install()). Host code

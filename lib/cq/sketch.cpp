@@ -977,6 +977,12 @@ std::optional<std::vector<Value>> Sketch::iterate() const {
 std::shared_ptr<Sketch> new_sketch(Value parent, std::vector<gp_Trsf> locs) {
   auto s = std::make_shared<Sketch>();
   s->parent = std::move(parent);
+  if (!s->parent.is_none()) {
+    std::weak_ptr<Sketch> weak = s;
+    session().on_release([weak] {
+      if (auto alive = weak.lock()) alive->parent = Value();
+    });
+  }
   s->locs = std::move(locs);
   return s;
 }

@@ -176,6 +176,7 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
   }
   r["outputs"] = outputs;
   if (!in.printed().empty()) r["stdout"] = in.printed();
+  session->release();
   r["time_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
