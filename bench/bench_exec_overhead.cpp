@@ -581,8 +581,8 @@ struct Config {
 };
 
 /// Runs one variant of `m` `reps` times with no checks and no timing: a steady workload for
-/// `perf record` or `valgrind --tool=callgrind`.
-void run_variant(const Model& m, const std::string& variant, int reps) {
+/// `perf record` or `valgrind --tool=callgrind` (not inlined, so --toggle-collect can name it).
+[[gnu::noinline]] void run_variant(const Model& m, const std::string& variant, int reps) {
   volatile double sink = 0;
   for (int i = 0; i < reps; ++i) {
     if (variant == "execute") run_execute(m);

@@ -3,7 +3,8 @@
 #
 #   bash bench/run_all.sh BIN_DIR            (make -f Makefile.wrapper bench does this)
 #
-# BIN_DIR holds cad-exec and bench_exec_overhead. Progress goes to stderr. Copy the figures
+# BIN_DIR holds cad-exec and bench_exec_overhead. Progress goes to stderr. Needs jq; uses
+# valgrind for instruction counts when it is installed (about 20 minutes more). Copy the figures
 # into bench/RESULTS.md with the machine description printed first.
 set -eu
 
@@ -33,6 +34,26 @@ echo "    $BIN_DIR/bench_exec_overhead"
 echo
 "$BIN_DIR/bench_exec_overhead"
 echo
+if command -v valgrind >/dev/null; then
+  echo "Instruction counts (independent of other load on the machine):"
+  echo
+  echo "    bash bench/exec_overhead_callgrind.sh $BIN_DIR"
+  echo
+  bash "$HERE/exec_overhead_callgrind.sh" "$BIN_DIR"
+  echo
+fi
+echo "Diagnostic: direct twins whose primitives carry lib/cq's identity-valued location:"
+echo
+echo "    $BIN_DIR/bench_exec_overhead --located-primitives"
+echo
+"$BIN_DIR/bench_exec_overhead" --located-primitives
+echo
+if command -v valgrind >/dev/null; then
+  echo "    bash bench/exec_overhead_callgrind.sh $BIN_DIR --located-primitives"
+  echo
+  bash "$HERE/exec_overhead_callgrind.sh" "$BIN_DIR" --located-primitives
+  echo
+fi
 
 echo "## Cost of process isolation"
 echo
