@@ -1,4 +1,5 @@
-// Command-line options shared by every tool, YAML config files through CLI11, and the tool main wrapper.
+// Command-line options shared by every tool, YAML config files through CLI11, and the tool main
+// wrapper.
 #include "core/cli.h"
 
 #include <iostream>
@@ -19,8 +20,10 @@ namespace {
 
 void emit_value(YAML::Emitter& out, const std::vector<std::string>& values, bool is_list) {
   if (!is_list) {
-    if (values.empty()) out << YAML::Null;
-    else out << values.back();
+    if (values.empty())
+      out << YAML::Null;
+    else
+      out << values.back();
     return;
   }
   out << YAML::Flow << YAML::BeginSeq;
@@ -28,7 +31,8 @@ void emit_value(YAML::Emitter& out, const std::vector<std::string>& values, bool
   out << YAML::EndSeq;
 }
 
-void flatten(const YAML::Node& map, const std::string& prefix, std::vector<CLI::ConfigItem>& items) {
+void flatten(const YAML::Node& map, const std::string& prefix,
+             std::vector<CLI::ConfigItem>& items) {
   for (const auto& entry : map) {
     const std::string key = prefix + entry.first.as<std::string>();
     const YAML::Node& value = entry.second;
@@ -44,7 +48,8 @@ void flatten(const YAML::Node& map, const std::string& prefix, std::vector<CLI::
     } else {
       for (const auto& element : value) {
         if (!element.IsScalar())
-          throw CLI::ConfigError(key + ": only lists of plain values are supported in a configuration file");
+          throw CLI::ConfigError(
+              key + ": only lists of plain values are supported in a configuration file");
         item.inputs.push_back(element.Scalar());
       }
       if (item.inputs.empty()) continue;  // CLI11 cannot express an explicitly empty list
@@ -55,8 +60,8 @@ void flatten(const YAML::Node& map, const std::string& prefix, std::vector<CLI::
 
 }  // namespace
 
-std::string YamlConfig::to_config(const CLI::App* app, bool default_also, bool /*write_description*/,
-                                  std::string prefix) const {
+std::string YamlConfig::to_config(const CLI::App* app, bool default_also,
+                                  bool /*write_description*/, std::string prefix) const {
   YAML::Emitter out;
   out << YAML::BeginMap;
   for (const CLI::Option* opt : app->get_options({})) {
@@ -101,7 +106,8 @@ std::vector<CLI::ConfigItem> YamlConfig::from_config(std::istream& input) const 
   }
   std::vector<CLI::ConfigItem> items;
   if (!root || root.IsNull()) return items;
-  if (!root.IsMap()) throw CLI::ConfigError("a YAML configuration must be a mapping of option names to values");
+  if (!root.IsMap())
+    throw CLI::ConfigError("a YAML configuration must be a mapping of option names to values");
   try {
     flatten(root, "", items);
   } catch (const YAML::Exception& e) {
@@ -116,7 +122,8 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
   app.option_defaults()->always_capture_default();
   app.add_option("-i,--input", options.input, "input JSONL file, - for stdin");
   app.add_option("-o,--output", options.output, "output JSONL file, - for stdout");
-  app.set_config("--config", "", "YAML file of option values (long names as keys; the command line wins)")
+  app.set_config("--config", "",
+                 "YAML file of option values (long names as keys; the command line wins)")
       ->type_name("FILE")
       ->each([&options](const std::string& path) { options.config = path; });
   app.add_option("--threads", options.threads, "number of worker threads or processes")
@@ -128,12 +135,15 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
       ->configurable(false);
 }
 
-std::string effective_config_yaml(const CLI::App& app) { return YamlConfig().to_config(&app, true, false, ""); }
+std::string effective_config_yaml(const CLI::App& app) {
+  return YamlConfig().to_config(&app, true, false, "");
+}
 
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   auto number = [&](const std::string& digits) -> std::size_t {
-    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
       throw UsageError("invalid shard '" + text + "' (expected K/N with 0 <= K < N)");
     return std::stoul(digits);
   };
@@ -162,9 +172,12 @@ void add_shard_option(CLI::App& app, Shard& shard) {
       ->check(shard_format);
 }
 
-const char* cad_version() { return CAD_VERSION; }
+const char* cad_version() {
+  return CAD_VERSION;
+}
 
-int run_tool(const char* tool_name, int argc, char** argv, CLI::App& app, std::function<int()> body) {
+int run_tool(const char* tool_name, int argc, char** argv, CLI::App& app,
+             std::function<int()> body) {
   const std::string tool = tool_name;
   auto fail = [&tool](const std::string& message, int code) {
     std::cerr << tool << ": " << message << std::endl;
@@ -180,12 +193,15 @@ int run_tool(const char* tool_name, int argc, char** argv, CLI::App& app, std::f
       std::string message = e.what();
       const std::string extras = "INI was not able to parse ";
       if (message.rfind(extras, 0) == 0)
-        message = "unknown option '" + message.substr(extras.size()) + "' in the configuration file";
-      std::cerr << tool << ": " << message << "\nRun with --help for more information." << std::endl;
+        message =
+            "unknown option '" + message.substr(extras.size()) + "' in the configuration file";
+      std::cerr << tool << ": " << message << "\nRun with --help for more information."
+                << std::endl;
       return 2;
     }
     set_log_tool_name(tool);
-    if (const CLI::Option* level = app.get_option_no_throw("--log-level")) set_log_level(level->as<std::string>());
+    if (const CLI::Option* level = app.get_option_no_throw("--log-level"))
+      set_log_level(level->as<std::string>());
     const CLI::Option* dry_run = app.get_option_no_throw("--dry-run");
     if (dry_run && dry_run->as<bool>()) {
       std::cout << effective_config_yaml(app) << std::flush;

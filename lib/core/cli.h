@@ -1,4 +1,5 @@
-// Command-line options shared by every tool, YAML config files through CLI11, and the tool main wrapper.
+// Command-line options shared by every tool, YAML config files through CLI11, and the tool main
+// wrapper.
 #pragma once
 
 #include <cstddef>
@@ -13,13 +14,13 @@ namespace cad::core {
 
 /// The options every tool has (STYLE.md item 3).
 struct CommonOptions {
-  std::string input = "-";        ///< JSONL input path, "-" = stdin
-  std::string output = "-";       ///< JSONL output path, "-" = stdout
-  std::string config;             ///< YAML file with defaults for any long option ("" = none)
-  int threads = 1;                ///< worker threads/processes, >= 1
-  std::uint64_t seed = 0;         ///< seed for every random choice
-  std::string log_level = "info"; ///< trace, debug, info, warn, error or off
-  bool dry_run = false;           ///< print the effective configuration as YAML and exit 0
+  std::string input = "-";         ///< JSONL input path, "-" = stdin
+  std::string output = "-";        ///< JSONL output path, "-" = stdout
+  std::string config;              ///< YAML file with defaults for any long option ("" = none)
+  int threads = 1;                 ///< worker threads/processes, >= 1
+  std::uint64_t seed = 0;          ///< seed for every random choice
+  std::string log_level = "info";  ///< trace, debug, info, warn, error or off
+  bool dry_run = false;            ///< print the effective configuration as YAML and exit 0
 };
 
 /// CLI11 config-file format for YAML: a mapping whose keys are long option names
@@ -71,6 +72,7 @@ const char* cad_version();
 /// logger, handles --dry-run (effective YAML on stdout, exit 0), then runs `body`
 /// inside one try/catch: cad::UsageError -> "tool: message", exit 2; cad::Error and
 /// any std::exception -> "tool: message", exit 1. Otherwise returns body's result.
-int run_tool(const char* tool_name, int argc, char** argv, CLI::App& app, std::function<int()> body);
+int run_tool(const char* tool_name, int argc, char** argv, CLI::App& app,
+             std::function<int()> body);
 
 }  // namespace cad::core

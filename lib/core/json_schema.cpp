@@ -13,7 +13,9 @@ using nlohmann::json;
 bool has_type(const json& v, const std::string& t) {
   if (t == "null") return v.is_null();
   if (t == "boolean") return v.is_boolean();
-  if (t == "integer") return v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<long long>(v.get<double>()));
+  if (t == "integer")
+    return v.is_number_integer() ||
+           (v.is_number_float() && v.get<double>() == static_cast<long long>(v.get<double>()));
   if (t == "number") return v.is_number();
   if (t == "string") return v.is_string();
   if (t == "array") return v.is_array();
@@ -34,8 +36,10 @@ class Validator {
     if (s.contains("type")) {
       const json& t = s["type"];
       bool ok = false;
-      if (t.is_string()) ok = has_type(v, t.get<std::string>());
-      else for (const auto& x : t) ok = ok || has_type(v, x.get<std::string>());
+      if (t.is_string())
+        ok = has_type(v, t.get<std::string>());
+      else
+        for (const auto& x : t) ok = ok || has_type(v, x.get<std::string>());
       if (!ok) {
         out.push_back(at + ": expected type " + t.dump() + ", got " + v.dump().substr(0, 60));
         return;
@@ -46,7 +50,8 @@ class Validator {
       for (const auto& e : s["enum"]) ok = ok || e == v;
       if (!ok) out.push_back(at + ": " + v.dump() + " is not one of " + s["enum"].dump());
     }
-    if (s.contains("const") && s["const"] != v) out.push_back(at + ": must be " + s["const"].dump());
+    if (s.contains("const") && s["const"] != v)
+      out.push_back(at + ": must be " + s["const"].dump());
     if (v.is_number()) {
       double x = v.get<double>();
       if (s.contains("minimum") && x < s["minimum"].get<double>())
@@ -57,7 +62,8 @@ class Validator {
     if (v.is_object()) {
       if (s.contains("required"))
         for (const auto& k : s["required"])
-          if (!v.contains(k.get<std::string>())) out.push_back(at + ": missing required field '" + k.get<std::string>() + "'");
+          if (!v.contains(k.get<std::string>()))
+            out.push_back(at + ": missing required field '" + k.get<std::string>() + "'");
       const json* props = s.contains("properties") ? &s["properties"] : nullptr;
       for (auto it = v.begin(); it != v.end(); ++it) {
         std::string child = at + "/" + it.key();
@@ -65,8 +71,10 @@ class Validator {
           check(it.value(), (*props)[it.key()], child, out);
         } else if (s.contains("additionalProperties")) {
           const json& ap = s["additionalProperties"];
-          if (ap.is_boolean() && !ap.get<bool>()) out.push_back(child + ": unexpected field");
-          else if (ap.is_object()) check(it.value(), ap, child, out);
+          if (ap.is_boolean() && !ap.get<bool>())
+            out.push_back(child + ": unexpected field");
+          else if (ap.is_object())
+            check(it.value(), ap, child, out);
         }
       }
     }
@@ -76,7 +84,8 @@ class Validator {
       if (s.contains("maxItems") && v.size() > s["maxItems"].get<std::size_t>())
         out.push_back(at + ": more than " + s["maxItems"].dump() + " items");
       if (s.contains("items"))
-        for (std::size_t i = 0; i < v.size(); ++i) check(v[i], s["items"], at + "/" + std::to_string(i), out);
+        for (std::size_t i = 0; i < v.size(); ++i)
+          check(v[i], s["items"], at + "/" + std::to_string(i), out);
     }
     if (s.contains("oneOf") || s.contains("anyOf")) {
       bool one = s.contains("oneOf");
@@ -86,8 +95,10 @@ class Validator {
       for (const auto& alt : alts) {
         std::vector<std::string> errs;
         check(v, alt, at, errs);
-        if (errs.empty()) ++matches;
-        else if (first_errors.empty() || errs.size() < first_errors.size()) first_errors = errs;
+        if (errs.empty())
+          ++matches;
+        else if (first_errors.empty() || errs.size() < first_errors.size())
+          first_errors = errs;
       }
       if (matches == 0) {
         out.push_back(at + ": matches none of the alternatives");

@@ -1,10 +1,10 @@
 // Streaming JSON Lines input and output over files or stdin/stdout ("-").
 #include "core/jsonl.h"
 
+#include <sys/types.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <sys/types.h>
 
 #include <fmt/format.h>
 
@@ -96,7 +96,8 @@ bool JsonlReader::next(JsonlLine& out) {
     } catch (const nlohmann::json::parse_error& e) {
       // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep the position.
       std::string_view what = e.what();
-      if (const auto pos = what.find("] "); pos != std::string_view::npos) what.remove_prefix(pos + 2);
+      if (const auto pos = what.find("] "); pos != std::string_view::npos)
+        what.remove_prefix(pos + 2);
       out.error = fmt::format("line {}: invalid JSON: {}", line_, what);
     }
     return true;

@@ -23,10 +23,10 @@ std::string dump_line(const nlohmann::json& value);
 
 /// One non-blank input line: either `record` is set, or `error` says why not.
 struct JsonlLine {
-  std::size_t line = 0;                   ///< 1-based line number in the input
-  std::optional<nlohmann::json> record;   ///< the parsed value (any JSON type)
-  std::string error;                      ///< e.g. "line 7: invalid JSON: ..."; empty on success
-  std::string text;                       ///< the raw line, without the newline (and without a trailing '\r')
+  std::size_t line = 0;                  ///< 1-based line number in the input
+  std::optional<nlohmann::json> record;  ///< the parsed value (any JSON type)
+  std::string error;                     ///< e.g. "line 7: invalid JSON: ..."; empty on success
+  std::string text;  ///< the raw line, without the newline (and without a trailing '\r')
 };
 
 /// Reads a JSONL file (or stdin for "-") one line at a time; blank lines are skipped,

@@ -47,9 +47,12 @@ void set_log_level(const std::string& level) {
       return;
     }
   }
-  throw UsageError("invalid log level '" + level + "' (expected trace, debug, info, warn, error or off)");
+  throw UsageError("invalid log level '" + level +
+                   "' (expected trace, debug, info, warn, error or off)");
 }
 
-void set_log_tool_name(const std::string& tool_name) { logger().set_pattern(pattern_for(tool_name)); }
+void set_log_tool_name(const std::string& tool_name) {
+  logger().set_pattern(pattern_for(tool_name));
+}
 
 }  // namespace cad::core

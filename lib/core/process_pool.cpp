@@ -54,25 +54,44 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 // Names of the signals a worker may die from; async-signal-safe (static strings).
 const char* signal_name(int sig) {
   switch (sig) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGABRT: return "SIGABRT";
-    case SIGILL: return "SIGILL";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGINT: return "SIGINT";
-    case SIGHUP: return "SIGHUP";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGSYS: return "SIGSYS";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGALRM: return "SIGALRM";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGUSR2: return "SIGUSR2";
-    default: return nullptr;
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGILL:
+      return "SIGILL";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGQUIT:
+      return "SIGQUIT";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGSYS:
+      return "SIGSYS";
+    case SIGXCPU:
+      return "SIGXCPU";
+    case SIGXFSZ:
+      return "SIGXFSZ";
+    case SIGALRM:
+      return "SIGALRM";
+    case SIGUSR1:
+      return "SIGUSR1";
+    case SIGUSR2:
+      return "SIGUSR2";
+    default:
+      return nullptr;
   }
 }
 
@@ -80,9 +99,11 @@ std::string describe_exit(int status) {
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     const char* name = signal_name(sig);
-    return name ? fmt::format("killed by signal {} ({})", sig, name) : fmt::format("killed by signal {}", sig);
+    return name ? fmt::format("killed by signal {} ({})", sig, name)
+                : fmt::format("killed by signal {}", sig);
   }
-  if (WIFEXITED(status)) return fmt::format("worker exited unexpectedly with status {}", WEXITSTATUS(status));
+  if (WIFEXITED(status))
+    return fmt::format("worker exited unexpectedly with status {}", WEXITSTATUS(status));
   return "worker stopped unexpectedly";
 }
 
@@ -128,7 +149,8 @@ bool write_to_worker(int fd, const std::string& header, const std::string& body)
   sigset_t pending;
   sigpending(&pending);
   const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
-  const bool ok = write_all(fd, header.data(), header.size()) && write_all(fd, body.data(), body.size());
+  const bool ok =
+      write_all(fd, header.data(), header.size()) && write_all(fd, body.data(), body.size());
   if (!ok && errno == EPIPE && !was_pending) {
     const timespec zero{0, 0};
     while (sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
@@ -153,7 +175,8 @@ void close_parent_fd(int& fd) {
   if (fd < 0) return;
   {
     std::lock_guard<std::mutex> lock(g_fd_mutex);
-    g_parent_fds.erase(std::remove(g_parent_fds.begin(), g_parent_fds.end(), fd), g_parent_fds.end());
+    g_parent_fds.erase(std::remove(g_parent_fds.begin(), g_parent_fds.end(), fd),
+                       g_parent_fds.end());
   }
   ::close(fd);
   fd = -1;
@@ -176,7 +199,8 @@ std::size_t address_space_bytes() {
   const ssize_t n = ::read(fd, buf, sizeof buf);
   ::close(fd);
   std::size_t pages = 0;
-  for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i) pages = pages * 10 + (buf[i] - '0');
+  for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i)
+    pages = pages * 10 + (buf[i] - '0');
   return pages * static_cast<std::size_t>(g_page_size);
 }
 
@@ -266,8 +290,8 @@ void setup_worker_process(int result_fd, pid_t parent, const TaskLimits& limits)
   }
 }
 
-[[noreturn]] void worker_main(int task_fd, int result_fd, pid_t parent, const ProcessPool::WorkFn& work,
-                              const TaskLimits& limits) {
+[[noreturn]] void worker_main(int task_fd, int result_fd, pid_t parent,
+                              const ProcessPool::WorkFn& work, const TaskLimits& limits) {
   setup_worker_process(result_fd, parent, limits);
   for (;;) {
     std::uint64_t length = 0;
@@ -283,7 +307,8 @@ void setup_worker_process(int result_fd, pid_t parent, const TaskLimits& limits)
     } catch (const std::bad_alloc&) {
       code = kFrameMemory;
       retiring = true;  // the heap may be in any state now
-      data = limits.memory_mib ? fmt::format("out of memory (limit {} MiB)", limits.memory_mib) : "out of memory";
+      data = limits.memory_mib ? fmt::format("out of memory (limit {} MiB)", limits.memory_mib)
+                               : "out of memory";
     } catch (const std::exception& e) {
       code = kFrameError;
       data = e.what();
@@ -293,7 +318,8 @@ void setup_worker_process(int result_fd, pid_t parent, const TaskLimits& limits)
     }
     char header[kHeaderBytes];
     encode_header(header, code, retiring, data.size());
-    if (!write_all(result_fd, header, sizeof header) || !write_all(result_fd, data.data(), data.size()))
+    if (!write_all(result_fd, header, sizeof header) ||
+        !write_all(result_fd, data.data(), data.size()))
       ::_exit(1);
     if (retiring) ::_exit(0);
   }
@@ -303,11 +329,16 @@ void setup_worker_process(int result_fd, pid_t parent, const TaskLimits& limits)
 
 const char* to_string(TaskStatus status) {
   switch (status) {
-    case TaskStatus::Ok: return "ok";
-    case TaskStatus::Error: return "error";
-    case TaskStatus::Timeout: return "timeout";
-    case TaskStatus::Memory: return "memory";
-    case TaskStatus::Crash: return "crash";
+    case TaskStatus::Ok:
+      return "ok";
+    case TaskStatus::Error:
+      return "error";
+    case TaskStatus::Timeout:
+      return "timeout";
+    case TaskStatus::Memory:
+      return "memory";
+    case TaskStatus::Crash:
+      return "crash";
   }
   return "unknown";
 }
@@ -333,7 +364,8 @@ struct ProcessPool::Impl {
 
   void spawn(Worker& w) {
     int task_pipe[2], result_pipe[2];
-    if (::pipe2(task_pipe, O_CLOEXEC) != 0) throw Error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+    if (::pipe2(task_pipe, O_CLOEXEC) != 0)
+      throw Error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
     if (::pipe2(result_pipe, O_CLOEXEC) != 0) {
       const int err = errno;
       ::close(task_pipe[0]);
@@ -443,7 +475,8 @@ struct ProcessPool::Impl {
     return open;
   }
 
-  std::vector<TaskResult> run_in_process(const std::vector<std::string>& tasks, const DoneFn& on_done) {
+  std::vector<TaskResult> run_in_process(const std::vector<std::string>& tasks,
+                                         const DoneFn& on_done) {
     std::vector<TaskResult> results(tasks.size());
     for (std::size_t i = 0; i < tasks.size(); ++i) {
       TaskResult& r = results[i];
@@ -517,7 +550,10 @@ struct ProcessPool::Impl {
           const int status = reap(w, false);
           if (w.busy) {
             w.busy = false;
-            complete(w.task, {TaskStatus::Crash, {}, describe_exit(status), ms_between(w.started, Clock::now())});
+            complete(w.task, {TaskStatus::Crash,
+                              {},
+                              describe_exit(status),
+                              ms_between(w.started, Clock::now())});
           }
           spawn(w);
           ++restarts;
@@ -530,7 +566,9 @@ struct ProcessPool::Impl {
           const double wall = ms_between(w.started, Clock::now());
           w.busy = false;
           replace(w, true);
-          complete(index, {TaskStatus::Timeout, {}, fmt::format("exceeded the time limit of {:g} s", limits.timeout_s),
+          complete(index, {TaskStatus::Timeout,
+                           {},
+                           fmt::format("exceeded the time limit of {:g} s", limits.timeout_s),
                            wall});
         }
       }
@@ -539,7 +577,8 @@ struct ProcessPool::Impl {
   }
 };
 
-ProcessPool::ProcessPool(std::size_t workers, WorkFn work, TaskLimits limits) : impl_(std::make_unique<Impl>()) {
+ProcessPool::ProcessPool(std::size_t workers, WorkFn work, TaskLimits limits)
+    : impl_(std::make_unique<Impl>()) {
   impl_->work = std::move(work);
   impl_->limits = limits;
   impl_->workers.resize(workers);
@@ -555,7 +594,8 @@ ProcessPool::~ProcessPool() {
   for (auto& w : impl_->workers) impl_->reap(w, true);
 }
 
-std::vector<TaskResult> ProcessPool::run_all(const std::vector<std::string>& tasks, const DoneFn& on_done) {
+std::vector<TaskResult> ProcessPool::run_all(const std::vector<std::string>& tasks,
+                                             const DoneFn& on_done) {
   if (impl_->workers.empty()) return impl_->run_in_process(tasks, on_done);
   try {
     return impl_->run(tasks, on_done);
@@ -573,10 +613,16 @@ std::vector<TaskResult> ProcessPool::run_all(const std::vector<std::string>& tas
   }
 }
 
-std::size_t ProcessPool::workers() const { return impl_->workers.size(); }
+std::size_t ProcessPool::workers() const {
+  return impl_->workers.size();
+}
 
-std::size_t ProcessPool::restarts() const { return impl_->restarts; }
+std::size_t ProcessPool::restarts() const {
+  return impl_->restarts;
+}
 
-bool ProcessPool::memory_limits_enforced() { return kAddressSpaceLimits; }
+bool ProcessPool::memory_limits_enforced() {
+  return kAddressSpaceLimits;
+}
 
 }  // namespace cad::core

@@ -11,8 +11,9 @@ namespace cad::core {
 
 /// Per-task limits of a ProcessPool.
 struct TaskLimits {
-  double timeout_s = 10;          ///< wall-clock seconds per task, enforced by the parent; <= 0 = none
-  std::size_t memory_mib = 2048;  ///< address space (MiB) a worker may add to what it had at fork; 0 = none
+  double timeout_s = 10;  ///< wall-clock seconds per task, enforced by the parent; <= 0 = none
+  std::size_t memory_mib =
+      2048;  ///< address space (MiB) a worker may add to what it had at fork; 0 = none
 };
 
 /// Outcome of one task.
@@ -64,7 +65,8 @@ class ProcessPool {
   /// Runs every task and returns the results in input order; `on_done` (optional)
   /// sees each result as it completes. Throws cad::Error if a replacement worker cannot
   /// be forked; exceptions from `on_done` propagate (in-flight tasks are abandoned).
-  std::vector<TaskResult> run_all(const std::vector<std::string>& tasks, const DoneFn& on_done = {});
+  std::vector<TaskResult> run_all(const std::vector<std::string>& tasks,
+                                  const DoneFn& on_done = {});
 
   /// Number of worker processes (0 = in-process mode).
   std::size_t workers() const;

@@ -23,7 +23,9 @@ std::string format_duration(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
-std::size_t log_step(std::size_t total) { return std::max<std::size_t>(1, (total + 9) / 10); }
+std::size_t log_step(std::size_t total) {
+  return std::max<std::size_t>(1, (total + 9) / 10);
+}
 
 }  // namespace
 
@@ -34,20 +36,29 @@ std::string progress_text(const std::string& label, std::size_t done, std::size_
   if (done > 0 && elapsed_s > 0) {
     const double rate = static_cast<double>(done) / elapsed_s;
     text += fmt::format(" {:.1f}/s", rate);
-    if (done < total) text += " ETA " + format_duration(static_cast<double>(total - done) / rate);
-    else text += " in " + format_duration(elapsed_s);
+    if (done < total)
+      text += " ETA " + format_duration(static_cast<double>(total - done) / rate);
+    else
+      text += " in " + format_duration(elapsed_s);
   }
   return text;
 }
 
 Progress::Progress(std::string label, std::size_t total, ProgressMode mode)
-    : label_(std::move(label)), total_(total), mode_(mode), start_(Clock::now()), last_report_(start_) {
-  if (mode_ == ProgressMode::Auto) mode_ = ::isatty(STDERR_FILENO) ? ProgressMode::Bar : ProgressMode::Log;
+    : label_(std::move(label)),
+      total_(total),
+      mode_(mode),
+      start_(Clock::now()),
+      last_report_(start_) {
+  if (mode_ == ProgressMode::Auto)
+    mode_ = ::isatty(STDERR_FILENO) ? ProgressMode::Bar : ProgressMode::Log;
   if (total_ == 0 || !logger().should_log(spdlog::level::info)) mode_ = ProgressMode::Off;
   next_log_at_ = log_step(total_);
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 double Progress::elapsed_s(Clock::time_point now) const {
   return std::chrono::duration<double>(now - start_).count();
@@ -79,14 +90,15 @@ void Progress::report(bool final_report) {
     if (mode_ == ProgressMode::Bar) {
       if (!final_report && since_last < kRedrawInterval_s && done_ < total_) return;
       const auto filled = static_cast<int>(kBarWidth * done_ / total_);
-      std::string line = "\r[" + std::string(filled, '#') + std::string(kBarWidth - filled, '-') + "] " +
-                         progress_text(label_, done_, total_, elapsed_s(now)) + "\x1b[K";
+      std::string line = "\r[" + std::string(filled, '#') + std::string(kBarWidth - filled, '-') +
+                         "] " + progress_text(label_, done_, total_, elapsed_s(now)) + "\x1b[K";
       if (final_report) line.push_back('\n');
       std::fputs(line.c_str(), stderr);
       std::fflush(stderr);
     } else {
       if (final_report ? done_ == last_logged_
-                       : done_ < next_log_at_ && since_last < kLogInterval_s) return;
+                       : done_ < next_log_at_ && since_last < kLogInterval_s)
+        return;
       while (next_log_at_ <= done_) next_log_at_ += log_step(total_);
       last_logged_ = done_;
       logger().info("{}", progress_text(label_, done_, total_, elapsed_s(now)));

@@ -38,15 +38,16 @@ struct CadQueryModule : script::Module {
 };
 
 Value make_exporters() {
-  auto m = std::make_shared<CadQueryModule>("cadquery.exporters",
-                                            std::vector<std::string>{"ExportTypes", "exportShape", "toString"});
+  auto m = std::make_shared<CadQueryModule>(
+      "cadquery.exporters", std::vector<std::string>{"ExportTypes", "exportShape", "toString"});
   m->set("export", make_builtin("exporters.export", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "exporters.export",
-                               {Param("w"), Param("fname"), Param("exportType", Value()), Param("tolerance", 0.1),
-                                Param("angularTolerance", 0.1), Param("opt", Value())});
-    session().exported.emplace_back(b[0], script::to_str(b[1], "exporters.export fname"));
-    return Value();
-  }));
+           auto b = script::bind_args(
+               a, "exporters.export",
+               {Param("w"), Param("fname"), Param("exportType", Value()), Param("tolerance", 0.1),
+                Param("angularTolerance", 0.1), Param("opt", Value())});
+           session().exported.emplace_back(b[0], script::to_str(b[1], "exporters.export fname"));
+           return Value();
+         }));
   return m;
 }
 
@@ -64,10 +65,11 @@ void add_classes(script::Module& m, bool geometry, bool shapes) {
 
 Value make_cadquery(const Value& exporters) {
   auto m = std::make_shared<CadQueryModule>(
-      "cadquery", std::vector<std::string>{"Assembly", "Color", "importers", "Matrix", "BoundBox", "CQ",
-                                           "Selector", "StringSyntaxSelector", "NearestToPointSelector",
-                                           "DirectionMinMaxSelector", "BoxSelector", "occ_impl", "selectors",
-                                           "Constraint", "func", "vis", "cqgi", "CompSolid"});
+      "cadquery",
+      std::vector<std::string>{"Assembly", "Color", "importers", "Matrix", "BoundBox", "CQ",
+                               "Selector", "StringSyntaxSelector", "NearestToPointSelector",
+                               "DirectionMinMaxSelector", "BoxSelector", "occ_impl", "selectors",
+                               "Constraint", "func", "vis", "cqgi", "CompSolid"});
   m->set("Workplane", std::make_shared<HostClass>("Workplane", make_workplane));
   m->set("Sketch", std::make_shared<HostClass>("Sketch", make_sketch));
   add_classes(*m, true, true);
@@ -78,12 +80,15 @@ Value make_cadquery(const Value& exporters) {
 /// Records show_object(obj, name=None, options=None, **kwargs).
 Value show_object(Interpreter&, CallArgs& a) {
   if (a.positional.empty()) {
-    auto it = std::find_if(a.keywords.begin(), a.keywords.end(), [](const auto& k) { return k.first == "obj"; });
-    if (it == a.keywords.end()) script::throw_type_error("show_object() missing required argument: 'obj'");
+    auto it = std::find_if(a.keywords.begin(), a.keywords.end(),
+                           [](const auto& k) { return k.first == "obj"; });
+    if (it == a.keywords.end())
+      script::throw_type_error("show_object() missing required argument: 'obj'");
     session().shown.push_back(it->second);
     return Value();
   }
-  if (a.positional.size() > 3) script::throw_type_error("show_object() takes at most 3 positional arguments");
+  if (a.positional.size() > 3)
+    script::throw_type_error("show_object() takes at most 3 positional arguments");
   session().shown.push_back(a.positional[0]);
   return Value();
 }
@@ -108,9 +113,12 @@ void install(Interpreter& in, std::shared_ptr<Session> s) {
     if (exporters->is_none()) *exporters = make_exporters();
     return *exporters;
   };
-  in.register_module("cadquery", [get_exporters](Interpreter&) { return make_cadquery(get_exporters()); });
-  in.register_module("cadquery.exporters", [get_exporters](Interpreter&) { return get_exporters(); });
-  in.register_module("cadquery.occ_impl.exporters", [get_exporters](Interpreter&) { return get_exporters(); });
+  in.register_module("cadquery",
+                     [get_exporters](Interpreter&) { return make_cadquery(get_exporters()); });
+  in.register_module("cadquery.exporters",
+                     [get_exporters](Interpreter&) { return get_exporters(); });
+  in.register_module("cadquery.occ_impl.exporters",
+                     [get_exporters](Interpreter&) { return get_exporters(); });
   in.register_module("cadquery.occ_impl.shapes", [](Interpreter&) {
     auto m = std::make_shared<script::Module>("cadquery.occ_impl.shapes");
     add_classes(*m, false, true);

@@ -65,8 +65,8 @@ void install(script::Interpreter& in, std::shared_ptr<Session> session);
 /// variables r, result, solid, part, assembly, part_1, else the last assigned
 /// Workplane that holds a solid.
 struct ScriptResult {
-  TopoDS_Shape shape;       ///< compound/solid of the chosen object; null if it holds none
-  std::string result_var;   ///< "show_object", "exporters.export", or the variable name
+  TopoDS_Shape shape;      ///< compound/solid of the chosen object; null if it holds none
+  std::string result_var;  ///< "show_object", "exporters.export", or the variable name
 };
 std::optional<ScriptResult> select_result(const script::Interpreter& in, const Session& s);
 

@@ -19,13 +19,17 @@ namespace {
 
 constexpr double kDeg = M_PI / 180.0;
 
-std::string fmt(double d) { return Value(d).repr(); }
+std::string fmt(double d) {
+  return Value(d).repr();
+}
 
 std::string tuple_str(const gp_XYZ& p) {
   return "(" + fmt(p.X()) + ", " + fmt(p.Y()) + ", " + fmt(p.Z()) + ")";
 }
 
-Value tuple3(const gp_XYZ& p) { return script::make_tuple({p.X(), p.Y(), p.Z()}); }
+Value tuple3(const gp_XYZ& p) {
+  return script::make_tuple({p.X(), p.Y(), p.Z()});
+}
 
 gp_Dir unit(const gp_Vec& v, const std::string& what) {
   if (v.Magnitude() <= gp::Resolution()) script::throw_value_error(what + " should be non null");
@@ -49,14 +53,17 @@ Plane Plane::make(const gp_Pnt& origin, const std::optional<gp_Vec>& x_dir, cons
 }
 
 Plane Plane::named(const std::string& name, const gp_Pnt& o) {
-  struct Axes { const char* name; gp_Vec x, z; };
+  struct Axes {
+    const char* name;
+    gp_Vec x, z;
+  };
   static const Axes table[] = {
-      {"XY", {1, 0, 0}, {0, 0, 1}},     {"YZ", {0, 1, 0}, {1, 0, 0}},
-      {"ZX", {0, 0, 1}, {0, 1, 0}},     {"XZ", {1, 0, 0}, {0, -1, 0}},
-      {"YX", {0, 1, 0}, {0, 0, -1}},    {"ZY", {0, 0, 1}, {-1, 0, 0}},
-      {"front", {1, 0, 0}, {0, 0, 1}},  {"back", {-1, 0, 0}, {0, 0, -1}},
-      {"left", {0, 0, 1}, {-1, 0, 0}},  {"right", {0, 0, -1}, {1, 0, 0}},
-      {"top", {1, 0, 0}, {0, 1, 0}},    {"bottom", {1, 0, 0}, {0, -1, 0}},
+      {"XY", {1, 0, 0}, {0, 0, 1}},    {"YZ", {0, 1, 0}, {1, 0, 0}},
+      {"ZX", {0, 0, 1}, {0, 1, 0}},    {"XZ", {1, 0, 0}, {0, -1, 0}},
+      {"YX", {0, 1, 0}, {0, 0, -1}},   {"ZY", {0, 0, 1}, {-1, 0, 0}},
+      {"front", {1, 0, 0}, {0, 0, 1}}, {"back", {-1, 0, 0}, {0, 0, -1}},
+      {"left", {0, 0, 1}, {-1, 0, 0}}, {"right", {0, 0, -1}, {1, 0, 0}},
+      {"top", {1, 0, 0}, {0, 1, 0}},   {"bottom", {1, 0, 0}, {0, -1, 0}},
   };
   for (const auto& a : table)
     if (name == a.name) return make(o, a.x, a.z);
@@ -70,7 +77,9 @@ Plane Plane::from_location(const gp_Trsf& loc) {
               gp_Vec(0, 0, 1).Transformed(loc));
 }
 
-gp_Trsf Plane::location() const { return location_at(origin); }
+gp_Trsf Plane::location() const {
+  return location_at(origin);
+}
 
 gp_Trsf Plane::location_at(const gp_Pnt& v) const {
   gp_Trsf t;
@@ -79,7 +88,9 @@ gp_Trsf Plane::location_at(const gp_Pnt& v) const {
   return t;
 }
 
-gp_Pnt Plane::to_world(const gp_Pnt& local) const { return local.Transformed(location()); }
+gp_Pnt Plane::to_world(const gp_Pnt& local) const {
+  return local.Transformed(location());
+}
 gp_Pnt Plane::to_local(const gp_Pnt& world) const {
   return world.Transformed(location().Inverted());
 }
@@ -107,10 +118,18 @@ gp_Trsf trsf_from_euler(const gp_Vec& t, double rx, double ry, double rz) {
 
 // ---- conversions ---------------------------------------------------------------------
 
-Value make_vector(const gp_Vec& v) { return std::make_shared<VectorObj>(v); }
-Value make_vector(const gp_Pnt& p) { return std::make_shared<VectorObj>(gp_Vec(p.XYZ())); }
-Value make_plane(const Plane& p) { return std::make_shared<PlaneObj>(p); }
-Value make_location(const gp_Trsf& t) { return std::make_shared<LocationObj>(t); }
+Value make_vector(const gp_Vec& v) {
+  return std::make_shared<VectorObj>(v);
+}
+Value make_vector(const gp_Pnt& p) {
+  return std::make_shared<VectorObj>(gp_Vec(p.XYZ()));
+}
+Value make_plane(const Plane& p) {
+  return std::make_shared<PlaneObj>(p);
+}
+Value make_location(const gp_Trsf& t) {
+  return std::make_shared<LocationObj>(t);
+}
 
 bool is_vector_like(const Value& v) {
   if (v.as<VectorObj>()) return true;
@@ -133,7 +152,9 @@ gp_Vec to_vec(const Value& v, const std::string& what) {
                            v.type_name());
 }
 
-gp_Pnt to_point(const Value& v, const std::string& what) { return gp_Pnt(to_vec(v, what).XYZ()); }
+gp_Pnt to_point(const Value& v, const std::string& what) {
+  return gp_Pnt(to_vec(v, what).XYZ());
+}
 
 gp_Trsf to_trsf(const Value& v, const std::string& what) {
   if (auto loc = v.as<LocationObj>()) return loc->trsf;
@@ -173,7 +194,8 @@ Value VectorObj::get_attr(Interpreter& in, const std::string& name) {
   if (name == "getAngle")
     return method([a, other](CallArgs& x) { return Value(a.Angle(other(x))); });
   if (name == "getSignedAngle")
-    return method([a, other](CallArgs& x) { return Value(a.AngleWithRef(other(x), gp_Vec(0, 0, -1))); });
+    return method(
+        [a, other](CallArgs& x) { return Value(a.AngleWithRef(other(x), gp_Vec(0, 0, -1))); });
   if (name == "multiply")
     return method([a](CallArgs& x) {
       auto b = script::bind_args(x, "Vector.multiply", {Param("scale")});
@@ -220,9 +242,13 @@ std::optional<Value> VectorObj::binary_op(script::BinOp op, const Value& rhs, bo
   return std::nullopt;
 }
 
-std::optional<Value> VectorObj::negate() { return make_vector(-v); }
+std::optional<Value> VectorObj::negate() {
+  return make_vector(-v);
+}
 
-std::string VectorObj::repr() const { return "Vector: " + tuple_str(v.XYZ()); }
+std::string VectorObj::repr() const {
+  return "Vector: " + tuple_str(v.XYZ());
+}
 
 std::optional<std::vector<Value>> VectorObj::iterate() const {
   return std::vector<Value>{v.X(), v.Y(), v.Z()};
@@ -256,7 +282,8 @@ Value PlaneObj::get_attr(Interpreter& in, const std::string& name) {
     });
   if (name == "rotated")
     return make_builtin("Plane.rotated", [self](Interpreter&, CallArgs& args) {
-      auto b = script::bind_args(args, "Plane.rotated", {Param("rotate", script::make_tuple({0, 0, 0}))});
+      auto b = script::bind_args(args, "Plane.rotated",
+                                 {Param("rotate", script::make_tuple({0, 0, 0}))});
       gp_Vec r = to_vec(b[0], "Plane.rotated");
       return make_plane(self->plane.rotated(r.X(), r.Y(), r.Z()));
     });
@@ -278,8 +305,9 @@ void PlaneObj::set_attr(Interpreter& in, const std::string& name, const Value& v
 }
 
 std::string PlaneObj::repr() const {
-  return "Plane(origin=" + tuple_str(plane.origin.XYZ()) + ", xDir=" + tuple_str(plane.x_dir.XYZ()) +
-         ", normal=" + tuple_str(plane.z_dir.XYZ()) + ")";
+  return "Plane(origin=" + tuple_str(plane.origin.XYZ()) +
+         ", xDir=" + tuple_str(plane.x_dir.XYZ()) + ", normal=" + tuple_str(plane.z_dir.XYZ()) +
+         ")";
 }
 
 bool PlaneObj::equals(const Value& other) const {
@@ -299,15 +327,16 @@ Value LocationObj::get_attr(Interpreter& in, const std::string& name) {
     return make_builtin("Location.toTuple", [t](Interpreter&, CallArgs&) {
       double rx, ry, rz;
       t.GetRotation().GetEulerAngles(gp_Extrinsic_XYZ, rx, ry, rz);
-      return script::make_tuple({tuple3(t.TranslationPart()),
-                                 script::make_tuple({rx / kDeg, ry / kDeg, rz / kDeg})});
+      return script::make_tuple(
+          {tuple3(t.TranslationPart()), script::make_tuple({rx / kDeg, ry / kDeg, rz / kDeg})});
     });
   return Object::get_attr(in, name);
 }
 
 std::optional<Value> LocationObj::binary_op(script::BinOp op, const Value& rhs, bool reflected) {
   if (op == script::BinOp::Mul) {
-    if (auto o = rhs.as<LocationObj>()) return make_location(reflected ? o->trsf * trsf : trsf * o->trsf);
+    if (auto o = rhs.as<LocationObj>())
+      return make_location(reflected ? o->trsf * trsf : trsf * o->trsf);
   }
   if (op == script::BinOp::Pow && rhs.is_int() && !reflected) {
     gp_Trsf t = trsf;
@@ -332,11 +361,16 @@ Value vector_class() {
     const auto& a = args.positional;
     auto f = [](const Value& v) { return script::to_float(v, "Vector"); };
     switch (a.size()) {
-      case 0: return make_vector(gp_Vec(0, 0, 0));
-      case 1: return make_vector(to_vec(a[0], "Vector"));
-      case 2: return make_vector(gp_Vec(f(a[0]), f(a[1]), 0));
-      case 3: return make_vector(gp_Vec(f(a[0]), f(a[1]), f(a[2])));
-      default: script::throw_type_error("Expected three floats, OCC gp_, or 3-tuple");
+      case 0:
+        return make_vector(gp_Vec(0, 0, 0));
+      case 1:
+        return make_vector(to_vec(a[0], "Vector"));
+      case 2:
+        return make_vector(gp_Vec(f(a[0]), f(a[1]), 0));
+      case 3:
+        return make_vector(gp_Vec(f(a[0]), f(a[1]), f(a[2])));
+      default:
+        script::throw_type_error("Expected three floats, OCC gp_, or 3-tuple");
     }
   });
 }
@@ -344,9 +378,11 @@ Value vector_class() {
 Value plane_class() {
   auto cls = std::make_shared<HostClass>("Plane", [](Interpreter&, CallArgs& args) {
     if (args.positional.size() == 1 && args.keywords.empty())
-      if (auto loc = args.positional[0].as<LocationObj>()) return make_plane(Plane::from_location(loc->trsf));
-    auto b = script::bind_args(args, "Plane", {Param("origin"), Param("xDir", Value()),
-                                               Param("normal", script::make_tuple({0, 0, 1}))});
+      if (auto loc = args.positional[0].as<LocationObj>())
+        return make_plane(Plane::from_location(loc->trsf));
+    auto b = script::bind_args(
+        args, "Plane",
+        {Param("origin"), Param("xDir", Value()), Param("normal", script::make_tuple({0, 0, 1}))});
     std::optional<gp_Vec> x;
     if (!b[1].is_none()) x = to_vec(b[1], "Plane xDir");
     return make_plane(Plane::make(to_point(b[0], "Plane origin"), x, to_vec(b[2], "Plane normal")));
@@ -356,12 +392,13 @@ Value plane_class() {
                                {Param("stdName"), Param("origin", script::make_tuple({0, 0, 0}))});
     return make_plane(Plane::named(script::to_str(b[0], "Plane.named"), to_point(b[1], "origin")));
   });
-  for (const char* name : {"XY", "YZ", "ZX", "XZ", "YX", "ZY", "front", "back", "left", "right",
-                           "top", "bottom"}) {
+  for (const char* name :
+       {"XY", "YZ", "ZX", "XZ", "YX", "ZY", "front", "back", "left", "right", "top", "bottom"}) {
     std::string n = name;
     cls->def(n, [n](Interpreter&, CallArgs& args) {
-      auto b = script::bind_args(args, "Plane." + n,
-                                 {Param("origin", script::make_tuple({0, 0, 0})), Param("xDir", Value())});
+      auto b = script::bind_args(
+          args, "Plane." + n,
+          {Param("origin", script::make_tuple({0, 0, 0})), Param("xDir", Value())});
       Plane p = Plane::named(n, to_point(b[0], "origin"));
       if (!b[1].is_none()) p = Plane::make(p.origin, to_vec(b[1], "xDir"), gp_Vec(p.z_dir));
       return make_plane(p);
@@ -396,8 +433,9 @@ Value location_class() {
         }
       }
     }
-    auto b = script::bind_args(args, "Location", {Param("x", 0), Param("y", 0), Param("z", 0),
-                                                  Param("rx", 0), Param("ry", 0), Param("rz", 0)});
+    auto b = script::bind_args(args, "Location",
+                               {Param("x", 0), Param("y", 0), Param("z", 0), Param("rx", 0),
+                                Param("ry", 0), Param("rz", 0)});
     double v[6];
     for (int i = 0; i < 6; ++i) v[i] = script::to_float(b[i], "Location");
     return make_location(trsf_from_euler(gp_Vec(v[0], v[1], v[2]), v[3], v[4], v[5]));

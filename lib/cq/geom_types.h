@@ -55,7 +55,8 @@ struct VectorObj : script::Object {
   std::string type_name() const override { return "Vector"; }
   script::Value get_attr(script::Interpreter& in, const std::string& name) override;
   void set_attr(script::Interpreter& in, const std::string& name, const script::Value& v) override;
-  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs, bool reflected) override;
+  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs,
+                                         bool reflected) override;
   std::optional<script::Value> negate() override;
   std::string repr() const override;
   std::optional<std::vector<script::Value>> iterate() const override;
@@ -79,7 +80,8 @@ struct LocationObj : script::Object {
   gp_Trsf trsf;
   std::string type_name() const override { return "Location"; }
   script::Value get_attr(script::Interpreter& in, const std::string& name) override;
-  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs, bool reflected) override;
+  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs,
+                                         bool reflected) override;
   std::string repr() const override;
 };
 
@@ -97,7 +99,8 @@ gp_Pnt to_point(const script::Value& v, const std::string& what = "point");
 gp_Trsf to_trsf(const script::Value& location, const std::string& what = "location");
 /// A Plane object or a plane name.
 Plane to_plane(const script::Value& v, const std::string& what = "plane");
-/// Euler angles (degrees, extrinsic XYZ) and translation -> transformation (Location(x, y, z, rx, ry, rz)).
+/// Euler angles (degrees, extrinsic XYZ) and translation -> transformation (Location(x, y, z, rx,
+/// ry, rz)).
 gp_Trsf trsf_from_euler(const gp_Vec& t, double rx, double ry, double rz);
 
 /// The class objects cq.Vector, cq.Plane and cq.Location.

@@ -24,7 +24,8 @@ auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
   } catch (const script::ScriptError& e) {
     std::string msg = e.what();
     std::string head = msg.substr(0, msg.find(": "));
-    bool named = head.size() < msg.size() && head.find('.') != std::string::npos && head.find(' ') == std::string::npos;
+    bool named = head.size() < msg.size() && head.find('.') != std::string::npos &&
+                 head.find(' ') == std::string::npos;
     if (e.kind != script::ErrorKind::Geometry || named) throw;
     throw script::ScriptError(e.kind, e.type, what + ": " + msg, e.line, e.column);
   } catch (const Standard_Failure& e) {
@@ -58,7 +59,8 @@ inline script::Value make_builtin(const std::string& name, script::Builtin::Fn f
 /// A class object such as cq.Vector or cq.Solid: callable (the constructor, if any) with
 /// static attributes (cq.Plane.named, cq.Solid.makeBox, ...).
 struct HostClass : script::Object {
-  HostClass(std::string name, script::Builtin::Fn ctor) : name(std::move(name)), ctor(std::move(ctor)) {}
+  HostClass(std::string name, script::Builtin::Fn ctor)
+      : name(std::move(name)), ctor(std::move(ctor)) {}
   std::string name;
   script::Builtin::Fn ctor;
   std::map<std::string, script::Value> statics;

@@ -69,7 +69,6 @@
 #include <functional>
 #include <unordered_map>
 
-
 namespace cad::cq {
 
 using script::CallArgs;
@@ -107,11 +106,18 @@ GProp_GProps props(const TopoDS_Shape& s) {
   GProp_GProps p;
   switch (mass_type(s)) {
     case TopAbs_EDGE:
-    case TopAbs_WIRE: BRepGProp::LinearProperties(s, p); break;
+    case TopAbs_WIRE:
+      BRepGProp::LinearProperties(s, p);
+      break;
     case TopAbs_FACE:
-    case TopAbs_SHELL: BRepGProp::SurfaceProperties(s, p); break;
-    case TopAbs_VERTEX: break;
-    default: BRepGProp::VolumeProperties(s, p); break;
+    case TopAbs_SHELL:
+      BRepGProp::SurfaceProperties(s, p);
+      break;
+    case TopAbs_VERTEX:
+      break;
+    default:
+      BRepGProp::VolumeProperties(s, p);
+      break;
   }
   return p;
 }
@@ -123,33 +129,41 @@ GProp_GProps props(const TopoDS_Shape& s) {
 std::string shape_type_name(const TopoDS_Shape& s) {
   if (s.IsNull()) return "Shape";
   switch (s.ShapeType()) {
-    case TopAbs_VERTEX: return "Vertex";
-    case TopAbs_EDGE: return "Edge";
-    case TopAbs_WIRE: return "Wire";
-    case TopAbs_FACE: return "Face";
-    case TopAbs_SHELL: return "Shell";
-    case TopAbs_SOLID: return "Solid";
-    case TopAbs_COMPSOLID: return "CompSolid";
-    default: return "Compound";
+    case TopAbs_VERTEX:
+      return "Vertex";
+    case TopAbs_EDGE:
+      return "Edge";
+    case TopAbs_WIRE:
+      return "Wire";
+    case TopAbs_FACE:
+      return "Face";
+    case TopAbs_SHELL:
+      return "Shell";
+    case TopAbs_SOLID:
+      return "Solid";
+    case TopAbs_COMPSOLID:
+      return "CompSolid";
+    default:
+      return "Compound";
   }
 }
 
 TopAbs_ShapeEnum shape_enum(const std::string& n) {
   static const std::unordered_map<std::string, TopAbs_ShapeEnum> m = {
-      {"Vertex", TopAbs_VERTEX}, {"Edge", TopAbs_EDGE},   {"Wire", TopAbs_WIRE},
-      {"Face", TopAbs_FACE},     {"Shell", TopAbs_SHELL}, {"Solid", TopAbs_SOLID},
+      {"Vertex", TopAbs_VERTEX},       {"Edge", TopAbs_EDGE},        {"Wire", TopAbs_WIRE},
+      {"Face", TopAbs_FACE},           {"Shell", TopAbs_SHELL},      {"Solid", TopAbs_SOLID},
       {"CompSolid", TopAbs_COMPSOLID}, {"Compound", TopAbs_COMPOUND}};
   return m.at(n);
 }
 
 std::string geom_type(const TopoDS_Shape& s) {
   if (s.ShapeType() == TopAbs_EDGE) {
-    static const char* names[] = {"LINE", "CIRCLE", "ELLIPSE", "HYPERBOLA", "PARABOLA",
-                                  "BEZIER", "BSPLINE", "OFFSET", "OTHER"};
+    static const char* names[] = {"LINE",   "CIRCLE",  "ELLIPSE", "HYPERBOLA", "PARABOLA",
+                                  "BEZIER", "BSPLINE", "OFFSET",  "OTHER"};
     return names[BRepAdaptor_Curve(TopoDS::Edge(s)).GetType()];
   }
   if (s.ShapeType() == TopAbs_FACE) {
-    static const char* names[] = {"PLANE", "CYLINDER", "CONE", "SPHERE", "TORUS", "BEZIER",
+    static const char* names[] = {"PLANE",   "CYLINDER",   "CONE",      "SPHERE", "TORUS", "BEZIER",
                                   "BSPLINE", "REVOLUTION", "EXTRUSION", "OFFSET", "OTHER"};
     return names[GeomAdaptor_Surface(BRep_Tool::Surface(TopoDS::Face(s))).GetType()];
   }
@@ -170,7 +184,9 @@ double area(const TopoDS_Shape& s) {
   return p.Mass();
 }
 
-double mass(const TopoDS_Shape& s) { return mass_type(s) == TopAbs_VERTEX ? 0.0 : props(s).Mass(); }
+double mass(const TopoDS_Shape& s) {
+  return mass_type(s) == TopAbs_VERTEX ? 0.0 : props(s).Mass();
+}
 
 gp_Pnt center_of_mass(const TopoDS_Shape& s) {
   if (s.ShapeType() == TopAbs_VERTEX) return BRep_Tool::Pnt(TopoDS::Vertex(s));
@@ -195,7 +211,9 @@ gp_Pnt bbox_center(const TopoDS_Shape& s) {
   return gp_Pnt((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2);
 }
 
-double bbox_diagonal(const TopoDS_Shape& s) { return std::sqrt(bounding_box(s).SquareExtent()); }
+double bbox_diagonal(const TopoDS_Shape& s) {
+  return std::sqrt(bounding_box(s).SquareExtent());
+}
 
 // ---- topology ------------------------------------------------------------------------
 
@@ -233,9 +251,17 @@ TopoDS_Shape boolean(BoolOp op, const std::vector<TopoDS_Shape>& args,
   std::unique_ptr<BRepAlgoAPI_BooleanOperation> algo;
   const char* name = "BRepAlgoAPI_Fuse";
   switch (op) {
-    case BoolOp::Fuse: algo = std::make_unique<BRepAlgoAPI_Fuse>(); break;
-    case BoolOp::Cut: algo = std::make_unique<BRepAlgoAPI_Cut>(); name = "BRepAlgoAPI_Cut"; break;
-    case BoolOp::Common: algo = std::make_unique<BRepAlgoAPI_Common>(); name = "BRepAlgoAPI_Common"; break;
+    case BoolOp::Fuse:
+      algo = std::make_unique<BRepAlgoAPI_Fuse>();
+      break;
+    case BoolOp::Cut:
+      algo = std::make_unique<BRepAlgoAPI_Cut>();
+      name = "BRepAlgoAPI_Cut";
+      break;
+    case BoolOp::Common:
+      algo = std::make_unique<BRepAlgoAPI_Common>();
+      name = "BRepAlgoAPI_Common";
+      break;
   }
   TopTools_ListOfShape a, t;
   for (const auto& s : args) a.Append(s);
@@ -266,7 +292,9 @@ TopoDS_Shape transformed(const TopoDS_Shape& s, const gp_Trsf& t) {
   return BRepBuilderAPI_Transform(s, t, true).Shape();
 }
 
-TopoDS_Shape moved(const TopoDS_Shape& s, const gp_Trsf& t) { return s.Moved(TopLoc_Location(t)); }
+TopoDS_Shape moved(const TopoDS_Shape& s, const gp_Trsf& t) {
+  return s.Moved(TopLoc_Location(t));
+}
 
 gp_Trsf rotation(const gp_Pnt& p1, const gp_Pnt& p2, double degrees) {
   gp_Trsf t;
@@ -284,10 +312,13 @@ gp_Vec mirror_normal(const std::string& name) {
   if (name == "XY" || name == "YX") return {0, 0, 1};
   if (name == "XZ" || name == "ZX") return {0, 1, 0};
   if (name == "YZ" || name == "ZY") return {1, 0, 0};
-  script::throw_value_error("mirror: plane must be one of XY, YX, XZ, ZX, YZ, ZY, got '" + name + "'");
+  script::throw_value_error("mirror: plane must be one of XY, YX, XZ, ZX, YZ, ZY, got '" + name +
+                            "'");
 }
 
-bool is_valid(const TopoDS_Shape& s) { return !s.IsNull() && BRepCheck_Analyzer(s).IsValid(); }
+bool is_valid(const TopoDS_Shape& s) {
+  return !s.IsNull() && BRepCheck_Analyzer(s).IsValid();
+}
 
 TopoDS_Shape scaled(const TopoDS_Shape& s, double factor) {
   gp_Trsf t;
@@ -339,8 +370,9 @@ TopoDS_Edge make_ellipse(double rx, double ry, const gp_Pnt& c, const gp_Vec& no
   return BRepBuilderAPI_MakeEdge(arc.Value()).Edge();
 }
 
-TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts, const std::vector<std::optional<gp_Vec>>& tangents,
-                        bool periodic, bool scale, double tol, const std::vector<double>& parameters) {
+TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts,
+                        const std::vector<std::optional<gp_Vec>>& tangents, bool periodic,
+                        bool scale, double tol, const std::vector<double>& parameters) {
   if (pts.size() < 2) script::throw_value_error("spline: at least two points are required");
   Handle(TColgp_HArray1OfPnt) arr = new TColgp_HArray1OfPnt(1, static_cast<int>(pts.size()));
   for (std::size_t i = 0; i < pts.size(); ++i) arr->SetValue(static_cast<int>(i + 1), pts[i]);
@@ -350,19 +382,25 @@ TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts, const std::vector<std::o
   } else {
     if (parameters.size() != pts.size() + (periodic ? 1 : 0))
       script::throw_value_error("There must be one parameter for each interpolation point");
-    Handle(TColStd_HArray1OfReal) par = new TColStd_HArray1OfReal(1, static_cast<int>(parameters.size()));
-    for (std::size_t i = 0; i < parameters.size(); ++i) par->SetValue(static_cast<int>(i + 1), parameters[i]);
+    Handle(TColStd_HArray1OfReal) par =
+        new TColStd_HArray1OfReal(1, static_cast<int>(parameters.size()));
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+      par->SetValue(static_cast<int>(i + 1), parameters[i]);
     b = std::make_unique<GeomAPI_Interpolate>(arr, par, periodic, tol);
   }
   if (!tangents.empty()) {
     if (tangents.size() == 2 && pts.size() != 2) {
-      if (!tangents[0] || !tangents[1]) script::throw_value_error("spline: end tangents must be given");
+      if (!tangents[0] || !tangents[1])
+        script::throw_value_error("spline: end tangents must be given");
       b->Load(*tangents[0], *tangents[1], scale);
     } else {
       if (tangents.size() != pts.size())
-        script::throw_value_error("There must be one tangent for each interpolation point, or just two end point tangents");
+        script::throw_value_error(
+            "There must be one tangent for each interpolation point, or just two end point "
+            "tangents");
       TColgp_Array1OfVec tv(1, static_cast<int>(tangents.size()));
-      Handle(TColStd_HArray1OfBoolean) flags = new TColStd_HArray1OfBoolean(1, static_cast<int>(tangents.size()));
+      Handle(TColStd_HArray1OfBoolean) flags =
+          new TColStd_HArray1OfBoolean(1, static_cast<int>(tangents.size()));
       for (std::size_t i = 0; i < tangents.size(); ++i) {
         tv.SetValue(static_cast<int>(i + 1), tangents[i].value_or(gp_Vec()));
         flags->SetValue(static_cast<int>(i + 1), tangents[i].has_value());
@@ -395,7 +433,8 @@ TopoDS_Wire assemble_edges(const std::vector<TopoDS_Shape>& edges) {
 }
 
 std::vector<TopoDS_Wire> combine_wires(const std::vector<TopoDS_Shape>& shapes, double tol) {
-  Handle(TopTools_HSequenceOfShape) in = new TopTools_HSequenceOfShape, out = new TopTools_HSequenceOfShape;
+  Handle(TopTools_HSequenceOfShape) in = new TopTools_HSequenceOfShape,
+                                    out = new TopTools_HSequenceOfShape;
   for (const auto& e : sub_shapes(make_compound(shapes), TopAbs_EDGE)) in->Append(e);
   ShapeAnalysis_FreeBounds::ConnectEdgesToWires(in, tol, false, out);
   std::vector<TopoDS_Wire> r;
@@ -403,7 +442,8 @@ std::vector<TopoDS_Wire> combine_wires(const std::vector<TopoDS_Shape>& shapes, 
   return r;
 }
 
-std::vector<TopoDS_Face> faces_from_wires(const TopoDS_Wire& outer, const std::vector<TopoDS_Wire>& inner) {
+std::vector<TopoDS_Face> faces_from_wires(const TopoDS_Wire& outer,
+                                          const std::vector<TopoDS_Wire>& inner) {
   if (!inner.empty() && !BRep_Tool::IsClosed(outer))
     script::throw_value_error("Cannot build face(s): outer wire is not closed");
   std::vector<TopoDS_Shape> all{outer};
@@ -414,10 +454,12 @@ std::vector<TopoDS_Face> faces_from_wires(const TopoDS_Wire& outer, const std::v
   fix.Perform();
   BRepBuilderAPI_MakeFace mf(TopoDS::Wire(fix.Shape()), true);
   for (const auto& w : inner) {
-    if (!BRep_Tool::IsClosed(w)) script::throw_value_error("Cannot build face(s): inner wire is not closed");
+    if (!BRep_Tool::IsClosed(w))
+      script::throw_value_error("Cannot build face(s): inner wire is not closed");
     mf.Add(w);
   }
-  if (!mf.IsDone()) script::throw_value_error("Cannot build face(s): BRepBuilderAPI_MakeFace failed");
+  if (!mf.IsDone())
+    script::throw_value_error("Cannot build face(s): BRepBuilderAPI_MakeFace failed");
   ShapeFix_Face sf(mf.Face());
   sf.FixOrientation();
   sf.Perform();
@@ -443,10 +485,13 @@ gp_Vec face_normal(const TopoDS_Face& f, const std::optional<gp_Pnt>& p) {
   return n.Normalized();
 }
 
-TopoDS_Wire outer_wire(const TopoDS_Face& f) { return BRepTools::OuterWire(f); }
+TopoDS_Wire outer_wire(const TopoDS_Face& f) {
+  return BRepTools::OuterWire(f);
+}
 
 TopoDS_Shape extrude_linear(const TopoDS_Face& f, const gp_Vec& v, double taper) {
-  if (taper == 0) return checked(BRepPrimAPI_MakePrism(f, v, true).Shape(), "", "BRepPrimAPI_MakePrism");
+  if (taper == 0)
+    return checked(BRepPrimAPI_MakePrism(f, v, true).Shape(), "", "BRepPrimAPI_MakePrism");
   double d = v.Angle(face_normal(f)) < M_PI / 2 ? 1 : -1;
   LocOpe_DPrism prism(f, d * v.Magnitude() / std::cos(taper * kDeg), d * taper * kDeg);
   return checked(prism.Shape(), "", "LocOpe_DPrism");
@@ -482,13 +527,17 @@ void set_sweep_mode(BRepOffsetAPI_MakePipeShell& b, const TopoDS_Wire& path, boo
 
 }  // namespace
 
-TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool make_solid, bool frenet,
-                        const std::string& transition, const std::optional<gp_Vec>& normal) {
+TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool make_solid,
+                        bool frenet, const std::string& transition,
+                        const std::optional<gp_Vec>& normal) {
   TopoDS_Wire p = to_wire(path);
   BRepBuilderAPI_TransitionMode mode = BRepBuilderAPI_RightCorner;
-  if (transition == "transformed") mode = BRepBuilderAPI_Transformed;
-  else if (transition == "round") mode = BRepBuilderAPI_RoundCorner;
-  else if (transition != "right") script::throw_value_error("sweep: transition must be 'right', 'round' or 'transformed'");
+  if (transition == "transformed")
+    mode = BRepBuilderAPI_Transformed;
+  else if (transition == "round")
+    mode = BRepBuilderAPI_RoundCorner;
+  else if (transition != "right")
+    script::throw_value_error("sweep: transition must be 'right', 'round' or 'transformed'");
   TopoDS_Wire outer = outer_wire(f);
   std::vector<TopoDS_Wire> wires{outer};
   for (const auto& w : sub_shapes(f, TopAbs_WIRE))
@@ -506,7 +555,8 @@ TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool mak
     shapes.push_back(b.Shape());
   }
   if (shapes.size() == 1) return shapes[0];
-  return boolean(BoolOp::Cut, {shapes[0]}, std::vector<TopoDS_Shape>(shapes.begin() + 1, shapes.end()), "sweep");
+  return boolean(BoolOp::Cut, {shapes[0]},
+                 std::vector<TopoDS_Shape>(shapes.begin() + 1, shapes.end()), "sweep");
 }
 
 TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS_Shape& path,
@@ -516,7 +566,8 @@ TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS
   bool rotate;
   set_sweep_mode(b, p, frenet, normal, rotate);
   for (const auto& s : sections)
-    b.Add(s.ShapeType() == TopAbs_FACE ? outer_wire(TopoDS::Face(s)) : TopoDS::Wire(s), false, rotate);
+    b.Add(s.ShapeType() == TopAbs_FACE ? outer_wire(TopoDS::Face(s)) : TopoDS::Wire(s), false,
+          rotate);
   b.Build();
   if (!b.IsDone()) fail("", "BRepOffsetAPI_MakePipeShell");
   if (make_solid) b.MakeSolid();
@@ -527,9 +578,12 @@ TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool so
   if (sections.size() < 2) script::throw_value_error("More than one wire is required");
   BRepOffsetAPI_ThruSections b(solid, ruled);
   for (const auto& s : sections) {
-    if (s.ShapeType() == TopAbs_VERTEX) b.AddVertex(TopoDS::Vertex(s));
-    else if (s.ShapeType() == TopAbs_FACE) b.AddWire(outer_wire(TopoDS::Face(s)));
-    else b.AddWire(TopoDS::Wire(s));
+    if (s.ShapeType() == TopAbs_VERTEX)
+      b.AddVertex(TopoDS::Vertex(s));
+    else if (s.ShapeType() == TopAbs_FACE)
+      b.AddWire(outer_wire(TopoDS::Face(s)));
+    else
+      b.AddWire(TopoDS::Wire(s));
   }
   b.Build();
   if (!b.IsDone()) fail("", "BRepOffsetAPI_ThruSections");
@@ -544,11 +598,13 @@ TopoDS_Shape make_cylinder(double r, double h, const gp_Pnt& p, const gp_Vec& di
   return BRepPrimAPI_MakeCylinder(gp_Ax2(p, gp_Dir(dir)), r, h, degrees * kDeg).Shape();
 }
 
-TopoDS_Shape make_cone(double r1, double r2, double h, const gp_Pnt& p, const gp_Vec& dir, double degrees) {
+TopoDS_Shape make_cone(double r1, double r2, double h, const gp_Pnt& p, const gp_Vec& dir,
+                       double degrees) {
   return BRepPrimAPI_MakeCone(gp_Ax2(p, gp_Dir(dir)), r1, r2, h, degrees * kDeg).Shape();
 }
 
-TopoDS_Shape make_sphere(double r, const gp_Pnt& p, const gp_Vec& dir, double a1, double a2, double a3) {
+TopoDS_Shape make_sphere(double r, const gp_Pnt& p, const gp_Vec& dir, double a1, double a2,
+                         double a3) {
   return BRepPrimAPI_MakeSphere(gp_Ax2(p, gp_Dir(dir)), r, a1 * kDeg, a2 * kDeg, a3 * kDeg).Shape();
 }
 
@@ -569,7 +625,8 @@ TopoDS_Shape fillet(const TopoDS_Shape& solid, double r, const std::vector<TopoD
   return f.Shape();
 }
 
-TopoDS_Shape chamfer(const TopoDS_Shape& solid, double d1, double d2, const std::vector<TopoDS_Shape>& edges) {
+TopoDS_Shape chamfer(const TopoDS_Shape& solid, double d1, double d2,
+                     const std::vector<TopoDS_Shape>& edges) {
   TopTools_IndexedDataMapOfShapeListOfShape map;
   TopExp::MapShapesAndAncestors(solid, TopAbs_EDGE, TopAbs_FACE, map);
   BRepFilletAPI_MakeChamfer c(solid);
@@ -585,8 +642,10 @@ TopoDS_Shape chamfer(const TopoDS_Shape& solid, double d1, double d2, const std:
 TopoDS_Shape hollow(const TopoDS_Shape& solid, const std::vector<TopoDS_Shape>& faces,
                     double thickness, const std::string& kind) {
   GeomAbs_JoinType join = GeomAbs_Arc;
-  if (kind == "intersection") join = GeomAbs_Intersection;
-  else if (kind != "arc") script::throw_value_error("shell: kind must be 'arc' or 'intersection'");
+  if (kind == "intersection")
+    join = GeomAbs_Intersection;
+  else if (kind != "arc")
+    script::throw_value_error("shell: kind must be 'arc' or 'intersection'");
   TopTools_ListOfShape l;
   for (const auto& f : faces) l.Append(f);
   BRepOffsetAPI_MakeThickSolid b;
@@ -597,7 +656,8 @@ TopoDS_Shape hollow(const TopoDS_Shape& solid, const std::vector<TopoDS_Shape>& 
   // No face removed: a closed hollow solid from the outer and the offset shell.
   TopoDS_Shell s1 = TopoDS::Shell(sub_shapes(b.Shape(), TopAbs_SHELL).at(0));
   TopoDS_Shell s2 = TopoDS::Shell(sub_shapes(solid, TopAbs_SHELL).at(0));
-  BRepBuilderAPI_MakeSolid ms = thickness > 0 ? BRepBuilderAPI_MakeSolid(s1, s2) : BRepBuilderAPI_MakeSolid(s2, s1);
+  BRepBuilderAPI_MakeSolid ms =
+      thickness > 0 ? BRepBuilderAPI_MakeSolid(s1, s2) : BRepBuilderAPI_MakeSolid(s2, s1);
   ShapeFix_Shape fix(ms.Shape());
   fix.Perform();
   return fix.Shape();
@@ -610,7 +670,9 @@ Value wrap_shape(const TopoDS_Shape& s, bool for_construction, const std::string
   return std::make_shared<ShapeObj>(s, for_construction);
 }
 
-std::shared_ptr<ShapeObj> as_shape(const Value& v) { return v.as<ShapeObj>(); }
+std::shared_ptr<ShapeObj> as_shape(const Value& v) {
+  return v.as<ShapeObj>();
+}
 
 namespace {
 
@@ -632,7 +694,8 @@ Value shape_values(const std::vector<TopoDS_Shape>& shapes) {
 }
 
 /// CadQuery's Shape._filter: selected sub-shapes as one shape (compound if several).
-Value filtered(const TopoDS_Shape& s, TopAbs_ShapeEnum t, const Value& sel, const std::string& what) {
+Value filtered(const TopoDS_Shape& s, TopAbs_ShapeEnum t, const Value& sel,
+               const std::string& what) {
   auto all = sub_shapes(s, t);
   if (!sel.is_none()) all = select_shapes(all, script::to_str(sel, what));
   if (all.size() == 1) return wrap_shape(all[0]);
@@ -662,11 +725,14 @@ struct BoundBoxObj : script::Object {
 /// Curve adaptor over an edge or a wire, with CadQuery's length-based parameters.
 struct Curve {
   explicit Curve(const TopoDS_Shape& s) {
-    if (s.ShapeType() == TopAbs_EDGE) edge = std::make_unique<BRepAdaptor_Curve>(TopoDS::Edge(s));
-    else wire = std::make_unique<BRepAdaptor_CompCurve>(TopoDS::Wire(s));
+    if (s.ShapeType() == TopAbs_EDGE)
+      edge = std::make_unique<BRepAdaptor_Curve>(TopoDS::Edge(s));
+    else
+      wire = std::make_unique<BRepAdaptor_CompCurve>(TopoDS::Wire(s));
   }
   const Adaptor3d_Curve& c() const {
-    return edge ? static_cast<const Adaptor3d_Curve&>(*edge) : static_cast<const Adaptor3d_Curve&>(*wire);
+    return edge ? static_cast<const Adaptor3d_Curve&>(*edge)
+                : static_cast<const Adaptor3d_Curve&>(*wire);
   }
   double param_at(double d) const {
     double len = GCPnts_AbscissaPoint::Length(c());
@@ -681,21 +747,29 @@ using ShapeFn = Value (*)(ShapeObj&, Interpreter&, CallArgs&);
 /// CadQuery's startPoint/endPoint: the oriented first/last vertex of an edge or wire.
 gp_Pnt curve_end(const TopoDS_Shape& s, bool start) {
   TopoDS_Vertex v1, v2;
-  if (s.ShapeType() == TopAbs_EDGE) TopExp::Vertices(TopoDS::Edge(s), v1, v2, true);
-  else if (s.ShapeType() == TopAbs_WIRE) TopExp::Vertices(TopoDS::Wire(s), v1, v2);
-  else script::throw_runtime("AttributeError", "startPoint/endPoint need an Edge or a Wire");
+  if (s.ShapeType() == TopAbs_EDGE)
+    TopExp::Vertices(TopoDS::Edge(s), v1, v2, true);
+  else if (s.ShapeType() == TopAbs_WIRE)
+    TopExp::Vertices(TopoDS::Wire(s), v1, v2);
+  else
+    script::throw_runtime("AttributeError", "startPoint/endPoint need an Edge or a Wire");
   return BRep_Tool::Pnt(start ? v1 : v2);
 }
 
-double num(const Value& v, const char* what) { return script::to_float(v, what); }
+double num(const Value& v, const char* what) {
+  return script::to_float(v, what);
+}
 
 Value bool_method(ShapeObj& s, CallArgs& a, BoolOp op, const char* name) {
   std::vector<TopoDS_Shape> tools;
   for (const auto& v : a.positional) tools.push_back(shape_arg(v, name));
   bool glue = false;
   for (const auto& [k, v] : a.keywords) {
-    if (k == "glue") glue = v.truthy();
-    else if (k != "tol") script::throw_type_error(std::string(name) + "() got an unexpected keyword argument '" + k + "'");
+    if (k == "glue")
+      glue = v.truthy();
+    else if (k != "tol")
+      script::throw_type_error(std::string(name) + "() got an unexpected keyword argument '" + k +
+                               "'");
   }
   if (op == BoolOp::Fuse && s.shape.ShapeType() == TopAbs_COMPOUND) {  // Compound.fuse
     auto ch = children(s.shape);
@@ -718,8 +792,9 @@ Value moved_method(ShapeObj& s, CallArgs& a, bool in_place) {
     }
     t = to_trsf(v, name);
   } else {
-    auto b = script::bind_args(a, name, {Param("x", 0), Param("y", 0), Param("z", 0), Param("rx", 0),
-                                         Param("ry", 0), Param("rz", 0)});
+    auto b = script::bind_args(a, name,
+                               {Param("x", 0), Param("y", 0), Param("z", 0), Param("rx", 0),
+                                Param("ry", 0), Param("rz", 0)});
     t = trsf_from_euler(gp_Vec(num(b[0], name), num(b[1], name), num(b[2], name)), num(b[3], name),
                         num(b[4], name), num(b[5], name));
   }
@@ -731,7 +806,8 @@ Value moved_method(ShapeObj& s, CallArgs& a, bool in_place) {
 /// Shape.exportStl/exportStep/exportBrep(fileName, ...): recorded like exporters.export,
 /// never written.
 Value export_method(ShapeObj& s, Interpreter&, CallArgs& a) {
-  if (a.positional.empty()) script::throw_type_error("export: missing required argument 'fileName'");
+  if (a.positional.empty())
+    script::throw_type_error("export: missing required argument 'fileName'");
   session().exported.emplace_back(std::static_pointer_cast<ShapeObj>(s.shared_from_this()),
                                   script::to_str(a.positional[0], "fileName"));
   return Value(true);
@@ -914,11 +990,14 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
 
 }  // namespace
 
-std::string ShapeObj::type_name() const { return shape_type_name(shape); }
+std::string ShapeObj::type_name() const {
+  return shape_type_name(shape);
+}
 
 Value ShapeObj::get_attr(Interpreter& in, const std::string& name) {
   if (name == "forConstruction") return for_construction;
-  if (name == "wrapped") script::throw_unsupported("Shape.wrapped (raw OCCT objects) is not supported");
+  if (name == "wrapped")
+    script::throw_unsupported("Shape.wrapped (raw OCCT objects) is not supported");
   if (!shape.IsNull() && shape.ShapeType() == TopAbs_VERTEX && name.size() == 1) {
     gp_Pnt p = BRep_Tool::Pnt(TopoDS::Vertex(shape));
     if (name == "X") return p.X();
@@ -942,14 +1021,20 @@ std::optional<Value> ShapeObj::binary_op(script::BinOp op, const Value& rhs, boo
     return guarded(name, [&] { return wrap_shape(boolean(b, {shape}, {o->shape}, name)); });
   };
   switch (op) {
-    case script::BinOp::Add: return run(BoolOp::Fuse, "Shape.fuse");
-    case script::BinOp::Sub: return run(BoolOp::Cut, "Shape.cut");
-    case script::BinOp::Mul: return run(BoolOp::Common, "Shape.intersect");
-    default: return std::nullopt;
+    case script::BinOp::Add:
+      return run(BoolOp::Fuse, "Shape.fuse");
+    case script::BinOp::Sub:
+      return run(BoolOp::Cut, "Shape.cut");
+    case script::BinOp::Mul:
+      return run(BoolOp::Common, "Shape.intersect");
+    default:
+      return std::nullopt;
   }
 }
 
-std::string ShapeObj::repr() const { return "<cadquery." + type_name() + " object>"; }
+std::string ShapeObj::repr() const {
+  return "<cadquery." + type_name() + " object>";
+}
 
 std::optional<std::vector<Value>> ShapeObj::iterate() const {
   std::vector<Value> out;
@@ -972,8 +1057,12 @@ bool ShapeObj::equals(const Value& other) const {
 
 namespace {
 
-Value pnt_default() { return script::make_tuple({0, 0, 0}); }
-Value dir_default() { return script::make_tuple({0, 0, 1}); }
+Value pnt_default() {
+  return script::make_tuple({0, 0, 0});
+}
+Value dir_default() {
+  return script::make_tuple({0, 0, 1});
+}
 
 std::vector<gp_Pnt> point_list(const Value& v, const std::string& what) {
   std::vector<gp_Pnt> pts;
@@ -988,64 +1077,81 @@ std::vector<gp_Pnt> point_list(const Value& v, const std::string& what) {
 
 void def_solid(HostClass& c) {
   c.def("makeBox", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Solid.makeBox", {Param("length"), Param("width"), Param("height"),
-                                                    Param("pnt", pnt_default()), Param("dir", dir_default())});
+    auto b = script::bind_args(a, "Solid.makeBox",
+                               {Param("length"), Param("width"), Param("height"),
+                                Param("pnt", pnt_default()), Param("dir", dir_default())});
     return wrap_shape(make_box(num(b[0], "length"), num(b[1], "width"), num(b[2], "height"),
                                to_point(b[3], "pnt"), to_vec(b[4], "dir")));
   });
   c.def("makeCylinder", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Solid.makeCylinder", {Param("radius"), Param("height"), Param("pnt", pnt_default()),
-                                                         Param("dir", dir_default()), Param("angleDegrees", 360)});
+    auto b = script::bind_args(a, "Solid.makeCylinder",
+                               {Param("radius"), Param("height"), Param("pnt", pnt_default()),
+                                Param("dir", dir_default()), Param("angleDegrees", 360)});
     return wrap_shape(make_cylinder(num(b[0], "radius"), num(b[1], "height"), to_point(b[2], "pnt"),
                                     to_vec(b[3], "dir"), num(b[4], "angleDegrees")));
   });
   c.def("makeCone", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Solid.makeCone", {Param("radius1"), Param("radius2"), Param("height"),
-                                                     Param("pnt", pnt_default()), Param("dir", dir_default()),
-                                                     Param("angleDegrees", 360)});
+    auto b = script::bind_args(
+        a, "Solid.makeCone",
+        {Param("radius1"), Param("radius2"), Param("height"), Param("pnt", pnt_default()),
+         Param("dir", dir_default()), Param("angleDegrees", 360)});
     return wrap_shape(make_cone(num(b[0], "radius1"), num(b[1], "radius2"), num(b[2], "height"),
-                                to_point(b[3], "pnt"), to_vec(b[4], "dir"), num(b[5], "angleDegrees")));
+                                to_point(b[3], "pnt"), to_vec(b[4], "dir"),
+                                num(b[5], "angleDegrees")));
   });
   c.def("makeSphere", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Solid.makeSphere", {Param("radius"), Param("pnt", pnt_default()),
-                                                       Param("dir", dir_default()), Param("angleDegrees1", 0),
-                                                       Param("angleDegrees2", 90), Param("angleDegrees3", 360)});
+    auto b = script::bind_args(
+        a, "Solid.makeSphere",
+        {Param("radius"), Param("pnt", pnt_default()), Param("dir", dir_default()),
+         Param("angleDegrees1", 0), Param("angleDegrees2", 90), Param("angleDegrees3", 360)});
     return wrap_shape(make_sphere(num(b[0], "radius"), to_point(b[1], "pnt"), to_vec(b[2], "dir"),
                                   num(b[3], "angle1"), num(b[4], "angle2"), num(b[5], "angle3")));
   });
   c.def("makeTorus", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Solid.makeTorus", {Param("radius1"), Param("radius2"),
-                                                      Param("pnt", pnt_default()), Param("dir", dir_default())});
-    return wrap_shape(make_torus(num(b[0], "radius1"), num(b[1], "radius2"), to_point(b[2], "pnt"), to_vec(b[3], "dir")));
+    auto b = script::bind_args(a, "Solid.makeTorus",
+                               {Param("radius1"), Param("radius2"), Param("pnt", pnt_default()),
+                                Param("dir", dir_default())});
+    return wrap_shape(make_torus(num(b[0], "radius1"), num(b[1], "radius2"), to_point(b[2], "pnt"),
+                                 to_vec(b[3], "dir")));
   });
   c.def("makeWedge", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Solid.makeWedge", {Param("dx"), Param("dy"), Param("dz"), Param("xmin"),
-                                                      Param("zmin"), Param("xmax"), Param("zmax"),
-                                                      Param("pnt", pnt_default()), Param("dir", dir_default())});
+    auto b = script::bind_args(
+        a, "Solid.makeWedge",
+        {Param("dx"), Param("dy"), Param("dz"), Param("xmin"), Param("zmin"), Param("xmax"),
+         Param("zmax"), Param("pnt", pnt_default()), Param("dir", dir_default())});
     double v[7];
     for (int i = 0; i < 7; ++i) v[i] = num(b[i], "Solid.makeWedge");
-    return wrap_shape(make_wedge(v[0], v[1], v[2], v[3], v[4], v[5], v[6], to_point(b[7], "pnt"), to_vec(b[8], "dir")));
+    return wrap_shape(make_wedge(v[0], v[1], v[2], v[3], v[4], v[5], v[6], to_point(b[7], "pnt"),
+                                 to_vec(b[8], "dir")));
   });
   c.def("makeLoft", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Solid.makeLoft", {Param("listOfWire"), Param("ruled", false)});
     return wrap_shape(loft(shape_list(b[0], "Solid.makeLoft"), b[1].truthy()));
   });
   c.def("extrudeLinear", [](Interpreter&, CallArgs& a) {
-    // extrudeLinear(face, vecNormal, taper=0) or extrudeLinear(outerWire, innerWires, vecNormal, taper=0)
+    // extrudeLinear(face, vecNormal, taper=0) or extrudeLinear(outerWire, innerWires, vecNormal,
+    // taper=0)
     if (!a.positional.empty() && as_shape(a.positional[0]) &&
         as_shape(a.positional[0])->shape.ShapeType() == TopAbs_WIRE) {
-      auto b = script::bind_args(a, "Solid.extrudeLinear", {Param("outerWire"), Param("innerWires"), Param("vecNormal"), Param("taper", 0)});
+      auto b = script::bind_args(
+          a, "Solid.extrudeLinear",
+          {Param("outerWire"), Param("innerWires"), Param("vecNormal"), Param("taper", 0)});
       std::vector<TopoDS_Wire> inner;
       for (const auto& w : shape_list(b[1], "innerWires")) inner.push_back(TopoDS::Wire(w));
       double taper = num(b[3], "taper");
-      auto faces = faces_from_wires(TopoDS::Wire(shape_arg(b[0], "outerWire")), taper == 0 ? inner : std::vector<TopoDS_Wire>{});
+      auto faces = faces_from_wires(TopoDS::Wire(shape_arg(b[0], "outerWire")),
+                                    taper == 0 ? inner : std::vector<TopoDS_Wire>{});
       return wrap_shape(extrude_linear(faces.at(0), to_vec(b[2], "vecNormal"), taper));
     }
-    auto b = script::bind_args(a, "Solid.extrudeLinear", {Param("face"), Param("vecNormal"), Param("taper", 0)});
-    return wrap_shape(extrude_linear(TopoDS::Face(shape_arg(b[0], "face")), to_vec(b[1], "vecNormal"), num(b[2], "taper")));
+    auto b = script::bind_args(a, "Solid.extrudeLinear",
+                               {Param("face"), Param("vecNormal"), Param("taper", 0)});
+    return wrap_shape(extrude_linear(TopoDS::Face(shape_arg(b[0], "face")),
+                                     to_vec(b[1], "vecNormal"), num(b[2], "taper")));
   });
   c.def("revolve", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Solid.revolve", {Param("face"), Param("angleDegrees"), Param("axisStart"), Param("axisEnd")});
+    auto b = script::bind_args(
+        a, "Solid.revolve",
+        {Param("face"), Param("angleDegrees"), Param("axisStart"), Param("axisEnd")});
     return wrap_shape(revolve_face(TopoDS::Face(shape_arg(b[0], "face")), num(b[1], "angleDegrees"),
                                    to_point(b[2], "axisStart"), to_point(b[3], "axisEnd")));
   });
@@ -1057,50 +1163,67 @@ void def_edge(HostClass& c) {
     return wrap_shape(make_line(to_point(b[0], "v1"), to_point(b[1], "v2")));
   });
   c.def("makeCircle", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Edge.makeCircle", {Param("radius"), Param("pnt", pnt_default()), Param("dir", dir_default()),
-                                                      Param("angle1", 360), Param("angle2", 360), Param("orientation", true)});
+    auto b = script::bind_args(
+        a, "Edge.makeCircle",
+        {Param("radius"), Param("pnt", pnt_default()), Param("dir", dir_default()),
+         Param("angle1", 360), Param("angle2", 360), Param("orientation", true)});
     return wrap_shape(make_circle(num(b[0], "radius"), to_point(b[1], "pnt"), to_vec(b[2], "dir"),
                                   num(b[3], "angle1"), num(b[4], "angle2"), b[5].truthy()));
   });
   c.def("makeEllipse", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Edge.makeEllipse", {Param("x_radius"), Param("y_radius"), Param("pnt", pnt_default()),
-                                                       Param("dir", dir_default()), Param("xdir", script::make_tuple({1, 0, 0})),
-                                                       Param("angle1", 360), Param("angle2", 360), Param("sense", 1)});
-    return wrap_shape(make_ellipse(num(b[0], "x_radius"), num(b[1], "y_radius"), to_point(b[2], "pnt"), to_vec(b[3], "dir"),
-                                   to_vec(b[4], "xdir"), num(b[5], "angle1"), num(b[6], "angle2"),
+    auto b = script::bind_args(
+        a, "Edge.makeEllipse",
+        {Param("x_radius"), Param("y_radius"), Param("pnt", pnt_default()),
+         Param("dir", dir_default()), Param("xdir", script::make_tuple({1, 0, 0})),
+         Param("angle1", 360), Param("angle2", 360), Param("sense", 1)});
+    return wrap_shape(make_ellipse(num(b[0], "x_radius"), num(b[1], "y_radius"),
+                                   to_point(b[2], "pnt"), to_vec(b[3], "dir"), to_vec(b[4], "xdir"),
+                                   num(b[5], "angle1"), num(b[6], "angle2"),
                                    static_cast<int>(script::to_int(b[7], "sense"))));
   });
   c.def("makeThreePointArc", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Edge.makeThreePointArc", {Param("v1"), Param("v2"), Param("v3")});
-    return wrap_shape(make_three_point_arc(to_point(b[0], "v1"), to_point(b[1], "v2"), to_point(b[2], "v3")));
+    auto b =
+        script::bind_args(a, "Edge.makeThreePointArc", {Param("v1"), Param("v2"), Param("v3")});
+    return wrap_shape(
+        make_three_point_arc(to_point(b[0], "v1"), to_point(b[1], "v2"), to_point(b[2], "v3")));
   });
   c.def("makeTangentArc", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Edge.makeTangentArc", {Param("v1"), Param("v2"), Param("v3")});
-    return wrap_shape(make_tangent_arc(to_point(b[0], "v1"), to_vec(b[1], "v2"), to_point(b[2], "v3")));
+    return wrap_shape(
+        make_tangent_arc(to_point(b[0], "v1"), to_vec(b[1], "v2"), to_point(b[2], "v3")));
   });
   c.def("makeSpline", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Edge.makeSpline", {Param("listOfVector"), Param("tangents", Value()), Param("periodic", false),
-                                                      Param("parameters", Value()), Param("scale", true), Param("tol", 1e-6)});
+    auto b = script::bind_args(
+        a, "Edge.makeSpline",
+        {Param("listOfVector"), Param("tangents", Value()), Param("periodic", false),
+         Param("parameters", Value()), Param("scale", true), Param("tol", 1e-6)});
     std::vector<std::optional<gp_Vec>> tangents;
     if (!b[1].is_none())
       for (const auto& t : script::to_items(b[1], "tangents"))
-        tangents.push_back(t.is_none() ? std::nullopt : std::optional<gp_Vec>(to_vec(t, "tangents")));
+        tangents.push_back(t.is_none() ? std::nullopt
+                                       : std::optional<gp_Vec>(to_vec(t, "tangents")));
     std::vector<double> params;
     if (!b[3].is_none())
-      for (const auto& p : script::to_items(b[3], "parameters")) params.push_back(num(p, "parameters"));
-    return wrap_shape(make_spline(point_list(b[0], "listOfVector"), tangents, b[2].truthy(), b[4].truthy(),
-                                  num(b[5], "tol"), params));
+      for (const auto& p : script::to_items(b[3], "parameters"))
+        params.push_back(num(p, "parameters"));
+    return wrap_shape(make_spline(point_list(b[0], "listOfVector"), tangents, b[2].truthy(),
+                                  b[4].truthy(), num(b[5], "tol"), params));
   });
 }
 
 void def_wire(HostClass& c) {
   c.def("makeCircle", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Wire.makeCircle", {Param("radius"), Param("center"), Param("normal")});
-    return wrap_shape(assemble_edges({make_circle(num(b[0], "radius"), to_point(b[1], "center"), to_vec(b[2], "normal"))}));
+    auto b = script::bind_args(a, "Wire.makeCircle",
+                               {Param("radius"), Param("center"), Param("normal")});
+    return wrap_shape(assemble_edges(
+        {make_circle(num(b[0], "radius"), to_point(b[1], "center"), to_vec(b[2], "normal"))}));
   });
   c.def("makePolygon", [](Interpreter&, CallArgs& a) {
-    auto b = script::bind_args(a, "Wire.makePolygon", {Param("listOfVertices"), Param("forConstruction", false), Param("close", false)});
-    return wrap_shape(make_polygon(point_list(b[0], "listOfVertices"), b[2].truthy()), b[1].truthy());
+    auto b = script::bind_args(
+        a, "Wire.makePolygon",
+        {Param("listOfVertices"), Param("forConstruction", false), Param("close", false)});
+    return wrap_shape(make_polygon(point_list(b[0], "listOfVertices"), b[2].truthy()),
+                      b[1].truthy());
   });
   c.def("assembleEdges", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Wire.assembleEdges", {Param("listOfEdges")});
@@ -1122,16 +1245,19 @@ Value shape_class(const std::string& name) {
   if (name == "Wire") def_wire(*c);
   if (name == "Face") {
     c->def("makeFromWires", [](Interpreter&, CallArgs& a) {
-      auto b = script::bind_args(a, "Face.makeFromWires", {Param("outerWire"), Param("innerWires", script::make_list({}))});
+      auto b = script::bind_args(a, "Face.makeFromWires",
+                                 {Param("outerWire"), Param("innerWires", script::make_list({}))});
       std::vector<TopoDS_Wire> inner;
       for (const auto& w : shape_list(b[1], "innerWires")) inner.push_back(TopoDS::Wire(w));
       auto faces = faces_from_wires(TopoDS::Wire(shape_arg(b[0], "outerWire")), inner);
-      return wrap_shape(faces.size() == 1 ? TopoDS_Shape(faces[0])
-                                          : make_compound(std::vector<TopoDS_Shape>(faces.begin(), faces.end())));
+      return wrap_shape(faces.size() == 1
+                            ? TopoDS_Shape(faces[0])
+                            : make_compound(std::vector<TopoDS_Shape>(faces.begin(), faces.end())));
     });
     c->def("makePlane", [](Interpreter&, CallArgs& a) {
-      auto b = script::bind_args(a, "Face.makePlane", {Param("length", Value()), Param("width", Value()),
-                                                       Param("basePnt", pnt_default()), Param("dir", dir_default())});
+      auto b = script::bind_args(a, "Face.makePlane",
+                                 {Param("length", Value()), Param("width", Value()),
+                                  Param("basePnt", pnt_default()), Param("dir", dir_default())});
       gp_Pln pln(to_point(b[2], "basePnt"), gp_Dir(to_vec(b[3], "dir")));
       if (b[0].is_none() || b[1].is_none()) return wrap_shape(BRepBuilderAPI_MakeFace(pln).Face());
       double l = num(b[0], "length") / 2, w = num(b[1], "width") / 2;
@@ -1141,7 +1267,9 @@ Value shape_class(const std::string& name) {
   if (name == "Vertex")
     c->def("makeVertex", [](Interpreter&, CallArgs& a) {
       auto b = script::bind_args(a, "Vertex.makeVertex", {Param("x"), Param("y"), Param("z")});
-      return wrap_shape(BRepBuilderAPI_MakeVertex(gp_Pnt(num(b[0], "x"), num(b[1], "y"), num(b[2], "z"))).Vertex());
+      return wrap_shape(
+          BRepBuilderAPI_MakeVertex(gp_Pnt(num(b[0], "x"), num(b[1], "y"), num(b[2], "z")))
+              .Vertex());
     });
   if (name == "Compound")
     c->def("makeCompound", [](Interpreter&, CallArgs& a) {

@@ -33,7 +33,8 @@ struct ShapeObj : script::Object {
 
   std::string type_name() const override;
   script::Value get_attr(script::Interpreter& in, const std::string& name) override;
-  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs, bool reflected) override;
+  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs,
+                                         bool reflected) override;
   std::string repr() const override;
   std::optional<std::vector<script::Value>> iterate() const override;
   bool equals(const script::Value& other) const override;
@@ -109,8 +110,9 @@ TopoDS_Edge make_circle(double r, const gp_Pnt& c, const gp_Vec& normal, double 
 TopoDS_Edge make_ellipse(double rx, double ry, const gp_Pnt& c, const gp_Vec& normal,
                          const gp_Vec& xdir, double a1 = 360, double a2 = 360, int sense = 1);
 /// Interpolated B-spline (GeomAPI_Interpolate); tangents: none, two (ends) or one per point.
-TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts, const std::vector<std::optional<gp_Vec>>& tangents,
-                        bool periodic, bool scale = true, double tol = 1e-6,
+TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts,
+                        const std::vector<std::optional<gp_Vec>>& tangents, bool periodic,
+                        bool scale = true, double tol = 1e-6,
                         const std::vector<double>& parameters = {});
 TopoDS_Wire make_polygon(const std::vector<gp_Pnt>& pts, bool close = false);
 TopoDS_Wire assemble_edges(const std::vector<TopoDS_Shape>& edges);
@@ -118,7 +120,8 @@ TopoDS_Wire assemble_edges(const std::vector<TopoDS_Shape>& edges);
 std::vector<TopoDS_Wire> combine_wires(const std::vector<TopoDS_Shape>& shapes, double tol = 1e-9);
 /// CadQuery's Face.makeFromWires: planar face from an outer wire and holes; ShapeFix_Face
 /// may split it into several faces (disjoint "holes" become faces), so a list is returned.
-std::vector<TopoDS_Face> faces_from_wires(const TopoDS_Wire& outer, const std::vector<TopoDS_Wire>& inner);
+std::vector<TopoDS_Face> faces_from_wires(const TopoDS_Wire& outer,
+                                          const std::vector<TopoDS_Wire>& inner);
 /// Face normal at the point of the surface nearest `p` (uv centre when absent).
 gp_Vec face_normal(const TopoDS_Face& f, const std::optional<gp_Pnt>& p = std::nullopt);
 TopoDS_Wire outer_wire(const TopoDS_Face& f);
@@ -126,24 +129,29 @@ TopoDS_Wire outer_wire(const TopoDS_Face& f);
 TopoDS_Shape extrude_linear(const TopoDS_Face& f, const gp_Vec& v, double taper = 0);
 TopoDS_Shape revolve_face(const TopoDS_Face& f, double degrees, const gp_Pnt& a, const gp_Pnt& b);
 /// Pipe-shell sweep of the face's wires along `path` (inner wires cut out).
-TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool make_solid, bool frenet,
-                        const std::string& transition, const std::optional<gp_Vec>& normal);
+TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool make_solid,
+                        bool frenet, const std::string& transition,
+                        const std::optional<gp_Vec>& normal);
 TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS_Shape& path,
                          bool make_solid, bool frenet, const std::optional<gp_Vec>& normal);
 /// BRepOffsetAPI_ThruSections over wires (or vertices at the ends).
 TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool solid = true);
-TopoDS_Shape make_box(double l, double w, double h, const gp_Pnt& p = gp_Pnt(), const gp_Vec& dir = gp_Vec(0, 0, 1));
+TopoDS_Shape make_box(double l, double w, double h, const gp_Pnt& p = gp_Pnt(),
+                      const gp_Vec& dir = gp_Vec(0, 0, 1));
 TopoDS_Shape make_cylinder(double r, double h, const gp_Pnt& p = gp_Pnt(),
                            const gp_Vec& dir = gp_Vec(0, 0, 1), double degrees = 360);
 TopoDS_Shape make_cone(double r1, double r2, double h, const gp_Pnt& p = gp_Pnt(),
                        const gp_Vec& dir = gp_Vec(0, 0, 1), double degrees = 360);
 TopoDS_Shape make_sphere(double r, const gp_Pnt& p = gp_Pnt(), const gp_Vec& dir = gp_Vec(0, 0, 1),
                          double a1 = -90, double a2 = 90, double a3 = 360);
-TopoDS_Shape make_torus(double r1, double r2, const gp_Pnt& p = gp_Pnt(), const gp_Vec& dir = gp_Vec(0, 0, 1));
+TopoDS_Shape make_torus(double r1, double r2, const gp_Pnt& p = gp_Pnt(),
+                        const gp_Vec& dir = gp_Vec(0, 0, 1));
 TopoDS_Shape make_wedge(double dx, double dy, double dz, double xmin, double zmin, double xmax,
-                        double zmax, const gp_Pnt& p = gp_Pnt(), const gp_Vec& dir = gp_Vec(0, 0, 1));
+                        double zmax, const gp_Pnt& p = gp_Pnt(),
+                        const gp_Vec& dir = gp_Vec(0, 0, 1));
 TopoDS_Shape fillet(const TopoDS_Shape& solid, double r, const std::vector<TopoDS_Shape>& edges);
-TopoDS_Shape chamfer(const TopoDS_Shape& solid, double d1, double d2, const std::vector<TopoDS_Shape>& edges);
+TopoDS_Shape chamfer(const TopoDS_Shape& solid, double d1, double d2,
+                     const std::vector<TopoDS_Shape>& edges);
 /// CadQuery's hollow(): thick solid removing `faces` (kind "arc" or "intersection").
 TopoDS_Shape hollow(const TopoDS_Shape& solid, const std::vector<TopoDS_Shape>& faces,
                     double thickness, const std::string& kind);

@@ -40,9 +40,13 @@ namespace {
 constexpr double kDeg = M_PI / 180.0;
 constexpr double kTol = 1e-6;
 
-double num(const Value& v, const std::string& what) { return script::to_float(v, what); }
+double num(const Value& v, const std::string& what) {
+  return script::to_float(v, what);
+}
 
-Value origin3() { return script::make_tuple({0, 0, 0}); }
+Value origin3() {
+  return script::make_tuple({0, 0, 0});
+}
 
 /// centered=True/False or a tuple of bools, expanded to `n` flags.
 std::array<bool, 3> centered_flags(const Value& v, std::size_t n, const std::string& what) {
@@ -52,7 +56,8 @@ std::array<bool, 3> centered_flags(const Value& v, std::size_t n, const std::str
     return out;
   }
   auto items = script::to_items(v, what);
-  if (items.size() != n) script::throw_value_error(what + ": centered needs " + std::to_string(n) + " values");
+  if (items.size() != n)
+    script::throw_value_error(what + ": centered needs " + std::to_string(n) + " values");
   for (std::size_t i = 0; i < n; ++i) out[i] = items[i].truthy();
   return out;
 }
@@ -70,8 +75,8 @@ gp_Pnt start_point(const TopoDS_Shape& edge) {
 }
 
 /// CadQuery's Shape.fuse / Compound.fuse (a compound fuses its own children too).
-TopoDS_Shape fuse_shapes(const TopoDS_Shape& s, std::vector<TopoDS_Shape> tools, const std::string& what,
-                         bool glue = false) {
+TopoDS_Shape fuse_shapes(const TopoDS_Shape& s, std::vector<TopoDS_Shape> tools,
+                         const std::string& what, bool glue = false) {
   std::vector<TopoDS_Shape> args{s};
   if (s.ShapeType() == TopAbs_COMPOUND) {
     auto ch = children(s);
@@ -87,7 +92,8 @@ TopoDS_Shape fuse_shapes(const TopoDS_Shape& s, std::vector<TopoDS_Shape> tools,
 /// the arguments).
 TopoDS_Shape bool_shapes(BoolOp op, const TopoDS_Shape& s, const std::vector<TopoDS_Shape>& tools,
                          const std::string& what) {
-  return boolean(op, s.ShapeType() == TopAbs_COMPOUND ? children(s) : std::vector<TopoDS_Shape>{s}, tools, what);
+  return boolean(op, s.ShapeType() == TopAbs_COMPOUND ? children(s) : std::vector<TopoDS_Shape>{s},
+                 tools, what);
 }
 
 /// The x direction CadQuery picks for a workplane on a face with this normal.
@@ -100,7 +106,8 @@ gp_Vec compute_xdir(const gp_Vec& normal) {
 std::vector<TopoDS_Face> sketch_faces(const Sketch& s) {
   std::vector<TopoDS_Face> out;
   for (const auto& loc : s.locs)
-    for (const auto& f : sub_shapes(moved(s.faces(), loc), TopAbs_FACE)) out.push_back(TopoDS::Face(f));
+    for (const auto& f : sub_shapes(moved(s.faces(), loc), TopAbs_FACE))
+      out.push_back(TopoDS::Face(f));
   return out;
 }
 
@@ -111,7 +118,8 @@ Combine to_combine(const Value& v, const std::string& what) {
     const auto& s = v.as_str();
     if (s == "a") return Combine::Fuse;
     if (s == "s" || s == "cut") return Combine::Cut;
-    script::throw_value_error(what + ": combine must be True, False, 'a', 's' or 'cut', got '" + s + "'");
+    script::throw_value_error(what + ": combine must be True, False, 'a', 's' or 'cut', got '" + s +
+                              "'");
   }
   return v.truthy() ? Combine::Fuse : Combine::None;
 }
@@ -132,7 +140,9 @@ void Context::merge_tags(const Context& other) {
 
 Workplane::Workplane(const Plane& p) : ctx(std::make_shared<Context>()), plane(p) {}
 
-std::shared_ptr<Workplane> new_workplane(const Plane& plane) { return std::make_shared<Workplane>(plane); }
+std::shared_ptr<Workplane> new_workplane(const Plane& plane) {
+  return std::make_shared<Workplane>(plane);
+}
 
 std::shared_ptr<Workplane> Workplane::self() const {
   return std::static_pointer_cast<Workplane>(std::const_pointer_cast<Object>(shared_from_this()));
@@ -152,7 +162,8 @@ std::optional<TopoDS_Shape> Workplane::find_solid(bool search_stack, bool search
     for (const auto& o : objects) {
       auto s = as_shape(o);
       if (!s || s->shape.IsNull()) continue;
-      if (s->shape.ShapeType() == TopAbs_SOLID) solids.push_back(s->shape);
+      if (s->shape.ShapeType() == TopAbs_SOLID)
+        solids.push_back(s->shape);
       else if (s->shape.ShapeType() == TopAbs_COMPOUND)
         for (const auto& x : sub_shapes(s->shape, TopAbs_SOLID)) solids.push_back(x);
     }
@@ -165,7 +176,8 @@ std::optional<TopoDS_Shape> Workplane::find_solid(bool search_stack, bool search
 std::vector<TopoDS_Shape> Workplane::stack_shapes() const {
   std::vector<TopoDS_Shape> out;
   for (const auto& o : objects) {
-    if (auto s = as_shape(o)) out.push_back(s->shape);
+    if (auto s = as_shape(o))
+      out.push_back(s->shape);
     else if (auto sk = o.as<Sketch>())
       for (const auto& f : sketch_faces(*sk)) out.push_back(f);
   }
@@ -179,7 +191,8 @@ std::vector<TopoDS_Face> Workplane::pending_faces(const std::string& what) {
       auto f = sketch_faces(*sk);
       faces.insert(faces.end(), f.begin(), f.end());
     } else if (auto s = as_shape(o)) {
-      if (s->shape.ShapeType() == TopAbs_FACE) faces.push_back(TopoDS::Face(s->shape));
+      if (s->shape.ShapeType() == TopAbs_FACE)
+        faces.push_back(TopoDS::Face(s->shape));
       else if (s->shape.ShapeType() == TopAbs_COMPOUND)
         for (const auto& c : children(s->shape))
           if (c.ShapeType() == TopAbs_FACE) faces.push_back(TopoDS::Face(c));
@@ -198,10 +211,14 @@ gp_Pnt Workplane::find_from_point(bool local) const {
   gp_Pnt p = plane.origin;
   if (!objects.empty()) {
     const Value& o = objects.back();
-    if (auto v = o.as<VectorObj>()) p = gp_Pnt(v->v.XYZ());
-    else if (is_type(o, TopAbs_EDGE)) p = end_point(as_shape(o)->shape);
-    else if (is_type(o, TopAbs_VERTEX)) p = BRep_Tool::Pnt(TopoDS::Vertex(as_shape(o)->shape));
-    else script::throw_value_error("Cannot convert object type " + o.type_name() + " to vector.");
+    if (auto v = o.as<VectorObj>())
+      p = gp_Pnt(v->v.XYZ());
+    else if (is_type(o, TopAbs_EDGE))
+      p = end_point(as_shape(o)->shape);
+    else if (is_type(o, TopAbs_VERTEX))
+      p = BRep_Tool::Pnt(TopoDS::Vertex(as_shape(o)->shape));
+    else
+      script::throw_value_error("Cannot convert object type " + o.type_name() + " to vector.");
   }
   return local ? plane.to_local(p) : p;
 }
@@ -211,18 +228,25 @@ void Workplane::add_pending_edge(const TopoDS_Shape& e) {
   if (!ctx->first_point) ctx->first_point = plane.to_local(start_point(e));
 }
 
-void Workplane::add_pending_wire(const TopoDS_Shape& w) { ctx->pending_wires.push_back(w); }
+void Workplane::add_pending_wire(const TopoDS_Shape& w) {
+  ctx->pending_wires.push_back(w);
+}
 
 std::vector<gp_Trsf> Workplane::point_locations() const {
   if (objects.empty()) return {gp_Trsf()};
   gp_Trsf inv = plane.location().Inverted();
   std::vector<gp_Trsf> out;
   for (const auto& o : objects) {
-    if (auto v = o.as<VectorObj>()) out.push_back(inv * plane.location_at(gp_Pnt(v->v.XYZ())));
-    else if (auto s = as_shape(o)) out.push_back(inv * plane.location_at(center_of_mass(s->shape)));
-    else if (auto sk = o.as<Sketch>()) out.push_back(inv * plane.location_at(center_of_mass(sk->faces())));
-    else if (auto l = o.as<LocationObj>()) out.push_back(l->trsf);
-    else script::throw_value_error(o.type_name() + " is not supported as a point");
+    if (auto v = o.as<VectorObj>())
+      out.push_back(inv * plane.location_at(gp_Pnt(v->v.XYZ())));
+    else if (auto s = as_shape(o))
+      out.push_back(inv * plane.location_at(center_of_mass(s->shape)));
+    else if (auto sk = o.as<Sketch>())
+      out.push_back(inv * plane.location_at(center_of_mass(sk->faces())));
+    else if (auto l = o.as<LocationObj>())
+      out.push_back(l->trsf);
+    else
+      script::throw_value_error(o.type_name() + " is not supported as a point");
   }
   return out;
 }
@@ -237,16 +261,19 @@ std::vector<TopoDS_Shape> Workplane::place_local(const TopoDS_Shape& shape) cons
 std::vector<gp_Trsf> Workplane::sketch_locations() const {
   std::vector<gp_Trsf> out;
   for (const auto& o : objects) {
-    if (auto v = o.as<VectorObj>()) out.push_back(plane.location_at(gp_Pnt(v->v.XYZ())));
-    else if (auto s = as_shape(o)) out.push_back(plane.location_at(center_of_mass(s->shape)));
-    else if (auto l = o.as<LocationObj>()) out.push_back(l->trsf);
+    if (auto v = o.as<VectorObj>())
+      out.push_back(plane.location_at(gp_Pnt(v->v.XYZ())));
+    else if (auto s = as_shape(o))
+      out.push_back(plane.location_at(center_of_mass(s->shape)));
+    else if (auto l = o.as<LocationObj>())
+      out.push_back(l->trsf);
   }
   if (out.empty()) out.push_back(plane.location());
   return out;
 }
 
-Value Workplane::combine_with_base(const std::vector<TopoDS_Shape>& shapes, bool as_list, Combine mode,
-                                   bool do_clean, const std::string& what) {
+Value Workplane::combine_with_base(const std::vector<TopoDS_Shape>& shapes, bool as_list,
+                                   Combine mode, bool do_clean, const std::string& what) {
   std::shared_ptr<Workplane> r;
   if (mode != Combine::None) {
     TopoDS_Shape obj = as_list ? make_compound(shapes) : shapes.at(0);
@@ -280,22 +307,24 @@ Value Workplane::place_wire(const TopoDS_Shape& wire, bool for_construction) {
 
 Value Workplane::cut_each(const TopoDS_Shape& tool, bool do_clean, const std::string& what) {
   auto solid = find_solid();
-  if (!solid) script::throw_value_error(what + ": Cannot find a solid on the stack or in the parent chain");
+  if (!solid)
+    script::throw_value_error(what + ": Cannot find a solid on the stack or in the parent chain");
   auto tools = place_local(tool);
   TopoDS_Shape s = bool_shapes(BoolOp::Cut, *solid, tools, what);
   if (do_clean) s = clean(s);
   return new_object({wrap_shape(s, false, what)});
 }
 
-TopoDS_Shape Workplane::extrude_faces(const std::vector<TopoDS_Face>& faces, double distance, bool both,
-                                      double taper) {
+TopoDS_Shape Workplane::extrude_faces(const std::vector<TopoDS_Face>& faces, double distance,
+                                      bool both, double taper) {
   gp_Vec dir = gp_Vec(plane.z_dir) * distance;
   std::vector<TopoDS_Shape> out;
   for (const auto& f : faces) {
     if (taper != 0 && sub_shapes(f, TopAbs_WIRE).size() > 1)
       script::throw_value_error("Inner wires not allowed with tapered extrusion");
     TopoDS_Shape s = extrude_linear(f, dir, taper);
-    if (both) s = boolean(BoolOp::Fuse, {s}, {extrude_linear(f, -dir, taper)}, "Workplane.extrude", true);
+    if (both)
+      s = boolean(BoolOp::Fuse, {s}, {extrude_linear(f, -dir, taper)}, "Workplane.extrude", true);
     out.push_back(s);
   }
   return make_compound(out);
@@ -309,7 +338,8 @@ Value Workplane::line_to(const gp_Pnt& local, bool fc) {
 }
 
 Value Workplane::three_point_arc(const gp_Pnt& p1, const gp_Pnt& p2, bool fc) {
-  TopoDS_Edge e = make_three_point_arc(find_from_point(false), plane.to_world(p1), plane.to_world(p2));
+  TopoDS_Edge e =
+      make_three_point_arc(find_from_point(false), plane.to_world(p1), plane.to_world(p2));
   if (!fc) add_pending_edge(e);
   session().count("arc");
   return new_object({wrap_shape(e)});
@@ -361,7 +391,8 @@ Value Workplane::mirror_2d(bool about_x) {
   return c->consolidate();
 }
 
-Value Workplane::select(TopAbs_ShapeEnum type, const Value& selector, const Value& tag, const std::string& what) {
+Value Workplane::select(TopAbs_ShapeEnum type, const Value& selector, const Value& tag,
+                        const std::string& what) {
   const Workplane* src = this;
   std::shared_ptr<Workplane> tagged_wp;
   if (!tag.is_none()) {
@@ -375,7 +406,8 @@ Value Workplane::select(TopAbs_ShapeEnum type, const Value& selector, const Valu
       for (const auto& x : sub_shapes(s->shape, type))
         if (seen.Add(x) > static_cast<int>(found.size())) found.push_back(x);
   if (!selector.is_none()) {
-    if (!selector.is_str()) script::throw_unsupported(what + ": selector objects are not supported, use a string");
+    if (!selector.is_str())
+      script::throw_unsupported(what + ": selector objects are not supported, use a string");
     found = select_shapes(found, selector.as_str());
   }
   std::vector<Value> objs;
@@ -386,7 +418,9 @@ Value Workplane::select(TopAbs_ShapeEnum type, const Value& selector, const Valu
 Value Workplane::cut_blind(double depth, bool do_clean, bool both, double taper) {
   TopoDS_Shape tool = extrude_faces(pending_faces("Workplane.cutBlind"), depth, both, taper);
   auto solid = find_solid();
-  if (!solid) script::throw_value_error("Workplane.cutBlind: Cannot find a solid on the stack or in the parent chain");
+  if (!solid)
+    script::throw_value_error(
+        "Workplane.cutBlind: Cannot find a solid on the stack or in the parent chain");
   session().count("extrude");
   session().count("cut");
   TopoDS_Shape s = bool_shapes(BoolOp::Cut, *solid, {tool}, "Workplane.cutBlind");
@@ -440,8 +474,9 @@ struct WorkplaneMethods {
   // -- planes and points --
 
   static Value workplane(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "workplane", {Param("offset", 0.0), Param("invert", false),
-                                   Param("centerOption", "ProjectedOrigin"), Param("origin", Value())});
+    auto b = bind(a, "workplane",
+                  {Param("offset", 0.0), Param("invert", false),
+                   Param("centerOption", "ProjectedOrigin"), Param("origin", Value())});
     const std::string& opt = script::to_str(b[2], "centerOption");
     if (opt != "CenterOfMass" && opt != "ProjectedOrigin" && opt != "CenterOfBoundBox")
       script::throw_value_error("Undefined centerOption value provided.");
@@ -483,8 +518,10 @@ struct WorkplaneMethods {
         normal = face_normal(TopoDS::Face(f), center);
         xdir = compute_xdir(normal);
       } else if (as_shape(obj) || obj.as<VectorObj>()) {
-        if (auto v = obj.as<VectorObj>()) center = gp_Pnt(v->v.XYZ());
-        else center = bbox ? bbox_center(as_shape(obj)->shape) : center_of_mass(as_shape(obj)->shape);
+        if (auto v = obj.as<VectorObj>())
+          center = gp_Pnt(v->v.XYZ());
+        else
+          center = bbox ? bbox_center(as_shape(obj)->shape) : center_of_mass(as_shape(obj)->shape);
         Value pv = !w.parent ? Value() : w.parent->objects.empty() ? Value() : w.parent->objects[0];
         if (is_type(pv, TopAbs_FACE)) {
           normal = face_normal(TopoDS::Face(as_shape(pv)->shape), center);
@@ -536,19 +573,23 @@ struct WorkplaneMethods {
   static Value move(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "move", {Param("xDist", 0), Param("yDist", 0)});
     gp_Pnt p = w.find_from_point(true);
-    return w.new_object({make_vector(w.plane.to_world(p.X() + num(b[0], "xDist"), p.Y() + num(b[1], "yDist"), p.Z()))});
+    return w.new_object({make_vector(
+        w.plane.to_world(p.X() + num(b[0], "xDist"), p.Y() + num(b[1], "yDist"), p.Z()))});
   }
 
   static Value pushPoints(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "pushPoints", {Param("pntList")});
     std::vector<Value> objs;
     for (const auto& p : script::to_items(b[0], "pntList"))
-      objs.push_back(p.as<LocationObj>() ? p : make_vector(w.plane.to_world(to_point(p, "pushPoints"))));
+      objs.push_back(
+          p.as<LocationObj>() ? p : make_vector(w.plane.to_world(to_point(p, "pushPoints"))));
     return w.new_object(std::move(objs));
   }
 
   static Value rarray(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "rarray", {Param("xSpacing"), Param("ySpacing"), Param("xCount"), Param("yCount"), Param("center", true)});
+    auto b = bind(a, "rarray",
+                  {Param("xSpacing"), Param("ySpacing"), Param("xCount"), Param("yCount"),
+                   Param("center", true)});
     double xs = num(b[0], "xSpacing"), ys = num(b[1], "ySpacing");
     auto xc = script::to_int(b[2], "xCount"), yc = script::to_int(b[3], "yCount");
     if ((xs <= 0 && ys <= 0) || xc < 1 || yc < 1)
@@ -557,19 +598,24 @@ struct WorkplaneMethods {
     double ox = c[0] ? -xs * (xc - 1) * 0.5 : 0, oy = c[1] ? -ys * (yc - 1) * 0.5 : 0;
     std::vector<Value> objs;
     for (std::int64_t i = 0; i < xc; ++i)
-      for (std::int64_t j = 0; j < yc; ++j) objs.push_back(make_vector(w.plane.to_world(xs * i + ox, ys * j + oy)));
+      for (std::int64_t j = 0; j < yc; ++j)
+        objs.push_back(make_vector(w.plane.to_world(xs * i + ox, ys * j + oy)));
     return w.new_object(std::move(objs));
   }
 
   static Value polarArray(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "polarArray", {Param("radius"), Param("startAngle"), Param("angle"), Param("count"),
-                                    Param("fill", true), Param("rotate", true)});
+    auto b = bind(a, "polarArray",
+                  {Param("radius"), Param("startAngle"), Param("angle"), Param("count"),
+                   Param("fill", true), Param("rotate", true)});
     double r = num(b[0], "radius"), start = num(b[1], "startAngle"), angle = num(b[2], "angle");
     auto count = script::to_int(b[3], "count");
-    if (count < 1) script::throw_value_error("At least 1 element required, requested " + std::to_string(count));
+    if (count < 1)
+      script::throw_value_error("At least 1 element required, requested " + std::to_string(count));
     if (b[4].truthy()) {
-      if (std::abs(std::remainder(angle, 360.0)) < kTol) angle = angle / count;
-      else angle = count > 1 ? angle / (count - 1) : start;
+      if (std::abs(std::remainder(angle, 360.0)) < kTol)
+        angle = angle / count;
+      else
+        angle = count > 1 ? angle / (count - 1) : start;
     }
     std::vector<Value> objs;
     for (std::int64_t i = 0; i < count; ++i) {
@@ -591,7 +637,8 @@ struct WorkplaneMethods {
   static Value line(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "line", {Param("xDist"), Param("yDist"), Param("forConstruction", false)});
     gp_Pnt p = w.find_from_point(true);
-    return w.line_to(gp_Pnt(p.X() + num(b[0], "xDist"), p.Y() + num(b[1], "yDist"), 0), b[2].truthy());
+    return w.line_to(gp_Pnt(p.X() + num(b[0], "xDist"), p.Y() + num(b[1], "yDist"), 0),
+                     b[2].truthy());
   }
   static Value hLine(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "hLine", {Param("distance"), Param("forConstruction", false)});
@@ -614,19 +661,24 @@ struct WorkplaneMethods {
     return w.line_to(gp_Pnt(p.X(), num(b[0], "yCoord"), 0), b[1].truthy());
   }
   static Value polarLine(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "polarLine", {Param("distance"), Param("angle"), Param("forConstruction", false)});
+    auto b =
+        bind(a, "polarLine", {Param("distance"), Param("angle"), Param("forConstruction", false)});
     double d = num(b[0], "distance"), ang = num(b[1], "angle") * kDeg;
     gp_Pnt p = w.find_from_point(true);
-    return w.line_to(gp_Pnt(p.X() + d * std::cos(ang), p.Y() + d * std::sin(ang), 0), b[2].truthy());
+    return w.line_to(gp_Pnt(p.X() + d * std::cos(ang), p.Y() + d * std::sin(ang), 0),
+                     b[2].truthy());
   }
   static Value polarLineTo(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "polarLineTo", {Param("distance"), Param("angle"), Param("forConstruction", false)});
+    auto b = bind(a, "polarLineTo",
+                  {Param("distance"), Param("angle"), Param("forConstruction", false)});
     double d = num(b[0], "distance"), ang = num(b[1], "angle") * kDeg;
     return w.line_to(gp_Pnt(d * std::cos(ang), d * std::sin(ang), 0), b[2].truthy());
   }
 
   static Value polyline(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "polyline", {Param("listOfXYTuple"), Param("forConstruction", false), Param("includeCurrent", false)});
+    auto b = bind(
+        a, "polyline",
+        {Param("listOfXYTuple"), Param("forConstruction", false), Param("includeCurrent", false)});
     auto pts = script::to_items(b[0], "listOfXYTuple");
     bool fc = b[1].truthy();
     std::size_t first = 0;
@@ -665,7 +717,8 @@ struct WorkplaneMethods {
   }
 
   static Value threePointArc(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "threePointArc", {Param("point1"), Param("point2"), Param("forConstruction", false)});
+    auto b = bind(a, "threePointArc",
+                  {Param("point1"), Param("point2"), Param("forConstruction", false)});
     return w.three_point_arc(to_point(b[0], "point1"), to_point(b[1], "point2"), b[2].truthy());
   }
 
@@ -673,37 +726,43 @@ struct WorkplaneMethods {
     gp_Pnt start = w.find_from_point(true);
     gp_Vec mid = (gp_Vec(end.XYZ()) + gp_Vec(start.XYZ())) * 0.5;
     gp_Vec d(start, end);
-    if (d.Magnitude() < gp::Resolution()) script::throw_value_error("sagittaArc: the end point is the current point");
+    if (d.Magnitude() < gp::Resolution())
+      script::throw_value_error("sagittaArc: the end point is the current point");
     gp_Vec s = d.Normalized() * std::abs(sag);
     gp_Vec r = sag > 0 ? gp_Vec(-s.Y(), s.X(), s.Z()) : gp_Vec(s.Y(), -s.X(), s.Z());
     return w.three_point_arc(gp_Pnt((mid + r).XYZ()), end, fc);
   }
 
   static Value sagittaArc(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "sagittaArc", {Param("endPoint"), Param("sag"), Param("forConstruction", false)});
+    auto b =
+        bind(a, "sagittaArc", {Param("endPoint"), Param("sag"), Param("forConstruction", false)});
     return sagitta_arc(w, to_point(b[0], "endPoint"), num(b[1], "sag"), b[2].truthy());
   }
 
   static Value radiusArc(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "radiusArc", {Param("endPoint"), Param("radius"), Param("forConstruction", false)});
+    auto b =
+        bind(a, "radiusArc", {Param("endPoint"), Param("radius"), Param("forConstruction", false)});
     gp_Pnt end = to_point(b[0], "endPoint");
     double radius = num(b[1], "radius");
     double length = w.find_from_point(true).Distance(end) / 2.0;
     double sag = std::abs(radius), r2l2 = radius * radius - length * length;
     if (std::abs(r2l2) >= kTol) {
-      if (r2l2 < 0) script::throw_value_error("Arc radius is not large enough to reach the end point.");
+      if (r2l2 < 0)
+        script::throw_value_error("Arc radius is not large enough to reach the end point.");
       sag -= std::sqrt(r2l2);
     }
     return sagitta_arc(w, end, radius > 0 ? sag : -sag, b[2].truthy());
   }
 
   static Value tangentArcPoint(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "tangentArcPoint", {Param("endpoint"), Param("forConstruction", false), Param("relative", true)});
+    auto b = bind(a, "tangentArcPoint",
+                  {Param("endpoint"), Param("forConstruction", false), Param("relative", true)});
     gp_Pnt end = to_point(b[0], "endpoint");
     if (b[2].truthy()) end.Translate(gp_Vec(w.find_from_point(true).XYZ()));
     end = w.plane.to_world(end);
     if (w.objects.empty() || !is_type(w.objects.back(), TopAbs_EDGE))
-      script::throw_runtime("RuntimeError", "Previous Edge requested, but the previous object was not an Edge.");
+      script::throw_runtime("RuntimeError",
+                            "Previous Edge requested, but the previous object was not an Edge.");
     TopoDS_Edge prev = TopoDS::Edge(as_shape(w.objects.back())->shape);
     BRepAdaptor_Curve c(prev);
     gp_Pnt p;
@@ -718,20 +777,25 @@ struct WorkplaneMethods {
   }
 
   static Value spline(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "spline", {Param("listOfXYTuple"), Param("tangents", Value()), Param("periodic", false),
-                                Param("parameters", Value()), Param("scale", true), Param("tol", Value()),
-                                Param("forConstruction", false), Param("includeCurrent", false), Param("makeWire", false)});
+    auto b = bind(a, "spline",
+                  {Param("listOfXYTuple"), Param("tangents", Value()), Param("periodic", false),
+                   Param("parameters", Value()), Param("scale", true), Param("tol", Value()),
+                   Param("forConstruction", false), Param("includeCurrent", false),
+                   Param("makeWire", false)});
     std::vector<gp_Pnt> pts;
     if (b[7].truthy()) pts.push_back(w.find_from_point(false));
-    for (const auto& p : script::to_items(b[0], "listOfXYTuple")) pts.push_back(w.plane.to_world(to_point(p, "spline")));
+    for (const auto& p : script::to_items(b[0], "listOfXYTuple"))
+      pts.push_back(w.plane.to_world(to_point(p, "spline")));
     std::vector<std::optional<gp_Vec>> tangents;
     if (b[1].truthy())
       for (const auto& t : script::to_items(b[1], "tangents"))
-        tangents.push_back(t.is_none() ? std::nullopt
-                                       : std::optional<gp_Vec>(w.plane.dir_to_world(to_vec(t, "tangents"))));
+        tangents.push_back(
+            t.is_none() ? std::nullopt
+                        : std::optional<gp_Vec>(w.plane.dir_to_world(to_vec(t, "tangents"))));
     std::vector<double> params;
     if (!b[3].is_none())
-      for (const auto& p : script::to_items(b[3], "parameters")) params.push_back(num(p, "parameters"));
+      for (const auto& p : script::to_items(b[3], "parameters"))
+        params.push_back(num(p, "parameters"));
     double tol = b[5].truthy() ? num(b[5], "tol") : 1e-6;
     TopoDS_Edge e = make_spline(pts, tangents, b[2].truthy(), b[4].truthy(), tol, params);
     session().count("spline");
@@ -750,26 +814,32 @@ struct WorkplaneMethods {
   }
 
   static Value bezier(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "bezier", {Param("listOfXYTuple"), Param("forConstruction", false), Param("includeCurrent", false),
-                                Param("makeWire", false)});
+    auto b = bind(a, "bezier",
+                  {Param("listOfXYTuple"), Param("forConstruction", false),
+                   Param("includeCurrent", false), Param("makeWire", false)});
     std::vector<gp_Pnt> pts;
     if (b[2].truthy()) pts.push_back(w.find_from_point(false));
-    for (const auto& p : script::to_items(b[0], "listOfXYTuple")) pts.push_back(w.plane.to_world(to_point(p, "bezier")));
-    if (pts.size() < 2) script::throw_value_error("Workplane.bezier: at least two points are required");
+    for (const auto& p : script::to_items(b[0], "listOfXYTuple"))
+      pts.push_back(w.plane.to_world(to_point(p, "bezier")));
+    if (pts.size() < 2)
+      script::throw_value_error("Workplane.bezier: at least two points are required");
     TColgp_Array1OfPnt arr(1, static_cast<int>(pts.size()));
     for (std::size_t i = 0; i < pts.size(); ++i) arr.SetValue(static_cast<int>(i + 1), pts[i]);
     session().count("spline");
-    return add_curve(w, BRepBuilderAPI_MakeEdge(new Geom_BezierCurve(arr)).Edge(), b[1].truthy(), b[3].truthy());
+    return add_curve(w, BRepBuilderAPI_MakeEdge(new Geom_BezierCurve(arr)).Edge(), b[1].truthy(),
+                     b[3].truthy());
   }
 
   static Value ellipseArc(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "ellipseArc", {Param("x_radius"), Param("y_radius"), Param("angle1", 360), Param("angle2", 360),
-                                    Param("rotation_angle", 0.0), Param("sense", 1), Param("forConstruction", false),
-                                    Param("startAtCurrent", true), Param("makeWire", false)});
+    auto b = bind(a, "ellipseArc",
+                  {Param("x_radius"), Param("y_radius"), Param("angle1", 360), Param("angle2", 360),
+                   Param("rotation_angle", 0.0), Param("sense", 1), Param("forConstruction", false),
+                   Param("startAtCurrent", true), Param("makeWire", false)});
     gp_Pnt c = w.find_from_point(false);
-    TopoDS_Shape e = make_ellipse(num(b[0], "x_radius"), num(b[1], "y_radius"), c, gp_Vec(w.plane.z_dir),
-                                  gp_Vec(w.plane.x_dir), num(b[2], "angle1"), num(b[3], "angle2"),
-                                  static_cast<int>(script::to_int(b[5], "sense")));
+    TopoDS_Shape e =
+        make_ellipse(num(b[0], "x_radius"), num(b[1], "y_radius"), c, gp_Vec(w.plane.z_dir),
+                     gp_Vec(w.plane.x_dir), num(b[2], "angle1"), num(b[3], "angle2"),
+                     static_cast<int>(script::to_int(b[5], "sense")));
     double rot = num(b[4], "rotation_angle");
     if (rot != 0) e = cq::transformed(e, rotation(c, c.Translated(gp_Vec(w.plane.z_dir)), rot));
     if (b[7].truthy()) {
@@ -782,12 +852,16 @@ struct WorkplaneMethods {
   }
 
   static Value rect(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "rect", {Param("xLen"), Param("yLen"), Param("centered", true), Param("forConstruction", false)});
+    auto b = bind(
+        a, "rect",
+        {Param("xLen"), Param("yLen"), Param("centered", true), Param("forConstruction", false)});
     double x = num(b[0], "xLen"), y = num(b[1], "yLen");
     auto c = centered_flags(b[2], 2, "Workplane.rect");
     double ox = c[0] ? 0 : x / 2, oy = c[1] ? 0 : y / 2;
-    std::vector<gp_Pnt> pts = {{-x / 2 + ox, -y / 2 + oy, 0}, {x / 2 + ox, -y / 2 + oy, 0},
-                               {x / 2 + ox, y / 2 + oy, 0},   {-x / 2 + ox, y / 2 + oy, 0},
+    std::vector<gp_Pnt> pts = {{-x / 2 + ox, -y / 2 + oy, 0},
+                               {x / 2 + ox, -y / 2 + oy, 0},
+                               {x / 2 + ox, y / 2 + oy, 0},
+                               {-x / 2 + ox, y / 2 + oy, 0},
                                {-x / 2 + ox, -y / 2 + oy, 0}};
     Value r = w.place_wire(make_polygon(pts), b[3].truthy());
     session().count("line", 4 * static_cast<std::int64_t>(r.as<W>()->objects.size()));
@@ -803,10 +877,11 @@ struct WorkplaneMethods {
   }
 
   static Value ellipse(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "ellipse", {Param("x_radius"), Param("y_radius"), Param("rotation_angle", 0.0),
-                                 Param("forConstruction", false)});
-    TopoDS_Shape e = assemble_edges({make_ellipse(num(b[0], "x_radius"), num(b[1], "y_radius"), gp_Pnt(),
-                                                  gp_Vec(0, 0, 1), gp_Vec(1, 0, 0))});
+    auto b = bind(a, "ellipse",
+                  {Param("x_radius"), Param("y_radius"), Param("rotation_angle", 0.0),
+                   Param("forConstruction", false)});
+    TopoDS_Shape e = assemble_edges({make_ellipse(num(b[0], "x_radius"), num(b[1], "y_radius"),
+                                                  gp_Pnt(), gp_Vec(0, 0, 1), gp_Vec(1, 0, 0))});
     double rot = num(b[2], "rotation_angle");
     if (rot != 0) e = cq::transformed(e, rotation(gp_Pnt(), gp_Pnt(0, 0, 1), rot));
     Value r = w.place_wire(e, b[3].truthy());
@@ -815,8 +890,9 @@ struct WorkplaneMethods {
   }
 
   static Value polygon(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "polygon", {Param("nSides"), Param("diameter"), Param("forConstruction", false),
-                                 Param("circumscribed", false)});
+    auto b = bind(a, "polygon",
+                  {Param("nSides"), Param("diameter"), Param("forConstruction", false),
+                   Param("circumscribed", false)});
     auto n = script::to_int(b[0], "nSides");
     if (n < 3) script::throw_value_error("Workplane.polygon: nSides must be at least 3");
     double angle = 2.0 * M_PI / n, radius = num(b[1], "diameter") / 2.0;
@@ -835,9 +911,11 @@ struct WorkplaneMethods {
   static Value slot2D(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "slot2D", {Param("length"), Param("diameter"), Param("angle", 0)});
     double len = num(b[0], "length"), d = num(b[1], "diameter"), r = d / 2;
-    gp_Pnt p1(-len / 2 + r, d / 2, 0), p2(p1.X() + len - d, p1.Y(), 0), p3(p2.X(), p1.Y() - d, 0), p4(p1.X(), p3.Y(), 0);
-    TopoDS_Shape slot = assemble_edges({make_line(p1, p2), make_three_point_arc(p2, gp_Pnt(p2.X() + r, p2.Y() - r, 0), p3),
-                                        make_line(p3, p4), make_three_point_arc(p4, gp_Pnt(p4.X() - r, p4.Y() + r, 0), p1)});
+    gp_Pnt p1(-len / 2 + r, d / 2, 0), p2(p1.X() + len - d, p1.Y(), 0), p3(p2.X(), p1.Y() - d, 0),
+        p4(p1.X(), p3.Y(), 0);
+    TopoDS_Shape slot = assemble_edges(
+        {make_line(p1, p2), make_three_point_arc(p2, gp_Pnt(p2.X() + r, p2.Y() - r, 0), p3),
+         make_line(p3, p4), make_three_point_arc(p4, gp_Pnt(p4.X() - r, p4.Y() + r, 0), p1)});
     slot = cq::transformed(slot, rotation(gp_Pnt(), gp_Pnt(0, 0, 1), num(b[2], "angle")));
     Value res = w.place_wire(slot, false);
     auto n = static_cast<std::int64_t>(res.as<W>()->objects.size());
@@ -865,16 +943,21 @@ struct WorkplaneMethods {
   static Value toPending(W& w, Interpreter&, CallArgs& a) {
     bind(a, "toPending", {});
     for (const auto& o : w.objects) {
-      if (is_type(o, TopAbs_WIRE)) w.ctx->pending_wires.push_back(as_shape(o)->shape);
-      else if (is_type(o, TopAbs_EDGE)) w.ctx->pending_edges.push_back(as_shape(o)->shape);
+      if (is_type(o, TopAbs_WIRE))
+        w.ctx->pending_wires.push_back(as_shape(o)->shape);
+      else if (is_type(o, TopAbs_EDGE))
+        w.ctx->pending_edges.push_back(as_shape(o)->shape);
     }
     return w.self();
   }
 
   static Value offset2D(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "offset2D", {Param("d"), Param("kind", "arc"), Param("forConstruction", false)});
+    auto b =
+        bind(a, "offset2D", {Param("d"), Param("kind", "arc"), Param("forConstruction", false)});
     const std::string& kind = script::to_str(b[1], "kind");
-    GeomAbs_JoinType join = kind == "arc" ? GeomAbs_Arc : kind == "intersection" ? GeomAbs_Intersection : GeomAbs_Tangent;
+    GeomAbs_JoinType join = kind == "arc"            ? GeomAbs_Arc
+                            : kind == "intersection" ? GeomAbs_Intersection
+                                                     : GeomAbs_Tangent;
     std::vector<TopoDS_Shape> all = w.ctx->pending_edges;
     all.insert(all.end(), w.ctx->pending_wires.begin(), w.ctx->pending_wires.end());
     std::vector<Value> objs;
@@ -882,7 +965,8 @@ struct WorkplaneMethods {
     for (const auto& wi : combine_wires(all)) {
       BRepOffsetAPI_MakeOffset off(wi, join);
       off.Perform(num(b[0], "d"));
-      if (!off.IsDone()) script::throw_geometry("Workplane.offset2D: BRepOffsetAPI_MakeOffset failed");
+      if (!off.IsDone())
+        script::throw_geometry("Workplane.offset2D: BRepOffsetAPI_MakeOffset failed");
       for (const auto& r : sub_shapes(off.Shape(), TopAbs_WIRE)) {
         out.push_back(r);
         objs.push_back(wrap_shape(r, b[2].truthy()));
@@ -896,31 +980,41 @@ struct WorkplaneMethods {
   // -- 3D features --
 
   static Value extrude(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "extrude", {Param("until"), Param("combine", true), Param("clean", true), Param("both", false),
-                                 Param("taper", Value())});
+    auto b = bind(a, "extrude",
+                  {Param("until"), Param("combine", true), Param("clean", true),
+                   Param("both", false), Param("taper", Value())});
     Combine mode = to_combine(b[1], "Workplane.extrude");
     if (!b[0].is_number())
       script::throw_unsupported("Workplane.extrude(until='next'|'last'|Face) is not supported");
     double taper = b[4].is_none() ? 0.0 : num(b[4], "taper");
-    if (mode == Combine::Cut) return w.cut_blind(num(b[0], "until"), b[2].truthy(), b[3].truthy(), taper);
-    TopoDS_Shape r = w.extrude_faces(w.pending_faces("Workplane.extrude"), num(b[0], "until"), b[3].truthy(), taper);
+    if (mode == Combine::Cut)
+      return w.cut_blind(num(b[0], "until"), b[2].truthy(), b[3].truthy(), taper);
+    TopoDS_Shape r = w.extrude_faces(w.pending_faces("Workplane.extrude"), num(b[0], "until"),
+                                     b[3].truthy(), taper);
     session().count("extrude");
     return w.combine_with_base({r}, false, mode, b[2].truthy(), "Workplane.extrude");
   }
 
   static Value cutBlind(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "cutBlind", {Param("until"), Param("clean", true), Param("both", false), Param("taper", Value())});
-    if (!b[0].is_number()) script::throw_unsupported("Workplane.cutBlind(until='next'|'last'|Face) is not supported");
+    auto b =
+        bind(a, "cutBlind",
+             {Param("until"), Param("clean", true), Param("both", false), Param("taper", Value())});
+    if (!b[0].is_number())
+      script::throw_unsupported("Workplane.cutBlind(until='next'|'last'|Face) is not supported");
     double taper = b[3].is_none() ? 0.0 : num(b[3], "taper");
-    if (b[2].is_number() && !b[2].is_bool() && b[3].is_none()) return w.cut_blind(num(b[0], "until"), b[1].truthy(), false, num(b[2], "taper"));
+    if (b[2].is_number() && !b[2].is_bool() && b[3].is_none())
+      return w.cut_blind(num(b[0], "until"), b[1].truthy(), false, num(b[2], "taper"));
     return w.cut_blind(num(b[0], "until"), b[1].truthy(), b[2].truthy(), taper);
   }
 
   static Value cutThruAll(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "cutThruAll", {Param("clean", true), Param("taper", 0)});
-    if (num(b[1], "taper") != 0) script::throw_unsupported("Workplane.cutThruAll(taper=...) is not supported");
+    if (num(b[1], "taper") != 0)
+      script::throw_unsupported("Workplane.cutThruAll(taper=...) is not supported");
     auto solid = w.find_solid();
-    if (!solid) script::throw_value_error("Workplane.cutThruAll: Cannot find a solid on the stack or in the parent chain");
+    if (!solid)
+      script::throw_value_error(
+          "Workplane.cutThruAll: Cannot find a solid on the stack or in the parent chain");
     auto faces = w.pending_faces("Workplane.cutThruAll");
     std::vector<TopoDS_Shape> all{*solid};
     all.insert(all.end(), faces.begin(), faces.end());
@@ -940,19 +1034,25 @@ struct WorkplaneMethods {
   }
 
   static Value revolve(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "revolve", {Param("angleDegrees", 360.0), Param("axisStart", Value()), Param("axisEnd", Value()),
-                                 Param("combine", true), Param("clean", true)});
+    auto b = bind(a, "revolve",
+                  {Param("angleDegrees", 360.0), Param("axisStart", Value()),
+                   Param("axisEnd", Value()), Param("combine", true), Param("clean", true)});
     double angle = std::fmod(num(b[0], "angleDegrees"), 360.0);
     if (angle < 0) angle += 360.0;
     if (angle == 0) angle = 360.0;
     gp_Pnt start = w.plane.to_world(b[1].is_none() ? gp_Pnt() : to_point(b[1], "axisStart"));
     gp_Pnt end;
-    if (!b[2].is_none()) end = w.plane.to_world(to_point(b[2], "axisEnd"));
-    else end = w.plane.to_world(0, start.Y() != 0 ? start.Y() : 1);  // CadQuery reuses the world y here
+    if (!b[2].is_none())
+      end = w.plane.to_world(to_point(b[2], "axisEnd"));
+    else
+      end =
+          w.plane.to_world(0, start.Y() != 0 ? start.Y() : 1);  // CadQuery reuses the world y here
     std::vector<TopoDS_Shape> solids;
-    for (const auto& f : w.pending_faces("Workplane.revolve")) solids.push_back(revolve_face(f, angle, start, end));
+    for (const auto& f : w.pending_faces("Workplane.revolve"))
+      solids.push_back(revolve_face(f, angle, start, end));
     session().count("revolve");
-    return w.combine_with_base({make_compound(solids)}, false, to_combine(b[3], "Workplane.revolve"), b[4].truthy(),
+    return w.combine_with_base({make_compound(solids)}, false,
+                               to_combine(b[3], "Workplane.revolve"), b[4].truthy(),
                                "Workplane.revolve");
   }
 
@@ -972,8 +1072,10 @@ struct WorkplaneMethods {
           items = children(s->shape);
         }
         for (const auto& i : items) {
-          if (i.ShapeType() == TopAbs_VERTEX) sections.push_back(i);
-          else if (i.ShapeType() == TopAbs_FACE) sections.push_back(outer_wire(TopoDS::Face(i)));
+          if (i.ShapeType() == TopAbs_VERTEX)
+            sections.push_back(i);
+          else if (i.ShapeType() == TopAbs_FACE)
+            sections.push_back(outer_wire(TopoDS::Face(i)));
         }
       }
     }
@@ -981,21 +1083,25 @@ struct WorkplaneMethods {
     if (sections.size() == 1) script::throw_value_error("More than one wire or face is required");
     TopoDS_Shape r = cq::loft(sections, b[0].truthy());
     session().count("loft");
-    return w.combine_with_base({r}, false, to_combine(b[1], "Workplane.loft"), b[2].truthy(), "Workplane.loft");
+    return w.combine_with_base({r}, false, to_combine(b[1], "Workplane.loft"), b[2].truthy(),
+                               "Workplane.loft");
   }
 
   static Value sweep(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "sweep", {Param("path"), Param("multisection", false), Param("sweepAlongWires", Value()),
-                               Param("makeSolid", true), Param("isFrenet", false), Param("combine", true),
-                               Param("clean", true), Param("transition", "right"), Param("normal", Value()),
-                               Param("auxSpine", Value())});
-    if (!b[9].is_none()) script::throw_unsupported("Workplane.sweep(auxSpine=...) is not supported");
+    auto b = bind(a, "sweep",
+                  {Param("path"), Param("multisection", false), Param("sweepAlongWires", Value()),
+                   Param("makeSolid", true), Param("isFrenet", false), Param("combine", true),
+                   Param("clean", true), Param("transition", "right"), Param("normal", Value()),
+                   Param("auxSpine", Value())});
+    if (!b[9].is_none())
+      script::throw_unsupported("Workplane.sweep(auxSpine=...) is not supported");
     bool multi = b[2].is_none() ? b[1].truthy() : b[2].truthy();
     TopoDS_Shape path;
     if (auto pw = b[0].as<W>()) {
       Value v = pw->wire(false);
       auto wp = v.as<W>();
-      if (wp->objects.empty() || !as_shape(wp->objects[0])) script::throw_value_error("Wire or Edge instance required");
+      if (wp->objects.empty() || !as_shape(wp->objects[0]))
+        script::throw_value_error("Wire or Edge instance required");
       path = as_shape(wp->objects[0])->shape;
     } else if (auto s = as_shape(b[0])) {
       path = s->shape;
@@ -1007,7 +1113,8 @@ struct WorkplaneMethods {
     std::vector<TopoDS_Shape> solids;
     if (!multi) {
       for (const auto& f : w.pending_faces("Workplane.sweep"))
-        solids.push_back(sweep_face(f, path, b[3].truthy(), b[4].truthy(), script::to_str(b[7], "transition"), normal));
+        solids.push_back(sweep_face(f, path, b[3].truthy(), b[4].truthy(),
+                                    script::to_str(b[7], "transition"), normal));
     } else {
       std::vector<TopoDS_Shape> sections;
       if (!w.ctx->pending_wires.empty()) {
@@ -1019,69 +1126,84 @@ struct WorkplaneMethods {
       solids.push_back(sweep_multi(sections, path, b[3].truthy(), b[4].truthy(), normal));
     }
     session().count("sweep");
-    return w.combine_with_base({make_compound(solids)}, false, to_combine(b[5], "Workplane.sweep"), b[6].truthy(),
-                               "Workplane.sweep");
+    return w.combine_with_base({make_compound(solids)}, false, to_combine(b[5], "Workplane.sweep"),
+                               b[6].truthy(), "Workplane.sweep");
   }
 
   static Value box(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "box", {Param("length"), Param("width"), Param("height"), Param("centered", true),
-                             Param("combine", true), Param("clean", true)});
+    auto b = bind(a, "box",
+                  {Param("length"), Param("width"), Param("height"), Param("centered", true),
+                   Param("combine", true), Param("clean", true)});
     double l = num(b[0], "length"), wi = num(b[1], "width"), h = num(b[2], "height");
     auto c = centered_flags(b[3], 3, "Workplane.box");
     gp_Pnt off(c[0] ? -l / 2 : 0, c[1] ? -wi / 2 : 0, c[2] ? -h / 2 : 0);
     auto shapes = w.place_local(make_box(l, wi, h, off));
     session().count("box", static_cast<std::int64_t>(shapes.size()));
-    return w.combine_with_base(shapes, true, to_combine(b[4], "Workplane.box"), b[5].truthy(), "Workplane.box");
+    return w.combine_with_base(shapes, true, to_combine(b[4], "Workplane.box"), b[5].truthy(),
+                               "Workplane.box");
   }
 
   static Value cylinder(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "cylinder", {Param("height"), Param("radius"), Param("direct", script::make_tuple({0, 0, 1})),
-                                  Param("angle", 360), Param("centered", true), Param("combine", true), Param("clean", true)});
+    auto b = bind(a, "cylinder",
+                  {Param("height"), Param("radius"), Param("direct", script::make_tuple({0, 0, 1})),
+                   Param("angle", 360), Param("centered", true), Param("combine", true),
+                   Param("clean", true)});
     double h = num(b[0], "height"), r = num(b[1], "radius");
     auto c = centered_flags(b[4], 3, "Workplane.cylinder");
     gp_Pnt off(c[0] ? 0 : r, c[1] ? 0 : r, c[2] ? -h / 2 : 0);
     Plane dir = Plane::make(gp_Pnt(), std::nullopt, to_vec(b[2], "direct"));
-    TopoDS_Shape s = moved(make_cylinder(r, h, off, gp_Vec(0, 0, 1), num(b[3], "angle")), dir.location());
+    TopoDS_Shape s =
+        moved(make_cylinder(r, h, off, gp_Vec(0, 0, 1), num(b[3], "angle")), dir.location());
     auto shapes = w.place_local(s);
     session().count("cylinder", static_cast<std::int64_t>(shapes.size()));
-    return w.combine_with_base(shapes, true, to_combine(b[5], "Workplane.cylinder"), b[6].truthy(), "Workplane.cylinder");
+    return w.combine_with_base(shapes, true, to_combine(b[5], "Workplane.cylinder"), b[6].truthy(),
+                               "Workplane.cylinder");
   }
 
   static Value sphere(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "sphere", {Param("radius"), Param("direct", script::make_tuple({0, 0, 1})), Param("angle1", -90),
-                                Param("angle2", 90), Param("angle3", 360), Param("centered", true),
-                                Param("combine", true), Param("clean", true)});
+    auto b = bind(a, "sphere",
+                  {Param("radius"), Param("direct", script::make_tuple({0, 0, 1})),
+                   Param("angle1", -90), Param("angle2", 90), Param("angle3", 360),
+                   Param("centered", true), Param("combine", true), Param("clean", true)});
     double r = num(b[0], "radius");
     auto c = centered_flags(b[5], 3, "Workplane.sphere");
     gp_Pnt off(c[0] ? 0 : r, c[1] ? 0 : r, c[2] ? 0 : r);
     auto shapes = w.place_local(make_sphere(r, off, to_vec(b[1], "direct"), num(b[2], "angle1"),
                                             num(b[3], "angle2"), num(b[4], "angle3")));
     session().count("sphere", static_cast<std::int64_t>(shapes.size()));
-    return w.combine_with_base(shapes, true, to_combine(b[6], "Workplane.sphere"), b[7].truthy(), "Workplane.sphere");
+    return w.combine_with_base(shapes, true, to_combine(b[6], "Workplane.sphere"), b[7].truthy(),
+                               "Workplane.sphere");
   }
 
   static Value wedge(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "wedge", {Param("dx"), Param("dy"), Param("dz"), Param("xmin"), Param("zmin"), Param("xmax"),
-                               Param("zmax"), Param("pnt", origin3()), Param("dir", script::make_tuple({0, 0, 1})),
-                               Param("centered", true), Param("combine", true), Param("clean", true)});
+    auto b =
+        bind(a, "wedge",
+             {Param("dx"), Param("dy"), Param("dz"), Param("xmin"), Param("zmin"), Param("xmax"),
+              Param("zmax"), Param("pnt", origin3()), Param("dir", script::make_tuple({0, 0, 1})),
+              Param("centered", true), Param("combine", true), Param("clean", true)});
     double v[7];
     for (int i = 0; i < 7; ++i) v[i] = num(b[i], "Workplane.wedge");
     auto c = centered_flags(b[9], 3, "Workplane.wedge");
     gp_Pnt off(c[0] ? -v[0] / 2 : 0, c[1] ? -v[1] / 2 : 0, c[2] ? -v[2] / 2 : 0);
-    auto shapes = w.place_local(make_wedge(v[0], v[1], v[2], v[3], v[4], v[5], v[6], off, to_vec(b[8], "dir")));
+    auto shapes = w.place_local(
+        make_wedge(v[0], v[1], v[2], v[3], v[4], v[5], v[6], off, to_vec(b[8], "dir")));
     session().count("wedge", static_cast<std::int64_t>(shapes.size()));
-    return w.combine_with_base(shapes, true, to_combine(b[10], "Workplane.wedge"), b[11].truthy(), "Workplane.wedge");
+    return w.combine_with_base(shapes, true, to_combine(b[10], "Workplane.wedge"), b[11].truthy(),
+                               "Workplane.wedge");
   }
 
   static double depth_or_through(W& w, const Value& v, const char* what) {
     if (!v.is_none()) return num(v, "depth");
     auto solid = w.find_solid();
-    if (!solid) script::throw_value_error(std::string(what) + ": Cannot find a solid on the stack or in the parent chain");
+    if (!solid)
+      script::throw_value_error(std::string(what) +
+                                ": Cannot find a solid on the stack or in the parent chain");
     return bbox_diagonal(*solid);
   }
 
   static Value cutEach(W& w, Interpreter& in, CallArgs& a) {
-    auto b = bind(a, "cutEach", {Param("fcn"), Param("useLocalCoords", false), Param("clean", true)});
+    auto b =
+        bind(a, "cutEach", {Param("fcn"), Param("useLocalCoords", false), Param("clean", true)});
     TopoDS_Shape solid = context_solid(w, "Workplane.cutEach");
     CallArgs each;
     each.positional = {b[0], b[1]};
@@ -1103,24 +1225,29 @@ struct WorkplaneMethods {
   }
 
   static Value cboreHole(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "cboreHole", {Param("diameter"), Param("cboreDiameter"), Param("cboreDepth"),
-                                   Param("depth", Value()), Param("clean", true)});
+    auto b = bind(a, "cboreHole",
+                  {Param("diameter"), Param("cboreDiameter"), Param("cboreDepth"),
+                   Param("depth", Value()), Param("clean", true)});
     double depth = depth_or_through(w, b[3], "Workplane.cboreHole");
     TopoDS_Shape h = make_cylinder(num(b[0], "diameter") / 2, depth, gp_Pnt(), gp_Vec(0, 0, -1));
-    TopoDS_Shape cb = make_cylinder(num(b[1], "cboreDiameter") / 2, num(b[2], "cboreDepth"), gp_Pnt(), gp_Vec(0, 0, -1));
+    TopoDS_Shape cb = make_cylinder(num(b[1], "cboreDiameter") / 2, num(b[2], "cboreDepth"),
+                                    gp_Pnt(), gp_Vec(0, 0, -1));
     session().count("hole", static_cast<std::int64_t>(w.point_locations().size()));
-    return w.cut_each(boolean(BoolOp::Fuse, {h}, {cb}, "Workplane.cboreHole"), b[4].truthy(), "Workplane.cboreHole");
+    return w.cut_each(boolean(BoolOp::Fuse, {h}, {cb}, "Workplane.cboreHole"), b[4].truthy(),
+                      "Workplane.cboreHole");
   }
 
   static Value cskHole(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "cskHole", {Param("diameter"), Param("cskDiameter"), Param("cskAngle"), Param("depth", Value()),
-                                 Param("clean", true)});
+    auto b = bind(a, "cskHole",
+                  {Param("diameter"), Param("cskDiameter"), Param("cskAngle"),
+                   Param("depth", Value()), Param("clean", true)});
     double depth = depth_or_through(w, b[3], "Workplane.cskHole");
     TopoDS_Shape h = make_cylinder(num(b[0], "diameter") / 2, depth, gp_Pnt(), gp_Vec(0, 0, -1));
     double r = num(b[1], "cskDiameter") / 2, ch = r / std::tan(num(b[2], "cskAngle") / 2 * kDeg);
     TopoDS_Shape csk = make_cone(r, 0, ch, gp_Pnt(), gp_Vec(0, 0, -1));
     session().count("hole", static_cast<std::int64_t>(w.point_locations().size()));
-    return w.cut_each(boolean(BoolOp::Fuse, {h}, {csk}, "Workplane.cskHole"), b[4].truthy(), "Workplane.cskHole");
+    return w.cut_each(boolean(BoolOp::Fuse, {h}, {csk}, "Workplane.cskHole"), b[4].truthy(),
+                      "Workplane.cskHole");
   }
 
   static std::vector<TopoDS_Shape> stack_edges(W& w) {
@@ -1133,7 +1260,9 @@ struct WorkplaneMethods {
   }
   static TopoDS_Shape context_solid(W& w, const char* what) {
     auto solid = w.find_solid();
-    if (!solid) script::throw_value_error(std::string(what) + ": Cannot find a solid on the stack or in the parent chain");
+    if (!solid)
+      script::throw_value_error(std::string(what) +
+                                ": Cannot find a solid on the stack or in the parent chain");
     return *solid;
   }
 
@@ -1163,8 +1292,9 @@ struct WorkplaneMethods {
     for (const auto& o : w.objects)
       if (is_type(o, TopAbs_FACE)) faces.push_back(as_shape(o)->shape);
     session().count("shell");
-    return w.new_object({wrap_shape(hollow(solid, faces, num(b[0], "thickness"), script::to_str(b[1], "kind")),
-                                    false, "Workplane.shell")});
+    return w.new_object(
+        {wrap_shape(hollow(solid, faces, num(b[0], "thickness"), script::to_str(b[1], "kind")),
+                    false, "Workplane.shell")});
   }
 
   // -- transforms --
@@ -1184,7 +1314,8 @@ struct WorkplaneMethods {
     return w.new_object(std::move(objs));
   }
   static Value rotate(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "rotate", {Param("axisStartPoint"), Param("axisEndPoint"), Param("angleDegrees")});
+    auto b =
+        bind(a, "rotate", {Param("axisStartPoint"), Param("axisEndPoint"), Param("angleDegrees")});
     return map_shapes(w, rotation(to_point(b[0], "axisStartPoint"), to_point(b[1], "axisEndPoint"),
                                   num(b[2], "angleDegrees")));
   }
@@ -1194,19 +1325,25 @@ struct WorkplaneMethods {
     std::vector<Value> objs;
     for (const auto& o : w.objects) {
       auto s = as_shape(o);
-      if (!s) script::throw_runtime("AttributeError", "'" + o.type_name() + "' object has no attribute 'rotate'");
+      if (!s)
+        script::throw_runtime("AttributeError",
+                              "'" + o.type_name() + "' object has no attribute 'rotate'");
       gp_Pnt c = center_of_mass(s->shape);
-      objs.push_back(wrap_shape(cq::transformed(s->shape, rotation(c, c.Translated(end), num(b[1], "angleDegrees")))));
+      objs.push_back(wrap_shape(
+          cq::transformed(s->shape, rotation(c, c.Translated(end), num(b[1], "angleDegrees")))));
     }
     return w.new_object(std::move(objs));
   }
   static Value mirror(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "mirror", {Param("mirrorPlane", "XY"), Param("basePointVector", Value()), Param("union", false)});
+    auto b = bind(
+        a, "mirror",
+        {Param("mirrorPlane", "XY"), Param("basePointVector", Value()), Param("union", false)});
     gp_Vec n;
     std::optional<TopoDS_Shape> face;
     Value mp = b[0];
     if (auto wp = mp.as<W>()) {
-      if (wp->objects.empty() || !is_type(wp->objects[0], TopAbs_FACE)) script::throw_value_error("Face required");
+      if (wp->objects.empty() || !is_type(wp->objects[0], TopAbs_FACE))
+        script::throw_value_error("Face required");
       mp = wp->objects[0];
     }
     if (is_type(mp, TopAbs_FACE)) {
@@ -1217,10 +1354,13 @@ struct WorkplaneMethods {
     } else {
       n = to_vec(mp, "mirrorPlane");
     }
-    gp_Pnt base = !b[1].is_none() ? to_point(b[1], "basePointVector") : face ? center_of_mass(*face) : gp_Pnt();
+    gp_Pnt base = !b[1].is_none() ? to_point(b[1], "basePointVector")
+                  : face          ? center_of_mass(*face)
+                                  : gp_Pnt();
     std::vector<Value> objs;
     for (const auto& o : w.objects)
-      if (auto s = as_shape(o)) objs.push_back(wrap_shape(cq::transformed(s->shape, mirroring(n, base))));
+      if (auto s = as_shape(o))
+        objs.push_back(wrap_shape(cq::transformed(s->shape, mirroring(n, base))));
     auto r = w.new_object(std::move(objs));
     if (!b[2].truthy()) return r;
     CallArgs u;
@@ -1230,12 +1370,15 @@ struct WorkplaneMethods {
 
   // -- booleans --
 
-  static std::vector<TopoDS_Shape> boolean_operand(W& w, const Value& v, const char* op, bool solids_only) {
+  static std::vector<TopoDS_Shape> boolean_operand(W& w, const Value& v, const char* op,
+                                                   bool solids_only) {
     if (auto o = v.as<W>()) {
       w.ctx->merge_tags(*o->ctx);
       if (solids_only) {
         auto s = as_shape_list(o->select(TopAbs_SOLID, Value(), Value(), "Workplane.solids"));
-        if (s.empty()) script::throw_value_error("Workplane object must have at least one solid on the stack to union!");
+        if (s.empty())
+          script::throw_value_error(
+              "Workplane object must have at least one solid on the stack to union!");
         return s;
       }
       std::vector<TopoDS_Shape> out;
@@ -1243,31 +1386,40 @@ struct WorkplaneMethods {
         if (auto s = as_shape(x)) out.push_back(s->shape);
       return out;
     }
-    if (auto s = as_shape(v); s && (s->shape.ShapeType() == TopAbs_SOLID || s->shape.ShapeType() == TopAbs_COMPOUND))
+    if (auto s = as_shape(v);
+        s && (s->shape.ShapeType() == TopAbs_SOLID || s->shape.ShapeType() == TopAbs_COMPOUND))
       return {s->shape};
     script::throw_value_error(std::string("Cannot ") + op + " type '" + v.type_name() + "'");
   }
 
   static Value union_(W& w, Interpreter&, CallArgs& a) { return union_impl(w, a); }
   static Value union_impl(W& w, CallArgs& a) {
-    auto b = bind(a, "union", {Param("toUnion", Value()), Param("clean", true), Param("glue", false), Param("tol", Value())});
+    auto b = bind(a, "union",
+                  {Param("toUnion", Value()), Param("clean", true), Param("glue", false),
+                   Param("tol", Value())});
     std::vector<TopoDS_Shape> shapes;
     if (!b[0].is_none()) shapes = boolean_operand(w, b[0], "union", true);
     auto base = w.find_solid();
     TopoDS_Shape r;
-    if (base) r = fuse_shapes(*base, shapes, "Workplane.union", b[2].truthy());
+    if (base)
+      r = fuse_shapes(*base, shapes, "Workplane.union", b[2].truthy());
     else if (shapes.size() > 1)
-      r = boolean(BoolOp::Fuse, {shapes[0]}, std::vector<TopoDS_Shape>(shapes.begin() + 1, shapes.end()),
-                  "Workplane.union", b[2].truthy());
-    else if (shapes.size() == 1) r = shapes[0];
-    else script::throw_value_error("Workplane.union: nothing to union");
+      r = boolean(BoolOp::Fuse, {shapes[0]},
+                  std::vector<TopoDS_Shape>(shapes.begin() + 1, shapes.end()), "Workplane.union",
+                  b[2].truthy());
+    else if (shapes.size() == 1)
+      r = shapes[0];
+    else
+      script::throw_value_error("Workplane.union: nothing to union");
     if (b[1].truthy()) r = clean(r);
     session().count("union");
     return w.new_object({wrap_shape(r, false, "Workplane.union")});
   }
 
   static Value cut_or_intersect(W& w, CallArgs& a, BoolOp op, const char* name) {
-    auto b = bind(a, name, {Param(op == BoolOp::Cut ? "toCut" : "toIntersect"), Param("clean", true), Param("tol", Value())});
+    auto b = bind(a, name,
+                  {Param(op == BoolOp::Cut ? "toCut" : "toIntersect"), Param("clean", true),
+                   Param("tol", Value())});
     std::string what = std::string("Workplane.") + name;
     TopoDS_Shape solid = context_solid(w, what.c_str());
     TopoDS_Shape r = bool_shapes(op, solid, boolean_operand(w, b[0], name, false), what);
@@ -1275,18 +1427,24 @@ struct WorkplaneMethods {
     session().count(name);
     return w.new_object({wrap_shape(r, false, what)});
   }
-  static Value cut(W& w, Interpreter&, CallArgs& a) { return cut_or_intersect(w, a, BoolOp::Cut, "cut"); }
-  static Value intersect(W& w, Interpreter&, CallArgs& a) { return cut_or_intersect(w, a, BoolOp::Common, "intersect"); }
+  static Value cut(W& w, Interpreter&, CallArgs& a) {
+    return cut_or_intersect(w, a, BoolOp::Cut, "cut");
+  }
+  static Value intersect(W& w, Interpreter&, CallArgs& a) {
+    return cut_or_intersect(w, a, BoolOp::Common, "intersect");
+  }
 
   static Value combine(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "combine", {Param("clean", true), Param("glue", false), Param("tol", Value())});
+    auto b =
+        bind(a, "combine", {Param("clean", true), Param("glue", false), Param("tol", Value())});
     std::vector<TopoDS_Shape> items;
     for (const auto& o : w.objects)
       if (auto s = as_shape(o)) items.push_back(s->shape);
     if (items.empty()) script::throw_value_error("Workplane.combine: no shapes on the stack");
     TopoDS_Shape s = items[0];
     if (items.size() > 1)
-      s = fuse_shapes(s, std::vector<TopoDS_Shape>(items.begin() + 1, items.end()), "Workplane.combine", b[1].truthy());
+      s = fuse_shapes(s, std::vector<TopoDS_Shape>(items.begin() + 1, items.end()),
+                      "Workplane.combine", b[1].truthy());
     if (b[0].truthy()) s = clean(s);
     return w.new_object({wrap_shape(s)});
   }
@@ -1294,7 +1452,8 @@ struct WorkplaneMethods {
   static Value split(W& w, Interpreter&, CallArgs& a) { return split_impl(w, a); }
   static Value split_impl(W& w, CallArgs& a) {
     TopoDS_Shape solid = context_solid(w, "Workplane.split");
-    if (a.positional.size() == 1 && a.keywords.empty() && (a.positional[0].as<W>() || as_shape(a.positional[0]))) {
+    if (a.positional.size() == 1 && a.keywords.empty() &&
+        (a.positional[0].as<W>() || as_shape(a.positional[0]))) {
       std::vector<TopoDS_Shape> tools;
       if (auto o = a.positional[0].as<W>()) {
         for (const auto& x : o->objects)
@@ -1309,20 +1468,26 @@ struct WorkplaneMethods {
       sp.SetArguments(args);
       sp.SetTools(tl);
       sp.Build();
-      if (!sp.IsDone() || sp.HasErrors()) script::throw_geometry("Workplane.split: BRepAlgoAPI_Splitter failed");
+      if (!sp.IsDone() || sp.HasErrors())
+        script::throw_geometry("Workplane.split: BRepAlgoAPI_Splitter failed");
       return w.new_object({wrap_shape(sp.Shape())});
     }
     auto b = bind(a, "split", {Param("keepTop", false), Param("keepBottom", false)});
     bool top = b[0].truthy(), bottom = b[1].truthy();
     if (!top && !bottom) script::throw_value_error("You have to keep at least one half");
     double d = bbox_diagonal(solid) * 10.0;
-    TopoDS_Shape face = moved(BRepBuilderAPI_MakeFace(gp_Pln(gp_Pnt(), gp_Dir(0, 0, 1)), -d / 2, d / 2, -d / 2, d / 2).Face(),
-                              w.plane.location());
+    TopoDS_Shape face = moved(
+        BRepBuilderAPI_MakeFace(gp_Pln(gp_Pnt(), gp_Dir(0, 0, 1)), -d / 2, d / 2, -d / 2, d / 2)
+            .Face(),
+        w.plane.location());
     gp_Vec n = gp_Vec(w.plane.z_dir) * d;
-    TopoDS_Shape top_box = extrude_linear(TopoDS::Face(face), n), bottom_box = extrude_linear(TopoDS::Face(face), -n);
+    TopoDS_Shape top_box = extrude_linear(TopoDS::Face(face), n),
+                 bottom_box = extrude_linear(TopoDS::Face(face), -n);
     std::vector<Value> objs;
-    if (top) objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, {bottom_box}, "Workplane.split")));
-    if (bottom) objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, {top_box}, "Workplane.split")));
+    if (top)
+      objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, {bottom_box}, "Workplane.split")));
+    if (bottom)
+      objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, {top_box}, "Workplane.split")));
     return w.new_object(std::move(objs));
   }
 
@@ -1353,11 +1518,15 @@ struct WorkplaneMethods {
   }
   static Value faces(W& w, Interpreter&, CallArgs& a) { return sel(w, a, TopAbs_FACE, "faces"); }
   static Value edges(W& w, Interpreter&, CallArgs& a) { return sel(w, a, TopAbs_EDGE, "edges"); }
-  static Value vertices(W& w, Interpreter&, CallArgs& a) { return sel(w, a, TopAbs_VERTEX, "vertices"); }
+  static Value vertices(W& w, Interpreter&, CallArgs& a) {
+    return sel(w, a, TopAbs_VERTEX, "vertices");
+  }
   static Value wires(W& w, Interpreter&, CallArgs& a) { return sel(w, a, TopAbs_WIRE, "wires"); }
   static Value solids(W& w, Interpreter&, CallArgs& a) { return sel(w, a, TopAbs_SOLID, "solids"); }
   static Value shells(W& w, Interpreter&, CallArgs& a) { return sel(w, a, TopAbs_SHELL, "shells"); }
-  static Value compounds(W& w, Interpreter&, CallArgs& a) { return sel(w, a, TopAbs_COMPOUND, "compounds"); }
+  static Value compounds(W& w, Interpreter&, CallArgs& a) {
+    return sel(w, a, TopAbs_COMPOUND, "compounds");
+  }
 
   static Value tag(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "tag", {Param("name")});
@@ -1365,7 +1534,9 @@ struct WorkplaneMethods {
     w.ctx->tags[name] = w.self();
     return w.self();
   }
-  static std::shared_ptr<W> tagged(W& w, const Value& v) { return w.ctx->tagged(script::to_str(v, "name")); }
+  static std::shared_ptr<W> tagged(W& w, const Value& v) {
+    return w.ctx->tagged(script::to_str(v, "name"));
+  }
   static Value copy_workplane(W& w, const W& obj) {
     auto out = std::make_shared<W>(obj);
     out->parent = w.self();
@@ -1393,7 +1564,8 @@ struct WorkplaneMethods {
   }
   static Value first(W& w, Interpreter&, CallArgs& a) {
     bind(a, "first", {});
-    return w.new_object(w.objects.empty() ? std::vector<Value>{} : std::vector<Value>{w.objects.front()});
+    return w.new_object(w.objects.empty() ? std::vector<Value>{}
+                                          : std::vector<Value>{w.objects.front()});
   }
   static Value last(W& w, Interpreter&, CallArgs& a) {
     bind(a, "last", {});
@@ -1452,8 +1624,9 @@ struct WorkplaneMethods {
   // -- callbacks --
 
   static Value eachpoint(W& w, Interpreter& in, CallArgs& a) {
-    auto b = bind(a, "eachpoint", {Param("arg"), Param("useLocalCoordinates", false), Param("combine", false),
-                                   Param("clean", true)});
+    auto b = bind(a, "eachpoint",
+                  {Param("arg"), Param("useLocalCoordinates", false), Param("combine", false),
+                   Param("clean", true)});
     bool local = b[1].truthy();
     gp_Trsf loc = w.plane.location();
     auto pnts = w.point_locations();
@@ -1461,7 +1634,8 @@ struct WorkplaneMethods {
     auto place = [&](const ShapeObj& s) {
       for (const auto& p : pnts) {
         res.push_back(moved(s.shape, local ? loc * p : p * loc));
-        if (res.back().ShapeType() == TopAbs_WIRE && !s.for_construction) w.add_pending_wire(res.back());
+        if (res.back().ShapeType() == TopAbs_WIRE && !s.for_construction)
+          w.add_pending_wire(res.back());
       }
     };
     if (auto o = b[0].as<W>()) {
@@ -1475,18 +1649,24 @@ struct WorkplaneMethods {
         args.positional.push_back(make_location(local ? p : p * loc));
         Value r = in.call(b[0], args);
         auto rs = as_shape(r);
-        if (!rs) script::throw_type_error("Workplane.eachpoint: the callback must return a Shape, got " + r.type_name());
+        if (!rs)
+          script::throw_type_error("Workplane.eachpoint: the callback must return a Shape, got " +
+                                   r.type_name());
         res.push_back(local ? moved(rs->shape, loc) : rs->shape);
-        if (res.back().ShapeType() == TopAbs_WIRE && !rs->for_construction) w.add_pending_wire(res.back());
+        if (res.back().ShapeType() == TopAbs_WIRE && !rs->for_construction)
+          w.add_pending_wire(res.back());
       }
     }
-    return w.combine_with_base(res, true, to_combine(b[2], "Workplane.eachpoint"), b[3].truthy(), "Workplane.eachpoint");
+    return w.combine_with_base(res, true, to_combine(b[2], "Workplane.eachpoint"), b[3].truthy(),
+                               "Workplane.eachpoint");
   }
 
   static Value each(W& w, Interpreter& in, CallArgs& a) {
-    auto b = bind(a, "each", {Param("callback"), Param("useLocalCoordinates", false), Param("combine", true),
-                              Param("clean", true)});
-    if (b[1].truthy()) script::throw_unsupported("Workplane.each(useLocalCoordinates=True) is not supported");
+    auto b = bind(a, "each",
+                  {Param("callback"), Param("useLocalCoordinates", false), Param("combine", true),
+                   Param("clean", true)});
+    if (b[1].truthy())
+      script::throw_unsupported("Workplane.each(useLocalCoordinates=True) is not supported");
     std::vector<TopoDS_Shape> res;
     for (const auto& o : w.objects) {
       CallArgs args;
@@ -1494,11 +1674,15 @@ struct WorkplaneMethods {
       Value r = in.call(b[0], args);
       if (r.is_none()) continue;
       auto rs = as_shape(r);
-      if (!rs) script::throw_type_error("Workplane.each: the callback must return a Shape, got " + r.type_name());
-      if (rs->shape.ShapeType() == TopAbs_WIRE && !rs->for_construction) w.add_pending_wire(rs->shape);
+      if (!rs)
+        script::throw_type_error("Workplane.each: the callback must return a Shape, got " +
+                                 r.type_name());
+      if (rs->shape.ShapeType() == TopAbs_WIRE && !rs->for_construction)
+        w.add_pending_wire(rs->shape);
       res.push_back(rs->shape);
     }
-    return w.combine_with_base(res, true, to_combine(b[2], "Workplane.each"), b[3].truthy(), "Workplane.each");
+    return w.combine_with_base(res, true, to_combine(b[2], "Workplane.each"), b[3].truthy(),
+                               "Workplane.each");
   }
 
   static Value filter(W& w, Interpreter& in, CallArgs& a) {
@@ -1535,7 +1719,8 @@ struct WorkplaneMethods {
       args.positional.push_back(o);
       keyed.emplace_back(num(in.call(b[0], args), "Workplane.sort key"), o);
     }
-    std::stable_sort(keyed.begin(), keyed.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<Value> out;
     for (auto& k : keyed) out.push_back(k.second);
     return w.new_object(std::move(out));
@@ -1551,11 +1736,13 @@ struct WorkplaneMethods {
   // -- sketches and export --
 
   static Value placeSketch(W& w, Interpreter&, CallArgs& a) {
-    if (!a.keywords.empty()) script::throw_type_error("Workplane.placeSketch() takes no keyword arguments");
+    if (!a.keywords.empty())
+      script::throw_type_error("Workplane.placeSketch() takes no keyword arguments");
     std::vector<Value> out;
     for (const auto& v : a.positional) {
       auto s = v.as<Sketch>();
-      if (!s) script::throw_type_error("Workplane.placeSketch: expected a Sketch, got " + v.type_name());
+      if (!s)
+        script::throw_type_error("Workplane.placeSketch: expected a Sketch, got " + v.type_name());
       auto copy = std::make_shared<Sketch>(*s);
       copy->locs = w.sketch_locations();
       out.push_back(copy);
@@ -1570,36 +1757,111 @@ struct WorkplaneMethods {
     return s;
   }
   static Value export_(W& w, Interpreter&, CallArgs& a) {
-    auto b = bind(a, "export", {Param("fname"), Param("tolerance", 0.1), Param("angularTolerance", 0.1),
-                                Param("unit", "MM"), Param("outputUnit", Value()), Param("opt", Value())});
+    auto b = bind(a, "export",
+                  {Param("fname"), Param("tolerance", 0.1), Param("angularTolerance", 0.1),
+                   Param("unit", "MM"), Param("outputUnit", Value()), Param("opt", Value())});
     session().exported.emplace_back(w.self(), script::to_str(b[0], "fname"));
     return w.self();
   }
 
   static const std::unordered_map<std::string, Fn>& table() {
     static const std::unordered_map<std::string, Fn> t = {
-        {"workplane", workplane}, {"transformed", transformed}, {"center", center}, {"moveTo", moveTo},
-        {"move", move}, {"pushPoints", pushPoints}, {"rarray", rarray}, {"polarArray", polarArray},
-        {"lineTo", lineTo}, {"line", line}, {"hLine", hLine}, {"vLine", vLine}, {"hLineTo", hLineTo},
-        {"vLineTo", vLineTo}, {"polarLine", polarLine}, {"polarLineTo", polarLineTo}, {"polyline", polyline},
-        {"close", close}, {"threePointArc", threePointArc}, {"sagittaArc", sagittaArc}, {"radiusArc", radiusArc},
-        {"tangentArcPoint", tangentArcPoint}, {"spline", spline}, {"bezier", bezier}, {"ellipseArc", ellipseArc}, {"rect", rect}, {"circle", circle},
-        {"ellipse", ellipse}, {"polygon", polygon}, {"slot2D", slot2D}, {"wire", wire},
-        {"consolidateWires", consolidateWires}, {"mirrorX", mirrorX}, {"mirrorY", mirrorY},
-        {"toPending", toPending}, {"offset2D", offset2D}, {"extrude", extrude}, {"cutBlind", cutBlind},
-        {"cutThruAll", cutThruAll}, {"revolve", revolve}, {"loft", loft}, {"sweep", sweep}, {"box", box},
-        {"cylinder", cylinder}, {"sphere", sphere}, {"wedge", wedge}, {"hole", hole}, {"cboreHole", cboreHole},
-        {"cskHole", cskHole}, {"cutEach", cutEach}, {"fillet", fillet}, {"chamfer", chamfer}, {"shell", shell},
-        {"translate", translate}, {"rotate", rotate}, {"rotateAboutCenter", rotateAboutCenter},
-        {"mirror", mirror}, {"union", union_}, {"cut", cut}, {"intersect", intersect}, {"combine", combine},
-        {"split", split}, {"clean", clean_}, {"section", section}, {"faces", faces}, {"edges", edges},
-        {"vertices", vertices}, {"wires", wires}, {"solids", solids}, {"shells", shells},
-        {"compounds", compounds}, {"tag", tag}, {"workplaneFromTagged", workplaneFromTagged},
-        {"copyWorkplane", copyWorkplane}, {"end", end}, {"first", first}, {"last", last}, {"item", item},
-        {"val", val}, {"vals", vals}, {"size", size}, {"all", all}, {"add", add}, {"newObject", newObject},
-        {"findSolid", findSolid}, {"largestDimension", largestDimension}, {"eachpoint", eachpoint},
-        {"each", each}, {"filter", filter}, {"map", map}, {"apply", apply}, {"sort", sort},
-        {"invoke", invoke}, {"placeSketch", placeSketch}, {"sketch", sketch}, {"export", export_},
+        {"workplane", workplane},
+        {"transformed", transformed},
+        {"center", center},
+        {"moveTo", moveTo},
+        {"move", move},
+        {"pushPoints", pushPoints},
+        {"rarray", rarray},
+        {"polarArray", polarArray},
+        {"lineTo", lineTo},
+        {"line", line},
+        {"hLine", hLine},
+        {"vLine", vLine},
+        {"hLineTo", hLineTo},
+        {"vLineTo", vLineTo},
+        {"polarLine", polarLine},
+        {"polarLineTo", polarLineTo},
+        {"polyline", polyline},
+        {"close", close},
+        {"threePointArc", threePointArc},
+        {"sagittaArc", sagittaArc},
+        {"radiusArc", radiusArc},
+        {"tangentArcPoint", tangentArcPoint},
+        {"spline", spline},
+        {"bezier", bezier},
+        {"ellipseArc", ellipseArc},
+        {"rect", rect},
+        {"circle", circle},
+        {"ellipse", ellipse},
+        {"polygon", polygon},
+        {"slot2D", slot2D},
+        {"wire", wire},
+        {"consolidateWires", consolidateWires},
+        {"mirrorX", mirrorX},
+        {"mirrorY", mirrorY},
+        {"toPending", toPending},
+        {"offset2D", offset2D},
+        {"extrude", extrude},
+        {"cutBlind", cutBlind},
+        {"cutThruAll", cutThruAll},
+        {"revolve", revolve},
+        {"loft", loft},
+        {"sweep", sweep},
+        {"box", box},
+        {"cylinder", cylinder},
+        {"sphere", sphere},
+        {"wedge", wedge},
+        {"hole", hole},
+        {"cboreHole", cboreHole},
+        {"cskHole", cskHole},
+        {"cutEach", cutEach},
+        {"fillet", fillet},
+        {"chamfer", chamfer},
+        {"shell", shell},
+        {"translate", translate},
+        {"rotate", rotate},
+        {"rotateAboutCenter", rotateAboutCenter},
+        {"mirror", mirror},
+        {"union", union_},
+        {"cut", cut},
+        {"intersect", intersect},
+        {"combine", combine},
+        {"split", split},
+        {"clean", clean_},
+        {"section", section},
+        {"faces", faces},
+        {"edges", edges},
+        {"vertices", vertices},
+        {"wires", wires},
+        {"solids", solids},
+        {"shells", shells},
+        {"compounds", compounds},
+        {"tag", tag},
+        {"workplaneFromTagged", workplaneFromTagged},
+        {"copyWorkplane", copyWorkplane},
+        {"end", end},
+        {"first", first},
+        {"last", last},
+        {"item", item},
+        {"val", val},
+        {"vals", vals},
+        {"size", size},
+        {"all", all},
+        {"add", add},
+        {"newObject", newObject},
+        {"findSolid", findSolid},
+        {"largestDimension", largestDimension},
+        {"eachpoint", eachpoint},
+        {"each", each},
+        {"filter", filter},
+        {"map", map},
+        {"apply", apply},
+        {"sort", sort},
+        {"invoke", invoke},
+        {"placeSketch", placeSketch},
+        {"sketch", sketch},
+        {"export", export_},
     };
     return t;
   }
@@ -1609,19 +1871,27 @@ std::optional<Value> Workplane::binary_op(script::BinOp op, const Value& rhs, bo
   if (reflected) return std::nullopt;
   CallArgs args;
   args.positional.push_back(rhs);
-  auto run = [&](const char* what, auto fn) { return guarded(what, [&] { return fn(*this, args); }); };
+  auto run = [&](const char* what, auto fn) {
+    return guarded(what, [&] { return fn(*this, args); });
+  };
   switch (op) {
     case script::BinOp::Add:
-    case script::BinOp::BitOr: return run("Workplane.union", WorkplaneMethods::union_impl);
+    case script::BinOp::BitOr:
+      return run("Workplane.union", WorkplaneMethods::union_impl);
     case script::BinOp::Sub:
-      return run("Workplane.cut", [](Workplane& w, CallArgs& a) { return WorkplaneMethods::cut_or_intersect(w, a, BoolOp::Cut, "cut"); });
+      return run("Workplane.cut", [](Workplane& w, CallArgs& a) {
+        return WorkplaneMethods::cut_or_intersect(w, a, BoolOp::Cut, "cut");
+      });
     case script::BinOp::Div:
-      return run("Workplane.split", [](Workplane& w, CallArgs& a) { return WorkplaneMethods::split_impl(w, a); });
+      return run("Workplane.split",
+                 [](Workplane& w, CallArgs& a) { return WorkplaneMethods::split_impl(w, a); });
     case script::BinOp::BitAnd:
     case script::BinOp::Mul:
-      return run("Workplane.intersect",
-                 [](Workplane& w, CallArgs& a) { return WorkplaneMethods::cut_or_intersect(w, a, BoolOp::Common, "intersect"); });
-    default: return std::nullopt;
+      return run("Workplane.intersect", [](Workplane& w, CallArgs& a) {
+        return WorkplaneMethods::cut_or_intersect(w, a, BoolOp::Common, "intersect");
+      });
+    default:
+      return std::nullopt;
   }
 }
 
@@ -1633,19 +1903,22 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
   if (auto it = t.find(name); it != t.end()) {
     auto fn = it->second;
     std::string qual = "Workplane." + name;
-    return make_builtin(qual, [s = self(), fn](Interpreter& i, CallArgs& a) { return fn(*s, i, a); });
+    return make_builtin(qual,
+                        [s = self(), fn](Interpreter& i, CallArgs& a) { return fn(*s, i, a); });
   }
-  static const char* unsupported[] = {"text", "interpPlate", "parametricCurve", "parametricSurface",
-                                      "splineApprox", "twistExtrude", "ancestors", "siblings", "toSvg",
-                                      "exportSvg", "toOCC", "ctx"};
+  static const char* unsupported[] = {
+      "text",         "interpPlate",  "parametricCurve", "parametricSurface",
+      "splineApprox", "twistExtrude", "ancestors",       "siblings",
+      "toSvg",        "exportSvg",    "toOCC",           "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);
 }
 
 Value make_workplane(Interpreter&, CallArgs& args) {
-  auto b = script::bind_args(args, "Workplane",
-                             {Param("inPlane", "XY"), Param("origin", origin3()), Param("obj", Value())});
+  auto b = script::bind_args(
+      args, "Workplane",
+      {Param("inPlane", "XY"), Param("origin", origin3()), Param("obj", Value())});
   Plane plane;
   Value obj = b[2];
   if (auto p = b[0].as<PlaneObj>()) {

@@ -55,7 +55,8 @@ class Workplane : public script::Object {
   /// attributes plane, objects, ctx, parent.
   script::Value get_attr(script::Interpreter& in, const std::string& name) override;
   /// + and | union, - cut, & and * intersect.
-  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs, bool reflected) override;
+  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs,
+                                         bool reflected) override;
   /// CadQuery's __iter__: the shapes on the stack (compounds and sketches unpacked).
   std::optional<std::vector<script::Value>> iterate() const override;
   /// wp[i], wp[a:b]? Integer index or list of indices -> new Workplane.
@@ -66,7 +67,8 @@ class Workplane : public script::Object {
   std::shared_ptr<Workplane> new_object(std::vector<script::Value> objs) const;
   /// The solids on the stack (or on the nearest parent's stack that has any) as one
   /// compound; nullopt when there are none (CadQuery's _findType((Solid,))).
-  std::optional<TopoDS_Shape> find_solid(bool search_stack = true, bool search_parents = true) const;
+  std::optional<TopoDS_Shape> find_solid(bool search_stack = true,
+                                         bool search_parents = true) const;
   /// All shapes on the stack (sketches as their placed faces).
   std::vector<TopoDS_Shape> stack_shapes() const;
   /// The faces to extrude: faces and sketches on the stack, else the pending wires.

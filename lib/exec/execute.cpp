@@ -30,14 +30,18 @@ namespace fs = std::filesystem;
 
 const char* status_of(script::ErrorKind kind) {
   switch (kind) {
-    case script::ErrorKind::Syntax: return "syntax_error";
-    case script::ErrorKind::Unsupported: return "unsupported";
+    case script::ErrorKind::Syntax:
+      return "syntax_error";
+    case script::ErrorKind::Unsupported:
+      return "unsupported";
     case script::ErrorKind::StepLimit:
-    case script::ErrorKind::Timeout: return "timeout";
+    case script::ErrorKind::Timeout:
+      return "timeout";
     case script::ErrorKind::Runtime:
     case script::ErrorKind::Forbidden:
     case script::ErrorKind::Recursion:
-    case script::ErrorKind::Geometry: return "runtime_error";
+    case script::ErrorKind::Geometry:
+      return "runtime_error";
   }
   return "runtime_error";
 }
@@ -53,15 +57,19 @@ json base_record(const std::string& id, const json& sample) {
   return json{{"id", id}, {"sample", sample}, {"status", "ok"}, {"error", nullptr}};
 }
 
-json vec3(const std::array<double, 3>& v) { return json::array({v[0], v[1], v[2]}); }
+json vec3(const std::array<double, 3>& v) {
+  return json::array({v[0], v[1], v[2]});
+}
 
 }  // namespace
 
 std::string output_stem(const std::string& id, const json& sample) {
   std::string stem = id;
-  if (!sample.is_null()) stem += "+" + (sample.is_string() ? sample.get<std::string>() : sample.dump());
+  if (!sample.is_null())
+    stem += "+" + (sample.is_string() ? sample.get<std::string>() : sample.dump());
   for (char& c : stem)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' || c == '-'))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '+' ||
+          c == '-'))
       c = '_';
   if (stem.empty() || stem[0] == '.') stem = "_" + stem;
   return stem;
@@ -99,11 +107,13 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
     // The interpreter turns allocation failures and oversized containers into MemoryError.
     r["status"] = e.type == "MemoryError" ? "memory" : status_of(e.kind);
     std::string type = e.kind == script::ErrorKind::Forbidden && e.type == "ImportError"
-                           ? std::string("ImportError") : e.type;
+                           ? std::string("ImportError")
+                           : e.type;
     r["error"] = error_json(type, e.what(), e.line, e.column);
   } catch (const std::bad_alloc&) {
     r["status"] = "memory";
-    r["error"] = error_json("MemoryError", "out of memory (limit " + std::to_string(options.memory_mib) + " MiB)");
+    r["error"] = error_json("MemoryError",
+                            "out of memory (limit " + std::to_string(options.memory_mib) + " MiB)");
   } catch (const Standard_OutOfMemory& e) {
     r["status"] = "memory";
     r["error"] = error_json("MemoryError", std::string("OpenCASCADE: ") + e.GetMessageString());
@@ -123,9 +133,10 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
   if (r["status"] == "ok") {
     if (!result || result->shape.IsNull()) {
       r["status"] = "empty";
-      r["error"] = error_json("EmptyResult", result ? "the result '" + result->result_var + "' holds no shape"
-                                                    : "the script produced no result (no show_object, "
-                                                      "export, result variable or solid)");
+      r["error"] = error_json("EmptyResult",
+                              result ? "the result '" + result->result_var + "' holds no shape"
+                                     : "the script produced no result (no show_object, "
+                                       "export, result variable or solid)");
     } else {
       try {
         geom::ShapeProperties p = geom::measure(result->shape);
@@ -141,13 +152,15 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
         out.shape = result->shape;
         if (p.solids == 0) {
           r["status"] = "empty";
-          r["error"] = error_json("EmptyResult", "the result '" + result->result_var + "' holds no solid (" +
-                                                     std::to_string(p.faces) + " faces, " +
-                                                     std::to_string(p.edges) + " edges)");
+          r["error"] =
+              error_json("EmptyResult", "the result '" + result->result_var + "' holds no solid (" +
+                                            std::to_string(p.faces) + " faces, " +
+                                            std::to_string(p.edges) + " edges)");
         } else if (!p.valid || !std::isfinite(p.volume) || p.volume <= 0) {
           r["status"] = "invalid_geometry";
-          r["error"] = error_json("InvalidGeometry", !p.valid ? "BRepCheck reports the result solid invalid"
-                                                              : "the result solid has no positive volume");
+          r["error"] =
+              error_json("InvalidGeometry", !p.valid ? "BRepCheck reports the result solid invalid"
+                                                     : "the result solid has no positive volume");
         }
       } catch (const std::exception& e) {
         r["status"] = "invalid_geometry";
@@ -177,7 +190,8 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
   r["outputs"] = outputs;
   if (!in.printed().empty()) r["stdout"] = in.printed();
   session->release();
-  r["time_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  r["time_ms"] =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
 
@@ -210,12 +224,15 @@ Pending pending_from_line(const core::JsonlLine& line) {
   }
   const json& rec = *line.record;
   if (!rec.is_object()) {
-    fail(fallback_id, nullptr, "line " + std::to_string(line.line) + ": record is not a JSON object");
+    fail(fallback_id, nullptr,
+         "line " + std::to_string(line.line) + ": record is not a JSON object");
     return p;
   }
   std::string id = fallback_id;
-  if (rec.contains("id") && rec["id"].is_string()) id = rec["id"].get<std::string>();
-  else if (rec.contains("id") && rec["id"].is_number_integer()) id = rec["id"].dump();
+  if (rec.contains("id") && rec["id"].is_string())
+    id = rec["id"].get<std::string>();
+  else if (rec.contains("id") && rec["id"].is_number_integer())
+    id = rec["id"].dump();
   json sample = rec.contains("sample") ? rec["sample"] : json(nullptr);
   if (!rec.contains("id")) {
     fail(id, sample, "line " + std::to_string(line.line) + ": record has no 'id'");
@@ -227,7 +244,9 @@ Pending pending_from_line(const core::JsonlLine& line) {
   return p;
 }
 
-json task_to_json(const ExecTask& t) { return {{"id", t.id}, {"sample", t.sample}, {"code", t.code}}; }
+json task_to_json(const ExecTask& t) {
+  return {{"id", t.id}, {"sample", t.sample}, {"code", t.code}};
+}
 
 json record_for_failure(const ExecTask& task, const core::TaskResult& res, const ExecOptions& opt) {
   json r = base_record(task.id, task.sample);
@@ -239,9 +258,9 @@ json record_for_failure(const ExecTask& task, const core::TaskResult& res, const
       break;
     case core::TaskStatus::Memory:
       r["status"] = "memory";
-      r["error"] = error_json("MemoryError", "exceeded the memory limit of " +
-                                                 std::to_string(opt.memory_mib) + " MiB" +
-                                                 (res.detail.empty() ? "" : " (" + res.detail + ")"));
+      r["error"] = error_json(
+          "MemoryError", "exceeded the memory limit of " + std::to_string(opt.memory_mib) + " MiB" +
+                             (res.detail.empty() ? "" : " (" + res.detail + ")"));
       break;
     case core::TaskStatus::Crash:
       r["status"] = "crash";
@@ -285,7 +304,8 @@ int run(const RunConfig& config) {
         p.task = ExecTask{id, nullptr, read_file(path)};
         std::size_t bad;
         if (!core::valid_utf8(p.task.code, &bad))
-          p.final_record = invalid_input_record(id, nullptr, path + ": invalid UTF-8 at byte " + std::to_string(bad), 0);
+          p.final_record = invalid_input_record(
+              id, nullptr, path + ": invalid UTF-8 at byte " + std::to_string(bad), 0);
       } catch (const cad::Error& e) {
         p.final_record = invalid_input_record(id, nullptr, e.what(), 0);
       }
@@ -362,8 +382,9 @@ int run(const RunConfig& config) {
 
   std::string summary;
   for (const auto& [status, n] : counts) summary += fmt::format(" {}={}", status, n);
-  core::logger().info("{} records:{}{}", writer.count(), summary,
-                      pool.restarts() ? fmt::format(" (workers restarted: {})", pool.restarts()) : "");
+  core::logger().info(
+      "{} records:{}{}", writer.count(), summary,
+      pool.restarts() ? fmt::format(" (workers restarted: {})", pool.restarts()) : "");
   bool all_ok = counts.size() == (counts.count("ok") ? 1u : 0u);
   return config.strict && !all_ok ? 1 : 0;
 }

@@ -14,12 +14,12 @@ namespace cad::exec {
 
 /// How scripts run and what is written for their results.
 struct ExecOptions {
-  double timeout_s = 10;            ///< wall clock per script (interpreter deadline + worker kill)
-  std::size_t memory_mib = 2048;    ///< address-space limit per worker, MiB (0 = none)
+  double timeout_s = 10;          ///< wall clock per script (interpreter deadline + worker kill)
+  std::size_t memory_mib = 2048;  ///< address-space limit per worker, MiB (0 = none)
   std::uint64_t max_steps = 50'000'000;  ///< interpreter step budget (0 = none)
-  std::vector<std::string> formats; ///< result files to write: step, stl, brep, ply, obj
-  std::string out_dir = ".";        ///< where result files go, named <id>[+<sample>].<ext>
-  double mesh_tolerance = 0;        ///< linear deflection for meshes, model units (0 = 0.1 % of diagonal)
+  std::vector<std::string> formats;      ///< result files to write: step, stl, brep, ply, obj
+  std::string out_dir = ".";             ///< where result files go, named <id>[+<sample>].<ext>
+  double mesh_tolerance = 0;  ///< linear deflection for meshes, model units (0 = 0.1 % of diagonal)
 };
 
 /// One script to run.
@@ -55,10 +55,10 @@ struct RunConfig {
   core::CommonOptions common;
   std::vector<std::string> scripts;  ///< .py files; when empty, common.input is a JSONL of records
   ExecOptions exec;
-  int jobs = 1;                      ///< worker processes; 0 = in-process, no isolation
+  int jobs = 1;  ///< worker processes; 0 = in-process, no isolation
   core::Shard shard;
-  bool strict = false;               ///< exit 1 when any record is not ok
-  bool id_from_parent = false;       ///< script ids from the parent folder name, not the file stem
+  bool strict = false;          ///< exit 1 when any record is not ok
+  bool id_from_parent = false;  ///< script ids from the parent folder name, not the file stem
 };
 
 /// cad-exec's whole job: read tasks, run them through a pool of `jobs` workers, write one

@@ -42,8 +42,8 @@ Mesh tessellate(const TopoDS_Shape& shape, double linear_deflection, double angu
       auto base = static_cast<std::uint32_t>(mesh.vertices.size());
       for (int i = 1; i <= tri->NbNodes(); ++i) {
         gp_Pnt p = tri->Node(i).Transformed(trsf);
-        mesh.vertices.push_back({static_cast<float>(p.X()), static_cast<float>(p.Y()),
-                                 static_cast<float>(p.Z())});
+        mesh.vertices.push_back(
+            {static_cast<float>(p.X()), static_cast<float>(p.Y()), static_cast<float>(p.Z())});
       }
       bool reversed = face.Orientation() == TopAbs_REVERSED;
       for (int i = 1; i <= tri->NbTriangles(); ++i) {
@@ -70,8 +70,10 @@ std::string extension(const std::string& path) {
 
 std::array<float, 3> normal_of(const Mesh& m, const std::array<std::uint32_t, 3>& t) {
   const auto &a = m.vertices[t[0]], &b = m.vertices[t[1]], &c = m.vertices[t[2]];
-  float u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]}, v[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
-  std::array<float, 3> n{u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]};
+  float u[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]},
+        v[3] = {c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+  std::array<float, 3> n{u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2],
+                         u[0] * v[1] - u[1] * v[0]};
   float len = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
   if (len > 0)
     for (float& x : n) x /= len;
@@ -159,7 +161,8 @@ Mesh read_obj(const std::string& path, const std::string& data) {
         long v = std::stol(tok.substr(0, tok.find('/')));
         idx.push_back(static_cast<std::uint32_t>(v < 0 ? mesh.vertices.size() + v : v - 1));
       }
-      for (std::size_t k = 1; k + 1 < idx.size(); ++k) mesh.triangles.push_back({idx[0], idx[k], idx[k + 1]});
+      for (std::size_t k = 1; k + 1 < idx.size(); ++k)
+        mesh.triangles.push_back({idx[0], idx[k], idx[k + 1]});
     }
   }
   return mesh;
@@ -200,7 +203,8 @@ Mesh read_ply(const std::string& path, const std::string& data) {
       in >> k;
       std::vector<std::uint32_t> idx(k);
       for (auto& v : idx) in >> v;
-      for (std::size_t j = 1; j + 1 < k; ++j) mesh.triangles.push_back({idx[0], idx[j], idx[j + 1]});
+      for (std::size_t j = 1; j + 1 < k; ++j)
+        mesh.triangles.push_back({idx[0], idx[j], idx[j + 1]});
     }
   } else if (format == "binary_little_endian" && vertex_props == 3) {
     std::size_t off = static_cast<std::size_t>(in.tellg());
@@ -214,10 +218,12 @@ Mesh read_ply(const std::string& path, const std::string& data) {
       std::vector<std::uint32_t> idx(k);
       std::memcpy(idx.data(), data.data() + off, 4 * k);
       off += 4 * k;
-      for (std::size_t j = 1; j + 1 < k; ++j) mesh.triangles.push_back({idx[0], idx[j], idx[j + 1]});
+      for (std::size_t j = 1; j + 1 < k; ++j)
+        mesh.triangles.push_back({idx[0], idx[j], idx[j + 1]});
     }
   } else {
-    throw cad::Error(path + ": unsupported PLY format '" + format + "' (ASCII, or binary with float x y z)");
+    throw cad::Error(path + ": unsupported PLY format '" + format +
+                     "' (ASCII, or binary with float x y z)");
   }
   return mesh;
 }
@@ -238,7 +244,8 @@ void write_mesh(const Mesh& mesh, const std::string& path) {
     for (const auto& t : mesh.triangles) out << "3 " << t[0] << ' ' << t[1] << ' ' << t[2] << '\n';
   } else if (ext == "obj") {
     for (const auto& v : mesh.vertices) out << "v " << v[0] << ' ' << v[1] << ' ' << v[2] << '\n';
-    for (const auto& t : mesh.triangles) out << "f " << t[0] + 1 << ' ' << t[1] + 1 << ' ' << t[2] + 1 << '\n';
+    for (const auto& t : mesh.triangles)
+      out << "f " << t[0] + 1 << ' ' << t[1] + 1 << ' ' << t[2] + 1 << '\n';
   } else {
     throw cad::Error(path + ": unknown mesh format '." + ext + "' (use .stl, .ply or .obj)");
   }
@@ -250,7 +257,9 @@ Mesh read_mesh(const std::string& path) {
   if (!in) throw cad::Error(path + ": No such file or directory");
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string ext = extension(path);
-  Mesh mesh = ext == "obj" ? read_obj(path, data) : ext == "ply" ? read_ply(path, data) : read_stl(path, data);
+  Mesh mesh = ext == "obj"   ? read_obj(path, data)
+              : ext == "ply" ? read_ply(path, data)
+                             : read_stl(path, data);
   for (const auto& t : mesh.triangles)
     for (auto i : t)
       if (i >= mesh.vertices.size()) throw cad::Error(path + ": triangle index out of range");
@@ -263,7 +272,8 @@ double mesh_volume(const Mesh& m) {
     const auto &a = m.vertices[t[0]], &b = m.vertices[t[1]], &c = m.vertices[t[2]];
     v += (double(a[0]) * (double(b[1]) * c[2] - double(b[2]) * c[1]) -
           double(a[1]) * (double(b[0]) * c[2] - double(b[2]) * c[0]) +
-          double(a[2]) * (double(b[0]) * c[1] - double(b[1]) * c[0])) / 6.0;
+          double(a[2]) * (double(b[0]) * c[1] - double(b[1]) * c[0])) /
+         6.0;
   }
   return v;
 }

@@ -53,7 +53,8 @@ void write_shape(const TopoDS_Shape& shape, const std::string& path) {
     Interface_Static::SetCVal("write.step.schema", "AP214IS");
     if (writer.Transfer(shape, STEPControl_AsIs) != IFSelect_RetDone)
       throw cad::Error(path + ": STEP transfer failed");
-    if (writer.Write(path.c_str()) != IFSelect_RetDone) throw cad::Error(path + ": cannot write STEP");
+    if (writer.Write(path.c_str()) != IFSelect_RetDone)
+      throw cad::Error(path + ": cannot write STEP");
   } catch (const Standard_Failure& e) {
     throw cad::Error(path + ": " + e.GetMessageString());
   }
@@ -66,12 +67,14 @@ TopoDS_Shape read_shape(const std::string& path) {
     if (ext == "brep") {
       TopoDS_Shape shape;
       BRep_Builder builder;
-      if (!BRepTools::Read(shape, path.c_str(), builder)) throw cad::Error(path + ": not a BREP file");
+      if (!BRepTools::Read(shape, path.c_str(), builder))
+        throw cad::Error(path + ": not a BREP file");
       return shape;
     }
     silence_occt_messages();
     STEPControl_Reader reader;
-    if (reader.ReadFile(path.c_str()) != IFSelect_RetDone) throw cad::Error(path + ": not a readable STEP file");
+    if (reader.ReadFile(path.c_str()) != IFSelect_RetDone)
+      throw cad::Error(path + ": not a readable STEP file");
     reader.TransferRoots();
     TopoDS_Shape shape = reader.OneShape();
     if (shape.IsNull()) throw cad::Error(path + ": STEP file holds no shape");

@@ -42,10 +42,34 @@ enum class ExprKind {
 };
 
 enum class Op {
-  Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitAnd, BitOr, BitXor, LShift, RShift,
-  Neg, Pos, Not, Invert,
-  And, Or,
-  Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Is, IsNot,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  FloorDiv,
+  Mod,
+  Pow,
+  BitAnd,
+  BitOr,
+  BitXor,
+  LShift,
+  RShift,
+  Neg,
+  Pos,
+  Not,
+  Invert,
+  And,
+  Or,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  In,
+  NotIn,
+  Is,
+  IsNot,
 };
 
 struct Comprehension {
@@ -56,8 +80,8 @@ struct Comprehension {
 
 struct Parameter {
   std::string name;
-  ExprPtr default_value;  // null: required
-  bool star = false;      // *args
+  ExprPtr default_value;     // null: required
+  bool star = false;         // *args
   bool double_star = false;  // **kwargs
 };
 
@@ -69,24 +93,44 @@ struct Keyword {
 struct Expr {
   ExprKind kind;
   Pos pos;
-  Value value;      // Constant
-  std::string name; // Name, Attribute
-  Op op = Op::Add;  // BinOp, Unary, BoolOp
+  Value value;       // Constant
+  std::string name;  // Name, Attribute
+  Op op = Op::Add;   // BinOp, Unary, BoolOp
   ExprPtr a, b, c;
   std::vector<ExprPtr> items;
-  std::vector<Op> ops;                 // Compare
-  std::vector<Keyword> keywords;       // Call
-  std::vector<Comprehension> comps;    // Comp
-  std::vector<Parameter> params;       // Lambda
-  bool generator = false;              // Comp written with ()
-  std::vector<std::string> specs;      // JoinedStr
-  std::string conversions;             // JoinedStr: 'r', 's' or 0 (none) per item
-  int height = 0;                      // longest path to a leaf; 0 until the parser measures it
+  std::vector<Op> ops;               // Compare
+  std::vector<Keyword> keywords;     // Call
+  std::vector<Comprehension> comps;  // Comp
+  std::vector<Parameter> params;     // Lambda
+  bool generator = false;            // Comp written with ()
+  std::vector<std::string> specs;    // JoinedStr
+  std::string conversions;           // JoinedStr: 'r', 's' or 0 (none) per item
+  int height = 0;                    // longest path to a leaf; 0 until the parser measures it
 };
 
 enum class StmtKind {
-  Expr, Assign, AugAssign, AnnAssign, If, For, While, FunctionDef, Return, Pass, Break,
-  Continue, Import, ImportFrom, Global, Nonlocal, Assert, Raise, Del, Try, With, ClassDef,
+  Expr,
+  Assign,
+  AugAssign,
+  AnnAssign,
+  If,
+  For,
+  While,
+  FunctionDef,
+  Return,
+  Pass,
+  Break,
+  Continue,
+  Import,
+  ImportFrom,
+  Global,
+  Nonlocal,
+  Assert,
+  Raise,
+  Del,
+  Try,
+  With,
+  ClassDef,
 };
 
 struct ImportName {
@@ -109,9 +153,9 @@ struct Stmt {
   ExprPtr iter;                  // For
   Op op = Op::Add;               // AugAssign
   Body body, orelse;
-  std::string name;              // FunctionDef, ImportFrom module
-  std::vector<Parameter> params; // FunctionDef
-  std::vector<ImportName> names; // Import, ImportFrom, Global, Nonlocal
+  std::string name;                    // FunctionDef, ImportFrom module
+  std::vector<Parameter> params;       // FunctionDef
+  std::vector<ImportName> names;       // Import, ImportFrom, Global, Nonlocal
   std::vector<ExceptClause> handlers;  // Try
   Body finalbody;                      // Try
   std::vector<std::string> locals;     // FunctionDef: names local to the function

@@ -10,13 +10,25 @@
 namespace cad::script {
 namespace {
 
-bool is_num(const Value& v) { return v.is_int() || v.is_float() || v.is_bool(); }
-bool is_intlike(const Value& v) { return v.is_int() || v.is_bool(); }
-std::int64_t ival(const Value& v) { return v.is_bool() ? v.as_bool() : v.as_int(); }
-double fval(const Value& v) { return v.is_float() ? v.as_float() : static_cast<double>(ival(v)); }
+bool is_num(const Value& v) {
+  return v.is_int() || v.is_float() || v.is_bool();
+}
+bool is_intlike(const Value& v) {
+  return v.is_int() || v.is_bool();
+}
+std::int64_t ival(const Value& v) {
+  return v.is_bool() ? v.as_bool() : v.as_int();
+}
+double fval(const Value& v) {
+  return v.is_float() ? v.as_float() : static_cast<double>(ival(v));
+}
 
-[[noreturn]] void zero_division(const char* what) { throw_runtime("ZeroDivisionError", what); }
-[[noreturn]] void overflow() { throw_runtime("OverflowError", "integer result too large"); }
+[[noreturn]] void zero_division(const char* what) {
+  throw_runtime("ZeroDivisionError", what);
+}
+[[noreturn]] void overflow() {
+  throw_runtime("OverflowError", "integer result too large");
+}
 
 // Integer arithmetic with Python's overflow reported instead of wrapping.
 std::int64_t checked_add(std::int64_t x, std::int64_t y) {
@@ -47,35 +59,59 @@ std::int64_t int_pow(std::int64_t base, std::int64_t exp) {
 
 const char* op_symbol(Op op) {
   switch (op) {
-    case Op::Add: return "+";
-    case Op::Sub: return "-";
-    case Op::Mul: return "*";
-    case Op::Div: return "/";
-    case Op::FloorDiv: return "//";
-    case Op::Mod: return "%";
-    case Op::Pow: return "**";
-    case Op::BitAnd: return "&";
-    case Op::BitOr: return "|";
-    case Op::BitXor: return "^";
-    case Op::LShift: return "<<";
-    case Op::RShift: return ">>";
-    default: return "?";
+    case Op::Add:
+      return "+";
+    case Op::Sub:
+      return "-";
+    case Op::Mul:
+      return "*";
+    case Op::Div:
+      return "/";
+    case Op::FloorDiv:
+      return "//";
+    case Op::Mod:
+      return "%";
+    case Op::Pow:
+      return "**";
+    case Op::BitAnd:
+      return "&";
+    case Op::BitOr:
+      return "|";
+    case Op::BitXor:
+      return "^";
+    case Op::LShift:
+      return "<<";
+    case Op::RShift:
+      return ">>";
+    default:
+      return "?";
   }
 }
 
 std::optional<BinOp> host_op(Op op) {
   switch (op) {
-    case Op::Add: return BinOp::Add;
-    case Op::Sub: return BinOp::Sub;
-    case Op::Mul: return BinOp::Mul;
-    case Op::Div: return BinOp::Div;
-    case Op::FloorDiv: return BinOp::FloorDiv;
-    case Op::Mod: return BinOp::Mod;
-    case Op::Pow: return BinOp::Pow;
-    case Op::BitAnd: return BinOp::BitAnd;
-    case Op::BitOr: return BinOp::BitOr;
-    case Op::BitXor: return BinOp::BitXor;
-    default: return std::nullopt;
+    case Op::Add:
+      return BinOp::Add;
+    case Op::Sub:
+      return BinOp::Sub;
+    case Op::Mul:
+      return BinOp::Mul;
+    case Op::Div:
+      return BinOp::Div;
+    case Op::FloorDiv:
+      return BinOp::FloorDiv;
+    case Op::Mod:
+      return BinOp::Mod;
+    case Op::Pow:
+      return BinOp::Pow;
+    case Op::BitAnd:
+      return BinOp::BitAnd;
+    case Op::BitOr:
+      return BinOp::BitOr;
+    case Op::BitXor:
+      return BinOp::BitXor;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -85,9 +121,12 @@ Value numeric(Op op, const Value& a, const Value& b) {
   if (is_intlike(a) && is_intlike(b)) {
     std::int64_t x = ival(a), y = ival(b);
     switch (op) {
-      case Op::Add: return Value(checked_add(x, y));
-      case Op::Sub: return Value(checked_sub(x, y));
-      case Op::Mul: return Value(checked_mul(x, y));
+      case Op::Add:
+        return Value(checked_add(x, y));
+      case Op::Sub:
+        return Value(checked_sub(x, y));
+      case Op::Mul:
+        return Value(checked_mul(x, y));
       case Op::Div:
         if (y == 0) zero_division("division by zero");
         return Value(static_cast<double>(x) / static_cast<double>(y));
@@ -109,9 +148,12 @@ Value numeric(Op op, const Value& a, const Value& b) {
           return Value(std::pow(static_cast<double>(x), static_cast<double>(y)));
         }
         return Value(int_pow(x, y));
-      case Op::BitAnd: return Value(x & y);
-      case Op::BitOr: return Value(x | y);
-      case Op::BitXor: return Value(x ^ y);
+      case Op::BitAnd:
+        return Value(x & y);
+      case Op::BitOr:
+        return Value(x | y);
+      case Op::BitXor:
+        return Value(x ^ y);
       case Op::LShift:
         if (y < 0) throw_value_error("negative shift count");
         if (y >= 63 || (x != 0 && (std::abs(x) >> (62 - y)) != 0)) overflow();
@@ -119,14 +161,18 @@ Value numeric(Op op, const Value& a, const Value& b) {
       case Op::RShift:
         if (y < 0) throw_value_error("negative shift count");
         return Value(y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
-      default: break;
+      default:
+        break;
     }
   }
   double x = fval(a), y = fval(b);
   switch (op) {
-    case Op::Add: return Value(x + y);
-    case Op::Sub: return Value(x - y);
-    case Op::Mul: return Value(x * y);
+    case Op::Add:
+      return Value(x + y);
+    case Op::Sub:
+      return Value(x - y);
+    case Op::Mul:
+      return Value(x * y);
     case Op::Div:
       if (y == 0) zero_division("float division by zero");
       return Value(x / y);
@@ -175,7 +221,8 @@ int three_way(const Value& a, const Value& b, bool& ok) {
     double x = fval(a), y = fval(b);
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  if (a.is_str() && b.is_str()) return a.as_str().compare(b.as_str()) < 0 ? -1 : a.as_str() == b.as_str() ? 0 : 1;
+  if (a.is_str() && b.is_str())
+    return a.as_str().compare(b.as_str()) < 0 ? -1 : a.as_str() == b.as_str() ? 0 : 1;
   auto x = a.as<Sequence>(), y = b.as<Sequence>();
   if (x && y && x->is_tuple == y->is_tuple) return compare_sequences(*x, *y, ok);
   ok = false;
@@ -195,7 +242,8 @@ Value to_number(const Value& v, bool want_int) {
     if (!want_int) return Value(fval(v));
     if (is_intlike(v)) return Value(ival(v));
     double d = v.as_float();
-    if (!std::isfinite(d) || std::fabs(d) > 9.2e18) throw_runtime("OverflowError", "cannot convert float to integer");
+    if (!std::isfinite(d) || std::fabs(d) > 9.2e18)
+      throw_runtime("OverflowError", "cannot convert float to integer");
     return Value(static_cast<std::int64_t>(std::trunc(d)));
   }
   if (v.is_str()) {
@@ -244,14 +292,20 @@ std::int64_t round_int(std::int64_t x, std::int64_t digits) {
 
 Value min_max(CallArgs& a, bool is_max, Interpreter& in) {
   std::vector<Value> items;
-  if (a.positional.size() == 1) items = to_items(a.positional[0], is_max ? "max()" : "min()");
-  else items = a.positional;
+  if (a.positional.size() == 1)
+    items = to_items(a.positional[0], is_max ? "max()" : "min()");
+  else
+    items = a.positional;
   Value key, def;
   bool has_default = false;
   for (auto& [k, v] : a.keywords) {
-    if (k == "key") key = v;
-    else if (k == "default") def = v, has_default = true;
-    else throw_type_error(std::string(is_max ? "max" : "min") + "() got an unexpected keyword argument '" + k + "'");
+    if (k == "key")
+      key = v;
+    else if (k == "default")
+      def = v, has_default = true;
+    else
+      throw_type_error(std::string(is_max ? "max" : "min") +
+                       "() got an unexpected keyword argument '" + k + "'");
   }
   if (items.empty()) {
     if (has_default) return def;
@@ -275,10 +329,13 @@ void install_functions(Interpreter& in) {
   builtin(in, "print", [](Interpreter& in, CallArgs& a) {
     std::string sep = " ", end = "\n", out;
     for (auto& [k, v] : a.keywords) {
-      if (k == "sep") sep = v.str();
-      else if (k == "end") end = v.str();
+      if (k == "sep")
+        sep = v.str();
+      else if (k == "end")
+        end = v.str();
     }
-    for (std::size_t i = 0; i < a.positional.size(); ++i) out += (i ? sep : "") + a.positional[i].str();
+    for (std::size_t i = 0; i < a.positional.size(); ++i)
+      out += (i ? sep : "") + a.positional[i].str();
     in.append_output(out + end);
     return Value();
   });
@@ -375,7 +432,8 @@ void install_functions(Interpreter& in) {
       } else {
         for (const Value& kv : to_items(a.positional[0], "dict()")) {
           auto pair = to_items(kv, "dict() item");
-          if (pair.size() != 2) throw_value_error("dictionary update sequence element has wrong length");
+          if (pair.size() != 2)
+            throw_value_error("dictionary update sequence element has wrong length");
           d->set_item(pair[0], pair[1]);
         }
       }
@@ -410,7 +468,8 @@ void install_functions(Interpreter& in) {
     return acc;
   });
   builtin(in, "sorted", [](Interpreter& in, CallArgs& a) {
-    auto v = bind_args(a, "sorted", {Param("iterable"), Param("key", Value()), Param("reverse", Value(false))});
+    auto v = bind_args(a, "sorted",
+                       {Param("iterable"), Param("key", Value()), Param("reverse", Value(false))});
     return make_list(sorted_items(in, to_items(v[0], "sorted()"), v[1], v[2].truthy()));
   });
   builtin(in, "reversed", [](Interpreter&, CallArgs& a) {
@@ -434,7 +493,8 @@ void install_functions(Interpreter& in) {
   builtin(in, "map", [](Interpreter& in, CallArgs& a) {
     if (a.positional.size() < 2) throw_type_error("map() must have at least two arguments.");
     std::vector<std::vector<Value>> seqs;
-    for (std::size_t i = 1; i < a.positional.size(); ++i) seqs.push_back(to_items(a.positional[i], "map()"));
+    for (std::size_t i = 1; i < a.positional.size(); ++i)
+      seqs.push_back(to_items(a.positional[i], "map()"));
     std::size_t n = std::numeric_limits<std::size_t>::max();
     for (auto& s : seqs) n = std::min(n, s.size());
     std::vector<Value> out;
@@ -475,12 +535,15 @@ void install_functions(Interpreter& in) {
   });
   builtin(in, "isinstance", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "isinstance", {Param("obj"), Param("class_or_tuple")});
-    std::vector<Value> types = v[1].as<Sequence>() ? v[1].as<Sequence>()->items : std::vector<Value>{v[1]};
+    std::vector<Value> types =
+        v[1].as<Sequence>() ? v[1].as<Sequence>()->items : std::vector<Value>{v[1]};
     std::string tn = v[0].type_name();
     for (const Value& t : types) {
       std::string name;
-      if (auto b = t.as<Builtin>()) name = b->name;
-      else if (t.is_object()) name = t.type_name() == "type" ? t.repr() : "";
+      if (auto b = t.as<Builtin>())
+        name = b->name;
+      else if (t.is_object())
+        name = t.type_name() == "type" ? t.repr() : "";
       if (name.empty()) continue;
       if (name == tn || (name == "int" && tn == "bool")) return Value(true);
       if (t.is_object() && t.repr() == "<class '" + tn + "'>") return Value(true);
@@ -488,9 +551,9 @@ void install_functions(Interpreter& in) {
     return Value(false);
   });
   for (const char* e : {"Exception", "BaseException", "ValueError", "TypeError", "RuntimeError",
-                        "ZeroDivisionError", "IndexError", "KeyError", "AttributeError", "NameError",
-                        "AssertionError", "NotImplementedError", "ArithmeticError", "LookupError",
-                        "OverflowError", "StopIteration", "GeometryError"})
+                        "ZeroDivisionError", "IndexError", "KeyError", "AttributeError",
+                        "NameError", "AssertionError", "NotImplementedError", "ArithmeticError",
+                        "LookupError", "OverflowError", "StopIteration", "GeometryError"})
     in.set_builtin(e, make_exception_type(e));
 }
 
@@ -541,20 +604,24 @@ Value make_math(Interpreter&) {
     m->set(name, Value(std::make_shared<Builtin>(name, std::move(f))));
   };
   auto int_result = [](double d, const char* what) {
-    if (!std::isfinite(d)) throw_runtime("OverflowError", std::string("cannot convert ") + what + " to integer");
+    if (!std::isfinite(d))
+      throw_runtime("OverflowError", std::string("cannot convert ") + what + " to integer");
     return Value(static_cast<std::int64_t>(d));
   };
   fn("floor", [int_result](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "floor", {Param("x")});
-    return is_intlike(v[0]) ? Value(ival(v[0])) : int_result(std::floor(to_float(v[0], "math.floor()")), "float");
+    return is_intlike(v[0]) ? Value(ival(v[0]))
+                            : int_result(std::floor(to_float(v[0], "math.floor()")), "float");
   });
   fn("ceil", [int_result](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "ceil", {Param("x")});
-    return is_intlike(v[0]) ? Value(ival(v[0])) : int_result(std::ceil(to_float(v[0], "math.ceil()")), "float");
+    return is_intlike(v[0]) ? Value(ival(v[0]))
+                            : int_result(std::ceil(to_float(v[0], "math.ceil()")), "float");
   });
   fn("trunc", [int_result](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "trunc", {Param("x")});
-    return is_intlike(v[0]) ? Value(ival(v[0])) : int_result(std::trunc(to_float(v[0], "math.trunc()")), "float");
+    return is_intlike(v[0]) ? Value(ival(v[0]))
+                            : int_result(std::trunc(to_float(v[0], "math.trunc()")), "float");
   });
   fn("atan2", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "atan2", {Param("y"), Param("x")});
@@ -562,7 +629,8 @@ Value make_math(Interpreter&) {
   });
   fn("hypot", [](Interpreter&, CallArgs& a) {
     double s = 0;
-    for (const Value& x : a.positional) s += fval(Value(to_float(x, "math.hypot() argument"))) * to_float(x, "");
+    for (const Value& x : a.positional)
+      s += fval(Value(to_float(x, "math.hypot() argument"))) * to_float(x, "");
     return Value(std::sqrt(s));
   });
   fn("pow", [](Interpreter&, CallArgs& a) {
@@ -587,9 +655,12 @@ Value make_math(Interpreter&) {
     return Value(std::log(x) / std::log(to_float(v[1], "base")));
   });
   fn("isclose", [](Interpreter&, CallArgs& a) {
-    auto v = bind_args(a, "isclose", {Param("a"), Param("b"), Param("rel_tol", Value(1e-9)), Param("abs_tol", Value(0.0))});
+    auto v = bind_args(
+        a, "isclose",
+        {Param("a"), Param("b"), Param("rel_tol", Value(1e-9)), Param("abs_tol", Value(0.0))});
     double x = to_float(v[0], "a"), y = to_float(v[1], "b");
-    double tol = std::max(to_float(v[2], "rel_tol") * std::max(std::fabs(x), std::fabs(y)), to_float(v[3], "abs_tol"));
+    double tol = std::max(to_float(v[2], "rel_tol") * std::max(std::fabs(x), std::fabs(y)),
+                          to_float(v[3], "abs_tol"));
     return Value(x == y || std::fabs(x - y) <= tol);
   });
   fn("isnan", [](Interpreter&, CallArgs& a) {
@@ -733,11 +804,14 @@ std::string apply_spec(const Value& v, const std::string& spec_in) {
   }
   if (static_cast<int>(body.size()) < width) {
     std::size_t pad = width - body.size();
-    if (align == '<') body += std::string(pad, fill);
-    else if (align == '^') body = std::string(pad / 2, fill) + body + std::string(pad - pad / 2, fill);
+    if (align == '<')
+      body += std::string(pad, fill);
+    else if (align == '^')
+      body = std::string(pad / 2, fill) + body + std::string(pad - pad / 2, fill);
     else if (align == '=' && !body.empty() && (body[0] == '-' || body[0] == '+'))
       body = body.substr(0, 1) + std::string(pad, fill) + body.substr(1);
-    else body = std::string(pad, fill) + body;
+    else
+      body = std::string(pad, fill) + body;
   }
   return body;
 }
@@ -747,9 +821,20 @@ std::string str_format(const std::string& fmt, const CallArgs& a) {
   std::size_t auto_index = 0;
   for (std::size_t i = 0; i < fmt.size(); ++i) {
     char c = fmt[i];
-    if (c == '{' && i + 1 < fmt.size() && fmt[i + 1] == '{') { out += '{'; ++i; continue; }
-    if (c == '}' && i + 1 < fmt.size() && fmt[i + 1] == '}') { out += '}'; ++i; continue; }
-    if (c != '{') { out += c; continue; }
+    if (c == '{' && i + 1 < fmt.size() && fmt[i + 1] == '{') {
+      out += '{';
+      ++i;
+      continue;
+    }
+    if (c == '}' && i + 1 < fmt.size() && fmt[i + 1] == '}') {
+      out += '}';
+      ++i;
+      continue;
+    }
+    if (c != '{') {
+      out += c;
+      continue;
+    }
     std::size_t close = fmt.find('}', i);
     if (close == std::string::npos) throw_value_error("Single '{' encountered in format string");
     std::string field = fmt.substr(i + 1, close - i - 1), spec;
@@ -762,7 +847,8 @@ std::string str_format(const std::string& fmt, const CallArgs& a) {
     }
     Value v;
     if (field.empty()) {
-      if (auto_index >= a.positional.size()) throw_runtime("IndexError", "Replacement index out of range");
+      if (auto_index >= a.positional.size())
+        throw_runtime("IndexError", "Replacement index out of range");
       v = a.positional[auto_index++];
     } else if (std::isdigit(static_cast<unsigned char>(field[0]))) {
       std::size_t k = std::stoul(field);
@@ -783,13 +869,22 @@ std::string str_format(const std::string& fmt, const CallArgs& a) {
 
 std::string printf_format(const std::string& fmt, const Value& args) {
   std::vector<Value> vals;
-  if (auto t = args.as<Sequence>(); t && t->is_tuple) vals = t->items;
-  else vals.push_back(args);
+  if (auto t = args.as<Sequence>(); t && t->is_tuple)
+    vals = t->items;
+  else
+    vals.push_back(args);
   std::string out;
   std::size_t k = 0;
   for (std::size_t i = 0; i < fmt.size(); ++i) {
-    if (fmt[i] != '%') { out += fmt[i]; continue; }
-    if (i + 1 < fmt.size() && fmt[i + 1] == '%') { out += '%'; ++i; continue; }
+    if (fmt[i] != '%') {
+      out += fmt[i];
+      continue;
+    }
+    if (i + 1 < fmt.size() && fmt[i + 1] == '%') {
+      out += '%';
+      ++i;
+      continue;
+    }
     std::size_t j = i + 1;
     while (j < fmt.size() && std::string("-+ #0123456789.").find(fmt[j]) != std::string::npos) ++j;
     if (j >= fmt.size()) throw_value_error("incomplete format");
@@ -810,7 +905,8 @@ std::string printf_format(const std::string& fmt, const Value& args) {
       std::string pad(text.size() < width ? width - text.size() : 0, ' ');
       out += flags.find('-') != std::string::npos ? text + pad : pad + text;
     } else if (t == 'd' || t == 'i') {
-      std::snprintf(buf, sizeof buf, (f + "lld").c_str(), static_cast<long long>(ival(to_number(v, true))));
+      std::snprintf(buf, sizeof buf, (f + "lld").c_str(),
+                    static_cast<long long>(ival(to_number(v, true))));
       out += buf;
     } else if (t == 'x' || t == 'X' || t == 'o') {
       if (!is_intlike(v))
@@ -891,10 +987,14 @@ bool compare_values(Op op, const Value& a, const Value& b) {
     bool eq;
     bool ok;
     int c = three_way(a, b, ok);
-    if (ok) eq = c == 0;
-    else if (a.is_none() || b.is_none()) eq = a.is_none() && b.is_none();
-    else if (a.is_object()) eq = a.as_object()->equals(b);
-    else eq = false;
+    if (ok)
+      eq = c == 0;
+    else if (a.is_none() || b.is_none())
+      eq = a.is_none() && b.is_none();
+    else if (a.is_object())
+      eq = a.as_object()->equals(b);
+    else
+      eq = false;
     return op == Op::Eq ? eq : !eq;
   }
   bool ok;
@@ -905,28 +1005,37 @@ bool compare_values(Op op, const Value& a, const Value& b) {
                      a.type_name() + "' and '" + b.type_name() + "'");
   }
   switch (op) {
-    case Op::Lt: return c < 0;
-    case Op::Le: return c <= 0;
-    case Op::Gt: return c > 0;
-    case Op::Ge: return c >= 0;
-    default: return false;
+    case Op::Lt:
+      return c < 0;
+    case Op::Le:
+      return c <= 0;
+    case Op::Gt:
+      return c > 0;
+    case Op::Ge:
+      return c >= 0;
+    default:
+      return false;
   }
 }
 
-std::string format_value(const Value& v, const std::string& spec) { return apply_spec(v, spec); }
+std::string format_value(const Value& v, const std::string& spec) {
+  return apply_spec(v, spec);
+}
 
 Value primitive_attribute(Interpreter& in, const Value& v, const std::string& name) {
   auto method = [&](Builtin::Fn f) { return Value(std::make_shared<Builtin>(name, std::move(f))); };
   if (v.is_float()) {
     double d = v.as_float();
-    if (name == "is_integer") return method([d](Interpreter&, CallArgs&) { return Value(std::floor(d) == d); });
+    if (name == "is_integer")
+      return method([d](Interpreter&, CallArgs&) { return Value(std::floor(d) == d); });
     if (name == "real") return v;
     if (name == "imag") return Value(0.0);
   }
   if (v.is_int() && (name == "real" || name == "numerator")) return v;
   if (v.is_str()) {
     std::string s = v.as_str();
-    if (name == "format") return method([s](Interpreter&, CallArgs& a) { return Value(str_format(s, a)); });
+    if (name == "format")
+      return method([s](Interpreter&, CallArgs& a) { return Value(str_format(s, a)); });
     if (name == "join")
       return method([s](Interpreter&, CallArgs& a) {
         auto args = bind_args(a, "join", {Param("iterable")});
@@ -941,7 +1050,8 @@ Value primitive_attribute(Interpreter& in, const Value& v, const std::string& na
     if (name == "upper" || name == "lower")
       return method([s, name](Interpreter&, CallArgs&) {
         std::string out = s;
-        for (char& c : out) c = static_cast<char>(name == "upper" ? std::toupper(c) : std::tolower(c));
+        for (char& c : out)
+          c = static_cast<char>(name == "upper" ? std::toupper(c) : std::tolower(c));
         return Value(out);
       });
     if (name == "strip" || name == "lstrip" || name == "rstrip")

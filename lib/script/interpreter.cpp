@@ -41,11 +41,11 @@ struct Function : Object {
   }
   std::string name;
   const std::vector<Parameter>* params = nullptr;
-  const Body* body = nullptr;           // def
-  const Expr* lambda_body = nullptr;    // lambda
+  const Body* body = nullptr;         // def
+  const Expr* lambda_body = nullptr;  // lambda
   const std::vector<std::string>* locals = nullptr;
   std::vector<std::string> lambda_locals;
-  std::vector<Value> defaults;          // one per parameter (None-valued optional when required)
+  std::vector<Value> defaults;  // one per parameter (None-valued optional when required)
   std::vector<bool> has_default;
   FramePtr closure;                     // enclosing function frame, null at module level
   std::shared_ptr<const Program> keep;  // keeps the AST alive
@@ -92,19 +92,49 @@ enum class Flow { Normal, Break, Continue, Return };
 
 const std::set<std::string>& forbidden_names() {
   static const std::set<std::string> s = {
-      "open", "eval", "exec", "compile", "__import__", "getattr", "setattr", "delattr",
-      "globals", "locals", "vars", "dir", "input", "breakpoint", "exit", "quit", "help",
-      "memoryview", "__builtins__", "__loader__", "__spec__", "object", "type", "super",
-      "classmethod", "staticmethod", "property", "id", "hash"};
+      "open",         "eval",         "exec",     "compile", "__import__", "getattr",
+      "setattr",      "delattr",      "globals",  "locals",  "vars",       "dir",
+      "input",        "breakpoint",   "exit",     "quit",    "help",       "memoryview",
+      "__builtins__", "__loader__",   "__spec__", "object",  "type",       "super",
+      "classmethod",  "staticmethod", "property", "id",      "hash"};
   return s;
 }
 
 const std::set<std::string>& dangerous_modules() {
-  static const std::set<std::string> s = {
-      "os", "sys", "subprocess", "socket", "shutil", "pathlib", "io", "builtins", "importlib",
-      "ctypes", "pickle", "marshal", "multiprocessing", "threading", "signal", "urllib", "http",
-      "requests", "glob", "tempfile", "inspect", "code", "codeop", "pty", "posix", "fcntl",
-      "resource", "gc", "asyncio", "select", "mmap", "runpy", "zipimport", "webbrowser"};
+  static const std::set<std::string> s = {"os",
+                                          "sys",
+                                          "subprocess",
+                                          "socket",
+                                          "shutil",
+                                          "pathlib",
+                                          "io",
+                                          "builtins",
+                                          "importlib",
+                                          "ctypes",
+                                          "pickle",
+                                          "marshal",
+                                          "multiprocessing",
+                                          "threading",
+                                          "signal",
+                                          "urllib",
+                                          "http",
+                                          "requests",
+                                          "glob",
+                                          "tempfile",
+                                          "inspect",
+                                          "code",
+                                          "codeop",
+                                          "pty",
+                                          "posix",
+                                          "fcntl",
+                                          "resource",
+                                          "gc",
+                                          "asyncio",
+                                          "select",
+                                          "mmap",
+                                          "runpy",
+                                          "zipimport",
+                                          "webbrowser"};
   return s;
 }
 
@@ -217,7 +247,8 @@ class Evaluator {
           std::int64_t i = to_int(key, "list index"), n = s->items.size();
           if (i < 0) i += n;
           if (i < 0 || i >= n)
-            fail(target.pos, ErrorKind::Runtime, "IndexError", "list assignment index out of range");
+            fail(target.pos, ErrorKind::Runtime, "IndexError",
+                 "list assignment index out of range");
           s->items[i] = v;
           return;
         }
@@ -234,7 +265,8 @@ class Evaluator {
           if (items.size() != target.items.size())
             fail(target.pos, ErrorKind::Runtime, "ValueError",
                  items.size() > target.items.size()
-                     ? "too many values to unpack (expected " + std::to_string(target.items.size()) + ")"
+                     ? "too many values to unpack (expected " +
+                           std::to_string(target.items.size()) + ")"
                      : "not enough values to unpack (expected " +
                            std::to_string(target.items.size()) + ", got " +
                            std::to_string(items.size()) + ")");
@@ -245,8 +277,7 @@ class Evaluator {
         if (items.size() < star + after)
           fail(target.pos, ErrorKind::Runtime, "ValueError", "not enough values to unpack");
         for (std::size_t i = 0; i < star; ++i) assign(*target.items[i], items[i]);
-        assign(*target.items[star]->a,
-               make_list({items.begin() + star, items.end() - after}));
+        assign(*target.items[star]->a, make_list({items.begin() + star, items.end() - after}));
         for (std::size_t i = 0; i < after; ++i)
           assign(*target.items[star + 1 + i], items[items.size() - after + i]);
         return;
@@ -413,14 +444,16 @@ class Evaluator {
         for (const auto& t : s.targets) {
           if (t->kind == ExprKind::Name) {
             if (!frame_->vars.erase(t->name))
-              fail(t->pos, ErrorKind::Runtime, "NameError", "name '" + t->name + "' is not defined");
+              fail(t->pos, ErrorKind::Runtime, "NameError",
+                   "name '" + t->name + "' is not defined");
           } else if (t->kind == ExprKind::Subscript) {
             Value obj = eval(*t->a);
             Value key = eval(*t->b);
             if (auto seq = obj.as<Sequence>(); seq && !seq->is_tuple) {
               std::int64_t i = to_int(key, "list index"), n = seq->items.size();
               if (i < 0) i += n;
-              if (i < 0 || i >= n) fail(t->pos, ErrorKind::Runtime, "IndexError", "list index out of range");
+              if (i < 0 || i >= n)
+                fail(t->pos, ErrorKind::Runtime, "IndexError", "list index out of range");
               seq->items.erase(seq->items.begin() + i);
             } else if (auto d = obj.as<Dict>()) {
               auto it = std::find_if(d->items.begin(), d->items.end(), [&](auto& kv) {
@@ -429,7 +462,8 @@ class Evaluator {
               if (it == d->items.end()) fail(t->pos, ErrorKind::Runtime, "KeyError", key.repr());
               d->items.erase(it);
             } else {
-              fail(t->pos, ErrorKind::Runtime, "TypeError", "object does not support item deletion");
+              fail(t->pos, ErrorKind::Runtime, "TypeError",
+                   "object does not support item deletion");
             }
           } else {
             fail(t->pos, ErrorKind::Unsupported, "SyntaxError", "this del target is not supported");
@@ -478,7 +512,8 @@ class Evaluator {
             break;
           }
           Value t = eval(*h.type);
-          std::vector<Value> types = t.as<Sequence>() ? t.as<Sequence>()->items : std::vector<Value>{t};
+          std::vector<Value> types =
+              t.as<Sequence>() ? t.as<Sequence>()->items : std::vector<Value>{t};
           for (const Value& ty : types) {
             auto et = ty.as<ExceptionType>();
             if (et && exception_matches(err.type, et->name)) handler = &h;
@@ -527,8 +562,9 @@ class Evaluator {
       std::string top = name.substr(0, name.find('.'));
       if (dangerous_modules().count(top))
         fail(p, ErrorKind::Forbidden, "SecurityError",
-             "import of '" + name + "' is not allowed: scripts have no file, network, process or "
-             "environment access");
+             "import of '" + name +
+                 "' is not allowed: scripts have no file, network, process or "
+                 "environment access");
       fail(p, ErrorKind::Forbidden, "ImportError",
            "module '" + name + "' is not available (allowed: cadquery, math, typing)");
     }
@@ -557,7 +593,8 @@ class Evaluator {
           const std::string& s = obj.as_str();
           std::int64_t i = to_int(key, "string index"), n = s.size();
           if (i < 0) i += n;
-          if (i < 0 || i >= n) fail(e.pos, ErrorKind::Runtime, "IndexError", "string index out of range");
+          if (i < 0 || i >= n)
+            fail(e.pos, ErrorKind::Runtime, "IndexError", "string index out of range");
           return Value(std::string(1, s[i]));
         }
         if (!obj.is_object())
@@ -573,19 +610,23 @@ class Evaluator {
         Value v = eval(*e.a);
         if (e.op == Op::Not) return Value(!v.truthy());
         if (e.op == Op::Pos) {
-          if (!v.is_number()) fail(e.pos, ErrorKind::Runtime, "TypeError", "bad operand type for unary +: '" + v.type_name() + "'");
+          if (!v.is_number())
+            fail(e.pos, ErrorKind::Runtime, "TypeError",
+                 "bad operand type for unary +: '" + v.type_name() + "'");
           return v.is_bool() ? Value(std::int64_t(v.as_bool())) : v;
         }
         if (e.op == Op::Invert) return Value(~to_int(v, "operand of ~"));
         if (v.is_int()) {
-          if (v.as_int() == INT64_MIN) fail(e.pos, ErrorKind::Runtime, "OverflowError", "integer overflow");
+          if (v.as_int() == INT64_MIN)
+            fail(e.pos, ErrorKind::Runtime, "OverflowError", "integer overflow");
           return Value(-v.as_int());
         }
         if (v.is_bool()) return Value(std::int64_t(-int(v.as_bool())));
         if (v.is_float()) return Value(-v.as_float());
         if (v.is_object())
           if (auto r = v.as_object()->negate()) return *r;
-        fail(e.pos, ErrorKind::Runtime, "TypeError", "bad operand type for unary -: '" + v.type_name() + "'");
+        fail(e.pos, ErrorKind::Runtime, "TypeError",
+             "bad operand type for unary -: '" + v.type_name() + "'");
       }
       case ExprKind::BoolOp: {
         Value v;
@@ -617,7 +658,8 @@ class Evaluator {
             items.push_back(eval(*item));
           }
         }
-        return e.kind == ExprKind::List ? make_list(std::move(items)) : make_tuple(std::move(items));
+        return e.kind == ExprKind::List ? make_list(std::move(items))
+                                        : make_tuple(std::move(items));
       }
       case ExprKind::Dict: {
         auto d = std::make_shared<Dict>();
@@ -689,9 +731,13 @@ class Evaluator {
     std::int64_t step = st.value_or(1);
     if (step == 0) fail(sl.pos, ErrorKind::Runtime, "ValueError", "slice step cannot be zero");
     std::size_t size;
-    if (obj.is_str()) size = obj.as_str().size();
-    else if (auto s = obj.as<Sequence>()) size = s->items.size();
-    else fail(sl.pos, ErrorKind::Runtime, "TypeError", "'" + obj.type_name() + "' object is not subscriptable");
+    if (obj.is_str())
+      size = obj.as_str().size();
+    else if (auto s = obj.as<Sequence>())
+      size = s->items.size();
+    else
+      fail(sl.pos, ErrorKind::Runtime, "TypeError",
+           "'" + obj.type_name() + "' object is not subscriptable");
     std::int64_t n = size;
     auto clamp = [&](std::optional<std::int64_t> v, std::int64_t def) {
       if (!v) return def;
@@ -732,8 +778,11 @@ class Evaluator {
       Value v = eval(*kw.value);
       if (kw.name.empty()) {
         auto d = v.as<Dict>();
-        if (!d) fail(kw.value->pos, ErrorKind::Runtime, "TypeError", "argument after ** must be a mapping");
-        for (auto& kv : d->items) args.keywords.emplace_back(to_str(kv.first, "keyword"), kv.second);
+        if (!d)
+          fail(kw.value->pos, ErrorKind::Runtime, "TypeError",
+               "argument after ** must be a mapping");
+        for (auto& kv : d->items)
+          args.keywords.emplace_back(to_str(kv.first, "keyword"), kv.second);
       } else {
         args.keywords.emplace_back(kw.name, std::move(v));
       }
@@ -749,19 +798,21 @@ class Evaluator {
     }
   }
 
-  Value binary(Op op, const Value& a, const Value& b, const Pos& p) {
-    return binary_op(op, a, b);
-  }
+  Value binary(Op op, const Value& a, const Value& b, const Pos& p) { return binary_op(op, a, b); }
 
   bool compare(Op op, const Value& a, const Value& b, const Pos& p) {
     switch (op) {
       case Op::Is:
       case Op::IsNot: {
         bool same;
-        if (a.is_none() || b.is_none()) same = a.is_none() && b.is_none();
-        else if (a.is_bool() && b.is_bool()) same = a.as_bool() == b.as_bool();
-        else if (a.is_object() && b.is_object()) same = a.as_object() == b.as_object();
-        else same = false;
+        if (a.is_none() || b.is_none())
+          same = a.is_none() && b.is_none();
+        else if (a.is_bool() && b.is_bool())
+          same = a.as_bool() == b.as_bool();
+        else if (a.is_object() && b.is_object())
+          same = a.as_object() == b.as_object();
+        else
+          same = false;
         return op == Op::Is ? same : !same;
       }
       case Op::In:
@@ -775,7 +826,8 @@ class Evaluator {
   }
 
   bool contains(const Value& container, const Value& item, const Pos& p) {
-    if (container.is_str()) return container.as_str().find(to_str(item, "'in <string>' operand")) != std::string::npos;
+    if (container.is_str())
+      return container.as_str().find(to_str(item, "'in <string>' operand")) != std::string::npos;
     for (const Value& v : iterate(container, p))
       if (compare_values(Op::Eq, v, item)) return true;
     return false;
@@ -915,9 +967,11 @@ Value Interpreter::call(const Value& callee, CallArgs& args) {
   }
   for (auto& [name, value] : args.keywords) {
     std::size_t i = 0;
-    while (i < params.size() && (params[i].name != name || params[i].star || params[i].double_star)) ++i;
+    while (i < params.size() && (params[i].name != name || params[i].star || params[i].double_star))
+      ++i;
     if (i == params.size()) {
-      if (!kwargs) throw_type_error(fn->name + "() got an unexpected keyword argument '" + name + "'");
+      if (!kwargs)
+        throw_type_error(fn->name + "() got an unexpected keyword argument '" + name + "'");
       kwargs->set_item(Value(name), value);
       continue;
     }
@@ -958,7 +1012,9 @@ std::vector<std::string> Interpreter::assignment_order() const {
   return out;
 }
 
-const std::string& Interpreter::printed() const { return impl_->output; }
+const std::string& Interpreter::printed() const {
+  return impl_->output;
+}
 void Interpreter::append_output(const std::string& text) {
   if (impl_->output.size() < 65536) impl_->output += text;
 }

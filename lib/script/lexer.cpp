@@ -33,15 +33,19 @@ void append_utf8(std::string& out, unsigned long cp, int line, int column) {
   }
 }
 
-bool is_name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool is_name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+bool is_name_start(unsigned char c) {
+  return std::isalpha(c) || c == '_' || c >= 0x80;
+}
+bool is_name_char(unsigned char c) {
+  return std::isalnum(c) || c == '_' || c >= 0x80;
+}
 
 // Longest operators first so that "**=" wins over "**" and "*".
 const char* const kOperators[] = {
-    "**=", "//=", ">>=", "<<=", "...", "**", "//", "==", "!=", "<=", ">=", "->", "+=", "-=",
-    "*=",  "/=",  "%=",  "&=",  "|=",  "^=", "<<", ">>", ":=", "+",  "-",  "*",  "/",  "%",
-    "@",   "<",   ">",   "=",   "(",   ")",  "[",  "]",  "{",  "}",  ",",  ":",  ".",  ";",
-    "&",   "|",   "^",   "~"};
+    "**=", "//=", ">>=", "<<=", "...", "**", "//", "==", "!=", "<=", ">=", "->",
+    "+=",  "-=",  "*=",  "/=",  "%=",  "&=", "|=", "^=", "<<", ">>", ":=", "+",
+    "-",   "*",   "/",   "%",   "@",   "<",  ">",  "=",  "(",  ")",  "[",  "]",
+    "{",   "}",   ",",   ":",   ".",   ";",  "&",  "|",  "^",  "~"};
 
 class Lexer {
  public:
@@ -82,7 +86,8 @@ class Lexer {
         continue;
       }
       if (std::isdigit(static_cast<unsigned char>(c)) ||
-          (c == '.' && i_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
+          (c == '.' && i_ + 1 < s_.size() &&
+           std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
         lex_number();
         continue;
       }
@@ -115,7 +120,9 @@ class Lexer {
     }
     ++i_;
   }
-  void push(Tok kind, std::string text, Pos p) { tokens_.push_back({kind, std::move(text), {}, p}); }
+  void push(Tok kind, std::string text, Pos p) {
+    tokens_.push_back({kind, std::move(text), {}, p});
+  }
 
   // Measures the indentation of a new logical line; returns true if the line is blank.
   bool handle_indent() {
@@ -160,8 +167,8 @@ class Lexer {
       for (char ch : lower) valid = valid && (ch == 'r' || ch == 'f' || ch == 'b' || ch == 'u');
       if (valid) {
         if (lower.find('b') != std::string::npos)
-          throw ScriptError(ErrorKind::Unsupported, "SyntaxError", "bytes literals are not supported",
-                            p.line, p.column);
+          throw ScriptError(ErrorKind::Unsupported, "SyntaxError",
+                            "bytes literals are not supported", p.line, p.column);
         lex_string(p, raw, fstr);
         return;
       }
@@ -179,7 +186,8 @@ class Lexer {
       int base = base_ch == 'x' ? 16 : base_ch == 'o' ? 8 : 2;
       advance();
       advance();
-      while (i_ < s_.size() && (std::isxdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) {
+      while (i_ < s_.size() &&
+             (std::isxdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) {
         if (s_[i_] != '_') digits += s_[i_];
         advance();
       }
@@ -192,7 +200,8 @@ class Lexer {
       return;
     }
     auto take_digits = [&] {
-      while (i_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) {
+      while (i_ < s_.size() &&
+             (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) {
         if (s_[i_] != '_') digits += s_[i_];
         advance();
       }
@@ -268,17 +277,38 @@ class Lexer {
         advance();
         advance();
         switch (e) {
-          case 'n': out += '\n'; break;
-          case 't': out += '\t'; break;
-          case 'r': out += '\r'; break;
-          case '\\': out += '\\'; break;
-          case '\'': out += '\''; break;
-          case '"': out += '"'; break;
-          case 'a': out += '\a'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'v': out += '\v'; break;
-          case '\n': break;
+          case 'n':
+            out += '\n';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case '\\':
+            out += '\\';
+            break;
+          case '\'':
+            out += '\'';
+            break;
+          case '"':
+            out += '"';
+            break;
+          case 'a':
+            out += '\a';
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case 'v':
+            out += '\v';
+            break;
+          case '\n':
+            break;
           case 'x':
           case 'u':
           case 'U': {
@@ -312,7 +342,8 @@ class Lexer {
     Token t{Tok::String, out, {}, p};
     t.fstring = fstring;
     // Adjacent literals concatenate ("a" "b").
-    if (!tokens_.empty() && tokens_.back().kind == Tok::String && !fstring && !tokens_.back().fstring) {
+    if (!tokens_.empty() && tokens_.back().kind == Tok::String && !fstring &&
+        !tokens_.back().fstring) {
       tokens_.back().text += out;
       return;
     }

@@ -77,11 +77,10 @@ class Parser {
   }
   static bool is_keyword(const std::string& s) {
     static const std::set<std::string> kw = {
-        "False", "None",   "True",  "and",    "as",     "assert", "async", "await",
-        "break", "class",  "continue", "def", "del",    "elif",   "else",  "except",
-        "finally", "for",  "from",  "global", "if",     "import", "in",    "is",
-        "lambda", "nonlocal", "not", "or",    "pass",   "raise",  "return", "try",
-        "while", "with",   "yield"};
+        "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+        "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+        "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+        "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield"};
     return kw.count(s) > 0;
   }
   ExprPtr node(ExprKind k, Pos p) {
@@ -335,8 +334,7 @@ class Parser {
         while (accept_op(","));
         return s;
       }
-      if (w == "yield" || w == "await")
-        unsupported("'" + w + "' is not supported");
+      if (w == "yield" || w == "await") unsupported("'" + w + "' is not supported");
     }
     ExprPtr first = parse_exprlist(true);
     if (accept_op(":")) {  // annotated assignment: x: float = 1.5
@@ -348,9 +346,9 @@ class Parser {
       return s;
     }
     static const std::pair<const char*, Op> aug[] = {
-        {"+=", Op::Add},       {"-=", Op::Sub},     {"*=", Op::Mul},    {"/=", Op::Div},
-        {"//=", Op::FloorDiv}, {"%=", Op::Mod},     {"**=", Op::Pow},   {"&=", Op::BitAnd},
-        {"|=", Op::BitOr},     {"^=", Op::BitXor},  {"<<=", Op::LShift}, {">>=", Op::RShift}};
+        {"+=", Op::Add},       {"-=", Op::Sub},    {"*=", Op::Mul},     {"/=", Op::Div},
+        {"//=", Op::FloorDiv}, {"%=", Op::Mod},    {"**=", Op::Pow},    {"&=", Op::BitAnd},
+        {"|=", Op::BitOr},     {"^=", Op::BitXor}, {"<<=", Op::LShift}, {">>=", Op::RShift}};
     for (const auto& [text, op] : aug) {
       if (accept_op(text)) {
         if (first->kind != ExprKind::Name && first->kind != ExprKind::Attribute &&
@@ -532,9 +530,9 @@ class Parser {
     return e;
   }
   bool starts_expression() const {
-    if (at(Tok::Name)) return !is_keyword(cur().text) || cur().text == "not" ||
-                              cur().text == "lambda" || cur().text == "None" ||
-                              cur().text == "True" || cur().text == "False";
+    if (at(Tok::Name))
+      return !is_keyword(cur().text) || cur().text == "not" || cur().text == "lambda" ||
+             cur().text == "None" || cur().text == "True" || cur().text == "False";
     if (at(Tok::Number) || at(Tok::String)) return true;
     if (at(Tok::Op))
       return at_op("(") || at_op("[") || at_op("{") || at_op("-") || at_op("+") || at_op("~") ||
@@ -720,12 +718,18 @@ class Parser {
     ExprPtr e = parse_factor();
     for (;;) {
       Op op;
-      if (at_op("*")) op = Op::Mul;
-      else if (at_op("/")) op = Op::Div;
-      else if (at_op("//")) op = Op::FloorDiv;
-      else if (at_op("%")) op = Op::Mod;
-      else if (at_op("@")) unsupported("the '@' operator is not supported");
-      else return e;
+      if (at_op("*"))
+        op = Op::Mul;
+      else if (at_op("/"))
+        op = Op::Div;
+      else if (at_op("//"))
+        op = Op::FloorDiv;
+      else if (at_op("%"))
+        op = Op::Mod;
+      else if (at_op("@"))
+        unsupported("the '@' operator is not supported");
+      else
+        return e;
       Pos q = cur().pos;
       ++i_;
       e = binary(q, op, std::move(e), parse_factor());
@@ -746,7 +750,8 @@ class Parser {
         auto c = node(ExprKind::Constant, p);
         c->value = e->a->value.is_int() && e->a->value.as_int() != INT64_MIN
                        ? Value(-e->a->value.as_int())
-                       : e->a->value.is_float() ? Value(-e->a->value.as_float()) : e->a->value;
+                   : e->a->value.is_float() ? Value(-e->a->value.as_float())
+                                            : e->a->value;
         if (!c->value.is_int() && !c->value.is_float()) return e;
         return c;
       }
@@ -789,7 +794,9 @@ class Parser {
     }
   }
 
-  ExprPtr parse_slice_part() { return at_op(":") || at_op("]") || at_op(",") ? nullptr : parse_expression(); }
+  ExprPtr parse_slice_part() {
+    return at_op(":") || at_op("]") || at_op(",") ? nullptr : parse_expression();
+  }
   ExprPtr parse_subscript() {
     Pos p = cur().pos;
     auto one = [&]() -> ExprPtr {
@@ -889,9 +896,12 @@ class Parser {
         std::size_t start = k + 1, end = start, colon = std::string::npos;
         for (end = start; end < s.size(); ++end) {
           char ch = s[end];
-          if (ch == '(' || ch == '[' || ch == '{') ++depth;
-          else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0) --depth;
-          else if (ch == '}' && depth == 0) break;
+          if (ch == '(' || ch == '[' || ch == '{')
+            ++depth;
+          else if ((ch == ')' || ch == ']' || ch == '}') && depth > 0)
+            --depth;
+          else if (ch == '}' && depth == 0)
+            break;
           else if ((ch == ':' || (ch == '!' && end + 1 < s.size() && s[end + 1] != '=')) &&
                    depth == 0 && colon == std::string::npos)
             colon = end;

@@ -77,14 +77,19 @@ std::string float_repr(double d) {
 }
 
 std::string quote(const std::string& s) {
-  bool has_single = s.find('\'') != std::string::npos, has_double = s.find('"') != std::string::npos;
+  bool has_single = s.find('\'') != std::string::npos,
+       has_double = s.find('"') != std::string::npos;
   char q = has_single && !has_double ? '"' : '\'';
   std::string out(1, q);
   for (char c : s) {
-    if (c == q || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else out += c;
+    if (c == q || c == '\\')
+      out += '\\', out += c;
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
   }
   return out + q;
 }
@@ -117,8 +122,12 @@ void Object::set_attr(Interpreter&, const std::string& name, const Value&) {
 Value Object::call(Interpreter&, CallArgs&) {
   throw_type_error("'" + type_name() + "' object is not callable");
 }
-std::optional<Value> Object::binary_op(BinOp, const Value&, bool) { return std::nullopt; }
-std::string Object::repr() const { return "<" + type_name() + " object>"; }
+std::optional<Value> Object::binary_op(BinOp, const Value&, bool) {
+  return std::nullopt;
+}
+std::string Object::repr() const {
+  return "<" + type_name() + " object>";
+}
 Value Object::get_item(const Value&) {
   throw_type_error("'" + type_name() + "' object is not subscriptable");
 }
@@ -274,9 +283,8 @@ std::optional<Value> Sequence::binary_op(BinOp op, const Value& rhs, bool reflec
 Value Sequence::get_attr(Interpreter& in, const std::string& name) {
   auto self = std::static_pointer_cast<Sequence>(shared_from_this());
   auto method = [&](auto fn) {
-    return Value(std::make_shared<Builtin>(name, [self, fn](Interpreter& in, CallArgs& a) {
-      return fn(*self, in, a);
-    }));
+    return Value(std::make_shared<Builtin>(
+        name, [self, fn](Interpreter& in, CallArgs& a) { return fn(*self, in, a); }));
   };
   if (name == "index")
     return method([](Sequence& s, Interpreter&, CallArgs& a) -> Value {
@@ -430,9 +438,8 @@ bool Dict::equals(const Value& other) const {
 Value Dict::get_attr(Interpreter& in, const std::string& name) {
   auto self = std::static_pointer_cast<Dict>(shared_from_this());
   auto method = [&](auto fn) {
-    return Value(std::make_shared<Builtin>(name, [self, fn](Interpreter&, CallArgs& a) {
-      return fn(*self, a);
-    }));
+    return Value(std::make_shared<Builtin>(
+        name, [self, fn](Interpreter&, CallArgs& a) { return fn(*self, a); }));
   };
   if (name == "get")
     return method([](Dict& d, CallArgs& a) -> Value {

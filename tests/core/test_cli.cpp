@@ -37,7 +37,8 @@ class Args {
 // Redirects std::cout and std::cerr into strings for the lifetime of the object.
 class StreamCapture {
  public:
-  StreamCapture() : old_out_(std::cout.rdbuf(out_.rdbuf())), old_err_(std::cerr.rdbuf(err_.rdbuf())) {}
+  StreamCapture()
+      : old_out_(std::cout.rdbuf(out_.rdbuf())), old_err_(std::cerr.rdbuf(err_.rdbuf())) {}
   ~StreamCapture() {
     std::cout.rdbuf(old_out_);
     std::cerr.rdbuf(old_err_);
@@ -79,7 +80,8 @@ TEST_CASE("common options have the documented defaults and long names", "[core]"
   CLI::App app;
   ToolOptions o;
   add_tool_options(app, o);
-  Args args{"-i", "in.jsonl", "--output", "out.jsonl", "--threads", "3", "--seed", "42", "--log-level", "debug"};
+  Args args{"-i", "in.jsonl", "--output", "out.jsonl",   "--threads",
+            "3",  "--seed",   "42",       "--log-level", "debug"};
   app.parse(args.argc(), args.argv());
   CHECK(o.common.input == "in.jsonl");
   CHECK(o.common.output == "out.jsonl");
@@ -98,7 +100,8 @@ TEST_CASE("common options have the documented defaults and long names", "[core]"
 
 TEST_CASE("a YAML config sets options and the command line wins over it", "[core]") {
   cad::test::TempFile config("config");
-  config.write("threads: 4\nseed: 7\ntimeout: 5\nformat: [step, stl]\nfast: true\nlog-level: warn\n");
+  config.write(
+      "threads: 4\nseed: 7\ntimeout: 5\nformat: [step, stl]\nfast: true\nlog-level: warn\n");
   CLI::App app;
   ToolOptions o;
   add_tool_options(app, o);
@@ -138,12 +141,13 @@ TEST_CASE("dry-run prints the effective configuration as YAML and skips the work
   ToolOptions o;
   StreamCapture capture;
   bool ran = false;
-  const int code = run({"--config", config.path(), "--threads", "2", "--dry-run"}, o,
-                       [&] {
-                         ran = true;
-                         return 0;
-                       },
-                       capture);
+  const int code = run(
+      {"--config", config.path(), "--threads", "2", "--dry-run"}, o,
+      [&] {
+        ran = true;
+        return 0;
+      },
+      capture);
   CHECK(code == 0);
   CHECK_FALSE(ran);
   const YAML::Node doc = YAML::Load(capture.out());
@@ -164,8 +168,8 @@ TEST_CASE("the effective YAML fed back with --config reproduces the options", "[
   CLI::App first;
   ToolOptions a;
   add_tool_options(first, a);
-  Args args{"-i", "data set.jsonl", "--seed", "123", "--timeout", "0.25", "--format", "stl", "--format", "ply",
-            "--fast"};
+  Args args{"-i",  "data set.jsonl", "--seed", "123",   "--timeout", "0.25", "--format",
+            "stl", "--format",       "ply",    "--fast"};
   first.parse(args.argc(), args.argv());
   cad::test::TempFile config("config");
   config.write(cad::core::effective_config_yaml(first));
@@ -186,25 +190,31 @@ TEST_CASE("run_tool maps outcomes to exit codes 0, 1 and 2", "[core]") {
   ToolOptions o;
   {
     StreamCapture capture;
-    CHECK(run({}, o, [] { return 0; }, capture) == 0);
+    CHECK(run(
+              {}, o, [] { return 0; }, capture) == 0);
   }
   {
     StreamCapture capture;
-    CHECK(run({}, o, [] { return 3; }, capture) == 3);
+    CHECK(run(
+              {}, o, [] { return 3; }, capture) == 3);
   }
   {
     StreamCapture capture;
-    CHECK(run({}, o, []() -> int { throw cad::UsageError("--gt is required"); }, capture) == 2);
+    CHECK(run(
+              {}, o, []() -> int { throw cad::UsageError("--gt is required"); }, capture) == 2);
     CHECK(capture.err() == "cad-test: --gt is required\n");
   }
   {
     StreamCapture capture;
-    CHECK(run({}, o, []() -> int { throw cad::Error("in.jsonl: No such file or directory"); }, capture) == 1);
+    CHECK(run(
+              {}, o, []() -> int { throw cad::Error("in.jsonl: No such file or directory"); },
+              capture) == 1);
     CHECK(capture.err() == "cad-test: in.jsonl: No such file or directory\n");
   }
   {
     StreamCapture capture;
-    CHECK(run({}, o, []() -> int { throw std::runtime_error("boom"); }, capture) == 1);
+    CHECK(run(
+              {}, o, []() -> int { throw std::runtime_error("boom"); }, capture) == 1);
     CHECK(capture.err() == "cad-test: boom\n");
   }
 }
@@ -234,7 +244,8 @@ TEST_CASE("run_tool: usage errors exit 2, --help and --version exit 0", "[core]"
     config.write("no-such-key: 1\n");
     StreamCapture capture;
     CHECK(run({"--config", config.path()}, o, body, capture) == 2);
-    CHECK(capture.err().find("unknown option 'no-such-key' in the configuration file") != std::string::npos);
+    CHECK(capture.err().find("unknown option 'no-such-key' in the configuration file") !=
+          std::string::npos);
   }
   {
     cad::test::TempFile config("config");

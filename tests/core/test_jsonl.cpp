@@ -20,7 +20,7 @@ TEST_CASE("valid_utf8 accepts well-formed text and locates the first bad byte", 
   CHECK(valid_utf8(""));
   CHECK(valid_utf8("plain ascii"));
   CHECK(valid_utf8("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9D\x84\x9E"));  // é € 𝄞
-  CHECK_FALSE(valid_utf8("ab\xC3\x28", &bad));  // bad continuation byte
+  CHECK_FALSE(valid_utf8("ab\xC3\x28", &bad));                      // bad continuation byte
   CHECK(bad == 2);
   CHECK_FALSE(valid_utf8("abc\xE2\x82", &bad));  // truncated sequence
   CHECK(bad == 3);
@@ -34,13 +34,14 @@ TEST_CASE("valid_utf8 accepts well-formed text and locates the first bad byte", 
 
 TEST_CASE("JsonlReader reports bad lines with their number and keeps reading", "[core]") {
   cad::test::TempFile file("jsonl");
-  file.write("{\"id\": 1}\n"
-             "\n"
-             "{\"id\": 2, oops}\n"
-             "   \n"
-             "{\"id\": \"bad \xC3\x28\"}\n"
-             "[1, 2]\r\n"
-             "{\"id\": 3}");  // no final newline
+  file.write(
+      "{\"id\": 1}\n"
+      "\n"
+      "{\"id\": 2, oops}\n"
+      "   \n"
+      "{\"id\": \"bad \xC3\x28\"}\n"
+      "[1, 2]\r\n"
+      "{\"id\": 3}");  // no final newline
   JsonlReader reader(file.path());
   std::vector<JsonlLine> lines;
   JsonlLine line;
@@ -120,7 +121,8 @@ TEST_CASE("JsonlWriter lines from concurrent threads never interleave", "[core]"
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&writer, t] {
-        for (int i = 0; i < 200; ++i) writer.write({{"thread", t}, {"i", i}, {"pad", std::string(100, 'p')}});
+        for (int i = 0; i < 200; ++i)
+          writer.write({{"thread", t}, {"i", i}, {"pad", std::string(100, 'p')}});
       });
     }
     for (auto& th : threads) th.join();

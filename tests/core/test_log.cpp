@@ -26,7 +26,8 @@ TEST_CASE("set_log_level filters messages and rejects unknown names", "[core]") 
   logger().debug("visible");
   CHECK(capture.text() == "[test] error: shown\n[test] debug: visible\n");
 
-  for (const char* name : {"trace", "debug", "info", "warn", "error", "off"}) CHECK_NOTHROW(set_log_level(name));
+  for (const char* name : {"trace", "debug", "info", "warn", "error", "off"})
+    CHECK_NOTHROW(set_log_level(name));
   CHECK_THROWS_AS(set_log_level("verbose"), cad::UsageError);
   CHECK_THROWS_AS(set_log_level("WARN"), cad::UsageError);
 }

@@ -55,7 +55,8 @@ std::string misbehave(const std::string& task) {
     std::cout << "stdout from cout" << std::endl;
     return "printed";
   }
-  if (task.rfind("sleep ", 0) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(task.substr(6))));
+  if (task.rfind("sleep ", 0) == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(task.substr(6))));
   return "done " + task;
 }
 
@@ -140,7 +141,8 @@ TEST_CASE("ProcessPool reports exceptions as Error without restarting the worker
 }
 
 TEST_CASE("ProcessPool moves large tasks and results intact", "[core]") {
-  ProcessPool pool(2, [](const std::string& task) { return task + task; }, TaskLimits{5, 512});
+  ProcessPool pool(
+      2, [](const std::string& task) { return task + task; }, TaskLimits{5, 512});
   std::string big(3 << 20, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 + i / 251);
   const auto results = pool.run_all({big, "", big});
@@ -170,9 +172,10 @@ TEST_CASE("ProcessPool workers never write to the parent's stdout", "[core]") {
 
 TEST_CASE("ProcessPool stays usable after on_done throws", "[core]") {
   ProcessPool pool(2, misbehave, TaskLimits{5, 512});
-  CHECK_THROWS_AS(pool.run_all({"a", "sleep 200", "b"},
-                               [](std::size_t, const TaskResult&) { throw std::runtime_error("stop"); }),
-                  std::runtime_error);
+  CHECK_THROWS_AS(
+      pool.run_all({"a", "sleep 200", "b"},
+                   [](std::size_t, const TaskResult&) { throw std::runtime_error("stop"); }),
+      std::runtime_error);
   const auto results = pool.run_all({"c", "d"});
   CHECK(results[0].payload == "done c");
   CHECK(results[1].payload == "done d");
@@ -182,9 +185,8 @@ TEST_CASE("ProcessPool with 0 workers runs tasks in-process", "[core]") {
   ProcessPool pool(0, misbehave, TaskLimits{});
   CHECK(pool.workers() == 0);
   std::size_t calls = 0;
-  const auto results = pool.run_all({"a", "throw", "b"}, [&](std::size_t index, const TaskResult&) {
-    CHECK(index == calls++);
-  });
+  const auto results = pool.run_all(
+      {"a", "throw", "b"}, [&](std::size_t index, const TaskResult&) { CHECK(index == calls++); });
   CHECK(calls == 3);
   CHECK(results[0].payload == "done a");
   CHECK(results[1].status == TaskStatus::Error);

@@ -10,11 +10,13 @@
 #include "log_capture.h"
 
 using cad::core::Progress;
-using cad::core::ProgressMode;
 using cad::core::progress_text;
+using cad::core::ProgressMode;
 
 namespace {
-std::size_t count_lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+std::size_t count_lines(const std::string& text) {
+  return std::count(text.begin(), text.end(), '\n');
+}
 }  // namespace
 
 TEST_CASE("progress_text shows count, percentage, rate and ETA", "[core]") {

@@ -49,7 +49,8 @@ TEST_CASE("CADPrompt expert scripts reproduce their ground-truth volume and boun
     WARN("corpus not found at " << dir << ": skipped");
     return;
   }
-  json schema = cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/exec.schema.json");
+  json schema =
+      cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/exec.schema.json");
   std::vector<fs::path> cases;
   for (const auto& e : fs::directory_iterator(dir))
     if (fs::exists(e.path() / "expert.py")) cases.push_back(e.path());
@@ -74,7 +75,8 @@ TEST_CASE("CADPrompt expert scripts reproduce their ground-truth volume and boun
       double volume = r["volume"], want = gt["Volume_cubic_mm"];
       const json& lo = r["bbox"]["min"];
       const json& hi = r["bbox"]["max"];
-      double ext[3] = {hi[0].get<double>() - lo[0].get<double>(), hi[1].get<double>() - lo[1].get<double>(),
+      double ext[3] = {hi[0].get<double>() - lo[0].get<double>(),
+                       hi[1].get<double>() - lo[1].get<double>(),
                        hi[2].get<double>() - lo[2].get<double>()};
       double want_ext[3] = {gt["Width_mm"], gt["Height_mm"], gt["Depth_mm"]};
       // Where the JSON figure disagrees with the mesh it was measured on (00980412 says
@@ -86,16 +88,19 @@ TEST_CASE("CADPrompt expert scripts reproduce their ground-truth volume and boun
       if (!matches(volume)) {
         double meshed = volume_at_ground_truth_resolution(ex.shape);
         if (!matches(meshed))
-          why = "volume " + std::to_string(volume) + " (meshed " + std::to_string(meshed) + ") vs " +
-                std::to_string(want) + " (ground_truth.stl encloses " + std::to_string(stl) + ")";
+          why = "volume " + std::to_string(volume) + " (meshed " + std::to_string(meshed) +
+                ") vs " + std::to_string(want) + " (ground_truth.stl encloses " +
+                std::to_string(stl) + ")";
       }
       for (int k = 0; k < 3; ++k)
         if (!close(ext[k], want_ext[k], 0.005))
-          why += std::string(why.empty() ? "" : "; ") + "extent " + "XYZ"[k] + " " + std::to_string(ext[k]) +
-                 " vs " + std::to_string(want_ext[k]);
+          why += std::string(why.empty() ? "" : "; ") + "extent " + "XYZ"[k] + " " +
+                 std::to_string(ext[k]) + " vs " + std::to_string(want_ext[k]);
     }
-    if (why.empty()) ++passed;
-    else misses += "  " + id + ": " + why + "\n";
+    if (why.empty())
+      ++passed;
+    else
+      misses += "  " + id + ": " + why + "\n";
   }
   WARN(passed << "/100 expert scripts match volume and extents within 0.5 %\n" << misses);
   // The misses we know of are ground truths that do not come from their expert.py (checked by

@@ -38,6 +38,8 @@ inline Run run_cq(const std::string& source) {
   return r;
 }
 
-inline std::size_t count(const TopoDS_Shape& s, TopAbs_ShapeEnum t) { return sub_shapes(s, t).size(); }
+inline std::size_t count(const TopoDS_Shape& s, TopAbs_ShapeEnum t) {
+  return sub_shapes(s, t).size();
+}
 
 }  // namespace cad::cq::testing

@@ -15,7 +15,9 @@ const char* kCubes =
     "def makeUnitCube():\n"
     "    return makeCube(1.0)\n";
 
-double num(const cad::cq::testing::Run& r, const char* var) { return r.number(var); }
+double num(const cad::cq::testing::Run& r, const char* var) {
+  return r.number(var);
+}
 
 }  // namespace
 
@@ -25,7 +27,8 @@ TEST_CASE("testSlot2D volumes and rotation", "[cq][conformance]") {
       "box = cq.Workplane('XY').box(5, 5, 1)\n"
       "b = box.faces('>Z').workplane().slot2D(4, 1, 0).cutThruAll().val().Volume()\n"
       "c = box.faces('>Z').workplane().slot2D(4, 1, 0).cutBlind(-0.5).val().Volume()\n"
-      "p = cq.Workplane('XY').slot2D(4, 1, 45).extrude(1).faces('>Z').edges('>X').first().val().endPoint()\n"
+      "p = cq.Workplane('XY').slot2D(4, 1, "
+      "45).extrude(1).faces('>Z').edges('>X').first().val().endPoint()\n"
       "px, py, pz = p.toTuple()\n");
   CHECK(num(r, "a") == Approx(3.785398163).margin(1e-8));
   CHECK(num(r, "b") == Approx(21.214601837).margin(1e-8));
@@ -56,30 +59,40 @@ TEST_CASE("testIntersect", "[cq][conformance]") {
   CHECK(num(r, "sv") == Approx(0.5));
   CHECK_THROWS_AS(run_cq("b1 = cq.Workplane('XY').box(1, 1, 1)\nb1.intersect(b1.faces().val())\n"),
                   cad::script::ScriptError);
-  CHECK_THROWS_AS(run_cq("cq.Workplane().intersect(cq.Workplane().box(1, 1, 1))\n"), cad::script::ScriptError);
+  CHECK_THROWS_AS(run_cq("cq.Workplane().intersect(cq.Workplane().box(1, 1, 1))\n"),
+                  cad::script::ScriptError);
 }
 
 TEST_CASE("testFillet and testChamfer face counts", "[cq][conformance]") {
-  auto r = run_cq(std::string(kCubes) +
-                  "c = cq.Workplane(makeUnitCube()).faces('>Z').workplane().circle(0.25).extrude(0.25, True)"
-                  ".edges('|Z').fillet(0.2)\n"
-                  "fc = c.faces().size()\n"
-                  "cube = cq.Workplane(makeUnitCube()).faces('>Z').chamfer(0.1)\n"
-                  "cc = cube.faces().size()\n");
+  auto r = run_cq(
+      std::string(kCubes) +
+      "c = cq.Workplane(makeUnitCube()).faces('>Z').workplane().circle(0.25).extrude(0.25, True)"
+      ".edges('|Z').fillet(0.2)\n"
+      "fc = c.faces().size()\n"
+      "cube = cq.Workplane(makeUnitCube()).faces('>Z').chamfer(0.1)\n"
+      "cc = cube.faces().size()\n");
   CHECK(num(r, "fc") == 12);
   CHECK(num(r, "cc") == 10);
-  CHECK_THROWS_AS(run_cq("cq.Workplane().hLine(1).vLine(1).close().fillet(0.1)\n"), cad::script::ScriptError);
-  CHECK_THROWS_AS(run_cq("cq.Workplane().hLine(1).vLine(1).close().chamfer(0.1)\n"), cad::script::ScriptError);
+  CHECK_THROWS_AS(run_cq("cq.Workplane().hLine(1).vLine(1).close().fillet(0.1)\n"),
+                  cad::script::ScriptError);
+  CHECK_THROWS_AS(run_cq("cq.Workplane().hLine(1).vLine(1).close().chamfer(0.1)\n"),
+                  cad::script::ScriptError);
 }
 
 TEST_CASE("testCounterBores and testCounterSinks face counts", "[cq][conformance]") {
-  auto r = run_cq(std::string(kCubes) +
-                  "pnts = [(-1.0, -1.0), (0.0, 0.0), (1.0, 1.0)]\n"
-                  "c = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cboreHole(0.1, 0.25, 0.25, 0.75)\n"
-                  "c2 = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cboreHole(0.1, 0.25, 0.25)\n"
-                  "s = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cskHole(0.1, 0.25, 82, 0.75)\n"
-                  "s2 = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cskHole(0.1, 0.25, 82)\n"
-                  "n1, n2, n3, n4 = c.faces().size(), c2.faces().size(), s.faces().size(), s2.faces().size()\n");
+  auto r = run_cq(
+      std::string(kCubes) +
+      "pnts = [(-1.0, -1.0), (0.0, 0.0), (1.0, 1.0)]\n"
+      "c = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cboreHole(0.1, "
+      "0.25, 0.25, 0.75)\n"
+      "c2 = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cboreHole(0.1, "
+      "0.25, 0.25)\n"
+      "s = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cskHole(0.1, 0.25, "
+      "82, 0.75)\n"
+      "s2 = cq.Workplane(makeCube(3.0)).faces('>Z').workplane().pushPoints(pnts).cskHole(0.1, "
+      "0.25, 82)\n"
+      "n1, n2, n3, n4 = c.faces().size(), c2.faces().size(), s.faces().size(), "
+      "s2.faces().size()\n");
   CHECK(num(r, "n1") == 18);
   CHECK(num(r, "n2") == 15);
   // countersinks (no figure in CadQuery's tests): 6 cube faces + cone + bore per hole,
@@ -90,7 +103,8 @@ TEST_CASE("testCounterBores and testCounterSinks face counts", "[cq][conformance
 
 TEST_CASE("testNestedCircle", "[cq][conformance]") {
   auto r = run_cq(
-      "s = cq.Workplane('XY').box(40, 40, 5).pushPoints([(10, 0), (0, 10)]).circle(4).circle(2).extrude(4)\n"
+      "s = cq.Workplane('XY').box(40, 40, 5).pushPoints([(10, 0), (0, "
+      "10)]).circle(4).circle(2).extrude(4)\n"
       "n = s.faces().size()\n");
   CHECK(num(r, "n") == 14);
 }
@@ -100,8 +114,10 @@ TEST_CASE("testLoft", "[cq][conformance]") {
       "s = cq.Workplane('XY').circle(4.0).workplane(5.0).rect(2.0, 2.0).loft()\n"
       "ns, nf = s.solids().size(), s.faces().size()\n"
       "box = cq.Workplane().box(10, 10, 10)\n"
-      "cut = box.faces('>Z').workplane().circle(2).workplane(invert=True, offset=12).rect(3, 2).loft(combine='cut')\n"
-      "add = box.faces('>Z').workplane().circle(2).workplane(offset=12).rect(3, 2).loft(combine=True)\n"
+      "cut = box.faces('>Z').workplane().circle(2).workplane(invert=True, offset=12).rect(3, "
+      "2).loft(combine='cut')\n"
+      "add = box.faces('>Z').workplane().circle(2).workplane(offset=12).rect(3, "
+      "2).loft(combine=True)\n"
       "vb, vc, va = box.val().Volume(), cut.val().Volume(), add.val().Volume()\n");
   CHECK(num(r, "ns") == 1);
   CHECK(num(r, "nf") == 7);
@@ -116,8 +132,10 @@ TEST_CASE("testWorkplaneCenterOptions", "[cq][conformance]") {
       "a = r.faces('>Z').workplane(centerOption='ProjectedOrigin').plane.origin.toTuple()\n"
       "b = r.faces('>Z').workplane(centerOption='CenterOfMass').plane.origin.toTuple()\n"
       "c = r.faces('>Z').workplane(centerOption='CenterOfBoundBox').plane.origin.toTuple()\n"
-      "d = r.faces('>Z').workplane(centerOption='ProjectedOrigin', origin=(30, 10, 20)).plane.origin.toTuple()\n"
-      "e = r.faces('>Z').workplane(centerOption='ProjectedOrigin', origin=cq.Vector(30, 10, 20)).plane.origin.toTuple()\n"
+      "d = r.faces('>Z').workplane(centerOption='ProjectedOrigin', origin=(30, 10, "
+      "20)).plane.origin.toTuple()\n"
+      "e = r.faces('>Z').workplane(centerOption='ProjectedOrigin', origin=cq.Vector(30, 10, "
+      "20)).plane.origin.toTuple()\n"
       "ax, ay, az = a\nbx, by, bz = b\ncx, cy, cz = c\ndx, dy, dz = d\nex, ey, ez = e\n");
   auto near = [&](const char* v, double want) { CHECK(num(r, v) == Approx(want).margin(1e-9)); };
   near("ax", 0), near("ay", 0), near("az", 10);
@@ -125,8 +143,9 @@ TEST_CASE("testWorkplaneCenterOptions", "[cq][conformance]") {
   near("cx", 45), near("cy", 30), near("cz", 10);
   near("dx", 30), near("dy", 10), near("dz", 10);
   near("ex", 30), near("ey", 10), near("ez", 10);
-  CHECK_THROWS_AS(run_cq("cq.Workplane().box(1, 1, 1).faces('>Z').workplane(centerOption='undefined')\n"),
-                  cad::script::ScriptError);
+  CHECK_THROWS_AS(
+      run_cq("cq.Workplane().box(1, 1, 1).faces('>Z').workplane(centerOption='undefined')\n"),
+      cad::script::ScriptError);
 }
 
 TEST_CASE("named planes have CadQuery's axes", "[cq][conformance]") {
@@ -149,9 +168,10 @@ TEST_CASE("named planes have CadQuery's axes", "[cq][conformance]") {
     CHECK(gp_Vec(p.y_dir).IsEqual(a.y, 1e-12, 1e-12));
     CHECK(gp_Vec(p.z_dir).IsEqual(a.z, 1e-12, 1e-12));
   }
-  auto r = run_cq("p = cq.Plane(origin=(1, 2, 3), xDir=(0, 1, 0), normal=(1, 0, 0))\n"
-                  "yx, yy, yz = p.yDir.toTuple()\nox, oy, oz = p.origin.toTuple()\n"
-                  "q = cq.Plane.named('XZ', (0, 0, 1))\nqz = q.origin.z\n");
+  auto r = run_cq(
+      "p = cq.Plane(origin=(1, 2, 3), xDir=(0, 1, 0), normal=(1, 0, 0))\n"
+      "yx, yy, yz = p.yDir.toTuple()\nox, oy, oz = p.origin.toTuple()\n"
+      "q = cq.Plane.named('XZ', (0, 0, 1))\nqz = q.origin.z\n");
   CHECK(num(r, "yz") == Approx(1));
   CHECK(num(r, "oy") == Approx(2));
   CHECK(num(r, "qz") == Approx(1));
@@ -160,11 +180,14 @@ TEST_CASE("named planes have CadQuery's axes", "[cq][conformance]") {
 TEST_CASE("testRect, testCylinderCentering, testSphereDefaults", "[cq][conformance]") {
   auto r = run_cq(
       "e = cq.Workplane().rect(10, 11).edges().size()\n"
-      "vx, vy, vz = cq.Workplane().rect(10, 11, centered=(False, True)).vertices('<X and <Y').val().toTuple()\n"
-      "cx, cy, cz = cq.Workplane('XY').cylinder(40, 10, centered=(False, False, False)).val().Center().toTuple()\n"
+      "vx, vy, vz = cq.Workplane().rect(10, 11, centered=(False, True)).vertices('<X and "
+      "<Y').val().toTuple()\n"
+      "cx, cy, cz = cq.Workplane('XY').cylinder(40, 10, centered=(False, False, "
+      "False)).val().Center().toTuple()\n"
       "s = cq.Workplane('XY').sphere(10)\n"
       "ss, sf = s.solids().size(), s.faces().size()\n"
-      "t = cq.Workplane('XY').sphere(10, angle1=0, angle2=90, angle3=360, centered=(False, False, False))\n"
+      "t = cq.Workplane('XY').sphere(10, angle1=0, angle2=90, angle3=360, centered=(False, False, "
+      "False))\n"
       "tf = t.faces().size()\n");
   CHECK(num(r, "e") == 4);
   CHECK(num(r, "vx") == Approx(0).margin(1e-9));
@@ -184,7 +207,8 @@ TEST_CASE("testRevolveCylinder, testSimpleMirror, testCutThroughAll", "[cq][conf
       "m = cq.Workplane('XY').lineTo(2, 2).threePointArc((3, 1), (2, 0)).mirrorX().extrude(0.25)\n"
       "mf = m.faces().size()\n"
       "s = cq.Workplane(cq.Plane.XY())\n"
-      "base = s.rect(2.0, 2.0).rect(1.3, 1.3, forConstruction=True).vertices().circle(0.125).extrude(0.5)\n"
+      "base = s.rect(2.0, 2.0).rect(1.3, 1.3, "
+      "forConstruction=True).vertices().circle(0.125).extrude(0.5)\n"
       "t = base.circle(0.5).cutThruAll()\n"
       "tf = t.faces().size()\n");
   CHECK(num(r, "rf") == 3);
@@ -199,7 +223,8 @@ TEST_CASE("testPolarArray locations", "[cq][conformance]") {
       "s = cq.Workplane('XY').polarArray(10, 0, 180, 3)\n"
       "n = s.size()\n"
       "(x0, y0, _), _ = s.objects[0].toTuple()\n"
-      "(x2, y2, _), _ = cq.Workplane('XY').polarArray(10, 0, 90, 3, fill=False).objects[2].toTuple()\n"
+      "(x2, y2, _), _ = cq.Workplane('XY').polarArray(10, 0, 90, 3, "
+      "fill=False).objects[2].toTuple()\n"
       "(x3, y3, _), _ = cq.Workplane('XY').polarArray(10, 90, 180, 3).objects[0].toTuple()\n");
   CHECK(num(r, "n") == 3);
   CHECK(num(r, "x0") == Approx(10));

@@ -12,7 +12,9 @@ TEST_CASE("releasing the session frees sketches and their workplanes", "[cq]") {
     auto session = std::make_shared<cq::Session>();
     script::Interpreter in;
     cq::install(in, session);
-    in.run_source("import cadquery as cq\ns = cq.Workplane('XY').sketch().rect(1, 2)\nr = s.finalize().extrude(1)\n");
+    in.run_source(
+        "import cadquery as cq\ns = cq.Workplane('XY').sketch().rect(1, 2)\nr = "
+        "s.finalize().extrude(1)\n");
     auto s = in.global("s");
     REQUIRE(s);
     weak = s->as<cq::Sketch>();

@@ -20,7 +20,9 @@ Box bbox(const TopoDS_Shape& s) {
   cad::cq::bounding_box(s).Get(b.x0, b.y0, b.z0, b.x1, b.y1, b.z1);
   return b;
 }
-double vol(const TopoDS_Shape& s) { return cad::cq::volume(s); }
+double vol(const TopoDS_Shape& s) {
+  return cad::cq::volume(s);
+}
 
 }  // namespace
 
@@ -77,8 +79,10 @@ TEST_CASE("negative extrude on a face still fuses with the solid", "[cq]") {
 }
 
 TEST_CASE("polyline + close makes a closed wire", "[cq]") {
-  auto r = run_cq("t = cq.Workplane().polyline([(0, 0), (2, 0), (0, 2)]).close().extrude(1)\n"
-                  "u = cq.Workplane().moveTo(0, 0).lineTo(2, 0).hLine(1).vLine(1).hLineTo(0).close().extrude(2)\n");
+  auto r = run_cq(
+      "t = cq.Workplane().polyline([(0, 0), (2, 0), (0, 2)]).close().extrude(1)\n"
+      "u = cq.Workplane().moveTo(0, 0).lineTo(2, "
+      "0).hLine(1).vLine(1).hLineTo(0).close().extrude(2)\n");
   CHECK(vol(r.shape("t")) == Approx(2));
   CHECK(vol(r.shape("u")) == Approx(6));
 }
@@ -150,7 +154,8 @@ TEST_CASE("translate and rotate move every shape on the stack", "[cq]") {
 
 TEST_CASE("add keeps all shapes; the export records the object", "[cq]") {
   auto r = run_cq(
-      "part = cq.Workplane('XY').add(cq.Workplane().box(1, 1, 1)).add(cq.Workplane().box(1, 1, 1).translate((3, 0, 0)))\n"
+      "part = cq.Workplane('XY').add(cq.Workplane().box(1, 1, 1)).add(cq.Workplane().box(1, 1, "
+      "1).translate((3, 0, 0)))\n"
       "cq.exporters.export(part, 'out.stl')\n");
   REQUIRE(r.session->exported.size() == 1);
   CHECK(r.session->exported[0].second == "out.stl");
@@ -166,7 +171,8 @@ TEST_CASE("eachpoint places a shape at the vertices of a construction rect", "[c
       "leg = cq.Workplane('XY').box(0.2, 0.2, 1).translate((0, 0, -0.6))\n"
       "def add_leg(loc):\n"
       "    return leg.val().located(loc)\n"
-      "legs = top.faces('>Z').workplane().rect(3, 1, forConstruction=True).vertices().eachpoint(add_leg)\n"
+      "legs = top.faces('>Z').workplane().rect(3, 1, "
+      "forConstruction=True).vertices().eachpoint(add_leg)\n"
       "table = top.union(legs)\n");
   CHECK(vol(r.shape("legs")) == Approx(4 * 0.04));
   // legs span z -1.0 .. 0 once located on the top face (z = 0.1); 0.1 of each overlaps the top
@@ -180,7 +186,8 @@ TEST_CASE("arcs and splines draw closed profiles", "[cq]") {
   auto r = run_cq(
       "half = cq.Workplane().threePointArc((1, 1), (2, 0)).close().extrude(1)\n"
       "ra = cq.Workplane().lineTo(2, 0).radiusArc((0, 0), 1).close().extrude(1)\n"
-      "sp = cq.Workplane().lineTo(1, 0).spline([(1, 1), (0, 1)], includeCurrent=True).close().extrude(1)\n");
+      "sp = cq.Workplane().lineTo(1, 0).spline([(1, 1), (0, 1)], "
+      "includeCurrent=True).close().extrude(1)\n");
   CHECK(vol(r.shape("half")) == Approx(M_PI / 2));
   CHECK(vol(r.shape("ra")) == Approx(M_PI / 2));
   CHECK(vol(r.shape("sp")) > 0.5);
@@ -189,7 +196,9 @@ TEST_CASE("arcs and splines draw closed profiles", "[cq]") {
 }
 
 TEST_CASE("revolve about the plane's y axis", "[cq]") {
-  auto r = run_cq("t = cq.Workplane('XY').moveTo(1, 0).rect(1, 1, centered=False).revolve(360, (0, 0, 0), (0, 1, 0))\n");
+  auto r = run_cq(
+      "t = cq.Workplane('XY').moveTo(1, 0).rect(1, 1, centered=False).revolve(360, (0, 0, 0), (0, "
+      "1, 0))\n");
   CHECK(vol(r.shape("t")) == Approx(2 * M_PI * 1.5));
 }
 
@@ -246,7 +255,8 @@ TEST_CASE("workplane on an offset plane given as a Location", "[cq]") {
 }
 
 TEST_CASE("scale a shape and rotate it", "[cq]") {
-  auto r = run_cq("b = cq.Workplane().box(1, 1, 1).val().scale(2).rotate((0, 0, 0), (1, 0, 0), 90)\n");
+  auto r =
+      run_cq("b = cq.Workplane().box(1, 1, 1).val().scale(2).rotate((0, 0, 0), (1, 0, 0), 90)\n");
   CHECK(vol(r.shape("b")) == Approx(8));
 }
 
@@ -274,16 +284,19 @@ TEST_CASE("errors name the method", "[cq]") {
 }
 
 TEST_CASE("result selection prefers show_object, then export, then names", "[cq]") {
-  auto r = run_cq("a = cq.Workplane().box(1, 1, 1)\nb = cq.Workplane().box(2, 2, 2)\nshow_object(a)\n");
+  auto r =
+      run_cq("a = cq.Workplane().box(1, 1, 1)\nb = cq.Workplane().box(2, 2, 2)\nshow_object(a)\n");
   auto res = cad::cq::select_result(*r.in, *r.session);
   REQUIRE(res);
   CHECK(res->result_var == "show_object");
   CHECK(vol(res->shape) == Approx(1));
-  auto r2 = run_cq("x = cq.Workplane().box(1, 1, 1)\nresult = cq.Workplane().box(2, 2, 2)\ny = 3\n");
+  auto r2 =
+      run_cq("x = cq.Workplane().box(1, 1, 1)\nresult = cq.Workplane().box(2, 2, 2)\ny = 3\n");
   res = cad::cq::select_result(*r2.in, *r2.session);
   REQUIRE(res);
   CHECK(res->result_var == "result");
-  auto r3 = run_cq("x = cq.Workplane().box(1, 1, 1)\nz = cq.Workplane().box(2, 2, 2)\nw = cq.Workplane()\n");
+  auto r3 = run_cq(
+      "x = cq.Workplane().box(1, 1, 1)\nz = cq.Workplane().box(2, 2, 2)\nw = cq.Workplane()\n");
   res = cad::cq::select_result(*r3.in, *r3.session);
   REQUIRE(res);
   CHECK(res->result_var == "z");
@@ -314,7 +327,8 @@ TEST_CASE("mirror with union, split, cutBlind", "[cq]") {
 
 TEST_CASE("sketch() and finalize() extrude at the workplane", "[cq]") {
   auto r = run_cq(
-      "a = cq.Workplane().box(4, 4, 1).faces('>Z').workplane().sketch().rect(1, 1).finalize().extrude(1)\n"
+      "a = cq.Workplane().box(4, 4, 1).faces('>Z').workplane().sketch().rect(1, "
+      "1).finalize().extrude(1)\n"
       "b = cq.Workplane().rarray(2, 2, 2, 2).placeSketch(cq.Sketch().circle(0.5)).extrude(1)\n");
   CHECK(vol(r.shape("a")) == Approx(17));
   CHECK(bbox(r.shape("a")).z1 == Approx(1.5));
@@ -344,7 +358,8 @@ TEST_CASE("stack access: iteration, indexing, vals, all, each", "[cq]") {
       "a = len(w.all())\n"
       "x = w.last().val().Center().x\n"
       "v = sum([s.Volume() for s in w.vals()])\n"
-      "e = cq.Workplane().box(1, 1, 1).faces().each(lambda f: f.translate((0, 0, 0)), combine=False).size()\n");
+      "e = cq.Workplane().box(1, 1, 1).faces().each(lambda f: f.translate((0, 0, 0)), "
+      "combine=False).size()\n");
   CHECK(r.number("n") == 3);
   CHECK(r.number("k") == 1);
   CHECK(r.number("m") == 3);
@@ -364,7 +379,8 @@ TEST_CASE("geometry types: Vector, Location, static constructors", "[cq]") {
       "bx = b.BoundingBox().xmin\n"
       "c = cq.Solid.makeCylinder(1, 2)\n"
       "cv = c.Volume()\n"
-      "w = cq.Workplane().add(cq.Wire.makePolygon([(0, 0, 0), (1, 0, 0), (1, 1, 0)], close=True)).toPending().extrude(1)\n"
+      "w = cq.Workplane().add(cq.Wire.makePolygon([(0, 0, 0), (1, 0, 0), (1, 1, 0)], "
+      "close=True)).toPending().extrude(1)\n"
       "wv = w.val().Volume()\n"
       "f = cq.Face.makeFromWires(cq.Wire.makeCircle(1, cq.Vector(0, 0, 0), cq.Vector(0, 0, 1)))\n"
       "fa = f.Area()\n"
@@ -383,7 +399,8 @@ TEST_CASE("geometry types: Vector, Location, static constructors", "[cq]") {
 TEST_CASE("loft and revolve counts", "[cq]") {
   auto r = run_cq(
       "l = cq.Workplane().rect(2, 2).workplane(offset=1).rect(1, 1).loft(ruled=True)\n"
-      "v = cq.Workplane('XZ').moveTo(1, 0).rect(1, 1, centered=False).revolve(180, (0, 0, 0), (0, 1, 0))\n");
+      "v = cq.Workplane('XZ').moveTo(1, 0).rect(1, 1, centered=False).revolve(180, (0, 0, 0), (0, "
+      "1, 0))\n");
   CHECK(vol(r.shape("l")) == Approx(1.0 / 3.0 * (4 + 1 + 2)));
   CHECK(vol(r.shape("v")) == Approx(M_PI * 1.5));
   CHECK(r.session->ops["loft"] == 1);
@@ -392,9 +409,12 @@ TEST_CASE("loft and revolve counts", "[cq]") {
 
 TEST_CASE("bezier, ellipseArc and cutEach", "[cq]") {
   auto r = run_cq(
-      "b = cq.Workplane().lineTo(2, 0).bezier([(2, 0), (2, 2), (0, 2)], includeCurrent=False).close().extrude(1)\n"
-      "e = cq.Workplane().moveTo(1, 0).ellipseArc(1, 1, 0, 180, startAtCurrent=False).close().extrude(1)\n"
-      "c = cq.Workplane().box(4, 4, 1).faces('>Z').workplane().rect(2, 2, forConstruction=True).vertices()"
+      "b = cq.Workplane().lineTo(2, 0).bezier([(2, 0), (2, 2), (0, 2)], "
+      "includeCurrent=False).close().extrude(1)\n"
+      "e = cq.Workplane().moveTo(1, 0).ellipseArc(1, 1, 0, 180, "
+      "startAtCurrent=False).close().extrude(1)\n"
+      "c = cq.Workplane().box(4, 4, 1).faces('>Z').workplane().rect(2, 2, "
+      "forConstruction=True).vertices()"
       ".cutEach(lambda loc: cq.Solid.makeBox(0.5, 0.5, 1, (-0.25, -0.25, -1)).moved(loc), True)\n");
   // triangle (0,0) (2,0) (0,2) plus 2/3 of the quadratic Bezier's control triangle (area 2)
   CHECK(vol(r.shape("b")) == Approx(2 + 4.0 / 3.0));

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 
 json schema() {
-  static json s = cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/exec.schema.json");
+  static json s =
+      cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/exec.schema.json");
   return s;
 }
 
@@ -91,20 +92,27 @@ TEST_CASE("a script without a solid is empty", "[exec]") {
 
 TEST_CASE("the result is chosen as DESIGN.md says", "[exec]") {
   // show_object wins over everything.
-  json r = run("import cadquery as cq\nresult = cq.Workplane().box(1,1,1)\nb = cq.Workplane().box(2,2,2)\nshow_object(b)\n");
+  json r =
+      run("import cadquery as cq\nresult = cq.Workplane().box(1,1,1)\nb = "
+          "cq.Workplane().box(2,2,2)\nshow_object(b)\n");
   CHECK(r["result_var"] == "show_object");
   CHECK(r["volume"].get<double>() == Approx(8));
   // then the last exporters.export argument
-  r = run("import cadquery as cq\nfrom cadquery import exporters\nresult = cq.Workplane().box(1,1,1)\n"
-          "b = cq.Workplane().box(3,1,1)\nexporters.export(b, 'b.stl')\n");
+  r = run(
+      "import cadquery as cq\nfrom cadquery import exporters\nresult = cq.Workplane().box(1,1,1)\n"
+      "b = cq.Workplane().box(3,1,1)\nexporters.export(b, 'b.stl')\n");
   CHECK(r["result_var"] == "exporters.export");
   CHECK(r["volume"].get<double>() == Approx(3));
   // then the first of r, result, solid, part, assembly, part_1
-  r = run("import cadquery as cq\npart = cq.Workplane().box(1,1,1)\nresult = cq.Workplane().box(2,1,1)\n");
+  r =
+      run("import cadquery as cq\npart = cq.Workplane().box(1,1,1)\nresult = "
+          "cq.Workplane().box(2,1,1)\n");
   CHECK(r["result_var"] == "result");
   CHECK(r["volume"].get<double>() == Approx(2));
   // else the last assigned Workplane holding a solid
-  r = run("import cadquery as cq\na = cq.Workplane().box(1,1,1)\nb = cq.Workplane().box(5,1,1)\nc = 3\n");
+  r =
+      run("import cadquery as cq\na = cq.Workplane().box(1,1,1)\nb = cq.Workplane().box(5,1,1)\nc "
+          "= 3\n");
   CHECK(r["result_var"] == "b");
   CHECK(r["volume"].get<double>() == Approx(5));
 }
@@ -116,14 +124,18 @@ TEST_CASE("STEP and meshes are written and read back with the same volume", "[ex
   opt.out_dir = dir.string();
   opt.formats = {"step", "stl", "brep"};
   fs::create_directories(dir);
-  json r = run("import cadquery as cq\nresult = cq.Workplane('XY').box(10, 10, 10).faces('>Z').workplane().hole(4)\n", opt);
+  json r =
+      run("import cadquery as cq\nresult = cq.Workplane('XY').box(10, 10, "
+          "10).faces('>Z').workplane().hole(4)\n",
+          opt);
   REQUIRE(r["status"] == "ok");
   double volume = r["volume"];
   CHECK(volume == Approx(1000 - M_PI * 4 * 10).epsilon(1e-6));
   std::string step = r["outputs"]["step"];
   CHECK(fs::path(step).filename() == "t.step");
   CHECK(cad::geom::measure(cad::geom::read_shape(step)).volume == Approx(volume).epsilon(1e-6));
-  CHECK(cad::geom::measure(cad::geom::read_shape(r["outputs"]["brep"])).volume == Approx(volume).epsilon(1e-9));
+  CHECK(cad::geom::measure(cad::geom::read_shape(r["outputs"]["brep"])).volume ==
+        Approx(volume).epsilon(1e-9));
   cad::geom::Mesh mesh = cad::geom::read_mesh(r["outputs"]["stl"]);
   CHECK(cad::geom::mesh_volume(mesh) == Approx(volume).epsilon(0.01));
   fs::remove_all(dir);

@@ -22,7 +22,8 @@ double extent(const json& r, int axis) {
 
 }  // namespace
 
-TEST_CASE("CAD-Recode style: sketch segments and arcs, assemble, finalize, extrude, union", "[exec]") {
+TEST_CASE("CAD-Recode style: sketch segments and arcs, assemble, finalize, extrude, union",
+          "[exec]") {
   // A 20 x 10 rectangle with a half disc of radius 5 on its right end, 4 thick:
   // (200 + pi * 25 / 2) * 4. Then a 4 x 4 x 2 block on the YZ plane, touching it.
   json r = run(R"(import cadquery as cq
@@ -39,7 +40,8 @@ r=r.union(w1.sketch().push([(0,2)]).rect(4,4).finalize().extrude(2))
   CHECK(r["ops"]["arc"] == 1);
 }
 
-TEST_CASE("CAD-Recode style: a workplane origin offsets the sketch, subtract mode makes holes", "[exec]") {
+TEST_CASE("CAD-Recode style: a workplane origin offsets the sketch, subtract mode makes holes",
+          "[exec]") {
   json r = run(R"(import cadquery as cq
 w0 = cq.Workplane('XY', origin=(0, 0, -25))
 r = w0.sketch().segment((-50, -50), (50, -50)).segment((50, 50)).segment((-50, 50)).close().assemble().push([(0, 0)]).circle(20, mode='s').finalize().extrude(50)

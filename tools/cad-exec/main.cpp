@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   app.add_option("scripts", config.scripts, "CadQuery .py files to execute (id = file stem)");
   app.add_option("--jsonl", config.common.input,
                  "JSONL of records {id, code, sample?} to execute, '-' for stdin (same as -i)");
-  app.add_option("--out-dir", config.exec.out_dir, "directory for result files")->capture_default_str();
+  app.add_option("--out-dir", config.exec.out_dir, "directory for result files")
+      ->capture_default_str();
   app.add_option("--format", config.exec.formats,
                  "result files to write: step, stl, brep, ply, obj (comma-separated)")
       ->delimiter(',');
