@@ -4,6 +4,7 @@
 
 #include <TopoDS_Shape.hxx>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -32,6 +33,13 @@ struct Session {
   std::vector<script::Value> shown;
   /// exporters.export(obj, path) calls: the object and the path (never written).
   std::vector<std::pair<script::Value, std::string>> exported;
+
+  /// The frame of the first `cq.Workplane(...)` the script made, for CME-CAD's plane
+  /// reward: origin, x direction and normal in global coordinates.
+  struct Frame {
+    std::array<double, 3> origin, x_dir, normal;
+  };
+  std::optional<Frame> first_plane;
 
   void count(const std::string& op, std::int64_t n = 1) { ops[op] += n; }
 

@@ -1931,6 +1931,11 @@ Value make_workplane(Interpreter&, CallArgs& args) {
   } else {
     script::throw_value_error("Provided value " + b[0].repr() + " is not a valid work plane");
   }
+  if (!session().first_plane) {
+    auto xyz = [](const gp_XYZ& v) { return std::array<double, 3>{v.X(), v.Y(), v.Z()}; };
+    session().first_plane =
+        Session::Frame{xyz(plane.origin.XYZ()), xyz(plane.x_dir.XYZ()), xyz(plane.z_dir.XYZ())};
+  }
   auto w = new_workplane(plane);
   if (obj.truthy()) w->objects.push_back(obj);
   return w;

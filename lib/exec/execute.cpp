@@ -129,6 +129,10 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
   for (const auto& [k, v] : session->ops) ops[k] = v;
   r["ops"] = ops;
   r["result_var"] = result ? json(result->result_var) : json(nullptr);
+  if (session->first_plane) {
+    const auto& f = *session->first_plane;
+    r["first_plane"] = {{"origin", vec3(f.origin)}, {"x_dir", vec3(f.x_dir)}, {"normal", vec3(f.normal)}};
+  }
 
   if (r["status"] == "ok") {
     if (!result || result->shape.IsNull()) {
