@@ -64,8 +64,12 @@ class KdTree {
     std::uint8_t dim;     // 0, 1, 2 for inner nodes, 3 for a leaf
   };
 
-  std::uint32_t build(std::vector<std::uint32_t>& idx, const std::vector<Point>& points,
-                      std::uint32_t begin, std::uint32_t end, std::size_t leaf_size);
+  struct Item {
+    Point p;
+    std::uint32_t index;
+  };
+  std::uint32_t build(std::vector<Item>& items, std::uint32_t begin, std::uint32_t end,
+                      std::size_t leaf_size, int depth);
   // Search for q with `best` already an upper bound (infinity or a real point's distance).
   void search(const double q[3], double& best, std::uint32_t& best_slot) const;
 

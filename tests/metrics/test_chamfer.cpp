@@ -106,6 +106,18 @@ TEMPLATE_TEST_CASE("the k-d tree equals brute force", "[metrics][kdtree]", float
   }
 }
 
+TEST_CASE("the k-d tree stays exact and shallow on exponentially spaced points",
+          "[metrics][kdtree]") {
+  // Midpoint splits peel one point off per level here; past kMidpointDepth the build switches
+  // to median splits, so the search stack cannot overflow.
+  PointCloud pts;
+  for (int k = 0; k < 1000; ++k) pts.push_back({std::ldexp(1.0, -k), 0, std::ldexp(1.0, -k / 2)});
+  PointCloud queries = random_points<double>(300, 5, 1.0);
+  for (auto& q : queries) q[0] = std::abs(q[0]) * 1e-3;
+  check_against_brute_force(pts, queries, 1);
+  check_against_brute_force(pts, queries, 12);
+}
+
 TEST_CASE("an empty k-d tree answers infinity", "[metrics][kdtree]") {
   KdTree<double> tree(PointCloud{});
   CHECK(tree.empty());
