@@ -9,10 +9,12 @@
 
 namespace cad::metrics {
 
-/// A balanced k-d tree over a fixed set of 3-D points with coordinates of type T (float or
-/// double), built once in O(n log n) (median splits with std::nth_element on the widest axis)
-/// and queried without allocating. Points are copied into one compact array in tree order;
-/// leaves hold up to `leaf_size` points.
+/// A k-d tree over a fixed set of 3-D points with coordinates of type T (float or double),
+/// built once and queried without allocating. Splits are sliding midpoints of the widest side
+/// of each cell's points (as SciPy's cKDTree; one partition pass per level), switching to
+/// median splits (std::nth_element) below depth 40 so that the depth stays bounded on any
+/// input. Points are copied into one compact array in tree order; leaves hold up to
+/// `leaf_size` points.
 ///
 /// Queries are exact: a squared distance is computed in double as dx*dx + dy*dy + dz*dz from
 /// the coordinates as given, and the returned value equals the minimum of that expression over
