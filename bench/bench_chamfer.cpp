@@ -7,8 +7,8 @@
 // `python3 bench/chamfer_scipy.py` (two cKDTrees, query with workers=1, the formula of
 // cadrille / CAD-Recode) time the same work, median of --runs. The two CD values must agree to
 // 1e-9 relative or the program exits 1.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <array>
@@ -46,11 +46,9 @@ PointCloud sample_script(const std::string& id, const std::string& code, std::si
                          std::uint64_t seed) {
   cad::exec::ExecOptions opt;
   auto run = cad::exec::execute({id, nullptr, code}, opt);
-  if (run.shape.IsNull())
-    throw cad::Error(id + ": the script gave no solid: " + run.record.dump());
+  if (run.shape.IsNull()) throw cad::Error(id + ": the script gave no solid: " + run.record.dump());
   cad::geom::Mesh mesh = cad::geom::mesh_for_sampling(run.shape);
-  mesh = cad::geom::transformed(
-      mesh, cad::geom::normalize_unit_cube(cad::geom::mesh_bbox(mesh)));
+  mesh = cad::geom::transformed(mesh, cad::geom::normalize_unit_cube(cad::geom::mesh_bbox(mesh)));
   return cad::geom::sample_surface(mesh, n, seed);
 }
 
@@ -114,7 +112,8 @@ int main(int argc, char** argv) {
     double ours_s = median(seconds);
     double ours_min = *std::min_element(seconds.begin(), seconds.end());
 
-    std::string command = fmt::format("{} {} {} {} --runs {}", python, script, a_path, b_path, runs);
+    std::string command =
+        fmt::format("{} {} {} {} --runs {}", python, script, a_path, b_path, runs);
     std::string output = run_command(command);
     nlohmann::json theirs;
     try {
@@ -127,8 +126,9 @@ int main(int argc, char** argv) {
     double scipy_min = theirs.at("min_s").get<double>();
     double rel = std::abs(ours - scipy_cd) / std::max(std::abs(scipy_cd), 1e-300);
 
-    fmt::print("points: {} x {} (unit cube), runs: {} (median), our threads: {}, SciPy {} workers=1\n",
-               a.size(), b.size(), runs, threads, theirs.value("scipy", std::string("?")));
+    fmt::print(
+        "points: {} x {} (unit cube), runs: {} (median), our threads: {}, SciPy {} workers=1\n",
+        a.size(), b.size(), runs, threads, theirs.value("scipy", std::string("?")));
     fmt::print("| implementation | CD x1000 | median ms | min ms |\n");
     fmt::print("|---|---|---|---|\n");
     fmt::print("| cad::metrics::chamfer_distance | {:.9f} | {:.3f} | {:.3f} |\n", 1000 * ours,

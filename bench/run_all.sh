@@ -4,7 +4,7 @@
 #   bash bench/run_all.sh BIN_DIR            (make -f Makefile.wrapper bench does this)
 #
 # BIN_DIR holds cad-exec and bench_exec_overhead. Progress goes to stderr. Needs jq; uses
-# valgrind for instruction counts when it is installed (about 20 minutes more). Copy the figures
+# valgrind for instruction counts when it is installed. About 6 minutes in all. Copy the figures
 # into bench/RESULTS.md with the machine description printed first.
 set -eu
 
