@@ -9,8 +9,13 @@
 set -eu
 
 BIN_DIR=${1:?usage: run_all.sh BIN_DIR}
+[ -d "$BIN_DIR" ] || { echo "run_all.sh: $BIN_DIR: no such directory" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
-cd "$HERE/.."
+ROOT=$(cd "$HERE/.." && pwd)
+# The benchmarks run from the repository root (the corpus is ../shared/corpus from there);
+# BIN_DIR stays as given in the commands printed, relative to the root when it is relative.
+case $BIN_DIR in /*) ;; *) BIN_DIR=$(cd "$BIN_DIR" && pwd) && BIN_DIR=${BIN_DIR#"$ROOT"/} ;; esac
+cd "$ROOT"
 
 echo "# cad-exec benchmarks ($(date -u '+%Y-%m-%d %H:%M UTC'))"
 echo
