@@ -51,10 +51,14 @@ Normalization parse_normalization(const std::string& name) {
 
 std::string to_string(Normalization mode) {
   switch (mode) {
-    case Normalization::UnitCube: return "unit-cube";
-    case Normalization::Fixed: return "fixed";
-    case Normalization::None: return "none";
-    case Normalization::Inertia: return "inertia";
+    case Normalization::UnitCube:
+      return "unit-cube";
+    case Normalization::Fixed:
+      return "fixed";
+    case Normalization::None:
+      return "none";
+    case Normalization::Inertia:
+      return "inertia";
   }
   return "none";
 }
@@ -85,11 +89,14 @@ Similarity normalize_fixed_prediction() {
 
 Similarity normalization_for(Normalization mode, const BoundingBox& bbox, bool is_prediction) {
   switch (mode) {
-    case Normalization::UnitCube: return normalize_unit_cube(bbox);
+    case Normalization::UnitCube:
+      return normalize_unit_cube(bbox);
     case Normalization::Fixed:
       return is_prediction ? normalize_fixed_prediction() : normalize_unit_cube(bbox);
-    case Normalization::None: return Similarity{};
-    case Normalization::Inertia: break;
+    case Normalization::None:
+      return Similarity{};
+    case Normalization::Inertia:
+      break;
   }
   throw std::invalid_argument(
       "normalization_for: inertia alignment needs the solid (see metrics/alignment.h)");

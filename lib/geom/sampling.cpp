@@ -17,7 +17,9 @@ namespace {
 
 // A double in [0, 1) from the top 53 bits of one draw; std::uniform_real_distribution is not
 // specified bit for bit, so it would tie the samples to one standard library.
-double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+double uniform01(std::mt19937_64& rng) {
+  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
 
 std::array<double, 3> vertex(const Mesh& mesh, std::uint32_t i) {
   const auto& v = mesh.vertices[i];
@@ -78,8 +80,7 @@ Mesh mesh_for_sampling(const TopoDS_Shape& shape) {
     BRepBuilderAPI_Copy copier(shape, true, false);
     copy = copier.Shape();
   } catch (const Standard_Failure& e) {
-    throw cad::Error(std::string("copying the shape for sampling failed: ") +
-                     e.GetMessageString());
+    throw cad::Error(std::string("copying the shape for sampling failed: ") + e.GetMessageString());
   }
   return tessellate(copy, 0, 0.1, false);  // 0: 1e-3 of the bounding-box diagonal
 }

@@ -31,8 +31,9 @@ void query_all(const Tree& tree, const std::array<double, 3>* queries, std::size
   std::size_t step = (count + chunks - 1) / chunks;
   for (std::size_t c = 1; c < chunks; ++c) {
     std::size_t begin = std::min(count, c * step), end = std::min(count, begin + step);
-    workers.emplace_back(
-        [&tree, queries, out, begin, end] { tree.nearest_squared_distances(queries + begin, end - begin, out + begin); });
+    workers.emplace_back([&tree, queries, out, begin, end] {
+      tree.nearest_squared_distances(queries + begin, end - begin, out + begin);
+    });
   }
   tree.nearest_squared_distances(queries, std::min(count, step), out);
   for (auto& w : workers) w.join();
@@ -111,8 +112,8 @@ PointCloudComparison compare_point_clouds(const PointCloud& a, const PointCloud&
   return out;
 }
 
-std::vector<double> nearest_squared_distances(const PointCloud& queries,
-                                              const PointCloud& targets, int threads) {
+std::vector<double> nearest_squared_distances(const PointCloud& queries, const PointCloud& targets,
+                                              int threads) {
   std::vector<double> out(queries.size());
   Tree tree(targets);
   query_all(tree, queries.data(), queries.size(), out.data(), threads);

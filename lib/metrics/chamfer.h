@@ -43,7 +43,7 @@ PointCloudComparison compare_point_clouds(const PointCloud& a, const PointCloud&
 /// Squared distance from each point of `queries` to its nearest point of `targets`
 /// (result[i] for queries[i]); the building block of the functions above. Infinity for every
 /// query when `targets` is empty.
-std::vector<double> nearest_squared_distances(const PointCloud& queries,
-                                              const PointCloud& targets, int threads = 1);
+std::vector<double> nearest_squared_distances(const PointCloud& queries, const PointCloud& targets,
+                                              int threads = 1);
 
 }  // namespace cad::metrics

@@ -195,7 +195,7 @@ template void KdTree<float>::nearest_squared_distances(const std::array<double, 
                                                        double*) const;
 template void KdTree<double>::nearest_squared_distances(const std::array<float, 3>*, std::size_t,
                                                         double*) const;
-template void KdTree<double>::nearest_squared_distances(const std::array<double, 3>*,
-                                                        std::size_t, double*) const;
+template void KdTree<double>::nearest_squared_distances(const std::array<double, 3>*, std::size_t,
+                                                        double*) const;
 
 }  // namespace cad::metrics

@@ -75,9 +75,9 @@ class KdTree {
   // Search for q with `best` already an upper bound (infinity or a real point's distance).
   void search(const double q[3], double& best, std::uint32_t& best_slot) const;
 
-  std::vector<Point> xyz_;             // points in tree order
-  std::vector<std::uint32_t> index_;   // xyz_[i] is points[index_[i]]
-  std::vector<Node> nodes_;            // preorder; nodes_[0] is the root
+  std::vector<Point> xyz_;            // points in tree order
+  std::vector<std::uint32_t> index_;  // xyz_[i] is points[index_[i]]
+  std::vector<Node> nodes_;           // preorder; nodes_[0] is the root
 };
 
 extern template class KdTree<float>;

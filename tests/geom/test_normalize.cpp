@@ -53,8 +53,8 @@ TEST_CASE("normalization_for picks the frame per mode and role", "[geom][normali
 }
 
 TEST_CASE("normalization names round-trip; unknown names are usage errors", "[geom][normalize]") {
-  for (auto mode : {Normalization::UnitCube, Normalization::Fixed, Normalization::None,
-                    Normalization::Inertia})
+  for (auto mode :
+       {Normalization::UnitCube, Normalization::Fixed, Normalization::None, Normalization::Inertia})
     CHECK(parse_normalization(to_string(mode)) == mode);
   CHECK(to_string(Normalization::UnitCube) == "unit-cube");
   CHECK_THROWS_AS(parse_normalization("unitcube"), cad::UsageError);

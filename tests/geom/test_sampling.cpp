@@ -27,8 +27,12 @@ Mesh two_triangles() {
   return m;
 }
 
-double dot(const P& u, const P& v) { return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]; }
-P sub(const P& u, const P& v) { return {u[0] - v[0], u[1] - v[1], u[2] - v[2]}; }
+double dot(const P& u, const P& v) {
+  return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+}
+P sub(const P& u, const P& v) {
+  return {u[0] - v[0], u[1] - v[1], u[2] - v[2]};
+}
 
 // Distance from p to the plane of some triangle that contains p's projection (barycentric
 // coordinates within [-eps, 1 + eps]); infinity when no triangle does.

@@ -34,8 +34,8 @@ double brute_force(const std::vector<std::array<T, 3>>& pts, const std::array<do
 }
 
 template <typename T>
-void check_against_brute_force(const std::vector<std::array<T, 3>>& pts,
-                               const PointCloud& queries, std::size_t leaf_size) {
+void check_against_brute_force(const std::vector<std::array<T, 3>>& pts, const PointCloud& queries,
+                               std::size_t leaf_size) {
   KdTree<T> tree(pts, leaf_size);
   REQUIRE(tree.size() == pts.size());
   std::vector<double> batch(queries.size());
@@ -71,8 +71,8 @@ PointCloud grid(int n, double h) {
 TEMPLATE_TEST_CASE("the k-d tree equals brute force", "[metrics][kdtree]", float, double) {
   using Pt = std::array<TestType, 3>;
   auto queries = random_points<double>(400, 99, 1.5);
-  for (std::size_t leaf : {std::size_t(1), std::size_t(4), KdTree<TestType>::default_leaf_size,
-                           std::size_t(64)}) {
+  for (std::size_t leaf :
+       {std::size_t(1), std::size_t(4), KdTree<TestType>::default_leaf_size, std::size_t(64)}) {
     SECTION("random sets, leaf size " + std::to_string(leaf)) {
       for (std::size_t n : {1, 2, 3, 17, 100, 3000})
         check_against_brute_force(random_points<TestType>(n, n, 1.0), queries, leaf);
@@ -85,8 +85,8 @@ TEMPLATE_TEST_CASE("the k-d tree equals brute force", "[metrics][kdtree]", float
       check_against_brute_force(pts, queries, leaf);
     }
     SECTION("all points equal, leaf size " + std::to_string(leaf)) {
-      check_against_brute_force(std::vector<Pt>(500, Pt{TestType(0.25), 0, TestType(-1)}),
-                                queries, leaf);
+      check_against_brute_force(std::vector<Pt>(500, Pt{TestType(0.25), 0, TestType(-1)}), queries,
+                                leaf);
     }
     SECTION("a grid (ties everywhere) queried at its own points, leaf size " +
             std::to_string(leaf)) {
