@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
+#include "core/error.h"
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/process_pool.h"
@@ -169,12 +171,15 @@ Normalized normalization(const Loaded& pred, const Loaded& gt, geom::Normalizati
 
 metrics::IouResult iou_of(const Loaded& pred, const Loaded& gt, const Normalized& n,
                           const metrics::IouOptions& io) {
+  // Solids move by gp_Trsf (metrics::transformed_solid) so that planes and cylinders stay
+  // analytic and the booleans stay exact and fast.
   if (!pred.solid.IsNull() && !gt.solid.IsNull())
-    return metrics::iou(geom::transformed(pred.solid, n.pred), geom::transformed(gt.solid, n.gt), io);
+    return metrics::iou(metrics::transformed_solid(pred.solid, n.pred),
+                        metrics::transformed_solid(gt.solid, n.gt), io);
   if (!pred.solid.IsNull())
-    return metrics::iou(geom::transformed(pred.solid, n.pred), geom::transformed(gt.mesh, n.gt), io);
+    return metrics::iou(metrics::transformed_solid(pred.solid, n.pred), geom::transformed(gt.mesh, n.gt), io);
   if (!gt.solid.IsNull())
-    return metrics::iou(geom::transformed(gt.solid, n.gt), geom::transformed(pred.mesh, n.pred), io);
+    return metrics::iou(metrics::transformed_solid(gt.solid, n.gt), geom::transformed(pred.mesh, n.pred), io);
   return metrics::iou(geom::transformed(pred.mesh, n.pred), geom::transformed(gt.mesh, n.gt), io);
 }
 
@@ -288,12 +293,25 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
       if (!res.note.empty()) r["iou_note"] = res.note;
     }
     if (wants(options, "iou_best") && closed) {
-      metrics::IouResult best = !p.solid.IsNull() && !g.solid.IsNull() ? metrics::iou_best(p.solid, g.solid, io)
-                                : !p.solid.IsNull()                   ? metrics::iou_best(p.solid, g.mesh, io)
-                                : !g.solid.IsNull()                   ? metrics::iou_best(g.solid, p.mesh, io)
-                                                                      : metrics::iou_best(p.mesh, g.mesh, io);
-      r["iou_best"] = best.iou;
-      r["iou_best_method"] = best.method;
+      metrics::IouBestOptions bo;
+      bo.iou = io;
+      // IoU_best aligns each side to its own frame, so the roles can swap when only the
+      // ground truth is a solid; two meshes go through a solid made of the prediction's mesh.
+      std::optional<metrics::IouResult> best;
+      std::string why;
+      if (!p.solid.IsNull()) {
+        best = g.solid.IsNull() ? metrics::iou_best(p.solid, g.mesh, bo) : metrics::iou_best(p.solid, g.solid, bo);
+      } else if (!g.solid.IsNull()) {
+        best = metrics::iou_best(g.solid, p.mesh, bo);
+      } else if (auto solid = geom::mesh_to_solid(p.mesh, &why)) {
+        best = metrics::iou_best(*solid, g.mesh, bo);
+      } else {
+        r["iou_best_note"] = "the prediction mesh is not a solid: " + why;
+      }
+      if (best) {
+        r["iou_best"] = best->iou;
+        r["iou_best_method"] = best->method;
+      }
     }
   } catch (const std::exception& e) {
     r["status"] = "metric_failed";

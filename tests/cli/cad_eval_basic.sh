@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+## cad-eval as a user runs it: JSONL and folders, every record accounted for, summary, errors.
+set -eu
+BIN=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+
+## Show that --help documents the metrics and options and exits 0.
+"$BIN/cad-eval" --help > help.txt
+for opt in --gt --summary --metrics --normalize --points --jobs --shard --seed; do
+  grep -q -- "$opt" help.txt || { echo "--help lacks $opt"; exit 1; }
+done
+
+## Show that an unknown metric is a usage error (exit 2).
+echo '{"id":"a","code":"x=1"}' > one.jsonl
+set +e
+"$BIN/cad-eval" --gt one.jsonl -i one.jsonl --metrics cd,bogus 2> err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q bogus err.txt
+
+## Show that predictions are scored against ground truth by id; an id without prediction, a
+## prediction without ground truth, a failing script and a bad line each get a record.
+box='import cadquery as cq\nr = cq.Workplane().box(1, 2, 3)'
+cat > gt.jsonl <<JSON
+{"id":"a","code":"$box"}
+{"id":"b","code":"$box"}
+{"id":"c","code":"$box"}
+JSON
+cat > pred.jsonl <<JSON
+{"id":"a","sample":0,"code":"$box"}
+{"id":"a","sample":1,"code":"import cadquery as cq\nr = cq.Workplane().box(1, 2, 2)"}
+{"id":"b","sample":0,"code":"import os"}
+not json
+{"id":"zz","sample":0,"code":"$box"}
+JSON
+"$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --jobs 2 --summary summary.json > eval.jsonl 2> table.txt
+[ "$(wc -l < eval.jsonl)" = 6 ] || { cat eval.jsonl; exit 1; }
+sed -n 1p eval.jsonl | grep -q '"id":"a".*"status":"ok"'
+sed -n 1p eval.jsonl | jq -e '.iou > 0.999 and .cd < 1' > /dev/null
+# box(1,2,2) vs box(1,2,3), each scaled to the unit cube: (0.5,1,1) vs (1/3,2/3,1): IoU (2/9)/(1/2) = 4/9
+sed -n 2p eval.jsonl | jq -e '(.iou - 4/9 | fabs) < 1e-6' > /dev/null
+sed -n 3p eval.jsonl | grep -q '"status":"exec_failed"'
+sed -n 4p eval.jsonl | grep -q '"status":"invalid_input"'
+sed -n 5p eval.jsonl | grep -q '"status":"no_ground_truth"'
+sed -n 6p eval.jsonl | grep -q '"id":"c".*"status":"no_prediction"'
+jq -e '.ids == 3 and .predictions == 4 and .samples_per_id == 2' summary.json > /dev/null
+jq -e '(.invalidity_ratio - 2/3 | fabs) < 1e-9' summary.json > /dev/null
+grep -q 'best of 2' table.txt
+
+## Show that cad-exec's records work as predictions when they name a STEP file.
+printf '{"id":"a","code":"%s"}\n' "$box" | "$BIN/cad-exec" --jsonl - --out-dir solids --format step > exec.jsonl 2>/dev/null
+"$BIN/cad-eval" --gt gt.jsonl -i exec.jsonl --metrics iou 2>/dev/null | head -1 | jq -e '.status == "ok" and .iou > 0.999' > /dev/null
+
+## Show that folders work on both sides: <id>.py ground truth against <id>+<sample>.step predictions.
+mkdir gtdir preddir
+printf 'import cadquery as cq\nr = cq.Workplane().box(1, 2, 3)\n' > gtdir/a.py
+cp solids/a.step preddir/a+0.step
+"$BIN/cad-eval" --gt gtdir -i preddir --metrics cd,iou 2>/dev/null | jq -e '.id == "a" and .sample == 0 and .iou > 0.999' > /dev/null
+
+## Show that shards joined give the same summary as one run.
+"$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 0/2 > s0.jsonl 2>/dev/null
+"$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 1/2 > s1.jsonl 2>/dev/null
+cat s0.jsonl s1.jsonl | "$BIN/cad-eval" --summarize-only -i - --summary joined.json 2>/dev/null
+jq -e '.ids == 3 and .predictions == 4' joined.json > /dev/null
+echo PASS
