@@ -8,6 +8,7 @@
 #include <TopExp_Explorer.hxx>
 
 #include <chrono>
+#include <cmath>
 
 #include "exec/execute.h"
 #include "geom/mesh_solid.h"
@@ -84,7 +85,7 @@ TEST_CASE("a tessellated box (unwelded vertices) gives back its volume", "[geom]
   CHECK(BRepCheck_Analyzer(*solid).IsValid());
 }
 
-TEST_CASE("a hollow part keeps its void and a fine cylinder mesh converts quickly", "[geom]") {
+TEST_CASE("a hollow part keeps its void and a 50k-triangle sphere converts quickly", "[geom]") {
   auto run = [](const std::string& code) {
     auto ex = cad::exec::execute({"t", nullptr, code}, {});
     REQUIRE(ex.record["status"] == "ok");
@@ -99,11 +100,29 @@ TEST_CASE("a hollow part keeps its void and a fine cylinder mesh converts quickl
   REQUIRE(hs);
   CHECK(volume(*hs) == Approx(64 - 8).epsilon(1e-6));
 
-  TopoDS_Shape cyl = run(
-      "import cadquery as cq\nresult = cq.Workplane('XY').cylinder(2, 1).faces('>Z').hole(0.5)\n");
-  Mesh cm = cad::geom::tessellate(cyl, 0.0002, 0.005);
-  INFO(cm.triangles.size() << " triangles");
-  REQUIRE(cm.triangles.size() > 10000);
+  // A UV sphere of radius 1 with 49,500 triangles (poles are fans).
+  Mesh cm;
+  const int rings = 100, segments = 250;
+  cm.vertices.push_back({0, 0, 1});
+  for (int i = 1; i < rings; ++i)
+    for (int j = 0; j < segments; ++j) {
+      double th = M_PI * i / rings, ph = 2 * M_PI * j / segments;
+      cm.vertices.push_back({float(std::sin(th) * std::cos(ph)), float(std::sin(th) * std::sin(ph)),
+                             float(std::cos(th))});
+    }
+  cm.vertices.push_back({0, 0, -1});
+  auto at = [&](int i, int j) { return std::uint32_t(1 + (i - 1) * segments + (j % segments)); };
+  const auto south = std::uint32_t(cm.vertices.size() - 1);
+  for (int j = 0; j < segments; ++j) {
+    cm.triangles.push_back({0, at(1, j), at(1, j + 1)});
+    for (int i = 1; i + 1 < rings; ++i) {
+      cm.triangles.push_back({at(i, j), at(i + 1, j), at(i + 1, j + 1)});
+      cm.triangles.push_back({at(i, j), at(i + 1, j + 1), at(i, j + 1)});
+    }
+    cm.triangles.push_back({at(rings - 1, j), south, at(rings - 1, j + 1)});
+  }
+  REQUIRE(cad::geom::mesh_volume(cm) > 4);
+  REQUIRE(cm.triangles.size() == 49500);  // 250 * (2 * 98 + 2)
   auto t0 = std::chrono::steady_clock::now();
   auto cs = cad::geom::mesh_to_solid(cm);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -146,8 +146,8 @@ TEST_CASE("CADPrompt experts against their ground-truth meshes: voxel agrees wit
     if (fs::exists(e.path() / "expert.py") && fs::exists(e.path() / "ground_truth.stl"))
       cases.push_back(e.path());
   std::sort(cases.begin(), cases.end());
-  REQUIRE(cases.size() >= 24);
-  cases.resize(24);
+  REQUIRE(cases.size() >= 22);
+  cases.resize(22);
 
   // Cases whose ground truth is not the script's solid (tests/corpus/KNOWN_MISSES.md; in
   // 00000960 the STL plate sits at z 0..0.00195, the script's is centred on z = 0).
