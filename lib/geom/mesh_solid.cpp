@@ -124,11 +124,15 @@ MeshClosure census(const Welded& w) {
   return c;
 }
 
-Point sub(const Point& a, const Point& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+Point sub(const Point& a, const Point& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
 Point cross(const Point& a, const Point& b) {
   return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 }
-double dot(const Point& a, const Point& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+double dot(const Point& a, const Point& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
 
 // Six times the signed volume enclosed by the triangles, relative to `ref`.
 double six_volume(const Welded& w, const std::vector<std::uint32_t>& tris, const Point& ref) {
@@ -282,9 +286,13 @@ std::string MeshClosure::describe() const {
   return s;
 }
 
-MeshClosure check_closure(const Mesh& mesh) { return census(weld(mesh)); }
+MeshClosure check_closure(const Mesh& mesh) {
+  return census(weld(mesh));
+}
 
-bool is_closed(const Mesh& mesh) { return !mesh.empty() && check_closure(mesh).closed(); }
+bool is_closed(const Mesh& mesh) {
+  return !mesh.empty() && check_closure(mesh).closed();
+}
 
 std::optional<TopoDS_Shape> mesh_to_solid(const Mesh& mesh, std::string* why) {
   Welded w = weld(mesh);

@@ -14,11 +14,13 @@ namespace cad::geom {
 /// How a mesh fails to bound a volume. Vertices with identical coordinates are welded
 /// first, and triangles with a repeated corner are ignored.
 struct MeshClosure {
-  std::size_t boundary_edges = 0;      ///< edges used by one triangle only
-  std::size_t nonmanifold_edges = 0;   ///< edges used by more than two triangles
-  std::size_t misoriented_edges = 0;   ///< edges whose two triangles run the same way
+  std::size_t boundary_edges = 0;        ///< edges used by one triangle only
+  std::size_t nonmanifold_edges = 0;     ///< edges used by more than two triangles
+  std::size_t misoriented_edges = 0;     ///< edges whose two triangles run the same way
   std::size_t degenerate_triangles = 0;  ///< triangles with a repeated (welded) corner
-  bool closed() const { return boundary_edges == 0 && nonmanifold_edges == 0 && misoriented_edges == 0; }
+  bool closed() const {
+    return boundary_edges == 0 && nonmanifold_edges == 0 && misoriented_edges == 0;
+  }
   /// "closed", or e.g. "12 boundary edges, 2 non-manifold edges".
   std::string describe() const;
 };

@@ -215,8 +215,8 @@ IouResult best_over_variants(const TopoDS_Shape& prediction, const Truth& truth_
     try {
       r = iou_of(transformed_solid(prediction, variants[k]), truth_aligned);
     } catch (const cad::Error& e) {
-      failures += (failures.empty() ? "" : "; ") + std::string("variant ") +
-                  std::to_string(k + 1) + ": " + e.what();
+      failures += (failures.empty() ? "" : "; ") + std::string("variant ") + std::to_string(k + 1) +
+                  ": " + e.what();
       continue;
     }
     if (best_k < 0 || r.iou > best.iou) {
@@ -224,9 +224,9 @@ IouResult best_over_variants(const TopoDS_Shape& prediction, const Truth& truth_
       best_k = static_cast<int>(k);
     }
   }
-  std::string note = best_k < 0 ? "all variants failed (IoU 0)"
-                                 : "variant " + std::to_string(best_k + 1) + "/" +
-                                       std::to_string(variants.size());
+  std::string note =
+      best_k < 0 ? "all variants failed (IoU 0)"
+                 : "variant " + std::to_string(best_k + 1) + "/" + std::to_string(variants.size());
   if (!best.note.empty()) note += "; " + best.note;
   if (!failures.empty()) note += "; " + failures;
   best.note = note;
@@ -238,19 +238,17 @@ IouResult best_over_variants(const TopoDS_Shape& prediction, const Truth& truth_
 IouResult iou_best(const TopoDS_Shape& prediction, const TopoDS_Shape& truth,
                    const IouBestOptions& options) {
   TopoDS_Shape t = transformed_solid(truth, inertia_frame(truth));
-  return best_over_variants(prediction, t, options,
-                            [&](const TopoDS_Shape& p, const TopoDS_Shape& tt) {
-                              return iou(p, tt, options.iou);
-                            });
+  return best_over_variants(
+      prediction, t, options,
+      [&](const TopoDS_Shape& p, const TopoDS_Shape& tt) { return iou(p, tt, options.iou); });
 }
 
 IouResult iou_best(const TopoDS_Shape& prediction, const geom::Mesh& truth,
                    const IouBestOptions& options) {
   geom::Mesh t = geom::transformed(truth, inertia_frame(truth));
-  return best_over_variants(prediction, t, options,
-                            [&](const TopoDS_Shape& p, const geom::Mesh& tt) {
-                              return iou(p, tt, options.iou);
-                            });
+  return best_over_variants(
+      prediction, t, options,
+      [&](const TopoDS_Shape& p, const geom::Mesh& tt) { return iou(p, tt, options.iou); });
 }
 
 }  // namespace cad::metrics

@@ -51,7 +51,8 @@ geom::Similarity inertia_frame(const geom::Mesh& mesh);
 /// The frames D * frame for CAD-Coder's sign flips D: identity, diag(1,-1,-1),
 /// diag(-1,1,-1), diag(-1,-1,1) (the proper rotations that keep the axes), in that order;
 /// with `reflections` also diag(-1,1,1), diag(1,-1,1), diag(1,1,-1), diag(-1,-1,-1).
-std::vector<geom::Similarity> sign_variants(const geom::Similarity& frame, bool reflections = false);
+std::vector<geom::Similarity> sign_variants(const geom::Similarity& frame,
+                                            bool reflections = false);
 
 /// A copy of `shape` under `s` through gp_Trsf (BRepBuilderAPI_Transform), so planes,
 /// cylinders and cones stay analytic (unlike a gp_GTrsf). Throws cad::Error on failure.

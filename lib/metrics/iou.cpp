@@ -3,9 +3,9 @@
 
 #include <BRepAlgoAPI_Common.hxx>
 #include <BRepBndLib.hxx>
-#include <Bnd_Box.hxx>
 #include <BRepCheck_Analyzer.hxx>
 #include <BRepGProp.hxx>
+#include <Bnd_Box.hxx>
 #include <GProp_GProps.hxx>
 #include <Standard_Failure.hxx>
 #include <TopExp_Explorer.hxx>
@@ -327,7 +327,8 @@ IouResult iou(const geom::Mesh& a, const geom::Mesh& b, const IouOptions& option
     return voxel_result(a, b, options,
                         sa ? "second mesh as a solid: " + wb : "first mesh as a solid: " + wa);
   double va = checked_volume(*sa, "first mesh"), vb = checked_volume(*sb, "second mesh");
-  return solve(*sa, va, *sb, vb, options, [&] { return a; }, [&] { return b; });
+  return solve(
+      *sa, va, *sb, vb, options, [&] { return a; }, [&] { return b; });
 }
 
 }  // namespace cad::metrics

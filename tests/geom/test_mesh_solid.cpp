@@ -92,9 +92,9 @@ TEST_CASE("a hollow part keeps its void and a 50k-triangle sphere converts quick
     return ex.shape;
   };
   // A box with an internal cavity: two shells, the inner one a void.
-  TopoDS_Shape hollow = run(
-      "import cadquery as cq\n"
-      "result = cq.Workplane('XY').box(4, 4, 4).cut(cq.Workplane('XY').box(2, 2, 2))\n");
+  TopoDS_Shape hollow =
+      run("import cadquery as cq\n"
+          "result = cq.Workplane('XY').box(4, 4, 4).cut(cq.Workplane('XY').box(2, 2, 2))\n");
   Mesh hm = cad::geom::tessellate(hollow);
   auto hs = cad::geom::mesh_to_solid(hm);
   REQUIRE(hs);
@@ -125,7 +125,8 @@ TEST_CASE("a hollow part keeps its void and a 50k-triangle sphere converts quick
   REQUIRE(cm.triangles.size() == 49500);  // 250 * (2 * 98 + 2)
   auto t0 = std::chrono::steady_clock::now();
   auto cs = cad::geom::mesh_to_solid(cm);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE(cs);
   CHECK(volume(*cs) == Approx(cad::geom::mesh_volume(cm)).epsilon(1e-6));
   WARN("mesh_to_solid: " << cm.triangles.size() << " triangles in " << ms << " ms");

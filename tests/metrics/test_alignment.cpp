@@ -45,7 +45,8 @@ Similarity rigid(std::array<double, 3> axis, double deg, double scale, std::arra
 }
 
 const char* kBracket =
-    "result = (cq.Workplane('XY').polyline([(0, 0), (4, 0), (4, 0.6), (0.6, 0.6), (0.6, 3), (0, 3)])"
+    "result = (cq.Workplane('XY').polyline([(0, 0), (4, 0), (4, 0.6), (0.6, 0.6), (0.6, 3), (0, "
+    "3)])"
     ".close().extrude(2).faces('>X').workplane().hole(0.5))\n";
 // Three orthogonal arms of different lengths from one corner: no mirror symmetry.
 const char* kTripod =
@@ -163,8 +164,7 @@ TEST_CASE("IoU_best recovers a rotated, translated, scaled copy", "[metrics]") {
   }
 }
 
-TEST_CASE("IoU_best does not reward a mirror image unless reflections are asked for",
-          "[metrics]") {
+TEST_CASE("IoU_best does not reward a mirror image unless reflections are asked for", "[metrics]") {
   TopoDS_Shape a = run(kTripod);
   Similarity mirror = rigid({0, 0, 1}, 25, 1, {1, 1, 1});
   for (auto& row : mirror.rotation) row[0] = -row[0];  // x -> -x, then rotate

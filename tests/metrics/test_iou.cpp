@@ -37,10 +37,12 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-const char* kBoxWithHole = "result = cq.Workplane('XY').box(4, 3, 1).faces('>Z').workplane().hole(1.2)\n";
+const char* kBoxWithHole =
+    "result = cq.Workplane('XY').box(4, 3, 1).faces('>Z').workplane().hole(1.2)\n";
 const char* kCylinder = "result = cq.Workplane('XY').cylinder(3, 1.1)\n";
 const char* kBracket =
-    "result = (cq.Workplane('XY').polyline([(0, 0), (4, 0), (4, 0.6), (0.6, 0.6), (0.6, 3), (0, 3)])"
+    "result = (cq.Workplane('XY').polyline([(0, 0), (4, 0), (4, 0.6), (0.6, 0.6), (0.6, 3), (0, "
+    "3)])"
     ".close().extrude(2).faces('>X').workplane().hole(0.5))\n";
 
 }  // namespace
@@ -189,8 +191,7 @@ TEST_CASE("CADPrompt experts against their ground-truth meshes: voxel agrees wit
   }
   CHECK(compared >= 20);
   CHECK(fallbacks <= 2);
-  WARN(compared << " corpus pairs (" << fallbacks << " voxel fallbacks): "
-                << boolean_ms / compared << " ms per IoU, " << voxel_ms / compared
-                << " ms per voxel IoU (128 cells); worst voxel deviation " << worst * 100
-                << " %");
+  WARN(compared << " corpus pairs (" << fallbacks << " voxel fallbacks): " << boolean_ms / compared
+                << " ms per IoU, " << voxel_ms / compared
+                << " ms per voxel IoU (128 cells); worst voxel deviation " << worst * 100 << " %");
 }
