@@ -10,7 +10,8 @@
 # time (user + sys of cad-exec and its workers) and the status counts. No output files are written (no --format). Run from the repository root.
 set -eu
 
-BIN_DIR=${1:?usage: exec_corpus.sh BIN_DIR [RUNS]}
+[ $# -ge 1 ] || { echo "usage: exec_corpus.sh BIN_DIR [RUNS]" >&2; exit 2; }
+BIN_DIR=$1
 RUNS=${2:-5}
 CORPUS=${CAD_CORPUS:-../shared/corpus/cadprompt}
 EXEC="$BIN_DIR/cad-exec"

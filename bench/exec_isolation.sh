@@ -11,7 +11,8 @@
 # apart. Prints a markdown table.
 set -eu
 
-BIN_DIR=${1:?usage: exec_isolation.sh BIN_DIR [RUNS] [SCRIPTS]}
+[ $# -ge 1 ] || { echo "usage: exec_isolation.sh BIN_DIR [RUNS] [SCRIPTS]" >&2; exit 2; }
+BIN_DIR=$1
 RUNS=${2:-11}
 N=${3:-200}
 EXEC="$BIN_DIR/cad-exec"

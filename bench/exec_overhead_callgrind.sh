@@ -12,7 +12,8 @@
 # --located-primitives is passed to the direct side (see bench_exec_overhead --help).
 set -eu
 
-BIN_DIR=${1:?usage: exec_overhead_callgrind.sh BIN_DIR [--located-primitives] [MODEL ...]}
+[ $# -ge 1 ] || { echo "usage: exec_overhead_callgrind.sh BIN_DIR [--located-primitives] [MODEL ...]" >&2; exit 2; }
+BIN_DIR=$1
 shift
 direct_args=()
 if [ "${1:-}" = --located-primitives ]; then

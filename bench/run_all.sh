@@ -8,7 +8,8 @@
 # into bench/RESULTS.md with the machine description printed first.
 set -eu
 
-BIN_DIR=${1:?usage: run_all.sh BIN_DIR}
+[ $# -ge 1 ] || { echo "usage: run_all.sh BIN_DIR" >&2; exit 2; }
+BIN_DIR=$1
 [ -d "$BIN_DIR" ] || { echo "run_all.sh: $BIN_DIR: no such directory" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
