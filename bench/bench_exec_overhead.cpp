@@ -4,8 +4,9 @@
 // and as a C++ function that performs the same kernel operations CadQuery performs (primitives,
 // booleans, fillets, transforms, ShapeUpgrade_UnifySameDomain wherever CadQuery cleans),
 // followed by the same cad::geom::measure. The two solids must agree (volume, area, bbox within
-// 1e-6 relative) or the program fails. Repetitions of the two sides are interleaved so that a
-// shared, noisy machine slows both alike; medians are reported.
+// 1e-6 relative) or the program fails. Every repetition runs each timed variant once, so that a
+// shared, noisy machine slows all of them alike; medians of process CPU time and of wall time
+// are reported. Figures and analysis: bench/RESULTS.md.
 #include <BRepAdaptor_Curve.hxx>
 #include <BRepAlgoAPI_Cut.hxx>
 #include <BRepAlgoAPI_Fuse.hxx>
