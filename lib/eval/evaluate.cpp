@@ -342,6 +342,13 @@ json number_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr
 
 bool is_number(const json& r, const char* key) { return r.contains(key) && r[key].is_number(); }
 
+/// A valid prediction in the sense of IR (cadrille: "ids without a valid CD"): every metric
+/// computed, or an open mesh whose CD was (only its IoU is missing).
+bool scored(const json& r) {
+  const std::string status = r.value("status", "");
+  return status == "ok" || (status == "open_mesh" && is_number(r, "cd"));
+}
+
 /// Mean/median rows of one selection of records (one per id, or the best of each id's).
 json metric_row(const std::vector<const json*>& rows) {
   std::vector<double> cd, iou, iou_best, f1, pf1, plane;
@@ -389,11 +396,11 @@ json summarize(const std::vector<json>& records, std::size_t gt_ids, const EvalO
     k = std::max(k, recs.size());
     const json* valid_first = nullptr;
     for (const json* r : recs)
-      if ((*r)["status"] == "ok") {
+      if (scored(*r)) {
         valid_first = r;
         break;
       }
-    if (recs.front()->value("status", "") == "ok") first.push_back(recs.front());
+    if (scored(*recs.front())) first.push_back(recs.front());
     if (!valid_first) continue;
     ++valid_ids;
     json best = {{"status", "ok"}};
