@@ -12,5 +12,14 @@ if [ -d "$CORPUS" ]; then
   echo "== cad-exec on the 100 CADPrompt expert scripts (--jobs 2)"
   "$BIN/cad-exec" "$CORPUS"/*/expert.py --id-from-parent --jobs 2 > "$OUT/corpus_exec.jsonl"
   echo "statuses:"; grep -o '"status":"[a-z_]*"' "$OUT/corpus_exec.jsonl" | sort | uniq -c
+  echo "== cad-eval: 10 expert scripts against their ground-truth meshes (CD, IoU, IoU_best, F1)"
+  : > "$OUT/gt.jsonl"; : > "$OUT/pred.jsonl"
+  for d in $(ls -d "$CORPUS"/*/ | head -10); do
+    id=$(basename "$d")
+    jq -cn --arg id "$id" --arg mesh "$(cd "$d" && pwd)/ground_truth.stl" '{id: $id, mesh: $mesh}' >> "$OUT/gt.jsonl"
+    jq -Rsc --arg id "$id" '{id: $id, sample: 0, code: .}' "$d/expert.py" >> "$OUT/pred.jsonl"
+  done
+  "$BIN/cad-eval" --gt "$OUT/gt.jsonl" -i "$OUT/pred.jsonl" --jobs 2 --summary "$OUT/summary.json" > "$OUT/eval.jsonl"
+  jq -c '{id, status, cd, iou, iou_best}' "$OUT/eval.jsonl"
 fi
 echo "outputs in $OUT/"
