@@ -68,3 +68,18 @@ echo
 bash "$HERE/exec_isolation.sh" "$BIN_DIR"
 echo
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+echo "## Chamfer distance against SciPy's cKDTree"
+echo
+echo "    bash bench/chamfer.sh $BIN_DIR"
+echo
+bash "$HERE/chamfer.sh" "$BIN_DIR"
+echo
+
+echo "## cad-eval throughput on the corpus"
+echo
+echo "    bash bench/eval_corpus.sh $BIN_DIR"
+echo
+bash "$HERE/eval_corpus.sh" "$BIN_DIR"
+echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
