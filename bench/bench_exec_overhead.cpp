@@ -29,8 +29,8 @@
 #include <gp_Ax2.hxx>
 #include <gp_Trsf.hxx>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <array>
@@ -88,8 +88,10 @@ TopoDS_Shape boolean(Op op, const TopoDS_Shape& arg, const std::vector<TopoDS_Sh
   a.Append(arg);
   for (const auto& s : tools) t.Append(s);
   std::unique_ptr<BRepAlgoAPI_BooleanOperation> algo;
-  if (op == Op::Fuse) algo = std::make_unique<BRepAlgoAPI_Fuse>();
-  else algo = std::make_unique<BRepAlgoAPI_Cut>();
+  if (op == Op::Fuse)
+    algo = std::make_unique<BRepAlgoAPI_Fuse>();
+  else
+    algo = std::make_unique<BRepAlgoAPI_Cut>();
   algo->SetArguments(a);
   algo->SetTools(t);
   algo->SetRunParallel(false);
@@ -100,7 +102,8 @@ TopoDS_Shape boolean(Op op, const TopoDS_Shape& arg, const std::vector<TopoDS_Sh
 
 /// --located-primitives: give boxes and cylinders the location lib/cq gives every primitive it
 /// places on a workplane (Workplane::place_local moves it by Plane::location(), a gp_Trsf that is
-/// numerically the identity on "XY" but not flagged as such, so the shape carries a TopLoc_Location).
+/// numerically the identity on "XY" but not flagged as such, so the shape carries a
+/// TopLoc_Location).
 bool g_located_primitives = false;
 
 TopoDS_Shape placed(const TopoDS_Shape& s) {
@@ -118,7 +121,8 @@ TopoDS_Shape centered_box(double l, double w, double h) {
 
 /// CadQuery's centred cylinder(height, radius) along +Z.
 TopoDS_Shape centered_cylinder(double h, double r) {
-  return placed(BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(0, 0, -h / 2), gp_Dir(0, 0, 1)), r, h).Shape());
+  return placed(
+      BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(0, 0, -h / 2), gp_Dir(0, 0, 1)), r, h).Shape());
 }
 
 /// The tool of CadQuery's hole(): a cylinder drilled from `top` along -Z.
@@ -177,9 +181,10 @@ part:cq.Workplane = cq.Workplane("XY").box(length, width, height)
 
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] { return clean(centered_box(0.59437, 0.44577, 0.37148)); }});
+               [] { return clean(centered_box(0.59437, 0.44577, 0.37148)); }});
 
-  m.push_back({"cylinder_hole", "cylinder, faces('>Z').hole, translate (corpus 00001490)", R"(import cadquery as cq
+  m.push_back({"cylinder_hole", "cylinder, faces('>Z').hole, translate (corpus 00001490)",
+               R"(import cadquery as cq
 
 height:float = 0.48649
 radius:float = 0.75
@@ -195,14 +200,15 @@ part:cq.Workplane = (
 part = part.translate((0, 0, height/2))
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] {
-                  const double h = 0.48649, r = 0.75, d = 0.121621621621622 * 2;
-                  TopoDS_Shape s = clean(centered_cylinder(h, r));
-                  s = clean(boolean(Op::Cut, s, {drill(gp_Pnt(0, 0, h / 2), d, h)}));
-                  return transformed(s, translation(0, 0, h / 2));
-                }});
+               [] {
+                 const double h = 0.48649, r = 0.75, d = 0.121621621621622 * 2;
+                 TopoDS_Shape s = clean(centered_cylinder(h, r));
+                 s = clean(boolean(Op::Cut, s, {drill(gp_Pnt(0, 0, h / 2), d, h)}));
+                 return transformed(s, translation(0, 0, h / 2));
+               }});
 
-  m.push_back({"polyline_extrude", "7-point polyline on XZ, extrude, translate", R"(import cadquery as cq
+  m.push_back({"polyline_extrude", "7-point polyline on XZ, extrude, translate",
+               R"(import cadquery as cq
 from typing import List, Tuple
 
 length:float = 0.75
@@ -225,16 +231,17 @@ part:cq.Workplane = cq.Workplane("XZ").polyline(pts).close().extrude(depth)
 part = part.translate((-length/2, depth/2, 0))
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] {
-                  const double l = 0.75, h = 0.5, t = 0.08, d = 0.3;
-                  Points pts{{0, 0}, {l, 0}, {l, t}, {t * 2, t}, {t * 2, h * 0.6}, {t, h}, {0, h}};
-                  // Plane "XZ": x = (1,0,0), normal = (0,-1,0), so y = normal x x = (0,0,1).
-                  TopoDS_Face f = polygon_face(pts, gp_Vec(1, 0, 0), gp_Vec(0, 0, 1));
-                  TopoDS_Shape s = clean(BRepPrimAPI_MakePrism(f, gp_Vec(0, -d, 0), true).Shape());
-                  return transformed(s, translation(-l / 2, d / 2, 0));
-                }});
+               [] {
+                 const double l = 0.75, h = 0.5, t = 0.08, d = 0.3;
+                 Points pts{{0, 0}, {l, 0}, {l, t}, {t * 2, t}, {t * 2, h * 0.6}, {t, h}, {0, h}};
+                 // Plane "XZ": x = (1,0,0), normal = (0,-1,0), so y = normal x x = (0,0,1).
+                 TopoDS_Face f = polygon_face(pts, gp_Vec(1, 0, 0), gp_Vec(0, 0, 1));
+                 TopoDS_Shape s = clean(BRepPrimAPI_MakePrism(f, gp_Vec(0, -d, 0), true).Shape());
+                 return transformed(s, translation(-l / 2, d / 2, 0));
+               }});
 
-  m.push_back({"table", "top + 4 legs: rect vertices, eachpoint, union (corpus 00001817)", R"(import cadquery as cq
+  m.push_back({"table", "top + 4 legs: rect vertices, eachpoint, union (corpus 00001817)",
+               R"(import cadquery as cq
 
 length:float = 1.20302
 width:float = 0.55872
@@ -265,22 +272,25 @@ table:cq.Workplane = table_top.union(legs)
 part = table.translate((0, 0, table_top_height/2))
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] {
-                  const double l = 1.20302, w = 0.55872, th = 0.020134;
-                  const double ll = 0.060403, lw = 0.060403, lh = 0.75;
-                  TopoDS_Shape top = clean(centered_box(l, w, th));
-                  TopoDS_Shape leg = transformed(clean(centered_box(ll, lw, lh)), translation(0, 0, -(lh / 2) - th));
-                  // eachpoint() cleans each placed leg (CadQuery's _combineWithBase(clean=True)).
-                  std::vector<TopoDS_Shape> legs;
-                  for (double sx : {-1.0, 1.0})
-                    for (double sy : {-1.0, 1.0})
-                      legs.push_back(clean(leg.Located(TopLoc_Location(
-                          translation(sx * (l - ll) / 2, sy * (w - lw) / 2, th / 2)))));
-                  TopoDS_Shape s = clean(boolean(Op::Fuse, top, legs));
-                  return transformed(s, translation(0, 0, th / 2));
-                }});
+               [] {
+                 const double l = 1.20302, w = 0.55872, th = 0.020134;
+                 const double ll = 0.060403, lw = 0.060403, lh = 0.75;
+                 TopoDS_Shape top = clean(centered_box(l, w, th));
+                 TopoDS_Shape leg = transformed(clean(centered_box(ll, lw, lh)),
+                                                translation(0, 0, -(lh / 2) - th));
+                 // eachpoint() cleans each placed leg (CadQuery's _combineWithBase(clean=True)).
+                 std::vector<TopoDS_Shape> legs;
+                 for (double sx : {-1.0, 1.0})
+                   for (double sy : {-1.0, 1.0})
+                     legs.push_back(clean(leg.Located(TopLoc_Location(
+                         translation(sx * (l - ll) / 2, sy * (w - lw) / 2, th / 2)))));
+                 TopoDS_Shape s = clean(boolean(Op::Fuse, top, legs));
+                 return transformed(s, translation(0, 0, th / 2));
+               }});
 
-  m.push_back({"flange_polar_holes", "cylinder, bore hole, polarArray of 6 through holes", R"(import cadquery as cq
+  m.push_back(
+      {"flange_polar_holes", "cylinder, bore hole, polarArray of 6 through holes",
+       R"(import cadquery as cq
 
 height:float = 0.25
 diameter:float = 1.5
@@ -301,20 +311,20 @@ part:cq.Workplane = (
 part = part.translate((0, 0, height/2))
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] {
-                  const double h = 0.25, d = 1.5, bore = 0.5, circle = 1.1, bolt = 0.12;
-                  TopoDS_Shape s = clean(centered_cylinder(h, d / 2));
-                  s = clean(boolean(Op::Cut, s, {drill(gp_Pnt(0, 0, h / 2), bore, bbox_diagonal(s))}));
-                  double depth = bbox_diagonal(s);
-                  std::vector<TopoDS_Shape> holes;
-                  for (int i = 0; i < 6; ++i) {
-                    double phi = i * 60 * M_PI / 180;
-                    holes.push_back(drill(gp_Pnt(circle / 2 * std::cos(phi), circle / 2 * std::sin(phi), h / 2),
-                                          bolt, depth));
-                  }
-                  s = clean(boolean(Op::Cut, s, holes));
-                  return transformed(s, translation(0, 0, h / 2));
-                }});
+       [] {
+         const double h = 0.25, d = 1.5, bore = 0.5, circle = 1.1, bolt = 0.12;
+         TopoDS_Shape s = clean(centered_cylinder(h, d / 2));
+         s = clean(boolean(Op::Cut, s, {drill(gp_Pnt(0, 0, h / 2), bore, bbox_diagonal(s))}));
+         double depth = bbox_diagonal(s);
+         std::vector<TopoDS_Shape> holes;
+         for (int i = 0; i < 6; ++i) {
+           double phi = i * 60 * M_PI / 180;
+           holes.push_back(drill(
+               gp_Pnt(circle / 2 * std::cos(phi), circle / 2 * std::sin(phi), h / 2), bolt, depth));
+         }
+         s = clean(boolean(Op::Cut, s, holes));
+         return transformed(s, translation(0, 0, h / 2));
+       }});
 
   m.push_back({"fillet_box", "box, edges('|Z').fillet", R"(import cadquery as cq
 
@@ -327,13 +337,14 @@ part:cq.Workplane = cq.Workplane("XY").box(length, width, height).edges("|Z").fi
 
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] {
-                  TopoDS_Shape s = clean(centered_box(1.0, 0.6, 0.2));
-                  return clean(fillet_edges_parallel_to(s, gp_Dir(0, 0, 1), 0.1));
-                }});
+               [] {
+                 TopoDS_Shape s = clean(centered_box(1.0, 0.6, 0.2));
+                 return clean(fillet_edges_parallel_to(s, gp_Dir(0, 0, 1), 0.1));
+               }});
 
-  m.push_back({"rotated_union", "box + rotated, translated triangular prism; rotate (corpus 00017291)",
-                R"(import cadquery as cq
+  m.push_back(
+      {"rotated_union", "box + rotated, translated triangular prism; rotate (corpus 00017291)",
+       R"(import cadquery as cq
 from typing import List,Tuple
 
 box_length:float = 0.747683
@@ -365,20 +376,21 @@ part:cq.Workplane = (
 part = part.translate((box_length/2, -box_width/2, box_height/2)).rotate((0, 0, 1),(0, 0, 0),180)
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] {
-                  const double b = 0.747683, tl = 0.498375, tw = 0.498375;
-                  TopoDS_Shape box = clean(centered_box(b, b, b));
-                  TopoDS_Face f = polygon_face({{0, 0}, {0, tw}, {tl, 0}}, gp_Vec(1, 0, 0), gp_Vec(0, 1, 0));
-                  TopoDS_Shape tri = clean(BRepPrimAPI_MakePrism(f, gp_Vec(0, 0, b), true).Shape());
-                  // rotate((0,1,0), (0,0,0), 90): the axis runs from (0,1,0) to the origin.
-                  tri = transformed(tri, rotation(gp_Pnt(0, 1, 0), gp_Dir(0, -1, 0), 90));
-                  tri = transformed(tri, translation(-b / 2, -b / 2, -b / 2));
-                  TopoDS_Shape s = clean(boolean(Op::Fuse, box, {tri}));
-                  s = transformed(s, translation(b / 2, -b / 2, b / 2));
-                  return transformed(s, rotation(gp_Pnt(0, 0, 1), gp_Dir(0, 0, -1), 180));
-                }});
+       [] {
+         const double b = 0.747683, tl = 0.498375, tw = 0.498375;
+         TopoDS_Shape box = clean(centered_box(b, b, b));
+         TopoDS_Face f = polygon_face({{0, 0}, {0, tw}, {tl, 0}}, gp_Vec(1, 0, 0), gp_Vec(0, 1, 0));
+         TopoDS_Shape tri = clean(BRepPrimAPI_MakePrism(f, gp_Vec(0, 0, b), true).Shape());
+         // rotate((0,1,0), (0,0,0), 90): the axis runs from (0,1,0) to the origin.
+         tri = transformed(tri, rotation(gp_Pnt(0, 1, 0), gp_Dir(0, -1, 0), 90));
+         tri = transformed(tri, translation(-b / 2, -b / 2, -b / 2));
+         TopoDS_Shape s = clean(boolean(Op::Fuse, box, {tri}));
+         s = transformed(s, translation(b / 2, -b / 2, b / 2));
+         return transformed(s, rotation(gp_Pnt(0, 0, 1), gp_Dir(0, 0, -1), 180));
+       }});
 
-  m.push_back({"revolve", "7-point profile revolved 360 degrees about Y", R"(import cadquery as cq
+  m.push_back(
+      {"revolve", "7-point profile revolved 360 degrees about Y", R"(import cadquery as cq
 from typing import List, Tuple
 
 pts:List[Tuple[float, float]] = [
@@ -395,14 +407,17 @@ part:cq.Workplane = cq.Workplane("XY").polyline(pts).close().revolve(360, (0, 0,
 
 cq.exporters.export(part, 'Ground_Truth.stl')
 )",
-                [] {
-                  Points pts{{0, 0}, {0.5, 0}, {0.5, 0.1}, {0.3, 0.1}, {0.3, 0.6}, {0.4, 0.75}, {0, 0.75}};
-                  TopoDS_Face f = polygon_face(pts, gp_Vec(1, 0, 0), gp_Vec(0, 1, 0));
-                  return clean(BRepPrimAPI_MakeRevol(f, gp_Ax1(gp_Pnt(0, 0, 0), gp_Dir(0, 1, 0)), 2 * M_PI, true).Shape());
-                }});
+       [] {
+         Points pts{{0, 0}, {0.5, 0}, {0.5, 0.1}, {0.3, 0.1}, {0.3, 0.6}, {0.4, 0.75}, {0, 0.75}};
+         TopoDS_Face f = polygon_face(pts, gp_Vec(1, 0, 0), gp_Vec(0, 1, 0));
+         return clean(
+             BRepPrimAPI_MakeRevol(f, gp_Ax1(gp_Pnt(0, 0, 0), gp_Dir(0, 1, 0)), 2 * M_PI, true)
+                 .Shape());
+       }});
 
-  m.push_back({"plate_cuts", "plate cut by two translated boxes; rotate, translate (corpus 00000960)",
-                R"(import cadquery as cq
+  m.push_back({"plate_cuts",
+               "plate cut by two translated boxes; rotate, translate (corpus 00000960)",
+               R"(import cadquery as cq
 
 length:float = 0.75
 width:float = 0.75
@@ -427,19 +442,19 @@ part:cq.Workplane = (
 part = part.rotate((0, 0, 1),(0, 0, 0), 180).translate((length/2, width/2, 0))
 cq.exporters.export(part,'Ground_Truth.stl')
 )",
-                [] {
-                  const double l = 0.75, w = 0.75, h = 0.00195;
-                  const double l1 = 0.281257, w1 = 0.0625, l2 = 0.25, w2 = 0.333333;
-                  TopoDS_Shape s = clean(centered_box(l, w, h));
-                  TopoDS_Shape c1 = transformed(clean(centered_box(l1, w1, h)),
-                                                translation(l / 2 - l1 / 2, w / 2 - w1 / 2, 0));
-                  s = clean(boolean(Op::Cut, s, {c1}));
-                  TopoDS_Shape c2 = transformed(clean(centered_box(l2, w2, h)),
-                                                translation(l / 2 - l2 / 2, -w / 2 + w2 / 2, 0));
-                  s = clean(boolean(Op::Cut, s, {c2}));
-                  s = transformed(s, rotation(gp_Pnt(0, 0, 1), gp_Dir(0, 0, -1), 180));
-                  return transformed(s, translation(l / 2, w / 2, 0));
-                }});
+               [] {
+                 const double l = 0.75, w = 0.75, h = 0.00195;
+                 const double l1 = 0.281257, w1 = 0.0625, l2 = 0.25, w2 = 0.333333;
+                 TopoDS_Shape s = clean(centered_box(l, w, h));
+                 TopoDS_Shape c1 = transformed(clean(centered_box(l1, w1, h)),
+                                               translation(l / 2 - l1 / 2, w / 2 - w1 / 2, 0));
+                 s = clean(boolean(Op::Cut, s, {c1}));
+                 TopoDS_Shape c2 = transformed(clean(centered_box(l2, w2, h)),
+                                               translation(l / 2 - l2 / 2, -w / 2 + w2 / 2, 0));
+                 s = clean(boolean(Op::Cut, s, {c2}));
+                 s = transformed(s, rotation(gp_Pnt(0, 0, 1), gp_Dir(0, 0, -1), 180));
+                 return transformed(s, translation(l / 2, w / 2, 0));
+               }});
 
   return m;
 }
@@ -464,7 +479,8 @@ Sample timed(F&& f) {
   double c0 = cpu_now_ms();
   f();
   double c1 = cpu_now_ms();
-  return {std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0).count(), c1 - c0};
+  return {std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0).count(),
+          c1 - c0};
 }
 
 double median(std::vector<double> v) {
@@ -498,9 +514,11 @@ bool close_rel(double a, double b, double tol, double scale) {
 void check_same_solid(const Model& m) {
   nlohmann::json r = run_execute(m);
   if (r["status"] != "ok")
-    throw cad::Error(fmt::format("{}: the script did not run: {} {}", m.name, r["status"].dump(), r["error"].dump()));
+    throw cad::Error(fmt::format("{}: the script did not run: {} {}", m.name, r["status"].dump(),
+                                 r["error"].dump()));
   cad::geom::ShapeProperties d = cad::geom::measure(m.direct());
-  if (!d.valid || d.solids == 0) throw cad::Error(m.name + ": the direct solid is invalid or empty");
+  if (!d.valid || d.solids == 0)
+    throw cad::Error(m.name + ": the direct solid is invalid or empty");
   const double tol = 1e-6;
   double volume = r["volume"].get<double>(), area = r["area"].get<double>();
   double extent = cad::geom::max_extent(d);
@@ -513,15 +531,20 @@ void check_same_solid(const Model& m) {
   // the two measurements unequal work; say so rather than fail, the volumes already agree.
   if (same && (r["faces"] != d.faces || r["edges"] != d.edges || r["vertices"] != d.vertices ||
                r["solids"] != d.solids))
-    std::fprintf(stderr, "bench_exec_overhead: %s: topology differs: script %s/%s/%s/%s, direct %zu/%zu/%zu/%zu "
-                 "(solids/faces/edges/vertices)\n", m.name.c_str(), r["solids"].dump().c_str(), r["faces"].dump().c_str(),
-                 r["edges"].dump().c_str(), r["vertices"].dump().c_str(), d.solids, d.faces, d.edges, d.vertices);
+    std::fprintf(
+        stderr,
+        "bench_exec_overhead: %s: topology differs: script %s/%s/%s/%s, direct %zu/%zu/%zu/%zu "
+        "(solids/faces/edges/vertices)\n",
+        m.name.c_str(), r["solids"].dump().c_str(), r["faces"].dump().c_str(),
+        r["edges"].dump().c_str(), r["vertices"].dump().c_str(), d.solids, d.faces, d.edges,
+        d.vertices);
   if (!same)
-    throw cad::Error(fmt::format(
-        "{}: script and direct solids differ: volume {:.9g} vs {:.9g}, area {:.9g} vs {:.9g}, bbox {} vs "
-        "[{:.6g} {:.6g} {:.6g}]..[{:.6g} {:.6g} {:.6g}]",
-        m.name, volume, d.volume, area, d.area, r["bbox"].dump(), d.bbox_min[0], d.bbox_min[1], d.bbox_min[2],
-        d.bbox_max[0], d.bbox_max[1], d.bbox_max[2]));
+    throw cad::Error(
+        fmt::format("{}: script and direct solids differ: volume {:.9g} vs {:.9g}, area {:.9g} vs "
+                    "{:.9g}, bbox {} vs "
+                    "[{:.6g} {:.6g} {:.6g}]..[{:.6g} {:.6g} {:.6g}]",
+                    m.name, volume, d.volume, area, d.area, r["bbox"].dump(), d.bbox_min[0],
+                    d.bbox_min[1], d.bbox_min[2], d.bbox_max[0], d.bbox_max[1], d.bbox_max[2]));
 }
 
 /// What is timed for every model, in the order each repetition runs them.
@@ -586,12 +609,19 @@ struct Config {
 [[gnu::noinline]] void run_variant(const Model& m, const std::string& variant, int reps) {
   volatile double sink = 0;
   for (int i = 0; i < reps; ++i) {
-    if (variant == "execute") run_execute(m);
-    else if (variant == "direct") sink = sink + cad::geom::measure(m.direct()).volume;
-    else if (variant == "interpreter") run_interpreter(m);
-    else if (variant == "build") m.direct();
-    else if (variant == "parse") cad::script::parse(m.script, m.name);
-    else throw cad::UsageError("--variant: '" + variant + "' is not execute, direct, interpreter, build or parse");
+    if (variant == "execute")
+      run_execute(m);
+    else if (variant == "direct")
+      sink = sink + cad::geom::measure(m.direct()).volume;
+    else if (variant == "interpreter")
+      run_interpreter(m);
+    else if (variant == "build")
+      m.direct();
+    else if (variant == "parse")
+      cad::script::parse(m.script, m.name);
+    else
+      throw cad::UsageError("--variant: '" + variant +
+                            "' is not execute, direct, interpreter, build or parse");
   }
 }
 
@@ -614,24 +644,29 @@ int run(const Config& cfg) {
     rows.push_back(time_model(m, cfg.reps, cfg.warmup));
     std::fprintf(stderr, "bench_exec_overhead: %s done\n", m.name.c_str());
   }
-  if (rows.empty()) throw cad::UsageError("--model: no model named '" + cfg.only + "' (see --list)");
+  if (rows.empty())
+    throw cad::UsageError("--model: no model named '" + cfg.only + "' (see --list)");
   if (!cfg.variant.empty()) return 0;
 
-  fmt::print("Medians of {} repetitions per model (after {} warm-up), each repetition running every "
-             "variant once, milliseconds. CPU = CPU time of the process; wall = elapsed time.\n\n",
-             cfg.reps, cfg.warmup);
+  fmt::print(
+      "Medians of {} repetitions per model (after {} warm-up), each repetition running every "
+      "variant once, milliseconds. CPU = CPU time of the process; wall = elapsed time.\n\n",
+      cfg.reps, cfg.warmup);
   if (cfg.located_primitives)
-    fmt::print("Diagnostic run (--located-primitives): the direct twins' boxes and cylinders carry the "
-               "identity-valued TopLoc_Location that lib/cq attaches to placed primitives.\n\n");
-  fmt::print("| model | direct OCCT + measure, CPU | cad::exec::execute, CPU | ratio, CPU | direct, wall | "
-             "execute, wall | ratio, wall |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    fmt::print(
+        "Diagnostic run (--located-primitives): the direct twins' boxes and cylinders carry the "
+        "identity-valued TopLoc_Location that lib/cq attaches to placed primitives.\n\n");
+  fmt::print(
+      "| model | direct OCCT + measure, CPU | cad::exec::execute, CPU | ratio, CPU | direct, wall "
+      "| "
+      "execute, wall | ratio, wall |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   double log_cpu = 0, log_wall = 0;
   for (const Timing& t : rows) {
     double rc = t.cpu[kExecute] / t.cpu[kDirect], rw = t.wall[kExecute] / t.wall[kDirect];
     log_cpu += std::log(rc);
     log_wall += std::log(rw);
-    fmt::print("| {} | {:.3f} | {:.3f} | {:.2f}x | {:.3f} | {:.3f} | {:.2f}x |\n", t.name, t.cpu[kDirect],
-               t.cpu[kExecute], rc, t.wall[kDirect], t.wall[kExecute], rw);
+    fmt::print("| {} | {:.3f} | {:.3f} | {:.2f}x | {:.3f} | {:.3f} | {:.2f}x |\n", t.name,
+               t.cpu[kDirect], t.cpu[kExecute], rc, t.wall[kDirect], t.wall[kExecute], rw);
   }
   double geo_cpu = std::exp(log_cpu / rows.size()), geo_wall = std::exp(log_wall / rows.size());
   fmt::print("| geometric mean | | | {:.3f}x | | | {:.3f}x |\n", geo_cpu, geo_wall);
@@ -639,21 +674,28 @@ int run(const Config& cfg) {
              geo_cpu <= 1.25 ? "met" : "NOT met", geo_cpu, geo_wall);
 
   fmt::print("Where the time goes (CPU milliseconds, medians; each column timed on its own):\n\n");
-  fmt::print("| model | parse | interpreter: parse + run | direct build | interpreter - build | measure, script "
-             "shape | measure, direct shape | execute - interpreter - measure |\n");
+  fmt::print(
+      "| model | parse | interpreter: parse + run | direct build | interpreter - build | measure, "
+      "script "
+      "shape | measure, direct shape | execute - interpreter - measure |\n");
   fmt::print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (const Timing& t : rows) {
     const auto& c = t.cpu;
-    fmt::print("| {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} |\n", t.name, c[kParse],
-               c[kInterpreter], c[kBuild], c[kInterpreter] - c[kBuild], c[kMeasureScript], c[kDirect] - c[kBuild],
+    fmt::print("| {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} |\n", t.name,
+               c[kParse], c[kInterpreter], c[kBuild], c[kInterpreter] - c[kBuild],
+               c[kMeasureScript], c[kDirect] - c[kBuild],
                c[kExecute] - c[kInterpreter] - c[kMeasureScript]);
   }
-  fmt::print("\n- interpreter: a fresh Interpreter with the cadquery module, parse + run + result selection, "
-             "including every kernel call the script makes; no measure, no record.\n"
-             "- interpreter - build: what the interpreter and the CadQuery object model add over the kernel calls "
-             "of the direct twin.\n"
-             "- measure, direct shape: direct OCCT + measure minus direct build.\n"
-             "- execute - interpreter - measure: the rest of cad::exec::execute (limits, record, JSON).\n");
+  fmt::print(
+      "\n- interpreter: a fresh Interpreter with the cadquery module, parse + run + result "
+      "selection, "
+      "including every kernel call the script makes; no measure, no record.\n"
+      "- interpreter - build: what the interpreter and the CadQuery object model add over the "
+      "kernel calls "
+      "of the direct twin.\n"
+      "- measure, direct shape: direct OCCT + measure minus direct build.\n"
+      "- execute - interpreter - measure: the rest of cad::exec::execute (limits, record, "
+      "JSON).\n");
   return 0;
 }
 
@@ -665,15 +707,21 @@ int main(int argc, char** argv) {
       "Times cad::exec::execute on CadQuery scripts against the same solids built by direct\n"
       "OpenCASCADE calls (both followed by cad::geom::measure) and prints a markdown table.\n"
       "Fails if a script and its direct twin do not give the same solid."};
-  app.add_option("--reps", cfg.reps, "measured repetitions per model")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--warmup", cfg.warmup, "unmeasured repetitions first")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--reps", cfg.reps, "measured repetitions per model")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup", cfg.warmup, "unmeasured repetitions first")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--model", cfg.only, "run only this model (see --list)");
-  app.add_option("--variant", cfg.variant,
-                 "only run this variant (execute, direct, interpreter, build, parse) --reps times, untimed, "
-                 "for a profiler");
-  app.add_flag("--located-primitives", cfg.located_primitives,
-               "diagnostic: the direct twins' boxes and cylinders carry the (identity-valued) location that "
-               "lib/cq gives primitives placed on a workplane");
+  app.add_option(
+      "--variant", cfg.variant,
+      "only run this variant (execute, direct, interpreter, build, parse) --reps times, untimed, "
+      "for a profiler");
+  app.add_flag(
+      "--located-primitives", cfg.located_primitives,
+      "diagnostic: the direct twins' boxes and cylinders carry the (identity-valued) location that "
+      "lib/cq gives primitives placed on a workplane");
   app.add_flag("--list", cfg.list, "list the models and exit");
   return cad::core::run_tool("bench_exec_overhead", argc, argv, app, [&] { return run(cfg); });
 }

@@ -97,8 +97,10 @@ Loaded load(const json& rec, const EvalOptions& options) {
     if (rec.contains("ops")) l.ops = rec["ops"];
     if (rec.contains("first_plane")) l.first_plane = rec["first_plane"];
     if (rec.contains("code") && rec["code"].is_string()) {
-      std::string id = rec.contains("id") && rec["id"].is_string() ? rec["id"].get<std::string>() : "";
-      exec::Execution ex = exec::execute({id, rec.value("sample", json()), rec["code"]}, options.exec);
+      std::string id =
+          rec.contains("id") && rec["id"].is_string() ? rec["id"].get<std::string>() : "";
+      exec::Execution ex =
+          exec::execute({id, rec.value("sample", json()), rec["code"]}, options.exec);
       l.exec_status = ex.record["status"];
       l.ops = ex.record["ops"];
       l.first_plane = ex.record.value("first_plane", json());
@@ -137,7 +139,8 @@ Loaded load(const json& rec, const EvalOptions& options) {
       finish_mesh(l);
     } else {
       l.status = "invalid_input";
-      l.error = error_json("InputError", "the record has none of code, step, mesh or a cad-exec status");
+      l.error =
+          error_json("InputError", "the record has none of code, step, mesh or a cad-exec status");
     }
   } catch (const std::exception& e) {
     l.status = "unreadable";
@@ -147,7 +150,7 @@ Loaded load(const json& rec, const EvalOptions& options) {
 }
 
 metrics::PointCloud transformed_points(const std::vector<std::array<double, 3>>& pts,
-                                    const geom::Similarity& s) {
+                                       const geom::Similarity& s) {
   metrics::PointCloud out;
   out.reserve(pts.size());
   for (const auto& p : pts) out.push_back(s.apply(p));
@@ -162,11 +165,13 @@ struct Normalized {
 Normalized normalization(const Loaded& pred, const Loaded& gt, geom::Normalization mode) {
   if (mode == geom::Normalization::Inertia) {
     Normalized n;
-    n.pred = pred.solid.IsNull() ? metrics::inertia_frame(pred.mesh) : metrics::inertia_frame(pred.solid);
+    n.pred = pred.solid.IsNull() ? metrics::inertia_frame(pred.mesh)
+                                 : metrics::inertia_frame(pred.solid);
     n.gt = gt.solid.IsNull() ? metrics::inertia_frame(gt.mesh) : metrics::inertia_frame(gt.solid);
     return n;
   }
-  return {geom::normalization_for(mode, pred.bbox, true), geom::normalization_for(mode, gt.bbox, false)};
+  return {geom::normalization_for(mode, pred.bbox, true),
+          geom::normalization_for(mode, gt.bbox, false)};
 }
 
 metrics::IouResult iou_of(const Loaded& pred, const Loaded& gt, const Normalized& n,
@@ -177,9 +182,11 @@ metrics::IouResult iou_of(const Loaded& pred, const Loaded& gt, const Normalized
     return metrics::iou(metrics::transformed_solid(pred.solid, n.pred),
                         metrics::transformed_solid(gt.solid, n.gt), io);
   if (!pred.solid.IsNull())
-    return metrics::iou(metrics::transformed_solid(pred.solid, n.pred), geom::transformed(gt.mesh, n.gt), io);
+    return metrics::iou(metrics::transformed_solid(pred.solid, n.pred),
+                        geom::transformed(gt.mesh, n.gt), io);
   if (!gt.solid.IsNull())
-    return metrics::iou(metrics::transformed_solid(gt.solid, n.gt), geom::transformed(pred.mesh, n.pred), io);
+    return metrics::iou(metrics::transformed_solid(gt.solid, n.gt),
+                        geom::transformed(pred.mesh, n.pred), io);
   return metrics::iou(geom::transformed(pred.mesh, n.pred), geom::transformed(gt.mesh, n.gt), io);
 }
 
@@ -236,35 +243,42 @@ double plane_reward(const json& pred_frame, const json& gt_frame, double beta, d
 
 json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options) {
   auto t0 = std::chrono::steady_clock::now();
-  json r = {{"id", pred.value("id", json())}, {"sample", pred.value("sample", json())},
-            {"status", "ok"},                  {"error", nullptr},
+  json r = {{"id", pred.value("id", json())},
+            {"sample", pred.value("sample", json())},
+            {"status", "ok"},
+            {"error", nullptr},
             {"normalize", geom::to_string(options.normalize)}};
   for (const auto& m : options.metrics) r[m] = nullptr;
   auto done = [&]() -> json {
-    r["time_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    r["time_ms"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return r;
   };
 
   Loaded p = load(pred, options);
   if (!p.exec_status.empty()) r["pred_status"] = p.exec_status;
   if (p.status != "ok") {
-    r["status"] = p.status == "exec_failed" ? "exec_failed" : p.status == "no_geometry" ? "no_geometry" : "invalid_input";
+    r["status"] = p.status == "exec_failed"   ? "exec_failed"
+                  : p.status == "no_geometry" ? "no_geometry"
+                                              : "invalid_input";
     r["error"] = p.error;
     return done();
   }
   Loaded g = load(gt, options);
   if (g.status != "ok") {
     r["status"] = "invalid_ground_truth";
-    r["error"] = g.error.is_null() ? error_json("InputError", "ground truth: " + g.status)
-                                   : error_json(g.error.value("type", "InputError"),
-                                                "ground truth: " + g.error.value("message", g.status));
+    r["error"] = g.error.is_null()
+                     ? error_json("InputError", "ground truth: " + g.status)
+                     : error_json(g.error.value("type", "InputError"),
+                                  "ground truth: " + g.error.value("message", g.status));
     return done();
   }
 
   try {
     if (wants(options, "primitive_f1")) r["primitive_f1"] = primitive_f1(p.ops, g.ops);
     if (wants(options, "plane") && p.first_plane.is_object() && g.first_plane.is_object())
-      r["plane"] = plane_reward(p.first_plane, g.first_plane, options.plane_beta, options.plane_gamma);
+      r["plane"] =
+          plane_reward(p.first_plane, g.first_plane, options.plane_beta, options.plane_gamma);
 
     bool need_frame = wants(options, "cd") || wants(options, "f1") || wants(options, "iou");
     Normalized n = need_frame ? normalization(p, g, options.normalize) : Normalized{};
@@ -272,7 +286,8 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
       std::string key = r["id"].dump() + "|" + r["sample"].dump();
       std::uint64_t s = fnv1a(key, options.seed * 0x9E3779B97F4A7C15ull + 1469598103934665603ull);
       auto pp = transformed_points(geom::sample_surface(p.mesh, options.points, s), n.pred);
-      auto gp = transformed_points(geom::sample_surface(g.mesh, options.points, s ^ 0x5bd1e995u), n.gt);
+      auto gp =
+          transformed_points(geom::sample_surface(g.mesh, options.points, s ^ 0x5bd1e995u), n.gt);
       if (pp.empty() || gp.empty()) throw cad::Error("a surface has no area to sample");
       auto cmp = metrics::compare_point_clouds(pp, gp, options.fscore_threshold);
       if (wants(options, "cd")) r["cd"] = 1000 * cmp.chamfer;
@@ -283,8 +298,9 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
     bool closed = p.closed && g.closed;
     if (!closed) {
       r["status"] = "open_mesh";
-      r["error"] = error_json("OpenMesh", std::string(p.closed ? "the ground truth" : "the prediction") +
-                                              " mesh is not closed: no volume, so no IoU");
+      r["error"] =
+          error_json("OpenMesh", std::string(p.closed ? "the ground truth" : "the prediction") +
+                                     " mesh is not closed: no volume, so no IoU");
     }
     if (wants(options, "iou") && closed) {
       auto res = iou_of(p, g, n, io);
@@ -300,7 +316,8 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
       std::optional<metrics::IouResult> best;
       std::string why;
       if (!p.solid.IsNull()) {
-        best = g.solid.IsNull() ? metrics::iou_best(p.solid, g.mesh, bo) : metrics::iou_best(p.solid, g.solid, bo);
+        best = g.solid.IsNull() ? metrics::iou_best(p.solid, g.mesh, bo)
+                                : metrics::iou_best(p.solid, g.solid, bo);
       } else if (!g.solid.IsNull()) {
         best = metrics::iou_best(g.solid, p.mesh, bo);
       } else if (auto solid = geom::mesh_to_solid(p.mesh, &why)) {
@@ -338,9 +355,13 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-json number_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+json number_or_null(double x) {
+  return std::isfinite(x) ? json(x) : json(nullptr);
+}
 
-bool is_number(const json& r, const char* key) { return r.contains(key) && r[key].is_number(); }
+bool is_number(const json& r, const char* key) {
+  return r.contains(key) && r[key].is_number();
+}
 
 /// A valid prediction in the sense of IR (cadrille: "ids without a valid CD"): every metric
 /// computed, or an open mesh whose CD was (only its IoU is missing).
@@ -459,9 +480,11 @@ std::string summary_markdown(const json& s) {
           num(r["mean_f1"], 1, 3) + " | " + num(r["mean_primitive_f1"], 100, 2) + " |\n";
   };
   row("first sample", s["first_sample"]);
-  if (s.contains("best_of_k")) row("best of " + std::to_string(s["samples_per_id"].get<std::size_t>()), s["best_of_k"]);
-  md += "\nCD x1000 on " + std::to_string(s["points"].get<std::size_t>()) + " points, normalization " +
-        s["normalize"].get<std::string>() + "; IR = ids without a valid prediction.\nstatuses:";
+  if (s.contains("best_of_k"))
+    row("best of " + std::to_string(s["samples_per_id"].get<std::size_t>()), s["best_of_k"]);
+  md += "\nCD x1000 on " + std::to_string(s["points"].get<std::size_t>()) +
+        " points, normalization " + s["normalize"].get<std::string>() +
+        "; IR = ids without a valid prediction.\nstatuses:";
   for (auto it = s["by_status"].begin(); it != s["by_status"].end(); ++it)
     md += " " + it.key() + "=" + std::to_string(it.value().get<std::size_t>());
   return md + "\n";
@@ -473,7 +496,7 @@ namespace {
 
 /// A record list from a JSONL file or a folder of <id>[+<sample>].<ext> files.
 struct Input {
-  std::vector<json> records;      // parsed records (or an "_error" string + "_line")
+  std::vector<json> records;  // parsed records (or an "_error" string + "_line")
 };
 
 const std::map<std::string, std::string>& kind_by_extension() {
@@ -506,7 +529,8 @@ Input read_input(const std::string& path, bool split_sample) {
       std::string kind = kind_by_extension().at(f.extension().string());
       if (kind == "code") {
         std::ifstream file(f);
-        rec["code"] = std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        rec["code"] =
+            std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
       } else {
         rec[kind] = f.string();
       }
@@ -520,8 +544,9 @@ Input read_input(const std::string& path, bool split_sample) {
     if (!line.record || !line.record->is_object() || !line.record->contains("id") ||
         !((*line.record)["id"].is_string() || (*line.record)["id"].is_number_integer())) {
       std::string why = !line.record ? line.error
-                        : !line.record->is_object() ? "line " + std::to_string(line.line) + ": record is not a JSON object"
-                                                    : "line " + std::to_string(line.line) + ": record has no 'id'";
+                        : !line.record->is_object()
+                            ? "line " + std::to_string(line.line) + ": record is not a JSON object"
+                            : "line " + std::to_string(line.line) + ": record has no 'id'";
       in.records.push_back({{"_error", why}, {"_line", line.line}});
       continue;
     }
@@ -598,7 +623,8 @@ int run(const RunConfig& config) {
     if (r.contains("id") && r["id"].is_string()) predicted.insert(r["id"].get<std::string>());
     if (!config.shard.contains(index++)) continue;
     if (r.contains("_error")) {
-      json rec = bare_record(nullptr, nullptr, "invalid_input", error_json("InputError", r["_error"]));
+      json rec =
+          bare_record(nullptr, nullptr, "invalid_input", error_json("InputError", r["_error"]));
       rec["input_line"] = r["_line"];
       slots.emplace_back(rec);
       continue;
@@ -606,8 +632,9 @@ int run(const RunConfig& config) {
     json sample = r.value("sample", json());
     auto it = gt.find(r["id"].get<std::string>());
     if (it == gt.end()) {
-      slots.emplace_back(bare_record(r["id"], sample, "no_ground_truth",
-                                     error_json("NoGroundTruth", "no ground-truth record has id " + r["id"].dump())));
+      slots.emplace_back(bare_record(
+          r["id"], sample, "no_ground_truth",
+          error_json("NoGroundTruth", "no ground-truth record has id " + r["id"].dump())));
       continue;
     }
     json p = r;

@@ -131,7 +131,8 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
   r["result_var"] = result ? json(result->result_var) : json(nullptr);
   if (session->first_plane) {
     const auto& f = *session->first_plane;
-    r["first_plane"] = {{"origin", vec3(f.origin)}, {"x_dir", vec3(f.x_dir)}, {"normal", vec3(f.normal)}};
+    r["first_plane"] = {
+        {"origin", vec3(f.origin)}, {"x_dir", vec3(f.x_dir)}, {"normal", vec3(f.normal)}};
   }
 
   if (r["status"] == "ok") {

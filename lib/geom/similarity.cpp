@@ -44,7 +44,8 @@ Mesh transformed(const Mesh& mesh, const Similarity& s) {
   out.vertices.reserve(mesh.vertices.size());
   for (const auto& v : mesh.vertices) {
     auto p = s.apply({v[0], v[1], v[2]});
-    out.vertices.push_back({static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])});
+    out.vertices.push_back(
+        {static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])});
   }
   out.triangles = mesh.triangles;
   if (determinant(s.rotation) < 0)

@@ -1,4 +1,5 @@
-// Corpus test: each CADPrompt expert script against its ground-truth mesh, through cad-eval's library.
+// Corpus test: each CADPrompt expert script against its ground-truth mesh, through cad-eval's
+// library.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -49,23 +50,28 @@ TEST_CASE("CADPrompt expert scripts against ground_truth.stl: IoU above 0.99", "
     std::stringstream code;
     code << in.rdbuf();
     std::string id = c.filename().string();
-    json r = cad::eval::evaluate_pair({{"id", id}, {"code", code.str()}},
-                                      {{"id", id}, {"mesh", (c / "ground_truth.stl").string()}}, opt);
+    json r =
+        cad::eval::evaluate_pair({{"id", id}, {"code", code.str()}},
+                                 {{"id", id}, {"mesh", (c / "ground_truth.stl").string()}}, opt);
     bool ok = r["status"] == "ok" && r["iou"].get<double>() > 0.99;
     double coarse = 0;
     if (!ok && r["status"] == "ok") {
-      coarse = iou_at_ground_truth_resolution(code.str(), cad::geom::read_mesh((c / "ground_truth.stl").string()));
+      coarse = iou_at_ground_truth_resolution(
+          code.str(), cad::geom::read_mesh((c / "ground_truth.stl").string()));
       ok = coarse > 0.99;
     }
     passed += ok;
     boolean += r.value("iou_method", "") == "boolean";
     if (!ok)
-      misses += "  " + id + ": " + r["status"].get<std::string>() + " iou " + r["iou"].dump() + " (" +
-                r.value("iou_method", "-") + ") cd " + r["cd"].dump() + ", at ground-truth resolution " + std::to_string(coarse) + " " + r.value("iou_note", "") +
+      misses += "  " + id + ": " + r["status"].get<std::string>() + " iou " + r["iou"].dump() +
+                " (" + r.value("iou_method", "-") + ") cd " + r["cd"].dump() +
+                ", at ground-truth resolution " + std::to_string(coarse) + " " +
+                r.value("iou_note", "") +
                 (r["error"].is_null() ? "" : r["error"]["message"].get<std::string>()) + "\n";
   }
   WARN(passed << "/100 expert scripts reach IoU > 0.99 against ground_truth.stl (" << boolean
-              << " by exact booleans)\n" << misses);
+              << " by exact booleans)\n"
+              << misses);
   // The ground truths that do not come from their script (tests/corpus/KNOWN_MISSES.md) are
   // the only misses expected.
   CHECK(passed >= 87);

@@ -1,4 +1,5 @@
-// cad-eval's library: per-pair metrics, primitive F1, plane term, summaries, with hand-derived answers.
+// cad-eval's library: per-pair metrics, primitive F1, plane term, summaries, with hand-derived
+// answers.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -6,13 +7,14 @@
 #include "core/json_schema.h"
 #include "eval/evaluate.h"
 
-using nlohmann::json;
 using cad::eval::EvalOptions;
+using nlohmann::json;
 
 namespace {
 
 json schema() {
-  static json s = cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/eval.schema.json");
+  static json s =
+      cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/eval.schema.json");
   return s;
 }
 
@@ -45,18 +47,24 @@ TEST_CASE("identical solids give IoU 1, IoU_best 1, F1 1 and CD near 0", "[eval]
 TEST_CASE("two unit cubes offset by 0.5 along X give IoU 1/3", "[eval]") {
   EvalOptions opt;
   opt.normalize = cad::geom::Normalization::None;
-  json r = evaluate("import cadquery as cq\nr = cq.Workplane().box(1, 1, 1).translate((0.5, 0, 0))\n", kBox, opt);
+  json r = evaluate(
+      "import cadquery as cq\nr = cq.Workplane().box(1, 1, 1).translate((0.5, 0, 0))\n", kBox, opt);
   CHECK(r["iou"].get<double>() == Approx(1.0 / 3).epsilon(1e-9));
   // Unit-cube normalization makes them the same again.
-  json same = evaluate("import cadquery as cq\nr = cq.Workplane().box(1, 1, 1).translate((0.5, 0, 0))\n", kBox);
+  json same = evaluate(
+      "import cadquery as cq\nr = cq.Workplane().box(1, 1, 1).translate((0.5, 0, 0))\n", kBox);
   CHECK(same["iou"].get<double>() == Approx(1.0).margin(1e-9));
 }
 
 TEST_CASE("a rotated, translated and scaled copy: IoU_best high, plain IoU low", "[eval]") {
-  const char* part = "import cadquery as cq\nr = cq.Workplane().box(4, 2, 1).union(cq.Workplane().box(1, 1, 3).translate((1.5, 0, 1)))\n";
+  const char* part =
+      "import cadquery as cq\nr = cq.Workplane().box(4, 2, 1).union(cq.Workplane().box(1, 1, "
+      "3).translate((1.5, 0, 1)))\n";
   const char* moved =
-      "import cadquery as cq\nr = (cq.Workplane().box(4, 2, 1).union(cq.Workplane().box(1, 1, 3).translate((1.5, 0, 1)))"
-      ".rotate((0, 0, 0), (1, 1, 0), 70).translate((3, -2, 5)))\nr = cq.Workplane().add(r.val().scale(2.5))\n";
+      "import cadquery as cq\nr = (cq.Workplane().box(4, 2, 1).union(cq.Workplane().box(1, 1, "
+      "3).translate((1.5, 0, 1)))"
+      ".rotate((0, 0, 0), (1, 1, 0), 70).translate((3, -2, 5)))\nr = "
+      "cq.Workplane().add(r.val().scale(2.5))\n";
   EvalOptions opt;
   opt.normalize = cad::geom::Normalization::None;
   json r = evaluate(moved, part, opt);
@@ -85,9 +93,11 @@ TEST_CASE("metrics are deterministic for a seed and change with it", "[eval]") {
   CHECK(c == Approx(a).epsilon(0.1));
 }
 
-TEST_CASE("primitive F1 follows Text2CAD: per type min/precision/recall, mean over types", "[eval]") {
+TEST_CASE("primitive F1 follows Text2CAD: per type min/precision/recall, mean over types",
+          "[eval]") {
   // lines: pred 4, gt 6 -> P 1, R 2/3, F1 0.8; circles: pred 2, gt 0 -> 0; extrusions 1/1 -> 1.
-  json r = cad::eval::primitive_f1({{"line", 4}, {"circle", 2}, {"extrude", 1}}, {{"line", 6}, {"extrude", 1}});
+  json r = cad::eval::primitive_f1({{"line", 4}, {"circle", 2}, {"extrude", 1}},
+                                   {{"line", 6}, {"extrude", 1}});
   CHECK(r["by_type"]["line"].get<double>() == Approx(0.8));
   CHECK(r["by_type"]["circle"].get<double>() == 0);
   CHECK(r["by_type"]["extrusion"].get<double>() == 1);
@@ -124,9 +134,9 @@ TEST_CASE("the summary: IR, exec rate, first sample and best of k", "[eval]") {
       {{"id", "z"}, {"sample", 0}, {"status", "no_ground_truth"}},
   };
   json s = cad::eval::summarize(recs, 0, EvalOptions{});
-  CHECK(s["ids"] == 4);                                          // a b c d; z has no ground truth
-  CHECK(s["invalidity_ratio"].get<double>() == Approx(0.5));   // c and d
-  CHECK(s["exec_rate"].get<double>() == Approx(3.0 / 6));      // 6 predictions, 3 executed
+  CHECK(s["ids"] == 4);                                       // a b c d; z has no ground truth
+  CHECK(s["invalidity_ratio"].get<double>() == Approx(0.5));  // c and d
+  CHECK(s["exec_rate"].get<double>() == Approx(3.0 / 6));     // 6 predictions, 3 executed
   CHECK(s["samples_per_id"] == 2);
   CHECK(s["first_sample"]["mean_cd"].get<double>() == Approx(2.0));  // only a's first is ok
   CHECK(s["best_of_k"]["mean_cd"].get<double>() == Approx((1.0 + 4.0) / 2));

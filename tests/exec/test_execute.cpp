@@ -49,8 +49,9 @@ TEST_CASE("a box script gives an ok record with exact figures", "[exec]") {
 }
 
 TEST_CASE("the first workplane's frame is recorded for the plane reward", "[exec]") {
-  json r = run("import cadquery as cq\nr = cq.Workplane('XZ', origin=(1, 2, 3)).box(1, 1, 1)\n"
-               "s = cq.Workplane('YZ').box(1, 1, 1)\n");
+  json r =
+      run("import cadquery as cq\nr = cq.Workplane('XZ', origin=(1, 2, 3)).box(1, 1, 1)\n"
+          "s = cq.Workplane('YZ').box(1, 1, 1)\n");
   CHECK(r["first_plane"]["origin"] == json::array({1.0, 2.0, 3.0}));
   CHECK(r["first_plane"]["x_dir"] == json::array({1.0, 0.0, 0.0}));
   CHECK(r["first_plane"]["normal"] == json::array({0.0, -1.0, 0.0}));

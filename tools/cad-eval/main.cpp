@@ -26,9 +26,10 @@ int main(int argc, char** argv) {
                  "metrics to compute: cd, iou, iou_best, f1, primitive_f1, plane (comma-separated)")
       ->delimiter(',')
       ->capture_default_str();
-  app.add_option("--normalize", normalize,
-                 "frame for CD/IoU/F1: unit-cube (cadrille), fixed (CAD-Recode: prediction x/200+0.5), "
-                 "none, inertia (principal axes)")
+  app.add_option(
+         "--normalize", normalize,
+         "frame for CD/IoU/F1: unit-cube (cadrille), fixed (CAD-Recode: prediction x/200+0.5), "
+         "none, inertia (principal axes)")
       ->capture_default_str()
       ->check(CLI::IsMember({"unit-cube", "fixed", "none", "inertia"}));
   app.add_option("--points", config.eval.points, "surface points per shape for CD and F-score")
