@@ -1,0 +1,453 @@
+// Dimensioned three-view drawings (third-angle projection): dimensions, layout, SVG and JSON.
+#include "render/drawing.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+#include "core/error.h"
+#include "render/features.h"
+
+namespace cad::render {
+
+namespace {
+
+constexpr int kBelow = 0, kAbove = 1, kLeft = 2, kRight = 3;
+
+/// Sides of each view's overall extents: {width side, height side, width name, height name}.
+struct ExtentSides {
+  int width_side, height_side;
+  const char* width_name;
+  const char* height_name;
+};
+
+ExtentSides extent_sides(ViewKind view) {
+  switch (view) {
+    case ViewKind::Front: return {kBelow, kRight, "overall width", "overall height"};
+    case ViewKind::Top: return {kAbove, kRight, "overall width", "overall depth"};
+    case ViewKind::Left: return {kBelow, kLeft, "overall depth", "overall height"};
+  }
+  return {kBelow, kRight, "", ""};
+}
+
+int view_index(ViewKind view) {
+  return view == ViewKind::Front ? 0 : view == ViewKind::Top ? 1 : 2;
+}
+
+/// The view in which a cylinder along world axis `axis` (0 x, 1 y, 2 z) is seen as a circle.
+ViewKind circle_view(int axis) {
+  return axis == 0 ? ViewKind::Left : axis == 1 ? ViewKind::Front : ViewKind::Top;
+}
+
+bool near(double a, double b, double tol) { return std::abs(a - b) <= tol; }
+
+std::string fmt_number(double v) { return fmt::format("{:.2f}", v); }
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(DimensionKind kind) {
+  switch (kind) {
+    case DimensionKind::Linear: return "linear";
+    case DimensionKind::Diameter: return "diameter";
+    case DimensionKind::Radius: return "radius";
+    case DimensionKind::Position: return "position";
+  }
+  return "?";
+}
+
+std::string format_value(double value, int decimals) {
+  std::string text = fmt::format("{:.{}f}", value, std::max(0, decimals));
+  if (text.find('.') != std::string::npos) {
+    while (!text.empty() && text.back() == '0') text.pop_back();
+    if (!text.empty() && text.back() == '.') text.pop_back();
+  }
+  if (text == "-0") text = "0";
+  return text;
+}
+
+std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
+                                       const std::vector<ViewProjection>& views, int decimals) {
+  std::vector<Dimension> dims;
+  std::array<const ViewProjection*, 3> by_view{};
+  double size = 0;
+  for (const ViewProjection& v : views) {
+    by_view[view_index(v.view)] = &v;
+    size = std::max({size, v.bounds.width(), v.bounds.height()});
+  }
+  const double tol = std::max(1e-9, size * 1e-6);
+
+  // Hole and boss diameters, fillet radii, and centre positions, in the view showing circles.
+  std::array<std::vector<Dimension>, 3> positions;  // per view, both directions
+  for (const CylinderFeature& f : find_cylinders(shape)) {
+    int axis = -1;
+    for (int i = 0; i < 3; ++i)
+      if (std::abs(f.direction[i]) > 1 - 1e-9) axis = i;
+    if (axis < 0) continue;
+    const ViewKind view = circle_view(axis);
+    const ViewProjection* vp = by_view[view_index(view)];
+    if (!vp || vp->bounds.empty()) continue;
+    const Point2 c = project_point(view, f.origin[0], f.origin[1], f.origin[2]);
+    if (f.full()) {
+      Dimension d;
+      d.kind = DimensionKind::Diameter;
+      d.value = 2 * f.radius;
+      d.view = view;
+      d.feature = f.hole ? "hole" : "boss";
+      d.label = "\u00D8" + format_value(d.value, decimals);
+      d.from = c;
+      d.to = {c.x + f.radius * M_SQRT1_2, c.y + f.radius * M_SQRT1_2};
+      dims.push_back(d);
+      const Box2& b = vp->bounds;
+      Dimension px;
+      px.kind = DimensionKind::Position;
+      px.view = view;
+      px.feature = d.feature + " centre from left edge";
+      px.value = c.x - b.min_x;
+      px.label = format_value(px.value, decimals);
+      px.from = {b.min_x, b.min_y};
+      px.to = c;
+      px.horizontal = true;
+      px.side = kBelow;
+      if (px.value > tol && px.value < b.width() - tol) positions[view_index(view)].push_back(px);
+      Dimension py = px;
+      py.feature = d.feature + " centre from bottom edge";
+      py.value = c.y - b.min_y;
+      py.label = format_value(py.value, decimals);
+      py.horizontal = false;
+      py.side = kLeft;
+      if (py.value > tol && py.value < b.height() - tol) positions[view_index(view)].push_back(py);
+    } else {
+      // Find the arc drawn for this cylinder to know where to point at it.
+      for (const Path2& path : vp->paths) {
+        if (!path.visible || !path.arc) continue;
+        const Arc2& arc = *path.arc;
+        if (!near(arc.radius, f.radius, tol * 10) || !near(arc.center.x, c.x, tol * 10) ||
+            !near(arc.center.y, c.y, tol * 10))
+          continue;
+        const double mid = (arc.start + arc.end) / 2;
+        Dimension d;
+        d.kind = DimensionKind::Radius;
+        d.value = f.radius;
+        d.view = view;
+        d.feature = f.hole ? "fillet" : "round";
+        d.label = "R" + format_value(d.value, decimals);
+        d.from = c;
+        d.to = {c.x + f.radius * std::cos(mid), c.y + f.radius * std::sin(mid)};
+        dims.push_back(d);
+        break;
+      }
+    }
+  }
+
+  for (const ViewProjection* vp : by_view) {
+    if (!vp || vp->bounds.empty()) continue;
+    const Box2& b = vp->bounds;
+    const ExtentSides sides = extent_sides(vp->view);
+    std::vector<Dimension>& pos = positions[view_index(vp->view)];
+    // One position per distinct value and direction; nearest to the view first.
+    std::sort(pos.begin(), pos.end(), [](const Dimension& a, const Dimension& b) {
+      return std::make_tuple(a.horizontal, a.value) < std::make_tuple(b.horizontal, b.value);
+    });
+    pos.erase(std::unique(pos.begin(), pos.end(),
+                          [&](const Dimension& a, const Dimension& b) {
+                            return a.horizontal == b.horizontal && near(a.value, b.value, tol);
+                          }),
+              pos.end());
+    std::array<int, 4> level{};
+    for (Dimension& d : pos) {
+      d.level = level[d.side]++;
+      dims.push_back(d);
+    }
+    Dimension w;
+    w.kind = DimensionKind::Linear;
+    w.view = vp->view;
+    w.value = b.width();
+    w.label = format_value(w.value, decimals);
+    w.feature = sides.width_name;
+    w.horizontal = true;
+    w.side = sides.width_side;
+    const double wy = sides.width_side == kAbove ? b.max_y : b.min_y;
+    w.from = {b.min_x, wy};
+    w.to = {b.max_x, wy};
+    w.level = level[w.side]++;
+    if (w.value > tol) dims.push_back(w);
+    Dimension h;
+    h.kind = DimensionKind::Linear;
+    h.view = vp->view;
+    h.value = b.height();
+    h.label = format_value(h.value, decimals);
+    h.feature = sides.height_name;
+    h.horizontal = false;
+    h.side = sides.height_side;
+    const double hx = sides.height_side == kLeft ? b.min_x : b.max_x;
+    h.from = {hx, b.min_y};
+    h.to = {hx, b.max_y};
+    h.level = level[h.side]++;
+    if (h.value > tol) dims.push_back(h);
+  }
+  // Deterministic order: by view, then kind, then value.
+  std::stable_sort(dims.begin(), dims.end(), [](const Dimension& a, const Dimension& b) {
+    return std::make_tuple(view_index(a.view), static_cast<int>(a.kind)) <
+           std::make_tuple(view_index(b.view), static_cast<int>(b.kind));
+  });
+  return dims;
+}
+
+Drawing make_drawing(const TopoDS_Shape& shape, const DrawingOptions& options) {
+  if (options.size < 64) throw Error("drawing: size must be at least 64 pixels");
+  std::vector<ViewProjection> views;
+  for (ViewKind v : all_views) views.push_back(project(shape, v));
+  Drawing drawing;
+  drawing.width = drawing.height = options.size;
+  drawing.line_width = options.line_width;
+  drawing.dimensions = find_dimensions(shape, views, options.decimals);
+
+  const double page = options.size;
+  const double spacing = page * 0.04;  // between stacked dimension lines
+  drawing.font_size = std::max(8.0, page * 0.022);
+  const double pad = page * 0.03;
+
+  // Margin each view needs on each side for its dimension levels.
+  std::array<std::array<double, 4>, 3> margin{};
+  for (const Dimension& d : drawing.dimensions) {
+    if (d.kind != DimensionKind::Linear && d.kind != DimensionKind::Position) continue;
+    double& m = margin[view_index(d.view)][d.side];
+    m = std::max(m, spacing * (d.level + 1) + drawing.font_size);
+  }
+  for (auto& sides : margin)
+    for (double& m : sides) m = std::max(m, spacing);
+  const Box2& fb = views[0].bounds;
+  const Box2& tb = views[1].bounds;
+  const Box2& lb = views[2].bounds;
+  const auto& mf = margin[0];
+  const auto& mt = margin[1];
+  const auto& ml = margin[2];
+  const double left_of_front = std::max(mf[kLeft], mt[kLeft]);
+  const double right_of_front = std::max(mf[kRight], mt[kRight]);
+  const double fixed_w = 2 * pad + ml[kLeft] + ml[kRight] + left_of_front + right_of_front;
+  const double above_front = std::max(mf[kAbove], ml[kAbove]);
+  const double below_front = std::max(mf[kBelow], ml[kBelow]);
+  const double fixed_h = 2 * pad + mt[kAbove] + mt[kBelow] + above_front + below_front;
+  const double model_w = lb.width() + fb.width();
+  const double model_h = tb.height() + fb.height();
+  double scale = 1;
+  if (model_w > 0 || model_h > 0) {
+    const double sw = model_w > 0 ? (page - fixed_w) / model_w : 1e300;
+    const double sh = model_h > 0 ? (page - fixed_h) / model_h : 1e300;
+    scale = std::min(sw, sh);
+  }
+  if (!(scale > 0)) throw Error("drawing: page too small for the dimensions");
+  drawing.scale = scale;
+  // Centre the arrangement on the page.
+  const double used_w = fixed_w + model_w * scale;
+  const double used_h = fixed_h + model_h * scale;
+  const double ox = (page - used_w) / 2 + pad;
+  const double oy = (page - used_h) / 2 + pad;
+  // Top-left page corner of each view's box.
+  std::array<Point2, 3> corner;
+  const double front_x = ox + ml[kLeft] + lb.width() * scale + ml[kRight] + left_of_front;
+  const double front_y = oy + mt[kAbove] + tb.height() * scale + mt[kBelow] + above_front;
+  corner[0] = {front_x, front_y};
+  corner[1] = {front_x, oy + mt[kAbove]};
+  corner[2] = {ox + ml[kLeft], front_y};
+
+  auto to_page = [&](ViewKind view, const Point2& p) {
+    const int i = view_index(view);
+    const Box2& b = views[i].bounds;
+    return Point2{corner[i].x + (p.x - b.min_x) * scale, corner[i].y + (b.max_y - p.y) * scale};
+  };
+
+  for (const ViewProjection& vp : views) {
+    for (const Path2& path : vp.paths) {
+      const Pen pen = path.visible ? Pen::Visible : Pen::Hidden;
+      if (path.arc) {
+        const Arc2& a = *path.arc;
+        PageArc arc;
+        arc.center = to_page(vp.view, a.center);
+        arc.radius = a.radius * scale;
+        arc.start = -a.end;  // y flips: counter-clockwise in the view is clockwise on the page
+        arc.end = -a.start;
+        arc.pen = pen;
+        drawing.arcs.push_back(arc);
+        continue;
+      }
+      PagePolyline line;
+      line.pen = pen;
+      for (const Point2& p : path.points) line.points.push_back(to_page(vp.view, p));
+      drawing.lines.push_back(std::move(line));
+    }
+  }
+
+  const double f = drawing.font_size;
+  auto text_width = [&](const std::string& text) {
+    std::size_t glyphs = 0;
+    for (unsigned char c : text)
+      if ((c & 0xC0) != 0x80) ++glyphs;
+    return 0.62 * f * glyphs;
+  };
+  auto thin = [&](Point2 a, Point2 b) { drawing.lines.push_back({{a, b}, Pen::Thin}); };
+
+  for (const Dimension& d : drawing.dimensions) {
+    const int i = view_index(d.view);
+    const Point2 tl = corner[i];
+    const Point2 br = {tl.x + views[i].bounds.width() * scale,
+                       tl.y + views[i].bounds.height() * scale};
+    if (d.kind == DimensionKind::Diameter || d.kind == DimensionKind::Radius) {
+      const Point2 c = to_page(d.view, d.from);
+      const Point2 on = to_page(d.view, d.to);
+      const double r = std::hypot(on.x - c.x, on.y - c.y);
+      if (r <= 0) continue;
+      const Point2 u{(on.x - c.x) / r, (on.y - c.y) / r};
+      if (d.kind == DimensionKind::Diameter) {
+        // Centre lines, then a leader from outside the circle to its edge.
+        const double ext = r + spacing * 0.25;
+        thin({c.x - ext, c.y}, {c.x + ext, c.y});
+        thin({c.x, c.y - ext}, {c.x, c.y + ext});
+      }
+      const Point2 elbow{c.x + u.x * (r + spacing * 1.2), c.y + u.y * (r + spacing * 1.2)};
+      const double tw = text_width(d.label);
+      const double dir = u.x >= 0 ? 1 : -1;
+      const Point2 end{elbow.x + dir * (tw + 6), elbow.y};
+      thin(on, elbow);
+      thin(elbow, end);
+      drawing.arrows.push_back({on, {-u.x, -u.y}});
+      drawing.texts.push_back({{(elbow.x + end.x) / 2, elbow.y - f * 0.7}, d.label, false});
+      continue;
+    }
+    const Point2 a = to_page(d.view, d.from);
+    const Point2 b = to_page(d.view, d.to);
+    const double off = spacing * (d.level + 1);
+    const double gap = 3, over = 4;
+    if (d.horizontal) {
+      const double y = d.side == kAbove ? tl.y - off : br.y + off;
+      const double s = d.side == kAbove ? -1 : 1;
+      thin({a.x, a.y + s * gap}, {a.x, y + s * over});
+      thin({b.x, b.y + s * gap}, {b.x, y + s * over});
+      const double x0 = std::min(a.x, b.x), x1 = std::max(a.x, b.x);
+      thin({x0, y}, {x1, y});
+      drawing.arrows.push_back({{x0, y}, {-1, 0}});
+      drawing.arrows.push_back({{x1, y}, {1, 0}});
+      const double tw = text_width(d.label);
+      double tx = (x0 + x1) / 2;
+      if (tw + 2 * f > x1 - x0) tx = x1 + f + tw / 2;  // too narrow: text outside, to the right
+      drawing.texts.push_back({{tx, y - f * 0.7}, d.label, false});
+    } else {
+      const double x = d.side == kLeft ? tl.x - off : br.x + off;
+      const double s = d.side == kLeft ? -1 : 1;
+      thin({a.x + s * gap, a.y}, {x + s * over, a.y});
+      thin({b.x + s * gap, b.y}, {x + s * over, b.y});
+      const double y0 = std::min(a.y, b.y), y1 = std::max(a.y, b.y);
+      thin({x, y0}, {x, y1});
+      drawing.arrows.push_back({{x, y0}, {0, -1}});
+      drawing.arrows.push_back({{x, y1}, {0, 1}});
+      const double tw = text_width(d.label);
+      double ty = (y0 + y1) / 2;
+      if (tw + 2 * f > y1 - y0) ty = y0 - f - tw / 2;  // too short: text outside, above
+      drawing.texts.push_back({{x - f * 0.7, ty}, d.label, true});
+    }
+  }
+  return drawing;
+}
+
+std::string to_svg(const Drawing& d) {
+  const double lw = d.line_width;
+  auto pen_attrs = [&](Pen pen) -> std::string {
+    switch (pen) {
+      case Pen::Visible: return fmt::format("stroke-width=\"{}\"", fmt_number(lw));
+      case Pen::Hidden:
+        return fmt::format("stroke-width=\"{}\" stroke-dasharray=\"{},{}\"",
+                           fmt_number(lw * 0.6), fmt_number(lw * 3), fmt_number(lw * 2));
+      case Pen::Thin: return fmt::format("stroke-width=\"{}\"", fmt_number(lw * 0.4));
+    }
+    return "";
+  };
+  std::string out;
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} "
+      "{1}\">\n",
+      fmt_number(d.width), fmt_number(d.height));
+  out += "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  out += "<g fill=\"none\" stroke=\"black\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n";
+  for (const PagePolyline& line : d.lines) {
+    out += "<polyline points=\"";
+    for (std::size_t i = 0; i < line.points.size(); ++i) {
+      if (i) out += ' ';
+      out += fmt_number(line.points[i].x) + "," + fmt_number(line.points[i].y);
+    }
+    out += "\" " + pen_attrs(line.pen) + "/>\n";
+  }
+  for (const PageArc& arc : d.arcs) {
+    if (arc.end - arc.start >= 2 * M_PI - 1e-9) {
+      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" {}/>\n", fmt_number(arc.center.x),
+                         fmt_number(arc.center.y), fmt_number(arc.radius), pen_attrs(arc.pen));
+      continue;
+    }
+    const double x0 = arc.center.x + arc.radius * std::cos(arc.start);
+    const double y0 = arc.center.y + arc.radius * std::sin(arc.start);
+    const double x1 = arc.center.x + arc.radius * std::cos(arc.end);
+    const double y1 = arc.center.y + arc.radius * std::sin(arc.end);
+    const int large = arc.end - arc.start > M_PI ? 1 : 0;
+    out += fmt::format("<path d=\"M {} {} A {} {} 0 {} 1 {} {}\" {}/>\n", fmt_number(x0),
+                       fmt_number(y0), fmt_number(arc.radius), fmt_number(arc.radius), large,
+                       fmt_number(x1), fmt_number(y1), pen_attrs(arc.pen));
+  }
+  out += "</g>\n<g fill=\"black\" stroke=\"none\">\n";
+  const double len = d.font_size * 0.8, half = d.font_size * 0.22;
+  for (const PageArrow& a : d.arrows) {
+    const Point2 base{a.tip.x - a.direction.x * len, a.tip.y - a.direction.y * len};
+    const Point2 n{-a.direction.y, a.direction.x};
+    out += fmt::format("<polygon points=\"{},{} {},{} {},{}\"/>\n", fmt_number(a.tip.x),
+                       fmt_number(a.tip.y), fmt_number(base.x + n.x * half),
+                       fmt_number(base.y + n.y * half), fmt_number(base.x - n.x * half),
+                       fmt_number(base.y - n.y * half));
+  }
+  for (const PageText& t : d.texts) {
+    std::string transform;
+    if (t.vertical)
+      transform = fmt::format(" transform=\"rotate(-90 {} {})\"", fmt_number(t.center.x),
+                              fmt_number(t.center.y));
+    out += fmt::format(
+        "<text x=\"{}\" y=\"{}\" font-family=\"DejaVu Sans\" font-size=\"{}\" "
+        "text-anchor=\"middle\" dominant-baseline=\"central\"{}>{}</text>\n",
+        fmt_number(t.center.x), fmt_number(t.center.y), fmt_number(d.font_size), transform,
+        xml_escape(t.text));
+  }
+  out += "</g>\n</svg>\n";
+  return out;
+}
+
+nlohmann::json dimensions_json(const Drawing& drawing, int decimals) {
+  nlohmann::json list = nlohmann::json::array();
+  const double unit = std::pow(10.0, std::max(0, decimals));
+  for (const Dimension& d : drawing.dimensions) {
+    nlohmann::json j;
+    j["kind"] = to_string(d.kind);
+    j["value"] = std::round(d.value * unit) / unit;
+    j["label"] = d.label;
+    j["view"] = to_string(d.view);
+    j["feature"] = d.feature;
+    if (d.kind == DimensionKind::Linear || d.kind == DimensionKind::Position)
+      j["direction"] = d.horizontal ? "horizontal" : "vertical";
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+}  // namespace cad::render

@@ -1,0 +1,115 @@
+// Dimensioned three-view drawings (third-angle projection) and their SVG, PNG and JSON output.
+#pragma once
+
+#include <TopoDS_Shape.hxx>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "render/projection.h"
+
+namespace cad::render {
+
+/// What a dimension measures.
+enum class DimensionKind {
+  Linear,    ///< an overall extent (width, height, depth) of a view
+  Diameter,  ///< Ø of a full cylinder (hole or boss) seen as a circle
+  Radius,    ///< R of a partial cylinder (fillet, rounded end) seen as an arc
+  Position,  ///< distance of a hole or boss centre from the view's left or bottom edge
+};
+
+/// "linear", "diameter", "radius" or "position".
+const char* to_string(DimensionKind kind);
+
+/// One dimension annotation: what it measures and where it is drawn.
+struct Dimension {
+  DimensionKind kind = DimensionKind::Linear;
+  double value = 0;     ///< model units, unrounded
+  ViewKind view = ViewKind::Front;
+  std::string feature;  ///< e.g. "overall width", "hole", "boss", "fillet"
+  std::string label;    ///< the text drawn, e.g. "40", "Ø6", "R2.5"
+  Point2 from, to;      ///< measured points in the view plane (model units); circle centre and
+                        ///< a point on it for Diameter/Radius
+  bool horizontal = true;  ///< Linear/Position: measured along the view's x (else y)
+  int side = 0;            ///< Linear/Position: 0 below, 1 above, 2 left, 3 right of the view
+  int level = 0;           ///< Linear/Position: stacking order away from the view (0 = nearest)
+};
+
+/// How strokes are drawn.
+enum class Pen { Visible, Hidden, Thin };
+
+/// A stroke in page coordinates (pixels, y down).
+struct PagePolyline {
+  std::vector<Point2> points;
+  Pen pen = Pen::Visible;
+};
+
+/// An arc in page coordinates: from `start` to `end` radians with angles increasing
+/// clockwise on the page (y down), as cairo_arc and SVG's sweep flag 1 draw them.
+struct PageArc {
+  Point2 center;
+  double radius = 0;
+  double start = 0, end = 0;
+  Pen pen = Pen::Visible;
+};
+
+/// A filled arrowhead whose point is `tip`, pointing along unit `direction` (page).
+struct PageArrow {
+  Point2 tip;
+  Point2 direction;
+};
+
+/// A line of text centred on `center` (page); `vertical` text reads bottom to top.
+struct PageText {
+  Point2 center;
+  std::string text;
+  bool vertical = false;
+};
+
+/// Options of a drawing.
+struct DrawingOptions {
+  int size = 1024;          ///< width and height of the page, pixels
+  int decimals = 1;         ///< at most this many decimals in labels (trailing zeros dropped)
+  double line_width = 2.0;  ///< visible edges, pixels; hidden edges and dimensions are thinner
+};
+
+/// A finished drawing: page primitives plus the dimension list.
+struct Drawing {
+  double width = 0, height = 0;  ///< page size, pixels
+  double scale = 1;              ///< pixels per model unit
+  double line_width = 2.0;
+  double font_size = 14;  ///< pixels
+  std::vector<PagePolyline> lines;
+  std::vector<PageArc> arcs;
+  std::vector<PageArrow> arrows;
+  std::vector<PageText> texts;
+  std::vector<Dimension> dimensions;
+};
+
+/// The dimensions a drafter would put on the three views of `shape` (overall extents of
+/// each view, Ø of holes and bosses, R of arcs, hole centre positions), before layout.
+/// Throws cad::Error when OCCT fails.
+std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
+                                       const std::vector<ViewProjection>& views,
+                                       int decimals);
+
+/// Projects `shape` into front, top and left views (third-angle arrangement: top above
+/// front, left to the left of front), scales them to fit the page and annotates them.
+/// Throws cad::Error on a null shape or an OCCT failure.
+Drawing make_drawing(const TopoDS_Shape& shape, const DrawingOptions& options = {});
+
+/// The drawing as a standalone SVG document (white background, DejaVu Sans text).
+std::string to_svg(const Drawing& drawing);
+
+/// Writes the drawing as a PNG through cairo. Throws cad::Error when the file cannot be written.
+void write_png(const Drawing& drawing, const std::string& path);
+
+/// The dimension list: [{kind, value, label, view, feature, horizontal?}], values rounded to
+/// `decimals`.
+nlohmann::json dimensions_json(const Drawing& drawing, int decimals);
+
+/// `value` with at most `decimals` decimals, trailing zeros dropped ("40", "2.5").
+std::string format_value(double value, int decimals);
+
+}  // namespace cad::render

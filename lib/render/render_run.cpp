@@ -1,0 +1,265 @@
+// cad-render's whole job: read scripts, shape files or JSONL records, write drawings per record.
+#include "render/render_run.h"
+
+#include <BRepBuilderAPI_MakeFace.hxx>
+#include <BRepBuilderAPI_MakePolygon.hxx>
+#include <BRepBuilderAPI_Sewing.hxx>
+#include <TopoDS_Face.hxx>
+#include <ShapeUpgrade_UnifySameDomain.hxx>
+#include <Standard_Failure.hxx>
+
+#include <chrono>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/jsonl.h"
+#include "core/log.h"
+#include "core/process_pool.h"
+#include "core/progress.h"
+#include "geom/mesh.h"
+#include "geom/shape_io.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace cad::render {
+
+namespace {
+
+std::string lower_extension(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+bool is_mesh_file(const std::string& path) {
+  const std::string ext = lower_extension(path);
+  return ext == ".stl" || ext == ".ply" || ext == ".obj";
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot open");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw Error(path + ": cannot write");
+}
+
+json base_record(const RenderTask& task) {
+  json r;
+  r["id"] = task.id;
+  if (!task.sample.is_null()) r["sample"] = task.sample;
+  return r;
+}
+
+json error_record(const RenderTask& task, const std::string& status, const std::string& type,
+                  const std::string& message) {
+  json r = base_record(task);
+  r["status"] = status;
+  r["error"] = {{"type", type}, {"message", message}};
+  return r;
+}
+
+json task_to_json(const RenderTask& t) {
+  return {{"id", t.id}, {"sample", t.sample}, {"code", t.code}, {"path", t.path}};
+}
+
+/// A task from one JSONL line, or an error record when the line cannot become one.
+std::pair<RenderTask, std::optional<json>> task_from_line(const core::JsonlLine& line) {
+  RenderTask task;
+  task.id = "line" + std::to_string(line.line);
+  if (!line.record) return {task, error_record(task, "invalid_input", "InputError", line.error)};
+  const json& j = *line.record;
+  if (!j.is_object())
+    return {task, error_record(task, "invalid_input", "InputError", "record is not an object")};
+  if (j.contains("id")) task.id = j["id"].is_string() ? j["id"].get<std::string>() : j["id"].dump();
+  if (j.contains("sample")) task.sample = j["sample"];
+  for (const char* key : {"path", "mesh", "step"})
+    if (j.contains(key) && j[key].is_string()) task.path = j[key].get<std::string>();
+  if (j.contains("code") && j["code"].is_string()) task.code = j["code"].get<std::string>();
+  if (task.code.empty() && task.path.empty())
+    return {task, error_record(task, "invalid_input", "InputError",
+                               fmt::format("line {}: record has no `code` or `path`", line.line))};
+  return {task, std::nullopt};
+}
+
+}  // namespace
+
+TopoDS_Shape read_mesh_as_shape(const std::string& path) {
+  const geom::Mesh mesh = geom::read_mesh(path);
+  if (mesh.empty()) throw Error(path + ": no triangles");
+  try {
+    BRepBuilderAPI_Sewing sewing(1e-6);
+    for (const auto& t : mesh.triangles) {
+      gp_Pnt p[3];
+      for (int k = 0; k < 3; ++k) {
+        const auto& v = mesh.vertices[t[k]];
+        p[k] = gp_Pnt(v[0], v[1], v[2]);
+      }
+      if (p[0].Distance(p[1]) < 1e-9 || p[1].Distance(p[2]) < 1e-9 || p[0].Distance(p[2]) < 1e-9)
+        continue;
+      BRepBuilderAPI_MakePolygon polygon(p[0], p[1], p[2], Standard_True);
+      if (!polygon.IsDone()) continue;
+      BRepBuilderAPI_MakeFace face(polygon.Wire(), Standard_True);
+      if (face.IsDone()) sewing.Add(face.Face());
+    }
+    sewing.Perform();
+    ShapeUpgrade_UnifySameDomain unify(sewing.SewedShape(), Standard_True, Standard_True,
+                                       Standard_False);
+    unify.Build();
+    return unify.Shape();
+  } catch (const Standard_Failure& e) {
+    throw Error(path + ": OpenCASCADE: " + e.GetMessageString());
+  }
+}
+
+json render_task(const RenderTask& task, const RenderOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  TopoDS_Shape shape;
+  try {
+    if (!task.code.empty()) {
+      exec::ExecOptions eo = options.exec;
+      eo.formats.clear();
+      exec::Execution ex = exec::execute(exec::ExecTask{task.id, task.sample, task.code}, eo);
+      if (ex.shape.IsNull()) {
+        json r = base_record(task);
+        r["status"] = "exec_error";
+        r["error"] = ex.record.value("error", json{{"type", "ExecError"},
+                                                    {"message", "the script made no shape"}});
+        r["exec"] = ex.record;
+        return r;
+      }
+      shape = ex.shape;
+    } else if (is_mesh_file(task.path)) {
+      shape = read_mesh_as_shape(task.path);
+    } else {
+      shape = geom::read_shape(task.path);
+    }
+    const Drawing drawing = make_drawing(shape, options.drawing);
+    const std::string stem = fs::path(options.out_dir) / exec::output_stem(task.id, task.sample);
+    json r = base_record(task);
+    r["status"] = "ok";
+    json outputs = json::object();
+    if (options.svg) {
+      write_text(stem + "_drawing.svg", to_svg(drawing));
+      outputs["drawing_svg"] = stem + "_drawing.svg";
+    }
+    if (options.png) {
+      write_png(drawing, stem + "_drawing.png");
+      outputs["drawing_png"] = stem + "_drawing.png";
+    }
+    const json dims = dimensions_json(drawing, options.drawing.decimals);
+    write_text(stem + "_dims.json", dims.dump(2) + "\n");
+    outputs["dims"] = stem + "_dims.json";
+    r["outputs"] = outputs;
+    r["dimensions"] = dims;
+    r["time_ms"] = std::chrono::duration<double, std::milli>(
+                       std::chrono::steady_clock::now() - t0)
+                       .count();
+    return r;
+  } catch (const Standard_Failure& e) {
+    return error_record(task, "error", "OCCTError", e.GetMessageString());
+  } catch (const std::exception& e) {
+    return error_record(task, "error", "RenderError", e.what());
+  }
+}
+
+int run(const RenderConfig& config) {
+  const RenderOptions& opt = config.render;
+  if (opt.drawing.size < 64) throw UsageError("--size: must be at least 64 pixels");
+  if (opt.drawing.decimals < 0 || opt.drawing.decimals > 6)
+    throw UsageError("--decimals: must be between 0 and 6");
+  if (!(opt.drawing.line_width > 0)) throw UsageError("--line-width: must be positive");
+  std::error_code ec;
+  fs::create_directories(opt.out_dir, ec);
+  if (ec) throw Error(opt.out_dir + ": cannot create directory: " + ec.message());
+
+  std::vector<RenderTask> tasks;
+  std::vector<std::optional<json>> final_records;
+  std::size_t index = 0;
+  if (!config.inputs.empty()) {
+    for (const std::string& path : config.inputs) {
+      if (!config.shard.contains(index++)) continue;
+      RenderTask task;
+      task.id = fs::path(path).stem().string();
+      std::optional<json> final_record;
+      if (lower_extension(path) == ".py") {
+        try {
+          task.code = read_text(path);
+        } catch (const Error& e) {
+          final_record = error_record(task, "invalid_input", "InputError", e.what());
+        }
+      } else {
+        task.path = path;
+      }
+      tasks.push_back(std::move(task));
+      final_records.push_back(std::move(final_record));
+    }
+  } else {
+    core::JsonlReader reader(config.common.input);
+    core::JsonlLine line;
+    while (reader.next(line)) {
+      if (!config.shard.contains(index++)) continue;
+      auto [task, final_record] = task_from_line(line);
+      tasks.push_back(std::move(task));
+      final_records.push_back(std::move(final_record));
+    }
+  }
+
+  core::TaskLimits limits;
+  limits.timeout_s = opt.exec.timeout_s > 0 ? 2 * opt.exec.timeout_s + 30 : 0;
+  limits.memory_mib = opt.exec.memory_mib;
+  core::ProcessPool pool(
+      static_cast<std::size_t>(std::max(0, config.jobs)),
+      [opt](const std::string& payload) {
+        const json t = json::parse(payload);
+        RenderTask task{t["id"].get<std::string>(), t["sample"], t["code"].get<std::string>(),
+                        t["path"].get<std::string>()};
+        return core::dump_line(render_task(task, opt));
+      },
+      limits);
+
+  std::vector<std::string> payloads;
+  std::vector<std::size_t> which;
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    if (!final_records[i]) {
+      payloads.push_back(task_to_json(tasks[i]).dump());
+      which.push_back(i);
+    }
+  core::Progress progress("cad-render", payloads.size());
+  pool.run_all(payloads, [&](std::size_t k, const core::TaskResult& res) {
+    const std::size_t i = which[k];
+    if (res.status == core::TaskStatus::Ok) {
+      final_records[i] = json::parse(res.payload);
+    } else {
+      json r = error_record(tasks[i], core::to_string(res.status), "WorkerError", res.detail);
+      final_records[i] = r;
+    }
+    progress.advance();
+  });
+  progress.finish();
+
+  core::JsonlWriter writer(config.common.output);
+  std::map<std::string, std::size_t> counts;
+  for (const auto& r : final_records) {
+    writer.write(*r);
+    counts[r->value("status", std::string("?"))]++;
+  }
+  std::string summary;
+  for (const auto& [status, n] : counts) summary += fmt::format(" {}={}", status, n);
+  core::logger().info("{} records:{}", writer.count(), summary);
+  const bool all_ok = counts.size() == (counts.count("ok") ? 1u : 0u);
+  return config.strict && !all_ok ? 1 : 0;
+}
+
+}  // namespace cad::render

@@ -1,0 +1,106 @@
+// render/drawing: dimensions of a block with a hole, SVG well-formedness, PNG output.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "core/error.h"
+#include "render/drawing.h"
+#include "test_fixtures.h"
+
+using namespace cad::render;
+
+namespace {
+
+bool has(const std::vector<Dimension>& dims, DimensionKind kind, ViewKind view, double value) {
+  for (const Dimension& d : dims)
+    if (d.kind == kind && d.view == view && std::abs(d.value - value) < 1e-6) return true;
+  return false;
+}
+
+/// A minimal XML well-formedness check: tags nest and close, attributes are quoted.
+bool well_formed_xml(const std::string& text) {
+  std::vector<std::string> stack;
+  std::size_t i = 0;
+  while ((i = text.find('<', i)) != std::string::npos) {
+    const std::size_t end = text.find('>', i);
+    if (end == std::string::npos) return false;
+    std::string tag = text.substr(i + 1, end - i - 1);
+    i = end + 1;
+    if (tag.empty()) return false;
+    if (tag[0] == '?' || tag[0] == '!') continue;
+    std::size_t quotes = 0;
+    for (char c : tag) quotes += c == '"';
+    if (quotes % 2) return false;
+    if (tag[0] == '/') {
+      if (stack.empty() || stack.back() != tag.substr(1)) return false;
+      stack.pop_back();
+    } else if (tag.back() != '/') {
+      stack.push_back(tag.substr(0, tag.find_first_of(" \n")));
+    }
+  }
+  return stack.empty();
+}
+
+}  // namespace
+
+TEST_CASE("format_value drops trailing zeros", "[drawing]") {
+  CHECK(format_value(40, 1) == "40");
+  CHECK(format_value(2.5, 2) == "2.5");
+  CHECK(format_value(1.0 / 3, 2) == "0.33");
+  CHECK(format_value(-0.0001, 1) == "0");
+}
+
+TEST_CASE("block 40x20x10 with a hole gets extents, diameter and position", "[drawing]") {
+  Drawing d = make_drawing(block_with_hole(), {512, 1, 2});
+  const auto& dims = d.dimensions;
+  CHECK(has(dims, DimensionKind::Linear, ViewKind::Front, 40));
+  CHECK(has(dims, DimensionKind::Linear, ViewKind::Front, 10));
+  CHECK(has(dims, DimensionKind::Linear, ViewKind::Top, 40));
+  CHECK(has(dims, DimensionKind::Linear, ViewKind::Top, 20));
+  CHECK(has(dims, DimensionKind::Linear, ViewKind::Left, 20));
+  CHECK(has(dims, DimensionKind::Linear, ViewKind::Left, 10));
+  CHECK(has(dims, DimensionKind::Diameter, ViewKind::Top, 6));
+  CHECK(has(dims, DimensionKind::Position, ViewKind::Top, 10));
+  CHECK(has(dims, DimensionKind::Position, ViewKind::Top, 5));
+  CHECK_FALSE(has(dims, DimensionKind::Diameter, ViewKind::Front, 6));
+  bool labelled = false;
+  for (const Dimension& dim : dims) labelled |= dim.label == "\u00D86";
+  CHECK(labelled);
+  nlohmann::json j = dimensions_json(d, 1);
+  CHECK(j.size() == dims.size());
+  CHECK(j[0].contains("kind"));
+  CHECK(j[0].contains("view"));
+  CHECK(j[0].contains("feature"));
+}
+
+TEST_CASE("drawing fits the page and the SVG is well-formed", "[drawing]") {
+  Drawing d = make_drawing(block_with_hole(), {600, 1, 2});
+  for (const PagePolyline& line : d.lines)
+    for (const Point2& p : line.points) {
+      CHECK(p.x >= 0);
+      CHECK(p.x <= 600);
+      CHECK(p.y >= 0);
+      CHECK(p.y <= 600);
+    }
+  const std::string svg = to_svg(d);
+  CHECK(well_formed_xml(svg));
+  CHECK(svg.find("stroke-dasharray") != std::string::npos);  // hidden edges
+  CHECK(svg.find("<circle") != std::string::npos);           // the hole as a circle
+  CHECK(to_svg(make_drawing(block_with_hole(), {600, 1, 2})) == svg);  // deterministic
+}
+
+TEST_CASE("PNG is written", "[drawing]") {
+  Drawing d = make_drawing(block_with_hole(), {256, 1, 1.5});
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "cad_render_test_drawing.png").string();
+  write_png(d, path);
+  std::ifstream in(path, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, 8);
+  CHECK(std::string(magic + 1, 3) == "PNG");
+  std::remove(path.c_str());
+  CHECK_THROWS_AS(write_png(d, "/nonexistent-dir/x.png"), cad::Error);
+}
