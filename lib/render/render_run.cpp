@@ -133,7 +133,7 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
       exec::Execution ex = exec::execute(exec::ExecTask{task.id, task.sample, task.code}, eo);
       if (ex.shape.IsNull()) {
         json r = base_record(task);
-        r["status"] = "exec_error";
+        r["status"] = ex.record.value("status", std::string("empty"));
         r["error"] = ex.record.value("error", json{{"type", "ExecError"},
                                                     {"message", "the script made no shape"}});
         r["exec"] = ex.record;

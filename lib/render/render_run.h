@@ -38,7 +38,8 @@ TopoDS_Shape read_mesh_as_shape(const std::string& path);
 /// Draws one task in this process: the shape (run the code or read the file), its
 /// drawing and dimension files. Returns the output record {id, sample?, status, error?,
 /// outputs {drawing_svg?, drawing_png?, dims}, dimensions [...], time_ms}. Failures become
-/// the record's status ("exec_error" with the cad-exec record under "exec", or "error").
+/// the record's status: cad-exec's status when the script fails (its record under "exec"),
+/// "error" when reading or drawing fails.
 nlohmann::json render_task(const RenderTask& task, const RenderOptions& options);
 
 /// Everything cad-render is asked to do.

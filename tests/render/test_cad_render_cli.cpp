@@ -1,0 +1,101 @@
+// cad-render as a user runs it: scripts and JSONL in, one record per input, files on disk.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int rc = 0;
+  std::vector<nlohmann::json> records;
+};
+
+/// Runs cad-render with `args` (a shell fragment), stdout parsed as JSONL.
+Run run_cad_render(const std::string& args, const fs::path& dir) {
+  const fs::path out = dir / "stdout.jsonl";
+  const std::string cmd = std::string(CAD_BIN_DIR) + "/cad-render " + args + " > " +
+                          out.string() + " 2> " + (dir / "stderr.txt").string();
+  Run run;
+  const int status = std::system(cmd.c_str());
+  run.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(out);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) run.records.push_back(nlohmann::json::parse(line));
+  return run;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("cad_render_cli_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("cad-render draws a script and lists its dimensions", "[cli]") {
+  // Show that the block-with-hole example gets its drawing files and the expected dimensions.
+  const fs::path dir = fresh_dir("script");
+  const std::string script = std::string(CAD_SOURCE_DIR) + "/examples/parts/block_with_hole.py";
+  Run run = run_cad_render(script + " --size 300 --out-dir " + dir.string(), dir);
+  REQUIRE(run.rc == 0);
+  REQUIRE(run.records.size() == 1);
+  const nlohmann::json& r = run.records[0];
+  CHECK(r["id"] == "block_with_hole");
+  CHECK(r["status"] == "ok");
+  CHECK(fs::exists(dir / "block_with_hole_drawing.svg"));
+  CHECK(fs::exists(dir / "block_with_hole_drawing.png"));
+  REQUIRE(fs::exists(dir / "block_with_hole_dims.json"));
+  std::ifstream in(dir / "block_with_hole_dims.json");
+  nlohmann::json dims = nlohmann::json::parse(in);
+  std::multiset<std::string> found;
+  for (const auto& d : dims)
+    found.insert(d["kind"].get<std::string>() + ":" + d["view"].get<std::string>() + ":" +
+                 d["label"].get<std::string>());
+  CHECK(found.count("linear:front:40") == 1);
+  CHECK(found.count("linear:front:10") == 1);
+  CHECK(found.count("linear:top:20") == 1);
+  CHECK(found.count("diameter:top:\u00D86") == 1);
+  CHECK(found.count("position:top:10") == 1);
+  CHECK(found.count("position:top:5") == 1);
+}
+
+TEST_CASE("cad-render gives every JSONL line a record, failures included", "[cli]") {
+  // Show that a bad script, a bad line and a missing file are records, in input order.
+  const fs::path dir = fresh_dir("jsonl");
+  std::ofstream(dir / "in.jsonl")
+      << R"J({"id":"ok","code":"import cadquery as cq\nr = cq.Workplane().box(2, 3, 4)"})J" << "\n"
+      << R"J({"id":"bad","code":"r = cq.Workplane().box(1, 1"})J" << "\n"
+      << "not json\n"
+      << R"J({"id":"gone","path":"/nonexistent/part.step"})J" << "\n";
+  Run run = run_cad_render("--jsonl " + (dir / "in.jsonl").string() + " --no-png --out-dir " +
+                               dir.string() + " -j 1",
+                           dir);
+  REQUIRE(run.rc == 0);
+  REQUIRE(run.records.size() == 4);
+  CHECK(run.records[0]["status"] == "ok");
+  CHECK(run.records[1]["id"] == "bad");
+  CHECK(run.records[1]["status"] == "syntax_error");
+  CHECK(run.records[2]["status"] == "invalid_input");
+  CHECK(run.records[3]["status"] == "error");
+  CHECK(fs::exists(dir / "ok_drawing.svg"));
+  CHECK_FALSE(fs::exists(dir / "ok_drawing.png"));
+}
+
+TEST_CASE("cad-render rejects a bad option value with exit 2", "[cli]") {
+  const fs::path dir = fresh_dir("usage");
+  CHECK(run_cad_render("--size 10 --jsonl /dev/null", dir).rc == 2);
+  CHECK(run_cad_render("--decimals 9 --jsonl /dev/null", dir).rc == 2);
+}
