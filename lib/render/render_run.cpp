@@ -22,6 +22,7 @@
 #include "core/progress.h"
 #include "geom/mesh.h"
 #include "geom/shape_io.h"
+#include "render/shading.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -158,6 +159,22 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
       write_png(drawing, stem + "_drawing.png");
       outputs["drawing_png"] = stem + "_drawing.png";
     }
+    if (!options.views.empty() && options.views != std::vector<std::string>{"none"}) {
+      const geom::Mesh mesh = geom::tessellate(shape);
+      ShadeOptions so;
+      so.size = options.render_size;
+      so.background = options.background;
+      for (const std::string& name : options.views) {
+        if (name == "grid") {
+          write_png(shade_grid(mesh, grid_views(), 128, 2, so), stem + "_grid.png");
+          outputs["grid_png"] = stem + "_grid.png";
+        } else {
+          const std::string suffix = name == "iso" ? "_render" : "_render_" + name;
+          write_png(shade(mesh, named_view(name), so), stem + suffix + ".png");
+          outputs[suffix.substr(1) + "_png"] = stem + suffix + ".png";
+        }
+      }
+    }
     const json dims = dimensions_json(drawing, options.drawing.decimals);
     write_text(stem + "_dims.json", dims.dump(2) + "\n");
     outputs["dims"] = stem + "_dims.json";
@@ -174,8 +191,29 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
   }
 }
 
+std::array<std::uint8_t, 3> parse_color(const std::string& text) {
+  if (text == "white") return {255, 255, 255};
+  if (text == "black") return {0, 0, 0};
+  const std::string hex = !text.empty() && text[0] == '#' ? text.substr(1) : text;
+  if (hex.size() != 6 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+    throw UsageError("--background: expected #rrggbb, white or black, got '" + text + "'");
+  std::array<std::uint8_t, 3> rgb{};
+  for (int c = 0; c < 3; ++c)
+    rgb[c] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * c, 2), nullptr, 16));
+  return rgb;
+}
+
 int run(const RenderConfig& config) {
   const RenderOptions& opt = config.render;
+  for (const std::string& name : opt.views)
+    if (name != "grid" && name != "none") {
+      try {
+        named_view(name);
+      } catch (const Error& e) {
+        throw UsageError(std::string("--views: ") + e.what());
+      }
+    }
+  if (opt.render_size < 16) throw UsageError("--render-size: must be at least 16 pixels");
   if (opt.drawing.size < 64) throw UsageError("--size: must be at least 64 pixels");
   if (opt.drawing.decimals < 0 || opt.drawing.decimals > 6)
     throw UsageError("--decimals: must be between 0 and 6");

@@ -3,6 +3,8 @@
 
 #include <TopoDS_Shape.hxx>
 
+#include <array>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,6 +21,11 @@ struct RenderOptions {
   DrawingOptions drawing;
   bool svg = true;  ///< write <stem>_drawing.svg
   bool png = true;  ///< write <stem>_drawing.png
+  /// Shaded pictures: "iso" -> <stem>_render.png, another view name -> <stem>_render_<name>.png,
+  /// "grid" -> <stem>_grid.png (2x2 tiles of 128 px, grid_views()); "none" or empty: none.
+  std::vector<std::string> views{"iso"};
+  int render_size = 512;  ///< shaded picture width and height, pixels (not the grid's)
+  std::array<std::uint8_t, 3> background{255, 255, 255};  ///< of shaded pictures
   exec::ExecOptions exec;  ///< limits for scripts given as code
 };
 
@@ -41,6 +48,10 @@ TopoDS_Shape read_mesh_as_shape(const std::string& path);
 /// the record's status: cad-exec's status when the script fails (its record under "exec"),
 /// "error" when reading or drawing fails.
 nlohmann::json render_task(const RenderTask& task, const RenderOptions& options);
+
+/// Parses a background colour: "#rrggbb", "rrggbb", "white" or "black". Throws
+/// cad::UsageError on anything else.
+std::array<std::uint8_t, 3> parse_color(const std::string& text);
 
 /// Everything cad-render is asked to do.
 struct RenderConfig {

@@ -49,7 +49,8 @@ TEST_CASE("cad-render draws a script and lists its dimensions", "[cli]") {
   // Show that the block-with-hole example gets its drawing files and the expected dimensions.
   const fs::path dir = fresh_dir("script");
   const std::string script = std::string(CAD_SOURCE_DIR) + "/examples/parts/block_with_hole.py";
-  Run run = run_cad_render(script + " --size 300 --out-dir " + dir.string(), dir);
+  Run run = run_cad_render(
+      script + " --size 300 --views iso,grid --render-size 96 --out-dir " + dir.string(), dir);
   REQUIRE(run.rc == 0);
   REQUIRE(run.records.size() == 1);
   const nlohmann::json& r = run.records[0];
@@ -57,6 +58,10 @@ TEST_CASE("cad-render draws a script and lists its dimensions", "[cli]") {
   CHECK(r["status"] == "ok");
   CHECK(fs::exists(dir / "block_with_hole_drawing.svg"));
   CHECK(fs::exists(dir / "block_with_hole_drawing.png"));
+  CHECK(fs::exists(dir / "block_with_hole_render.png"));
+  CHECK(fs::exists(dir / "block_with_hole_grid.png"));
+  CHECK(r["outputs"].contains("render_png"));
+  CHECK(r["outputs"].contains("grid_png"));
   REQUIRE(fs::exists(dir / "block_with_hole_dims.json"));
   std::ifstream in(dir / "block_with_hole_dims.json");
   nlohmann::json dims = nlohmann::json::parse(in);
@@ -80,7 +85,8 @@ TEST_CASE("cad-render gives every JSONL line a record, failures included", "[cli
       << R"J({"id":"bad","code":"r = cq.Workplane().box(1, 1"})J" << "\n"
       << "not json\n"
       << R"J({"id":"gone","path":"/nonexistent/part.step"})J" << "\n";
-  Run run = run_cad_render("--jsonl " + (dir / "in.jsonl").string() + " --no-png --out-dir " +
+  Run run = run_cad_render("--jsonl " + (dir / "in.jsonl").string() +
+                               " --no-png --views none --out-dir " +
                                dir.string() + " -j 1",
                            dir);
   REQUIRE(run.rc == 0);
@@ -92,10 +98,13 @@ TEST_CASE("cad-render gives every JSONL line a record, failures included", "[cli
   CHECK(run.records[3]["status"] == "error");
   CHECK(fs::exists(dir / "ok_drawing.svg"));
   CHECK_FALSE(fs::exists(dir / "ok_drawing.png"));
+  CHECK_FALSE(fs::exists(dir / "ok_render.png"));
 }
 
 TEST_CASE("cad-render rejects a bad option value with exit 2", "[cli]") {
   const fs::path dir = fresh_dir("usage");
   CHECK(run_cad_render("--size 10 --jsonl /dev/null", dir).rc == 2);
   CHECK(run_cad_render("--decimals 9 --jsonl /dev/null", dir).rc == 2);
+  CHECK(run_cad_render("--views sideways --jsonl /dev/null", dir).rc == 2);
+  CHECK(run_cad_render("--background pink --jsonl /dev/null", dir).rc == 2);
 }

@@ -9,8 +9,9 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Draw parts as a drafter would: front, top and left views in third-angle projection\n"
       "(visible edges solid, hidden edges dashed) with dimensions (overall extents, hole\n"
-      "diameters, radii, hole positions). Writes <id>_drawing.svg, <id>_drawing.png and\n"
-      "<id>_dims.json to --out-dir and one JSONL record per input to stdout.\n\n"
+      "diameters, radii, hole positions), and shaded pictures. Writes <id>_drawing.svg,\n"
+      "<id>_drawing.png, <id>_dims.json and <id>_render.png to --out-dir and one JSONL record\n"
+      "per input to stdout.\n\n"
       "  cad-render part.py bracket.step --out-dir drawings/\n"
       "  cad-render --jsonl generations.jsonl --jobs 2 > render.jsonl\n\n"
       "Input records are JSON objects with `id` and either `code` (a CadQuery script) or\n"
@@ -35,6 +36,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--png,!--no-png", config.render.png, "write <id>_drawing.png")
       ->capture_default_str();
+  app.add_option("--views", config.render.views,
+                 "shaded pictures: iso (<id>_render.png), front, back, top, bottom, left, right, "
+                 "iso1..iso4 (<id>_render_<view>.png), grid (2x2 of 128 px, <id>_grid.png), none")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--render-size", config.render.render_size,
+                 "shaded picture width and height, pixels")
+      ->capture_default_str();
+  std::string background = "#ffffff";
+  app.add_option("--background", background, "background of shaded pictures: #rrggbb")
+      ->capture_default_str();
   app.add_option("-j,--jobs", config.jobs,
                  "worker processes (each input is drawn isolated in one); 0 = in this process")
       ->capture_default_str()
@@ -48,6 +60,7 @@ int main(int argc, char** argv) {
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
   return cad::core::run_tool("cad-render", argc, argv, app, [&] {
     if (app.count("--jobs") == 0 && app.count("--threads") > 0) config.jobs = config.common.threads;
+    config.render.background = cad::render::parse_color(background);
     return cad::render::run(config);
   });
 }
