@@ -303,65 +303,131 @@ Drawing make_drawing(const TopoDS_Shape& shape, const DrawingOptions& options) {
   };
   auto thin = [&](Point2 a, Point2 b) { drawing.lines.push_back({{a, b}, Pen::Thin}); };
 
-  for (const Dimension& d : drawing.dimensions) {
-    const int i = view_index(d.view);
-    const Point2 tl = corner[i];
-    const Point2 br = {tl.x + views[i].bounds.width() * scale,
-                       tl.y + views[i].bounds.height() * scale};
-    if (d.kind == DimensionKind::Diameter || d.kind == DimensionKind::Radius) {
-      const Point2 c = to_page(d.view, d.from);
-      const Point2 on = to_page(d.view, d.to);
-      const double r = std::hypot(on.x - c.x, on.y - c.y);
-      if (r <= 0) continue;
-      const Point2 u{(on.x - c.x) / r, (on.y - c.y) / r};
-      if (d.kind == DimensionKind::Diameter) {
-        // Centre lines, then a leader from outside the circle to its edge.
-        const double ext = r + spacing * 0.25;
-        thin({c.x - ext, c.y}, {c.x + ext, c.y});
-        thin({c.x, c.y - ext}, {c.x, c.y + ext});
+  // Text boxes placed so far (page); later labels move to avoid them.
+  std::vector<Box2> taken;
+  auto text_box = [&](const Point2& c, const std::string& text, bool vertical) {
+    const double w = text_width(text) / 2 + 2, h = f * 0.6 + 1;
+    Box2 b;
+    b.add(vertical ? Point2{c.x - h, c.y - w} : Point2{c.x - w, c.y - h});
+    b.add(vertical ? Point2{c.x + h, c.y + w} : Point2{c.x + w, c.y + h});
+    return b;
+  };
+  auto overlaps = [](const Box2& a, const Box2& b) {
+    return a.min_x < b.max_x && b.min_x < a.max_x && a.min_y < b.max_y && b.min_y < a.max_y;
+  };
+  auto free = [&](const Box2& b) {
+    if (b.min_x < 0 || b.min_y < 0 || b.max_x > page || b.max_y > page) return false;
+    for (const Box2& t : taken)
+      if (overlaps(t, b)) return false;
+    return true;
+  };
+  // Linear and position dimensions first (their places are fixed by level), then leaders.
+  for (int pass = 0; pass < 2; ++pass)
+    for (const Dimension& d : drawing.dimensions) {
+      const bool leader = d.kind == DimensionKind::Diameter || d.kind == DimensionKind::Radius;
+      if (leader != (pass == 1)) continue;
+      const int i = view_index(d.view);
+      const Point2 tl = corner[i];
+      const Point2 br = {tl.x + views[i].bounds.width() * scale,
+                         tl.y + views[i].bounds.height() * scale};
+      if (leader) {
+        const Point2 c = to_page(d.view, d.from);
+        const Point2 on0 = to_page(d.view, d.to);
+        const double r = std::hypot(on0.x - c.x, on0.y - c.y);
+        if (r <= 0) continue;
+        if (d.kind == DimensionKind::Diameter) {
+          // Centre lines, then a leader from outside the circle to its edge.
+          const double ext = r + spacing * 0.25;
+          thin({c.x - ext, c.y}, {c.x + ext, c.y});
+          thin({c.x, c.y - ext}, {c.x, c.y + ext});
+        }
+        // Candidate directions: the measured point's own, then around the circle.
+        std::vector<double> angles{std::atan2(on0.y - c.y, on0.x - c.x)};
+        if (d.kind == DimensionKind::Diameter)
+          for (double deg : {-45.0, -135.0, 45.0, 135.0, -60.0, -120.0, 60.0, 120.0, -30.0,
+                             -150.0, 30.0, 150.0})
+            angles.push_back(deg * M_PI / 180);
+        const double tw = text_width(d.label);
+        Point2 on, elbow, end, text;
+        bool placed = false;
+        for (int reach = 1; reach <= 3 && !placed; ++reach)
+          for (double a : angles) {
+            const Point2 u{std::cos(a), std::sin(a)};
+            on = {c.x + u.x * r, c.y + u.y * r};
+            elbow = {c.x + u.x * (r + spacing * 1.2 * reach), c.y + u.y * (r + spacing * 1.2 * reach)};
+            const double dir = u.x >= 0 ? 1 : -1;
+            end = {elbow.x + dir * (tw + 6), elbow.y};
+            text = {(elbow.x + end.x) / 2, elbow.y - f * 0.7};
+            if (free(text_box(text, d.label, false))) {
+              placed = true;
+              break;
+            }
+          }
+        if (!placed) {  // fall back to the first candidate
+          const Point2 u{std::cos(angles[0]), std::sin(angles[0])};
+          on = {c.x + u.x * r, c.y + u.y * r};
+          elbow = {c.x + u.x * (r + spacing * 1.2), c.y + u.y * (r + spacing * 1.2)};
+          end = {elbow.x + (u.x >= 0 ? 1 : -1) * (tw + 6), elbow.y};
+          text = {(elbow.x + end.x) / 2, elbow.y - f * 0.7};
+        }
+        const double len = std::hypot(on.x - elbow.x, on.y - elbow.y);
+        thin(on, elbow);
+        thin(elbow, end);
+        drawing.arrows.push_back({on, {(on.x - elbow.x) / len, (on.y - elbow.y) / len}});
+        drawing.texts.push_back({text, d.label, false});
+        taken.push_back(text_box(text, d.label, false));
+        continue;
       }
-      const Point2 elbow{c.x + u.x * (r + spacing * 1.2), c.y + u.y * (r + spacing * 1.2)};
+      const Point2 a = to_page(d.view, d.from);
+      const Point2 b = to_page(d.view, d.to);
+      const double off = spacing * (d.level + 1);
+      const double gap = 3, over = 4;
       const double tw = text_width(d.label);
-      const double dir = u.x >= 0 ? 1 : -1;
-      const Point2 end{elbow.x + dir * (tw + 6), elbow.y};
-      thin(on, elbow);
-      thin(elbow, end);
-      drawing.arrows.push_back({on, {-u.x, -u.y}});
-      drawing.texts.push_back({{(elbow.x + end.x) / 2, elbow.y - f * 0.7}, d.label, false});
-      continue;
+      if (d.horizontal) {
+        const double y = d.side == kAbove ? tl.y - off : br.y + off;
+        const double s = d.side == kAbove ? -1 : 1;
+        thin({a.x, a.y + s * gap}, {a.x, y + s * over});
+        thin({b.x, b.y + s * gap}, {b.x, y + s * over});
+        const double x0 = std::min(a.x, b.x), x1 = std::max(a.x, b.x);
+        thin({x0, y}, {x1, y});
+        drawing.arrows.push_back({{x0, y}, {-1, 0}});
+        drawing.arrows.push_back({{x1, y}, {1, 0}});
+        // Between the arrows when it fits, else outside (right, then left).
+        std::vector<double> xs;
+        if (tw + 2 * f <= x1 - x0) xs.push_back((x0 + x1) / 2);
+        xs.push_back(x1 + f + tw / 2);
+        xs.push_back(x0 - f - tw / 2);
+        Point2 t{xs[0], y - f * 0.7};
+        for (double x : xs)
+          if (free(text_box({x, y - f * 0.7}, d.label, false))) {
+            t = {x, y - f * 0.7};
+            break;
+          }
+        drawing.texts.push_back({t, d.label, false});
+        taken.push_back(text_box(t, d.label, false));
+      } else {
+        const double x = d.side == kLeft ? tl.x - off : br.x + off;
+        const double s = d.side == kLeft ? -1 : 1;
+        thin({a.x + s * gap, a.y}, {x + s * over, a.y});
+        thin({b.x + s * gap, b.y}, {x + s * over, b.y});
+        const double y0 = std::min(a.y, b.y), y1 = std::max(a.y, b.y);
+        thin({x, y0}, {x, y1});
+        drawing.arrows.push_back({{x, y0}, {0, -1}});
+        drawing.arrows.push_back({{x, y1}, {0, 1}});
+        std::vector<double> ys;
+        if (tw + 2 * f <= y1 - y0) ys.push_back((y0 + y1) / 2);
+        ys.push_back(y0 - f - tw / 2);
+        ys.push_back(y1 + f + tw / 2);
+        Point2 t{x - f * 0.7, ys[0]};
+        for (double y : ys)
+          if (free(text_box({x - f * 0.7, y}, d.label, true))) {
+            t = {x - f * 0.7, y};
+            break;
+          }
+        drawing.texts.push_back({t, d.label, true});
+        taken.push_back(text_box(t, d.label, true));
+      }
     }
-    const Point2 a = to_page(d.view, d.from);
-    const Point2 b = to_page(d.view, d.to);
-    const double off = spacing * (d.level + 1);
-    const double gap = 3, over = 4;
-    if (d.horizontal) {
-      const double y = d.side == kAbove ? tl.y - off : br.y + off;
-      const double s = d.side == kAbove ? -1 : 1;
-      thin({a.x, a.y + s * gap}, {a.x, y + s * over});
-      thin({b.x, b.y + s * gap}, {b.x, y + s * over});
-      const double x0 = std::min(a.x, b.x), x1 = std::max(a.x, b.x);
-      thin({x0, y}, {x1, y});
-      drawing.arrows.push_back({{x0, y}, {-1, 0}});
-      drawing.arrows.push_back({{x1, y}, {1, 0}});
-      const double tw = text_width(d.label);
-      double tx = (x0 + x1) / 2;
-      if (tw + 2 * f > x1 - x0) tx = x1 + f + tw / 2;  // too narrow: text outside, to the right
-      drawing.texts.push_back({{tx, y - f * 0.7}, d.label, false});
-    } else {
-      const double x = d.side == kLeft ? tl.x - off : br.x + off;
-      const double s = d.side == kLeft ? -1 : 1;
-      thin({a.x + s * gap, a.y}, {x + s * over, a.y});
-      thin({b.x + s * gap, b.y}, {x + s * over, b.y});
-      const double y0 = std::min(a.y, b.y), y1 = std::max(a.y, b.y);
-      thin({x, y0}, {x, y1});
-      drawing.arrows.push_back({{x, y0}, {0, -1}});
-      drawing.arrows.push_back({{x, y1}, {0, 1}});
-      const double tw = text_width(d.label);
-      double ty = (y0 + y1) / 2;
-      if (tw + 2 * f > y1 - y0) ty = y0 - f - tw / 2;  // too short: text outside, above
-      drawing.texts.push_back({{x - f * 0.7, ty}, d.label, true});
-    }
-  }
   return drawing;
 }
 

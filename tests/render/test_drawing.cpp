@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "core/error.h"
+#include "exec/execute.h"
 #include "render/drawing.h"
 #include "test_fixtures.h"
 
@@ -103,4 +105,38 @@ TEST_CASE("PNG is written", "[drawing]") {
   CHECK(std::string(magic + 1, 3) == "PNG");
   std::remove(path.c_str());
   CHECK_THROWS_AS(write_png(d, "/nonexistent-dir/x.png"), cad::Error);
+}
+
+TEST_CASE("labels of a busier part do not overlap", "[drawing]") {
+  // Show that the flanged bracket (boss, bore, cross hole, rounded corners) gets its
+  // dimensions, and that no two labels sit on each other.
+  std::ifstream in(std::string(CAD_SOURCE_DIR) + "/examples/parts/flanged_bracket.py");
+  std::stringstream code;
+  code << in.rdbuf();
+  cad::exec::Execution ex =
+      cad::exec::execute(cad::exec::ExecTask{"bracket", nullptr, code.str()}, {});
+  REQUIRE(ex.record["status"] == "ok");
+  Drawing d = make_drawing(ex.shape, {800, 1, 2});
+  CHECK(has(d.dimensions, DimensionKind::Diameter, ViewKind::Top, 16));
+  CHECK(has(d.dimensions, DimensionKind::Diameter, ViewKind::Top, 8));
+  CHECK(has(d.dimensions, DimensionKind::Diameter, ViewKind::Front, 10));
+  CHECK(has(d.dimensions, DimensionKind::Radius, ViewKind::Top, 6));
+  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Front, 45));
+  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Front, 26));
+  auto box = [&](const PageText& t) {
+    std::size_t glyphs = 0;
+    for (unsigned char c : t.text) glyphs += (c & 0xC0) != 0x80;
+    const double w = 0.55 * d.font_size * glyphs / 2, h = d.font_size * 0.45;
+    return t.vertical ? std::array<double, 4>{t.center.x - h, t.center.y - w, t.center.x + h,
+                                              t.center.y + w}
+                      : std::array<double, 4>{t.center.x - w, t.center.y - h, t.center.x + w,
+                                              t.center.y + h};
+  };
+  for (std::size_t i = 0; i < d.texts.size(); ++i)
+    for (std::size_t j = i + 1; j < d.texts.size(); ++j) {
+      const auto a = box(d.texts[i]), b = box(d.texts[j]);
+      const bool overlap = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+      INFO(d.texts[i].text << " / " << d.texts[j].text);
+      CHECK_FALSE(overlap);
+    }
 }
