@@ -174,6 +174,23 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       d.level = level[d.side]++;
       dims.push_back(d);
     }
+    if (vp->view == ViewKind::Front) {
+      // Step heights from the bottom, on the right, inside the overall height.
+      for (const StepLevel& step : find_step_levels(shape)) {
+        Dimension h;
+        h.kind = DimensionKind::Linear;
+        h.view = ViewKind::Front;
+        h.value = step.z - b.min_y;
+        h.label = format_value(h.value, decimals);
+        h.feature = "step height";
+        h.horizontal = false;
+        h.side = kRight;
+        h.from = {b.max_x, b.min_y};
+        h.to = {std::min(step.max_x, b.max_x), step.z};
+        h.level = level[h.side]++;
+        dims.push_back(h);
+      }
+    }
     Dimension w;
     w.kind = DimensionKind::Linear;
     w.view = vp->view;

@@ -9,6 +9,7 @@
 #include <TopExp_Explorer.hxx>
 #include <TopoDS.hxx>
 #include <gp_Cylinder.hxx>
+#include <gp_Pln.hxx>
 
 #include <algorithm>
 #include <cmath>
@@ -99,6 +100,48 @@ std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape) {
            std::tie(b.radius, b.origin[0], b.origin[1], b.origin[2]);
   });
   return features;
+}
+
+std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape) {
+  std::vector<StepLevel> levels;
+  if (shape.IsNull()) return levels;
+  try {
+    Bnd_Box box;
+    BRepBndLib::Add(shape, box);
+    if (box.IsVoid()) return levels;
+    double x0, y0, z0, x1, y1, z1;
+    box.Get(x0, y0, z0, x1, y1, z1);
+    const double tol = std::max(1e-6, 1e-5 * std::sqrt(box.SquareExtent()));
+    // Bnd_Box adds a gap; the optimal box of the vertices is exact for planar parts.
+    z0 += box.GetGap();
+    z1 -= box.GetGap();
+    for (TopExp_Explorer it(shape, TopAbs_FACE); it.More(); it.Next()) {
+      const TopoDS_Face& face = TopoDS::Face(it.Current());
+      BRepAdaptor_Surface surface(face);
+      if (surface.GetType() != GeomAbs_Plane) continue;
+      const gp_Pln plane = surface.Plane();
+      if (std::abs(std::abs(plane.Axis().Direction().Z()) - 1) > 1e-9) continue;
+      const double z = plane.Location().Z();
+      if (z <= z0 + tol || z >= z1 - tol) continue;
+      Bnd_Box fb;
+      BRepBndLib::Add(face, fb);
+      double fx0, fy0, fz0, fx1, fy1, fz1;
+      fb.Get(fx0, fy0, fz0, fx1, fy1, fz1);
+      const double max_x = fx1 - fb.GetGap();
+      bool merged = false;
+      for (StepLevel& l : levels)
+        if (std::abs(l.z - z) <= tol) {
+          l.max_x = std::max(l.max_x, max_x);
+          merged = true;
+        }
+      if (!merged) levels.push_back({z, max_x});
+    }
+  } catch (const Standard_Failure& e) {
+    throw Error(std::string("features: OpenCASCADE: ") + e.GetMessageString());
+  }
+  std::sort(levels.begin(), levels.end(),
+            [](const StepLevel& a, const StepLevel& b) { return a.z < b.z; });
+  return levels;
 }
 
 }  // namespace cad::render

@@ -24,4 +24,14 @@ struct CylinderFeature {
 /// order (by radius, then axis position). Throws cad::Error when OCCT fails.
 std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape);
 
+/// A horizontal planar face level: the height of a step.
+struct StepLevel {
+  double z = 0;      ///< world Z of the face
+  double max_x = 0;  ///< the face's largest world X (where the extension line starts)
+};
+
+/// Heights of planar faces facing +Z or -Z strictly between the part's lowest and highest Z,
+/// merged within a tolerance, lowest first. Throws cad::Error when OCCT fails.
+std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape);
+
 }  // namespace cad::render

@@ -123,6 +123,11 @@ TEST_CASE("labels of a busier part do not overlap", "[drawing]") {
   CHECK(has(d.dimensions, DimensionKind::Radius, ViewKind::Top, 6));
   CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Front, 45));
   CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Front, 26));
+  int steps = 0;
+  for (const Dimension& dim : d.dimensions) steps += dim.feature == "step height";
+  CHECK(steps == 2);
+  CHECK(has(d.dimensions, DimensionKind::Linear, ViewKind::Front, 8));
+  CHECK(has(d.dimensions, DimensionKind::Linear, ViewKind::Front, 16));
   auto box = [&](const PageText& t) {
     std::size_t glyphs = 0;
     for (unsigned char c : t.text) glyphs += (c & 0xC0) != 0x80;
