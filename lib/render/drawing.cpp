@@ -71,8 +71,15 @@ const char* to_string(DimensionKind kind) {
   return "?";
 }
 
+int label_decimals(double value, int decimals) {
+  decimals = std::max(0, decimals);
+  if (value == 0 || !std::isfinite(value)) return decimals;
+  const int needed = 1 - static_cast<int>(std::floor(std::log10(std::abs(value))));
+  return std::min(std::max(decimals, needed), 12);
+}
+
 std::string format_value(double value, int decimals) {
-  std::string text = fmt::format("{:.{}f}", value, std::max(0, decimals));
+  std::string text = fmt::format("{:.{}f}", value, label_decimals(value, decimals));
   if (text.find('.') != std::string::npos) {
     while (!text.empty() && text.back() == '0') text.pop_back();
     if (!text.empty() && text.back() == '.') text.pop_back();
@@ -518,10 +525,10 @@ std::string to_svg(const Drawing& d) {
 
 nlohmann::json dimensions_json(const Drawing& drawing, int decimals) {
   nlohmann::json list = nlohmann::json::array();
-  const double unit = std::pow(10.0, std::max(0, decimals));
   for (const Dimension& d : drawing.dimensions) {
     nlohmann::json j;
     j["kind"] = to_string(d.kind);
+    const double unit = std::pow(10.0, label_decimals(d.value, decimals));
     j["value"] = std::round(d.value * unit) / unit;
     j["label"] = d.label;
     j["view"] = to_string(d.view);

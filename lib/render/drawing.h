@@ -70,7 +70,7 @@ struct PageText {
 /// Options of a drawing.
 struct DrawingOptions {
   int size = 1024;          ///< width and height of the page, pixels
-  int decimals = 1;         ///< at most this many decimals in labels (trailing zeros dropped)
+  int decimals = 1;  ///< decimals in labels (more for small values: two significant digits)
   double line_width = 2.0;  ///< visible edges, pixels; hidden edges and dimensions are thinner
 };
 
@@ -105,11 +105,15 @@ std::string to_svg(const Drawing& drawing);
 /// Writes the drawing as a PNG through cairo. Throws cad::Error when the file cannot be written.
 void write_png(const Drawing& drawing, const std::string& path);
 
-/// The dimension list: [{kind, value, label, view, feature, horizontal?}], values rounded to
-/// `decimals`.
+/// The dimension list: [{kind, value, label, view, feature, direction?}], values rounded as
+/// their labels are (label_decimals).
 nlohmann::json dimensions_json(const Drawing& drawing, int decimals);
 
-/// `value` with at most `decimals` decimals, trailing zeros dropped ("40", "2.5").
+/// Decimals used for `value`: `decimals`, or more when needed to keep two significant digits
+/// (0.126 with 1 decimal is written 0.13, not 0.1; 0.04 is 0.04, not 0).
+int label_decimals(double value, int decimals);
+
+/// `value` with label_decimals(value, decimals) decimals, trailing zeros dropped ("40", "2.5").
 std::string format_value(double value, int decimals);
 
 }  // namespace cad::render

@@ -52,7 +52,11 @@ TEST_CASE("format_value drops trailing zeros", "[drawing]") {
   CHECK(format_value(40, 1) == "40");
   CHECK(format_value(2.5, 2) == "2.5");
   CHECK(format_value(1.0 / 3, 2) == "0.33");
-  CHECK(format_value(-0.0001, 1) == "0");
+  CHECK(format_value(0.126, 1) == "0.13");  // two significant digits at least
+  CHECK(format_value(0.04, 1) == "0.04");
+  CHECK(format_value(0.7, 1) == "0.7");
+  CHECK(format_value(0, 1) == "0");
+  CHECK(format_value(40.04, 1) == "40");
 }
 
 TEST_CASE("block 40x20x10 with a hole gets extents, diameter and position", "[drawing]") {

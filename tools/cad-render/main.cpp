@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   app.add_option("--size", config.render.drawing.size, "drawing width and height, pixels")
       ->capture_default_str();
   app.add_option("--decimals", config.render.drawing.decimals,
-                 "at most this many decimals in dimension labels and values")
+                 "decimals in dimension labels and values (more for small values: two significant "
+                 "digits)")
       ->capture_default_str();
   app.add_option("--line-width", config.render.drawing.line_width,
                  "width of visible edges, pixels (hidden edges and dimensions are thinner)")
