@@ -110,7 +110,8 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     const ViewProjection* vp = by_view[view_index(view)];
     if (!vp || vp->bounds.empty()) continue;
     const Point2 c = project_point(view, f.origin[0], f.origin[1], f.origin[2]);
-    if (f.full()) {
+    // Drafting convention: circles and arcs over 180 degrees get a diameter, smaller arcs a radius.
+    if (f.span > M_PI + 1e-6) {
       Dimension d;
       d.kind = DimensionKind::Diameter;
       d.value = 2 * f.radius;
@@ -156,6 +157,8 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
         d.label = "R" + format_value(d.value, decimals);
         d.from = c;
         d.to = {c.x + f.radius * std::cos(mid), c.y + f.radius * std::sin(mid)};
+        d.arc_start = arc.start;
+        d.arc_end = arc.end;
         dims.push_back(d);
         break;
       }
@@ -371,10 +374,15 @@ Drawing make_drawing(const TopoDS_Shape& shape, const DrawingOptions& options) {
           for (double deg : {-45.0, -135.0, 45.0, 135.0, -60.0, -120.0, 60.0, 120.0, -30.0,
                              -150.0, 30.0, 150.0})
             angles.push_back(deg * M_PI / 180);
+        if (d.kind == DimensionKind::Radius)  // other points of the arc (page angles flip sign)
+          for (double k : {-0.25, 0.25, -0.4, 0.4}) {
+            const double span = d.arc_end - d.arc_start;
+            angles.push_back(-((d.arc_start + d.arc_end) / 2 + k * span));
+          }
         const double tw = text_width(d.label);
         Point2 on, elbow, end, text;
         bool placed = false;
-        for (int reach = 1; reach <= 3 && !placed; ++reach)
+        for (int reach = 1; reach <= 4 && !placed; ++reach)
           for (double a : angles) {
             const Point2 u{std::cos(a), std::sin(a)};
             on = {c.x + u.x * r, c.y + u.y * r};

@@ -14,8 +14,8 @@ namespace cad::render {
 /// What a dimension measures.
 enum class DimensionKind {
   Linear,    ///< an overall extent (width, height, depth) of a view
-  Diameter,  ///< Ø of a full cylinder (hole or boss) seen as a circle
-  Radius,    ///< R of a partial cylinder (fillet, rounded end) seen as an arc
+  Diameter,  ///< Ø of a cylinder over 180 degrees (hole or boss) seen as a circle or arc
+  Radius,    ///< R of a cylinder of 180 degrees or less (fillet, rounded end) seen as an arc
   Position,  ///< distance of a hole or boss centre from the view's left or bottom edge
 };
 
@@ -34,6 +34,7 @@ struct Dimension {
   bool horizontal = true;  ///< Linear/Position: measured along the view's x (else y)
   int side = 0;            ///< Linear/Position: 0 below, 1 above, 2 left, 3 right of the view
   int level = 0;           ///< Linear/Position: stacking order away from the view (0 = nearest)
+  double arc_start = 0, arc_end = 0;  ///< Radius: the arc's range in the view, radians (ccw)
 };
 
 /// How strokes are drawn.
