@@ -33,10 +33,9 @@ int main(int argc, char** argv) {
   app.add_option("--line-width", config.render.drawing.line_width,
                  "width of visible edges, pixels (hidden edges and dimensions are thinner)")
       ->capture_default_str();
-  app.add_flag("--svg,!--no-svg", config.render.svg, "write <id>_drawing.svg")
-      ->capture_default_str();
-  app.add_flag("--png,!--no-png", config.render.png, "write <id>_drawing.png")
-      ->capture_default_str();
+  bool no_svg = false, no_png = false;
+  app.add_flag("--no-svg", no_svg, "do not write <id>_drawing.svg");
+  app.add_flag("--no-png", no_png, "do not write <id>_drawing.png");
   app.add_option("--views", config.render.views,
                  "shaded pictures: iso (<id>_render.png), front, back, top, bottom, left, right, "
                  "iso1..iso4 (<id>_render_<view>.png), grid (2x2 of 128 px, <id>_grid.png), none")
@@ -62,6 +61,8 @@ int main(int argc, char** argv) {
   return cad::core::run_tool("cad-render", argc, argv, app, [&] {
     if (app.count("--jobs") == 0 && app.count("--threads") > 0) config.jobs = config.common.threads;
     config.render.background = cad::render::parse_color(background);
+    config.render.svg = !no_svg;
+    config.render.png = !no_png;
     return cad::render::run(config);
   });
 }
