@@ -237,9 +237,15 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
 }
 
 Drawing make_drawing(const TopoDS_Shape& shape, const DrawingOptions& options) {
-  if (options.size < 64) throw Error("drawing: size must be at least 64 pixels");
   std::vector<ViewProjection> views;
   for (ViewKind v : all_views) views.push_back(project(shape, v));
+  return make_drawing(shape, views, options);
+}
+
+Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection>& views,
+                     const DrawingOptions& options) {
+  if (options.size < 64) throw Error("drawing: size must be at least 64 pixels");
+  if (views.size() != 3) throw Error("drawing: expected the front, top and left views");
   Drawing drawing;
   drawing.width = drawing.height = options.size;
   drawing.line_width = options.line_width;

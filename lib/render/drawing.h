@@ -100,6 +100,11 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
 /// Throws cad::Error on a null shape or an OCCT failure.
 Drawing make_drawing(const TopoDS_Shape& shape, const DrawingOptions& options = {});
 
+/// The same from projections made elsewhere (`views`: front, top, left in that order, e.g.
+/// from project_mesh); `shape` is used for dimensions (cylinders, steps) and may be null.
+Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection>& views,
+                     const DrawingOptions& options);
+
 /// The drawing as a standalone SVG document (white background, DejaVu Sans text).
 std::string to_svg(const Drawing& drawing);
 

@@ -3,7 +3,9 @@
 
 #include <BRepAdaptor_Surface.hxx>
 #include <BRepBndLib.hxx>
+#include <BRepGProp.hxx>
 #include <BRepTools.hxx>
+#include <GProp_GProps.hxx>
 #include <Bnd_Box.hxx>
 #include <Standard_Failure.hxx>
 #include <TopExp_Explorer.hxx>
@@ -123,6 +125,10 @@ std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape) {
       if (std::abs(std::abs(plane.Axis().Direction().Z()) - 1) > 1e-9) continue;
       const double z = plane.Location().Z();
       if (z <= z0 + tol || z >= z1 - tol) continue;
+      // Ignore slivers (facets of meshed holes, narrow lands): a step is a real area.
+      GProp_GProps props;
+      BRepGProp::SurfaceProperties(face, props);
+      if (props.Mass() < 0.01 * (x1 - x0) * (y1 - y0)) continue;
       Bnd_Box fb;
       BRepBndLib::Add(face, fb);
       double fx0, fy0, fz0, fx1, fy1, fz1;

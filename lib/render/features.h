@@ -31,7 +31,7 @@ struct StepLevel {
 };
 
 /// Heights of planar faces facing +Z or -Z strictly between the part's lowest and highest Z,
-/// merged within a tolerance, lowest first. Throws cad::Error when OCCT fails.
+/// with an area of at least 1 % of the part's XY box, merged within a tolerance, lowest first. Throws cad::Error when OCCT fails.
 std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape);
 
 }  // namespace cad::render

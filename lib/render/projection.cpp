@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <map>
 
 #include "core/error.h"
 
@@ -228,6 +230,134 @@ ViewProjection project(const TopoDS_Shape& shape, ViewKind view,
     throw Error(std::string("projection: OpenCASCADE: ") + e.GetMessageString());
   }
   result.paths = remove_covered_hidden(std::move(result.paths), deflection);
+  for (const Path2& path : result.paths)
+    for (const Point2& p : path.points) result.bounds.add(p);
+  return result;
+}
+
+ViewProjection project_mesh(const geom::Mesh& mesh, ViewKind view) {
+  ViewProjection result;
+  result.view = view;
+  if (mesh.empty()) return result;
+  const gp_Ax2 axes = view_axes(view);
+  const gp_Dir n = axes.Direction(), xd = axes.XDirection(), yd = axes.YDirection();
+  struct P3 {
+    double x, y, z;  // view x, view y, depth (larger is nearer)
+  };
+  std::vector<P3> v(mesh.vertices.size());
+  Box2 box;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto& p = mesh.vertices[i];
+    v[i] = {p[0] * xd.X() + p[1] * xd.Y() + p[2] * xd.Z(), p[0] * yd.X() + p[1] * yd.Y() + p[2] * yd.Z(),
+            p[0] * n.X() + p[1] * n.Y() + p[2] * n.Z()};
+    box.add(Point2{v[i].x, v[i].y});
+  }
+  const double extent = std::max({box.width(), box.height(), 1e-9});
+  const int res = 1536;
+  const double cell = extent / (res - 8);
+  const int w = static_cast<int>(box.width() / cell) + 9, h = static_cast<int>(box.height() / cell) + 9;
+  const double ox = box.min_x - 4 * cell, oy = box.min_y - 4 * cell;
+  const float none = -std::numeric_limits<float>::infinity();
+  std::vector<float> depth(static_cast<std::size_t>(w) * h, none);
+
+  // Triangle normals (world) and the depth buffer.
+  std::vector<std::array<double, 3>> normal(mesh.triangles.size());
+  for (std::size_t t = 0; t < mesh.triangles.size(); ++t) {
+    const auto& tri = mesh.triangles[t];
+    const auto& a = mesh.vertices[tri[0]];
+    const auto& b = mesh.vertices[tri[1]];
+    const auto& c = mesh.vertices[tri[2]];
+    const double ux = b[0] - a[0], uy = b[1] - a[1], uz = b[2] - a[2];
+    const double vx = c[0] - a[0], vy = c[1] - a[1], vz = c[2] - a[2];
+    std::array<double, 3> nn{uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx};
+    const double len = std::sqrt(nn[0] * nn[0] + nn[1] * nn[1] + nn[2] * nn[2]);
+    if (len > 0) nn = {nn[0] / len, nn[1] / len, nn[2] / len};
+    normal[t] = nn;
+    const P3 &p0 = v[tri[0]], &p1 = v[tri[1]], &p2 = v[tri[2]];
+    auto px = [&](const P3& p) { return (p.x - ox) / cell; };
+    auto py = [&](const P3& p) { return (p.y - oy) / cell; };
+    const double x0 = px(p0), y0 = py(p0), x1 = px(p1), y1 = py(p1), x2 = px(p2), y2 = py(p2);
+    const double area = (x1 - x0) * (y2 - y0) - (y1 - y0) * (x2 - x0);
+    if (std::abs(area) < 1e-12) continue;
+    const int ix0 = std::max(0, static_cast<int>(std::floor(std::min({x0, x1, x2}))));
+    const int ix1 = std::min(w - 1, static_cast<int>(std::ceil(std::max({x0, x1, x2}))));
+    const int iy0 = std::max(0, static_cast<int>(std::floor(std::min({y0, y1, y2}))));
+    const int iy1 = std::min(h - 1, static_cast<int>(std::ceil(std::max({y0, y1, y2}))));
+    for (int iy = iy0; iy <= iy1; ++iy)
+      for (int ix = ix0; ix <= ix1; ++ix) {
+        const double qx = ix + 0.5, qy = iy + 0.5;
+        const double w0 = ((x1 - qx) * (y2 - qy) - (y1 - qy) * (x2 - qx)) / area;
+        const double w1 = ((x2 - qx) * (y0 - qy) - (y2 - qy) * (x0 - qx)) / area;
+        const double w2 = 1 - w0 - w1;
+        if (w0 < 0 || w1 < 0 || w2 < 0) continue;
+        const float z = static_cast<float>(w0 * p0.z + w1 * p1.z + w2 * p2.z);
+        float& d = depth[static_cast<std::size_t>(iy) * w + ix];
+        d = std::max(d, z);
+      }
+  }
+
+  // Edges with their triangles.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> edges;
+  for (std::size_t t = 0; t < mesh.triangles.size(); ++t)
+    for (int k = 0; k < 3; ++k) {
+      std::uint32_t a = mesh.triangles[t][k], b = mesh.triangles[t][(k + 1) % 3];
+      if (a > b) std::swap(a, b);
+      if (a != b) edges[{a, b}].push_back(t);
+    }
+  const double crease = std::cos(20 * M_PI / 180);
+  const double depth_tol = 4 * cell + 1e-4 * extent;
+  auto visible_at = [&](const P3& p) {
+    const int ix = static_cast<int>((p.x - ox) / cell), iy = static_cast<int>((p.y - oy) / cell);
+    // Compared with the farthest surface around it, so that silhouettes of curved surfaces
+    // (where depth changes fast across a cell) and outlines next to empty cells stay visible.
+    float farthest = std::numeric_limits<float>::infinity();
+    for (int dy = -1; dy <= 1; ++dy)
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int x = std::clamp(ix + dx, 0, w - 1), y = std::clamp(iy + dy, 0, h - 1);
+        farthest = std::min(farthest, depth[static_cast<std::size_t>(y) * w + x]);
+      }
+    return farthest == none || p.z >= farthest - depth_tol;
+  };
+  for (const auto& [key, tris] : edges) {
+    bool feature = tris.size() != 2;
+    if (!feature) {
+      const auto& n0 = normal[tris[0]];
+      const auto& n1 = normal[tris[1]];
+      const double c = n0[0] * n1[0] + n0[1] * n1[1] + n0[2] * n1[2];
+      const double f0 = n0[0] * n.X() + n0[1] * n.Y() + n0[2] * n.Z();
+      const double f1 = n1[0] * n.X() + n1[1] * n.Y() + n1[2] * n.Z();
+      feature = c < crease || (f0 > 0) != (f1 > 0);
+    }
+    if (!feature) continue;
+    const P3 a = v[key.first], b = v[key.second];
+    const double len = std::hypot(b.x - a.x, b.y - a.y);
+    if (len < 1e-12) continue;  // seen end on
+    const int samples = std::max(2, static_cast<int>(len / cell) + 1);
+    int run_start = 0;
+    bool run_visible = visible_at(a);
+    auto at = [&](int i) {
+      const double t = static_cast<double>(i) / (samples - 1);
+      return P3{a.x + t * (b.x - a.x), a.y + t * (b.y - a.y), a.z + t * (b.z - a.z)};
+    };
+    auto emit = [&](int i0, int i1, bool vis) {
+      if (i1 <= i0) return;
+      const P3 p = at(i0), q = at(i1);
+      Path2 path;
+      path.visible = vis;
+      path.points = {{p.x, p.y}, {q.x, q.y}};
+      result.paths.push_back(std::move(path));
+    };
+    for (int i = 1; i < samples; ++i) {
+      const bool vis = visible_at(at(i));
+      if (vis != run_visible) {
+        emit(run_start, i, run_visible);
+        run_start = i;
+        run_visible = vis;
+      }
+    }
+    emit(run_start, samples - 1, run_visible);
+  }
+  result.paths = remove_covered_hidden(std::move(result.paths), 2 * cell);
   for (const Path2& path : result.paths)
     for (const Point2& p : path.points) result.bounds.add(p);
   return result;

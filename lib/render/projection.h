@@ -3,6 +3,8 @@
 
 #include <TopoDS_Shape.hxx>
 
+#include "geom/mesh.h"
+
 #include <array>
 #include <optional>
 #include <string>
@@ -82,5 +84,11 @@ struct ProjectionOptions {
 /// null or OCCT fails.
 ViewProjection project(const TopoDS_Shape& shape, ViewKind view,
                        const ProjectionOptions& options = {});
+
+/// Hidden-line projection of a triangle mesh seen as `view`: its feature edges (boundaries,
+/// creases sharper than 20 degrees) and silhouettes, split into visible and hidden runs by
+/// a depth buffer of the mesh (about 1/1500 of the view's size per cell). Polylines only
+/// (no arcs). An empty mesh gives an empty projection.
+ViewProjection project_mesh(const geom::Mesh& mesh, ViewKind view);
 
 }  // namespace cad::render

@@ -127,6 +127,7 @@ TopoDS_Shape read_mesh_as_shape(const std::string& path) {
 json render_task(const RenderTask& task, const RenderOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   TopoDS_Shape shape;
+  geom::Mesh mesh;  // mesh inputs are drawn from their triangles, not from the sewn shape
   try {
     if (!task.code.empty()) {
       exec::ExecOptions eo = options.exec;
@@ -142,11 +143,19 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
       }
       shape = ex.shape;
     } else if (is_mesh_file(task.path)) {
+      mesh = geom::read_mesh(task.path);
       shape = read_mesh_as_shape(task.path);
     } else {
       shape = geom::read_shape(task.path);
     }
-    const Drawing drawing = make_drawing(shape, options.drawing);
+    Drawing drawing;
+    if (!mesh.empty()) {
+      std::vector<ViewProjection> views;
+      for (ViewKind v : all_views) views.push_back(project_mesh(mesh, v));
+      drawing = make_drawing(shape, views, options.drawing);
+    } else {
+      drawing = make_drawing(shape, options.drawing);
+    }
     const std::string stem = fs::path(options.out_dir) / exec::output_stem(task.id, task.sample);
     json r = base_record(task);
     r["status"] = "ok";
@@ -160,7 +169,7 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
       outputs["drawing_png"] = stem + "_drawing.png";
     }
     if (!options.views.empty() && options.views != std::vector<std::string>{"none"}) {
-      const geom::Mesh mesh = geom::tessellate(shape);
+      if (mesh.empty()) mesh = geom::tessellate(shape);
       ShadeOptions so;
       so.size = options.render_size;
       so.background = options.background;

@@ -12,6 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "geom/mesh.h"
+#include "geom/shape_io.h"
+#include "test_fixtures.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -107,4 +111,28 @@ TEST_CASE("cad-render rejects a bad option value with exit 2", "[cli]") {
   CHECK(run_cad_render("--decimals 9 --jsonl /dev/null", dir).rc == 2);
   CHECK(run_cad_render("--views sideways --jsonl /dev/null", dir).rc == 2);
   CHECK(run_cad_render("--background pink --jsonl /dev/null", dir).rc == 2);
+}
+
+TEST_CASE("cad-render draws STL and STEP files", "[cli]") {
+  // Show that mesh and B-rep files give the block's overall extents (and, from STEP, the Ø).
+  const fs::path dir = fresh_dir("files");
+  const TopoDS_Shape part = block_with_hole();
+  cad::geom::write_mesh(cad::geom::tessellate(part), (dir / "block.stl").string());
+  cad::geom::write_shape(part, (dir / "block.step").string());
+  Run run = run_cad_render((dir / "block.stl").string() + " " + (dir / "block.step").string() +
+                               " --views none --no-png --out-dir " + (dir / "out").string(),
+                           dir);
+  REQUIRE(run.rc == 0);
+  REQUIRE(run.records.size() == 2);
+  for (const auto& r : run.records) {
+    CHECK(r["status"] == "ok");
+    std::multiset<std::string> labels;
+    for (const auto& d : r["dimensions"]) labels.insert(d["label"].get<std::string>());
+    CHECK(labels.count("40") == 2);  // front and top widths
+    CHECK(labels.count("10") >= 2);  // front and left heights (+ the hole position from STEP)
+    CHECK(labels.count("20") == 2);  // top depth, left depth
+  }
+  bool diameter = false;
+  for (const auto& d : run.records[1]["dimensions"]) diameter |= d["kind"] == "diameter";
+  CHECK(diameter);
 }

@@ -78,3 +78,29 @@ TEST_CASE("cylindrical faces become one hole feature", "[features]") {
 TEST_CASE("a null shape is an error", "[projection]") {
   CHECK_THROWS_AS(project(TopoDS_Shape(), ViewKind::Front), cad::Error);
 }
+
+TEST_CASE("a meshed part projects with hidden edges and no facet edges", "[projection]") {
+  // Show that the mesh projection keeps the outline and the hole's hidden silhouettes, and
+  // that the facets of the hole do not become lines of their own.
+  const cad::geom::Mesh mesh = cad::geom::tessellate(block_with_hole());
+  ViewProjection front = project_mesh(mesh, ViewKind::Front);
+  CHECK(front.bounds.min_x == Approx(0).margin(1e-4));
+  CHECK(front.bounds.max_x == Approx(40).margin(1e-4));
+  CHECK(front.bounds.height() == Approx(10).margin(1e-4));
+  bool near7 = false, near13 = false;
+  for (const Path2& p : front.paths) {
+    if (p.visible) continue;
+    near7 |= std::abs(p.points[0].x - 7) < 0.05 && std::abs(p.points[1].x - 7) < 0.05;
+    near13 |= std::abs(p.points[0].x - 13) < 0.05 && std::abs(p.points[1].x - 13) < 0.05;
+  }
+  CHECK(near7);
+  CHECK(near13);
+  ViewProjection top = project_mesh(mesh, ViewKind::Top);
+  std::size_t inside_hole = 0;  // lines strictly inside the circle would be facet edges
+  for (const Path2& p : top.paths)
+    for (const Point2& q : p.points)
+      inside_hole += std::hypot(q.x - 10, q.y - 5) < 2.9;
+  CHECK(inside_hole == 0);
+  for (const Path2& p : top.paths) CHECK(p.visible);
+  CHECK(project_mesh(cad::geom::Mesh{}, ViewKind::Left).paths.empty());
+}
