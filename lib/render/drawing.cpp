@@ -371,8 +371,8 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         if (d.kind == DimensionKind::Diameter) {
           // Centre lines, then a leader from outside the circle to its edge.
           const double ext = r + spacing * 0.25;
-          thin({c.x - ext, c.y}, {c.x + ext, c.y});
-          thin({c.x, c.y - ext}, {c.x, c.y + ext});
+          drawing.lines.push_back({{{c.x - ext, c.y}, {c.x + ext, c.y}}, Pen::Center});
+          drawing.lines.push_back({{{c.x, c.y - ext}, {c.x, c.y + ext}}, Pen::Center});
         }
         // Candidate directions: the measured point's own, then around the circle.
         std::vector<double> angles{std::atan2(on0.y - c.y, on0.x - c.x)};
@@ -478,6 +478,10 @@ std::string to_svg(const Drawing& d) {
         return fmt::format("stroke-width=\"{}\" stroke-dasharray=\"{},{}\"",
                            fmt_number(lw * 0.6), fmt_number(lw * 3), fmt_number(lw * 2));
       case Pen::Thin: return fmt::format("stroke-width=\"{}\"", fmt_number(lw * 0.4));
+      case Pen::Center:
+        return fmt::format("stroke-width=\"{}\" stroke-dasharray=\"{},{},{},{}\"",
+                           fmt_number(lw * 0.4), fmt_number(lw * 6), fmt_number(lw * 1.5),
+                           fmt_number(lw * 1), fmt_number(lw * 1.5));
     }
     return "";
   };

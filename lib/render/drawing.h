@@ -38,7 +38,12 @@ struct Dimension {
 };
 
 /// How strokes are drawn.
-enum class Pen { Visible, Hidden, Thin };
+enum class Pen {
+  Visible,  ///< visible edges: line_width, solid
+  Hidden,   ///< hidden edges: 0.6 x line_width, dashed
+  Thin,     ///< dimension, extension and leader lines: 0.4 x line_width, solid
+  Center,   ///< centre lines: 0.4 x line_width, long dash - dot
+};
 
 /// A stroke in page coordinates (pixels, y down).
 struct PagePolyline {

@@ -26,6 +26,12 @@ void set_pen(cairo_t* cr, Pen pen, double lw) {
       cairo_set_line_width(cr, lw * 0.4);
       cairo_set_dash(cr, nullptr, 0, 0);
       break;
+    case Pen::Center: {
+      const double dash[4] = {lw * 6, lw * 1.5, lw * 1, lw * 1.5};
+      cairo_set_line_width(cr, lw * 0.4);
+      cairo_set_dash(cr, dash, 4, 0);
+      break;
+    }
   }
 }
 
