@@ -228,6 +228,25 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     h.level = level[h.side]++;
     if (h.value > tol) dims.push_back(h);
   }
+  // Equal diameters (or radii) of the same kind of feature in one view are labelled once,
+  // "4× Ø6", as a drafter labels a hole pattern.
+  std::vector<Dimension> grouped;
+  for (Dimension& d : dims) {
+    if (d.kind == DimensionKind::Diameter || d.kind == DimensionKind::Radius) {
+      auto same = std::find_if(grouped.begin(), grouped.end(), [&](const Dimension& g) {
+        return g.kind == d.kind && g.view == d.view && g.feature == d.feature &&
+               near(g.value, d.value, tol);
+      });
+      if (same != grouped.end()) {
+        same->count += 1;
+        continue;
+      }
+    }
+    grouped.push_back(std::move(d));
+  }
+  dims.swap(grouped);
+  for (Dimension& d : dims)
+    if (d.count > 1) d.label = std::to_string(d.count) + "\u00D7 " + d.label;
   // Deterministic order: by view, then kind, then value.
   std::stable_sort(dims.begin(), dims.end(), [](const Dimension& a, const Dimension& b) {
     return std::make_tuple(view_index(a.view), static_cast<int>(a.kind)) <
@@ -551,6 +570,7 @@ nlohmann::json dimensions_json(const Drawing& drawing, int decimals) {
     j["label"] = d.label;
     j["view"] = to_string(d.view);
     j["feature"] = d.feature;
+    if (d.count > 1) j["count"] = d.count;
     if (d.kind == DimensionKind::Linear || d.kind == DimensionKind::Position)
       j["direction"] = d.horizontal ? "horizontal" : "vertical";
     list.push_back(std::move(j));

@@ -35,6 +35,7 @@ struct Dimension {
   int side = 0;            ///< Linear/Position: 0 below, 1 above, 2 left, 3 right of the view
   int level = 0;           ///< Linear/Position: stacking order away from the view (0 = nearest)
   double arc_start = 0, arc_end = 0;  ///< Radius: the arc's range in the view, radians (ccw)
+  int count = 1;  ///< Diameter/Radius: equal features in the view this label stands for ("4× Ø6")
 };
 
 /// How strokes are drawn.
@@ -116,7 +117,7 @@ std::string to_svg(const Drawing& drawing);
 /// Writes the drawing as a PNG through cairo. Throws cad::Error when the file cannot be written.
 void write_png(const Drawing& drawing, const std::string& path);
 
-/// The dimension list: [{kind, value, label, view, feature, direction?}], values rounded as
+/// The dimension list: [{kind, value, label, view, feature, direction?, count?}], values rounded as
 /// their labels are (label_decimals).
 nlohmann::json dimensions_json(const Drawing& drawing, int decimals);
 

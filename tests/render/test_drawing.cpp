@@ -82,6 +82,32 @@ TEST_CASE("block 40x20x10 with a hole gets extents, diameter and position", "[dr
   CHECK(j[0].contains("feature"));
 }
 
+TEST_CASE("equal holes in a view are labelled once with a count", "[drawing]") {
+  TopoDS_Shape plate = BRepPrimAPI_MakeBox(60, 40, 5).Shape();
+  for (double x : {10.0, 50.0})
+    for (double y : {10.0, 30.0})
+      plate = BRepAlgoAPI_Cut(
+                  plate, BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(x, y, -1), gp_Dir(0, 0, 1)), 2, 7)
+                             .Shape())
+                  .Shape();
+  Drawing d = make_drawing(plate, {600, 1, 2});
+  int diameters = 0;
+  for (const Dimension& dim : d.dimensions)
+    if (dim.kind == DimensionKind::Diameter) {
+      ++diameters;
+      CHECK(dim.count == 4);
+      CHECK(dim.label == "4\u00D7 \u00D84");
+    }
+  CHECK(diameters == 1);
+  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 10));
+  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 50));
+  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 30));
+  nlohmann::json j = dimensions_json(d, 1);
+  bool counted = false;
+  for (const auto& e : j) counted |= e.value("count", 1) == 4;
+  CHECK(counted);
+}
+
 TEST_CASE("drawing fits the page and the SVG is well-formed", "[drawing]") {
   Drawing d = make_drawing(block_with_hole(), {600, 1, 2});
   for (const PagePolyline& line : d.lines)
