@@ -283,25 +283,33 @@ int run(const RenderConfig& config) {
       payloads.push_back(task_to_json(tasks[i]).dump());
       which.push_back(i);
     }
+  core::JsonlWriter writer(config.common.output);
+  std::map<std::string, std::size_t> counts;
+  std::size_t next = 0;
+  // Records go out in input order as soon as every earlier one is done.
+  auto flush = [&] {
+    for (; next < final_records.size() && final_records[next]; ++next) {
+      writer.write(*final_records[next]);
+      counts[final_records[next]->value("status", std::string("?"))]++;
+      final_records[next].reset();
+      tasks[next].code.clear();
+    }
+  };
+  flush();
   core::Progress progress("cad-render", payloads.size());
   pool.run_all(payloads, [&](std::size_t k, const core::TaskResult& res) {
     const std::size_t i = which[k];
     if (res.status == core::TaskStatus::Ok) {
       final_records[i] = json::parse(res.payload);
     } else {
-      json r = error_record(tasks[i], core::to_string(res.status), "WorkerError", res.detail);
-      final_records[i] = r;
+      final_records[i] =
+          error_record(tasks[i], core::to_string(res.status), "WorkerError", res.detail);
     }
     progress.advance();
+    flush();
   });
   progress.finish();
-
-  core::JsonlWriter writer(config.common.output);
-  std::map<std::string, std::size_t> counts;
-  for (const auto& r : final_records) {
-    writer.write(*r);
-    counts[r->value("status", std::string("?"))]++;
-  }
+  flush();
   std::string summary;
   for (const auto& [status, n] : counts) summary += fmt::format(" {}={}", status, n);
   core::logger().info("{} records:{}", writer.count(), summary);
