@@ -184,22 +184,35 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       d.level = level[d.side]++;
       dims.push_back(d);
     }
+    auto step = [&](const char* feature, double value, bool horizontal, int side, Point2 from,
+                    Point2 to) {
+      Dimension h;
+      h.kind = DimensionKind::Linear;
+      h.view = vp->view;
+      h.value = value;
+      h.label = format_value(value, decimals);
+      h.feature = feature;
+      h.horizontal = horizontal;
+      h.side = side;
+      h.from = from;
+      h.to = to;
+      h.level = level[side]++;
+      dims.push_back(h);
+    };
     if (vp->view == ViewKind::Front) {
-      // Step heights from the bottom, on the right, inside the overall height.
-      for (const StepLevel& step : find_step_levels(shape)) {
-        Dimension h;
-        h.kind = DimensionKind::Linear;
-        h.view = ViewKind::Front;
-        h.value = step.z - b.min_y;
-        h.label = format_value(h.value, decimals);
-        h.feature = "step height";
-        h.horizontal = false;
-        h.side = kRight;
-        h.from = {b.max_x, b.min_y};
-        h.to = {std::min(step.max_x, b.max_x), step.z};
-        h.level = level[h.side]++;
-        dims.push_back(h);
-      }
+      // Step heights from the bottom (right of the view) and step widths from the left edge
+      // (below), inside the overall extents.
+      for (const StepLevel& s : find_step_levels(shape, 2))
+        step("step height", s.level - b.min_y, false, kRight, {b.max_x, b.min_y},
+             {std::min(s.max[0], b.max_x), s.level});
+      for (const StepLevel& s : find_step_levels(shape, 0))
+        step("step width", s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
+             {s.level, std::max(s.min[2], b.min_y)});
+    } else if (vp->view == ViewKind::Left) {
+      // Step depths from the view's left edge (the part's back, +Y), below.
+      for (const StepLevel& s : find_step_levels(shape, 1))
+        step("step depth", -s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
+             {-s.level, std::max(s.min[2], b.min_y)});
     }
     Dimension w;
     w.kind = DimensionKind::Linear;

@@ -104,49 +104,64 @@ std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape) {
   return features;
 }
 
-std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape) {
+std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape, int axis) {
   std::vector<StepLevel> levels;
-  if (shape.IsNull()) return levels;
+  if (shape.IsNull() || axis < 0 || axis > 2) return levels;
   try {
     Bnd_Box box;
     BRepBndLib::Add(shape, box);
     if (box.IsVoid()) return levels;
-    double x0, y0, z0, x1, y1, z1;
-    box.Get(x0, y0, z0, x1, y1, z1);
+    std::array<double, 3> lo{}, hi{};
+    box.Get(lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]);
     const double tol = std::max(1e-6, 1e-5 * std::sqrt(box.SquareExtent()));
-    // Bnd_Box adds a gap; the optimal box of the vertices is exact for planar parts.
-    z0 += box.GetGap();
-    z1 -= box.GetGap();
+    // Bnd_Box adds a gap; take it off so that the extreme faces are recognised.
+    for (int i = 0; i < 3; ++i) {
+      lo[i] += box.GetGap();
+      hi[i] -= box.GetGap();
+    }
+    const int u = (axis + 1) % 3, v = (axis + 2) % 3;
+    const double across = (hi[u] - lo[u]) * (hi[v] - lo[v]);
     for (TopExp_Explorer it(shape, TopAbs_FACE); it.More(); it.Next()) {
       const TopoDS_Face& face = TopoDS::Face(it.Current());
       BRepAdaptor_Surface surface(face);
       if (surface.GetType() != GeomAbs_Plane) continue;
       const gp_Pln plane = surface.Plane();
-      if (std::abs(std::abs(plane.Axis().Direction().Z()) - 1) > 1e-9) continue;
-      const double z = plane.Location().Z();
-      if (z <= z0 + tol || z >= z1 - tol) continue;
+      const gp_Dir d = plane.Axis().Direction();
+      const double along[3] = {d.X(), d.Y(), d.Z()};
+      if (std::abs(std::abs(along[axis]) - 1) > 1e-9) continue;
+      const gp_Pnt o = plane.Location();
+      const double at[3] = {o.X(), o.Y(), o.Z()};
+      const double level = at[axis];
+      if (level <= lo[axis] + tol || level >= hi[axis] - tol) continue;
       // Ignore slivers (facets of meshed holes, narrow lands): a step is a real area.
       GProp_GProps props;
       BRepGProp::SurfaceProperties(face, props);
-      if (props.Mass() < 0.01 * (x1 - x0) * (y1 - y0)) continue;
+      if (props.Mass() < 0.01 * across) continue;
       Bnd_Box fb;
       BRepBndLib::Add(face, fb);
-      double fx0, fy0, fz0, fx1, fy1, fz1;
-      fb.Get(fx0, fy0, fz0, fx1, fy1, fz1);
-      const double max_x = fx1 - fb.GetGap();
+      StepLevel s;
+      s.level = level;
+      fb.Get(s.min[0], s.min[1], s.min[2], s.max[0], s.max[1], s.max[2]);
+      for (int i = 0; i < 3; ++i) {
+        s.min[i] += fb.GetGap();
+        s.max[i] -= fb.GetGap();
+      }
       bool merged = false;
       for (StepLevel& l : levels)
-        if (std::abs(l.z - z) <= tol) {
-          l.max_x = std::max(l.max_x, max_x);
+        if (std::abs(l.level - level) <= tol) {
+          for (int i = 0; i < 3; ++i) {
+            l.min[i] = std::min(l.min[i], s.min[i]);
+            l.max[i] = std::max(l.max[i], s.max[i]);
+          }
           merged = true;
         }
-      if (!merged) levels.push_back({z, max_x});
+      if (!merged) levels.push_back(s);
     }
   } catch (const Standard_Failure& e) {
     throw Error(std::string("features: OpenCASCADE: ") + e.GetMessageString());
   }
   std::sort(levels.begin(), levels.end(),
-            [](const StepLevel& a, const StepLevel& b) { return a.z < b.z; });
+            [](const StepLevel& a, const StepLevel& b) { return a.level < b.level; });
   return levels;
 }
 

@@ -24,14 +24,16 @@ struct CylinderFeature {
 /// order (by radius, then axis position). Throws cad::Error when OCCT fails.
 std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape);
 
-/// A horizontal planar face level: the height of a step.
+/// A level of planar faces perpendicular to a world axis: a step.
 struct StepLevel {
-  double z = 0;      ///< world Z of the face
-  double max_x = 0;  ///< the face's largest world X (where the extension line starts)
+  double level = 0;                 ///< the faces' coordinate along the axis
+  std::array<double, 3> min{}, max{};  ///< world box of the faces at this level
 };
 
-/// Heights of planar faces facing +Z or -Z strictly between the part's lowest and highest Z,
-/// with an area of at least 1 % of the part's XY box, merged within a tolerance, lowest first. Throws cad::Error when OCCT fails.
-std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape);
+/// Levels of planar faces perpendicular to world axis `axis` (0 x, 1 y, 2 z) strictly
+/// between the part's extremes along it, with an area of at least 1 % of the part's box
+/// across the axis, merged within a tolerance, lowest first. Throws cad::Error when OCCT
+/// fails.
+std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape, int axis = 2);
 
 }  // namespace cad::render

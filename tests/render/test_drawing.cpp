@@ -108,6 +108,29 @@ TEST_CASE("equal holes in a view are labelled once with a count", "[drawing]") {
   CHECK(counted);
 }
 
+TEST_CASE("steps get heights, widths and depths", "[drawing]") {
+  // A 40 x 20 x 20 block with the right upper quarter removed (x 20..40, z 10..20) and a notch
+  // at the back left (x 0..20, y 10..20, z 15..20).
+  TopoDS_Shape part = BRepPrimAPI_MakeBox(40, 20, 20).Shape();
+  part = BRepAlgoAPI_Cut(part, BRepPrimAPI_MakeBox(gp_Pnt(20, -1, 10), gp_Pnt(41, 21, 21)).Shape())
+             .Shape();
+  part = BRepAlgoAPI_Cut(part, BRepPrimAPI_MakeBox(gp_Pnt(-1, 10, 15), gp_Pnt(20, 21, 21)).Shape())
+             .Shape();
+  Drawing d = make_drawing(part, {600, 1, 2});
+  auto feature = [&](const std::string& name, ViewKind view, double value) {
+    for (const Dimension& dim : d.dimensions)
+      if (dim.feature == name && dim.view == view && std::abs(dim.value - value) < 1e-6)
+        return true;
+    return false;
+  };
+  CHECK(feature("step height", ViewKind::Front, 10));
+  CHECK(feature("step height", ViewKind::Front, 15));
+  CHECK(feature("step width", ViewKind::Front, 20));
+  CHECK(feature("step depth", ViewKind::Left, 10));
+  CHECK(has(d.dimensions, DimensionKind::Linear, ViewKind::Front, 40));
+  CHECK(has(d.dimensions, DimensionKind::Linear, ViewKind::Front, 20));
+}
+
 TEST_CASE("drawing fits the page and the SVG is well-formed", "[drawing]") {
   Drawing d = make_drawing(block_with_hole(), {600, 1, 2});
   for (const PagePolyline& line : d.lines)
