@@ -1,10 +1,10 @@
 // Dimensioned three-view drawings (third-angle projection): dimensions, layout, SVG and JSON.
 #include "render/drawing.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fmt/format.h>
 #include <map>
 
 #include "core/error.h"
@@ -25,9 +25,12 @@ struct ExtentSides {
 
 ExtentSides extent_sides(ViewKind view) {
   switch (view) {
-    case ViewKind::Front: return {kBelow, kRight, "overall width", "overall height"};
-    case ViewKind::Top: return {kAbove, kRight, "overall width", "overall depth"};
-    case ViewKind::Left: return {kBelow, kLeft, "overall depth", "overall height"};
+    case ViewKind::Front:
+      return {kBelow, kRight, "overall width", "overall height"};
+    case ViewKind::Top:
+      return {kAbove, kRight, "overall width", "overall depth"};
+    case ViewKind::Left:
+      return {kBelow, kLeft, "overall depth", "overall height"};
   }
   return {kBelow, kRight, "", ""};
 }
@@ -41,19 +44,32 @@ ViewKind circle_view(int axis) {
   return axis == 0 ? ViewKind::Left : axis == 1 ? ViewKind::Front : ViewKind::Top;
 }
 
-bool near(double a, double b, double tol) { return std::abs(a - b) <= tol; }
+bool near(double a, double b, double tol) {
+  return std::abs(a - b) <= tol;
+}
 
-std::string fmt_number(double v) { return fmt::format("{:.2f}", v); }
+std::string fmt_number(double v) {
+  return fmt::format("{:.2f}", v);
+}
 
 std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -63,10 +79,14 @@ std::string xml_escape(const std::string& text) {
 
 const char* to_string(DimensionKind kind) {
   switch (kind) {
-    case DimensionKind::Linear: return "linear";
-    case DimensionKind::Diameter: return "diameter";
-    case DimensionKind::Radius: return "radius";
-    case DimensionKind::Position: return "position";
+    case DimensionKind::Linear:
+      return "linear";
+    case DimensionKind::Diameter:
+      return "diameter";
+    case DimensionKind::Radius:
+      return "radius";
+    case DimensionKind::Position:
+      return "position";
   }
   return "?";
 }
@@ -409,8 +429,8 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         // Candidate directions: the measured point's own, then around the circle.
         std::vector<double> angles{std::atan2(on0.y - c.y, on0.x - c.x)};
         if (d.kind == DimensionKind::Diameter)
-          for (double deg : {-45.0, -135.0, 45.0, 135.0, -60.0, -120.0, 60.0, 120.0, -30.0,
-                             -150.0, 30.0, 150.0})
+          for (double deg :
+               {-45.0, -135.0, 45.0, 135.0, -60.0, -120.0, 60.0, 120.0, -30.0, -150.0, 30.0, 150.0})
             angles.push_back(deg * M_PI / 180);
         if (d.kind == DimensionKind::Radius)  // other points of the arc (page angles flip sign)
           for (double k : {-0.25, 0.25, -0.4, 0.4}) {
@@ -424,7 +444,8 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
           for (double a : angles) {
             const Point2 u{std::cos(a), std::sin(a)};
             on = {c.x + u.x * r, c.y + u.y * r};
-            elbow = {c.x + u.x * (r + spacing * 1.2 * reach), c.y + u.y * (r + spacing * 1.2 * reach)};
+            elbow = {c.x + u.x * (r + spacing * 1.2 * reach),
+                     c.y + u.y * (r + spacing * 1.2 * reach)};
             const double dir = u.x >= 0 ? 1 : -1;
             end = {elbow.x + dir * (tw + 6), elbow.y};
             text = {(elbow.x + end.x) / 2, elbow.y - f * 0.7};
@@ -505,11 +526,13 @@ std::string to_svg(const Drawing& d) {
   const double lw = d.line_width;
   auto pen_attrs = [&](Pen pen) -> std::string {
     switch (pen) {
-      case Pen::Visible: return fmt::format("stroke-width=\"{}\"", fmt_number(lw));
+      case Pen::Visible:
+        return fmt::format("stroke-width=\"{}\"", fmt_number(lw));
       case Pen::Hidden:
-        return fmt::format("stroke-width=\"{}\" stroke-dasharray=\"{},{}\"",
-                           fmt_number(lw * 0.6), fmt_number(lw * 3), fmt_number(lw * 2));
-      case Pen::Thin: return fmt::format("stroke-width=\"{}\"", fmt_number(lw * 0.4));
+        return fmt::format("stroke-width=\"{}\" stroke-dasharray=\"{},{}\"", fmt_number(lw * 0.6),
+                           fmt_number(lw * 3), fmt_number(lw * 2));
+      case Pen::Thin:
+        return fmt::format("stroke-width=\"{}\"", fmt_number(lw * 0.4));
       case Pen::Center:
         return fmt::format("stroke-width=\"{}\" stroke-dasharray=\"{},{},{},{}\"",
                            fmt_number(lw * 0.4), fmt_number(lw * 6), fmt_number(lw * 1.5),

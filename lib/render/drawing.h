@@ -25,12 +25,12 @@ const char* to_string(DimensionKind kind);
 /// One dimension annotation: what it measures and where it is drawn.
 struct Dimension {
   DimensionKind kind = DimensionKind::Linear;
-  double value = 0;     ///< model units, unrounded
+  double value = 0;  ///< model units, unrounded
   ViewKind view = ViewKind::Front;
-  std::string feature;  ///< e.g. "overall width", "hole", "boss", "fillet"
-  std::string label;    ///< the text drawn, e.g. "40", "Ø6", "R2.5"
-  Point2 from, to;      ///< measured points in the view plane (model units); circle centre and
-                        ///< a point on it for Diameter/Radius
+  std::string feature;     ///< e.g. "overall width", "hole", "boss", "fillet"
+  std::string label;       ///< the text drawn, e.g. "40", "Ø6", "R2.5"
+  Point2 from, to;         ///< measured points in the view plane (model units); circle centre and
+                           ///< a point on it for Diameter/Radius
   bool horizontal = true;  ///< Linear/Position: measured along the view's x (else y)
   int side = 0;            ///< Linear/Position: 0 below, 1 above, 2 left, 3 right of the view
   int level = 0;           ///< Linear/Position: stacking order away from the view (0 = nearest)
@@ -77,7 +77,7 @@ struct PageText {
 /// Options of a drawing.
 struct DrawingOptions {
   int size = 1024;          ///< width and height of the page, pixels
-  int decimals = 1;  ///< decimals in labels (more for small values: two significant digits)
+  int decimals = 1;         ///< decimals in labels (more for small values: two significant digits)
   double line_width = 2.0;  ///< visible edges, pixels; hidden edges and dimensions are thinner
 };
 
@@ -98,8 +98,7 @@ struct Drawing {
 /// each view, Ø of holes and bosses, R of arcs, hole centre positions), before layout.
 /// Throws cad::Error when OCCT fails.
 std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
-                                       const std::vector<ViewProjection>& views,
-                                       int decimals);
+                                       const std::vector<ViewProjection>& views, int decimals);
 
 /// Projects `shape` into front, top and left views (third-angle arrangement: top above
 /// front, left to the left of front), scales them to fit the page and annotates them.

@@ -5,8 +5,8 @@
 #include <BRepBndLib.hxx>
 #include <BRepGProp.hxx>
 #include <BRepTools.hxx>
-#include <GProp_GProps.hxx>
 #include <Bnd_Box.hxx>
+#include <GProp_GProps.hxx>
 #include <Standard_Failure.hxx>
 #include <TopExp_Explorer.hxx>
 #include <TopoDS.hxx>
@@ -38,7 +38,9 @@ double distance_to_axis(const std::array<double, 3>& p, const std::array<double,
 
 }  // namespace
 
-bool CylinderFeature::full() const { return span >= 2 * M_PI - 1e-6; }
+bool CylinderFeature::full() const {
+  return span >= 2 * M_PI - 1e-6;
+}
 
 std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape) {
   std::vector<CylinderFeature> features;
@@ -66,10 +68,10 @@ std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape) {
       surface.D1((u0 + u1) / 2, (v0 + v1) / 2, p, du, dv);
       gp_Vec normal = du.Crossed(dv);
       if (face.Orientation() == TopAbs_REVERSED) normal.Reverse();
-      const gp_Vec radial(axis.Location().Translated(
-                              gp_Vec(axis.Direction()) *
-                              gp_Vec(axis.Location(), p).Dot(gp_Vec(axis.Direction()))),
-                          p);
+      const gp_Vec radial(
+          axis.Location().Translated(gp_Vec(axis.Direction()) *
+                                     gp_Vec(axis.Location(), p).Dot(gp_Vec(axis.Direction()))),
+          p);
       f.hole = normal.Dot(radial) < 0;
       // v of a cylinder is the distance along the axis from its location.
       f.min_v = std::min(v0, v1);
@@ -97,10 +99,11 @@ std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape) {
   } catch (const Standard_Failure& e) {
     throw Error(std::string("features: OpenCASCADE: ") + e.GetMessageString());
   }
-  std::sort(features.begin(), features.end(), [](const CylinderFeature& a, const CylinderFeature& b) {
-    return std::tie(a.radius, a.origin[0], a.origin[1], a.origin[2]) <
-           std::tie(b.radius, b.origin[0], b.origin[1], b.origin[2]);
-  });
+  std::sort(features.begin(), features.end(),
+            [](const CylinderFeature& a, const CylinderFeature& b) {
+              return std::tie(a.radius, a.origin[0], a.origin[1], a.origin[2]) <
+                     std::tie(b.radius, b.origin[0], b.origin[1], b.origin[2]);
+            });
   return features;
 }
 

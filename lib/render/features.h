@@ -26,7 +26,7 @@ std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape);
 
 /// A level of planar faces perpendicular to a world axis: a step.
 struct StepLevel {
-  double level = 0;                 ///< the faces' coordinate along the axis
+  double level = 0;                    ///< the faces' coordinate along the axis
   std::array<double, 3> min{}, max{};  ///< world box of the faces at this level
 };
 

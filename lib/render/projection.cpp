@@ -31,14 +31,19 @@ constexpr double kTwoPi = 2 * M_PI;
 gp_Ax2 view_axes(ViewKind view) {
   // The projector looks along -N (N points to the viewer); its X axis is the view's x.
   switch (view) {
-    case ViewKind::Front: return gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(0, -1, 0), gp_Dir(1, 0, 0));
-    case ViewKind::Top: return gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1), gp_Dir(1, 0, 0));
-    case ViewKind::Left: return gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(-1, 0, 0), gp_Dir(0, -1, 0));
+    case ViewKind::Front:
+      return gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(0, -1, 0), gp_Dir(1, 0, 0));
+    case ViewKind::Top:
+      return gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1), gp_Dir(1, 0, 0));
+    case ViewKind::Left:
+      return gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(-1, 0, 0), gp_Dir(0, -1, 0));
   }
   return gp_Ax2();
 }
 
-double angle_of(const Point2& p, const Point2& c) { return std::atan2(p.y - c.y, p.x - c.x); }
+double angle_of(const Point2& p, const Point2& c) {
+  return std::atan2(p.y - c.y, p.x - c.x);
+}
 
 void add_edges(const TopoDS_Shape& compound, bool visible, double deflection,
                std::vector<Path2>& out) {
@@ -76,8 +81,8 @@ void add_edges(const TopoDS_Shape& compound, bool visible, double deflection,
         const double span = std::min(last - first, kTwoPi);
         const gp_Pnt a = curve.Value(first), b = curve.Value(last);
         // Counter-clockwise in the view when the circle's axis points to the viewer.
-        const Point2 from = circ.Axis().Direction().Z() > 0 ? Point2{a.X(), a.Y()}
-                                                              : Point2{b.X(), b.Y()};
+        const Point2 from =
+            circ.Axis().Direction().Z() > 0 ? Point2{a.X(), a.Y()} : Point2{b.X(), b.Y()};
         arc.start = angle_of(from, arc.center);
         arc.end = arc.start + span;
         path.arc = arc;
@@ -174,22 +179,30 @@ void Box2::add(const Box2& b) {
   add(Point2{b.max_x, b.max_y});
 }
 
-bool Arc2::full_circle() const { return end - start >= kTwoPi - 1e-9; }
+bool Arc2::full_circle() const {
+  return end - start >= kTwoPi - 1e-9;
+}
 
 const char* to_string(ViewKind view) {
   switch (view) {
-    case ViewKind::Front: return "front";
-    case ViewKind::Top: return "top";
-    case ViewKind::Left: return "left";
+    case ViewKind::Front:
+      return "front";
+    case ViewKind::Top:
+      return "top";
+    case ViewKind::Left:
+      return "left";
   }
   return "?";
 }
 
 Point2 project_point(ViewKind view, double x, double y, double z) {
   switch (view) {
-    case ViewKind::Front: return {x, z};
-    case ViewKind::Top: return {x, y};
-    case ViewKind::Left: return {-y, z};
+    case ViewKind::Front:
+      return {x, z};
+    case ViewKind::Top:
+      return {x, y};
+    case ViewKind::Left:
+      return {-y, z};
   }
   return {};
 }
@@ -199,8 +212,7 @@ std::array<double, 3> view_direction(ViewKind view) {
   return {d.X(), d.Y(), d.Z()};
 }
 
-ViewProjection project(const TopoDS_Shape& shape, ViewKind view,
-                       const ProjectionOptions& options) {
+ViewProjection project(const TopoDS_Shape& shape, ViewKind view, const ProjectionOptions& options) {
   if (shape.IsNull()) throw Error("projection: null shape");
   ViewProjection result;
   result.view = view;
@@ -248,14 +260,16 @@ ViewProjection project_mesh(const geom::Mesh& mesh, ViewKind view) {
   Box2 box;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const auto& p = mesh.vertices[i];
-    v[i] = {p[0] * xd.X() + p[1] * xd.Y() + p[2] * xd.Z(), p[0] * yd.X() + p[1] * yd.Y() + p[2] * yd.Z(),
+    v[i] = {p[0] * xd.X() + p[1] * xd.Y() + p[2] * xd.Z(),
+            p[0] * yd.X() + p[1] * yd.Y() + p[2] * yd.Z(),
             p[0] * n.X() + p[1] * n.Y() + p[2] * n.Z()};
     box.add(Point2{v[i].x, v[i].y});
   }
   const double extent = std::max({box.width(), box.height(), 1e-9});
   const int res = 1536;
   const double cell = extent / (res - 8);
-  const int w = static_cast<int>(box.width() / cell) + 9, h = static_cast<int>(box.height() / cell) + 9;
+  const int w = static_cast<int>(box.width() / cell) + 9,
+            h = static_cast<int>(box.height() / cell) + 9;
   const double ox = box.min_x - 4 * cell, oy = box.min_y - 4 * cell;
   const float none = -std::numeric_limits<float>::infinity();
   std::vector<float> depth(static_cast<std::size_t>(w) * h, none);

@@ -4,13 +4,13 @@
 #include <BRepBuilderAPI_MakeFace.hxx>
 #include <BRepBuilderAPI_MakePolygon.hxx>
 #include <BRepBuilderAPI_Sewing.hxx>
-#include <TopoDS_Face.hxx>
 #include <ShapeUpgrade_UnifySameDomain.hxx>
 #include <Standard_Failure.hxx>
+#include <TopoDS_Face.hxx>
 
+#include <fmt/format.h>
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -136,8 +136,8 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
       if (ex.shape.IsNull()) {
         json r = base_record(task);
         r["status"] = ex.record.value("status", std::string("empty"));
-        r["error"] = ex.record.value("error", json{{"type", "ExecError"},
-                                                    {"message", "the script made no shape"}});
+        r["error"] = ex.record.value(
+            "error", json{{"type", "ExecError"}, {"message", "the script made no shape"}});
         r["exec"] = ex.record;
         return r;
       }
@@ -189,9 +189,8 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
     outputs["dims"] = stem + "_dims.json";
     r["outputs"] = outputs;
     r["dimensions"] = dims;
-    r["time_ms"] = std::chrono::duration<double, std::milli>(
-                       std::chrono::steady_clock::now() - t0)
-                       .count();
+    r["time_ms"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return r;
   } catch (const Standard_Failure& e) {
     return error_record(task, "error", "OCCTError", e.GetMessageString());

@@ -26,7 +26,7 @@ struct RenderOptions {
   std::vector<std::string> views{"iso"};
   int render_size = 512;  ///< shaded picture width and height, pixels (not the grid's)
   std::array<std::uint8_t, 3> background{255, 255, 255};  ///< of shaded pictures
-  exec::ExecOptions exec;  ///< limits for scripts given as code
+  exec::ExecOptions exec;                                 ///< limits for scripts given as code
 };
 
 /// One thing to draw: CadQuery `code`, or a `path` to a STEP, BREP or STL file.

@@ -15,8 +15,12 @@ namespace {
 
 using Vec3 = std::array<double, 3>;
 
-Vec3 sub(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-double dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+Vec3 sub(const Vec3& a, const Vec3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
+double dot(const Vec3& a, const Vec3& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
 Vec3 cross(const Vec3& a, const Vec3& b) {
   return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 }
@@ -47,7 +51,9 @@ std::array<double, 3> named_view(const std::string& name) {
               "' (iso, iso1..iso4, front, back, top, bottom, left, right)");
 }
 
-std::vector<std::string> grid_views() { return {"iso1", "iso2", "iso3", "iso4"}; }
+std::vector<std::string> grid_views() {
+  return {"iso1", "iso2", "iso3", "iso4"};
+}
 
 Image shade(const geom::Mesh& mesh, const std::array<double, 3>& view,
             const ShadeOptions& options) {
@@ -140,7 +146,8 @@ Image shade(const geom::Mesh& mesh, const std::array<double, 3>& view,
             break;
           }
           const std::size_t j = static_cast<std::size_t>(ny[k]) * ss + nx[k];
-          if (depth[j] == empty || depth[i] - depth[j] > depth_jump) edge[i] = 1;
+          if (depth[j] == empty || depth[i] - depth[j] > depth_jump)
+            edge[i] = 1;
           else if (std::abs(depth[i] - depth[j]) <= depth_jump &&
                    normal[i][0] * normal[j][0] + normal[i][1] * normal[j][1] +
                            normal[i][2] * normal[j][2] <
@@ -155,8 +162,8 @@ Image shade(const geom::Mesh& mesh, const std::array<double, 3>& view,
         for (int x = 0; x < ss; ++x) {
           const std::size_t i = static_cast<std::size_t>(y) * ss + x;
           if (edge[i] || depth[i] == empty) continue;
-          if ((x > 0 && edge[i - 1]) || (x + 1 < ss && edge[i + 1]) ||
-              (y > 0 && edge[i - ss]) || (y + 1 < ss && edge[i + ss]))
+          if ((x > 0 && edge[i - 1]) || (x + 1 < ss && edge[i + 1]) || (y > 0 && edge[i - ss]) ||
+              (y + 1 < ss && edge[i + ss]))
             next[i] = 1;
         }
       edge.swap(next);
@@ -164,9 +171,9 @@ Image shade(const geom::Mesh& mesh, const std::array<double, 3>& view,
   }
 
   // Head light from the upper left of the viewer; ambient keeps the far sides readable.
-  const Vec3 light = normalized({d[0] + 0.6 * up[0] - 0.4 * right[0],
-                                 d[1] + 0.6 * up[1] - 0.4 * right[1],
-                                 d[2] + 0.6 * up[2] - 0.4 * right[2]});
+  const Vec3 light =
+      normalized({d[0] + 0.6 * up[0] - 0.4 * right[0], d[1] + 0.6 * up[1] - 0.4 * right[1],
+                  d[2] + 0.6 * up[2] - 0.4 * right[2]});
   const std::array<int, 3> edge_rgb{40, 40, 48};
   for (int y = 0; y < size; ++y)
     for (int x = 0; x < size; ++x) {
@@ -252,9 +259,9 @@ Image read_png(const std::string& path) {
     cairo_surface_destroy(surface);
     throw Error(path + ": cannot read PNG: " + why);
   }
-  cairo_surface_t* rgb = cairo_image_surface_create(
-      CAIRO_FORMAT_RGB24, cairo_image_surface_get_width(surface),
-      cairo_image_surface_get_height(surface));
+  cairo_surface_t* rgb =
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, cairo_image_surface_get_width(surface),
+                                 cairo_image_surface_get_height(surface));
   cairo_t* cr = cairo_create(rgb);
   cairo_set_source_surface(cr, surface, 0, 0);
   cairo_paint(cr);

@@ -21,7 +21,7 @@ struct Image {
 
 /// How a shaded picture looks.
 struct ShadeOptions {
-  int size = 512;                                        ///< image width and height, pixels
+  int size = 512;                                         ///< image width and height, pixels
   std::array<std::uint8_t, 3> background{255, 255, 255};  ///< RGB
   std::array<std::uint8_t, 3> color{176, 196, 222};       ///< the part's base RGB
   double edge_width = 1.0;  ///< outline width, pixels (0 = no outlines)

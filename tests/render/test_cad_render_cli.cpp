@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,8 +28,8 @@ struct Run {
 /// Runs cad-render with `args` (a shell fragment), stdout parsed as JSONL.
 Run run_cad_render(const std::string& args, const fs::path& dir) {
   const fs::path out = dir / "stdout.jsonl";
-  const std::string cmd = std::string(CAD_BIN_DIR) + "/cad-render " + args + " > " +
-                          out.string() + " 2> " + (dir / "stderr.txt").string();
+  const std::string cmd = std::string(CAD_BIN_DIR) + "/cad-render " + args + " > " + out.string() +
+                          " 2> " + (dir / "stderr.txt").string();
   Run run;
   const int status = std::system(cmd.c_str());
   run.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -85,13 +85,15 @@ TEST_CASE("cad-render gives every JSONL line a record, failures included", "[cli
   // Show that a bad script, a bad line and a missing file are records, in input order.
   const fs::path dir = fresh_dir("jsonl");
   std::ofstream(dir / "in.jsonl")
-      << R"J({"id":"ok","code":"import cadquery as cq\nr = cq.Workplane().box(2, 3, 4)"})J" << "\n"
-      << R"J({"id":"bad","code":"r = cq.Workplane().box(1, 1"})J" << "\n"
+      << R"J({"id":"ok","code":"import cadquery as cq\nr = cq.Workplane().box(2, 3, 4)"})J"
+      << "\n"
+      << R"J({"id":"bad","code":"r = cq.Workplane().box(1, 1"})J"
+      << "\n"
       << "not json\n"
-      << R"J({"id":"gone","path":"/nonexistent/part.step"})J" << "\n";
+      << R"J({"id":"gone","path":"/nonexistent/part.step"})J"
+      << "\n";
   Run run = run_cad_render("--jsonl " + (dir / "in.jsonl").string() +
-                               " --no-png --views none --out-dir " +
-                               dir.string() + " -j 1",
+                               " --no-png --views none --out-dir " + dir.string() + " -j 1",
                            dir);
   REQUIRE(run.rc == 0);
   REQUIRE(run.records.size() == 4);

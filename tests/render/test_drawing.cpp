@@ -87,8 +87,8 @@ TEST_CASE("equal holes in a view are labelled once with a count", "[drawing]") {
   for (double x : {10.0, 50.0})
     for (double y : {10.0, 30.0})
       plate = BRepAlgoAPI_Cut(
-                  plate, BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(x, y, -1), gp_Dir(0, 0, 1)), 2, 7)
-                             .Shape())
+                  plate,
+                  BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(x, y, -1), gp_Dir(0, 0, 1)), 2, 7).Shape())
                   .Shape();
   Drawing d = make_drawing(plate, {600, 1, 2});
   int diameters = 0;
@@ -142,8 +142,8 @@ TEST_CASE("drawing fits the page and the SVG is well-formed", "[drawing]") {
     }
   const std::string svg = to_svg(d);
   CHECK(well_formed_xml(svg));
-  CHECK(svg.find("stroke-dasharray") != std::string::npos);  // hidden edges
-  CHECK(svg.find("<circle") != std::string::npos);           // the hole as a circle
+  CHECK(svg.find("stroke-dasharray") != std::string::npos);            // hidden edges
+  CHECK(svg.find("<circle") != std::string::npos);                     // the hole as a circle
   CHECK(to_svg(make_drawing(block_with_hole(), {600, 1, 2})) == svg);  // deterministic
 }
 

@@ -98,8 +98,7 @@ TEST_CASE("a meshed part projects with hidden edges and no facet edges", "[proje
   ViewProjection top = project_mesh(mesh, ViewKind::Top);
   std::size_t inside_hole = 0;  // lines strictly inside the circle would be facet edges
   for (const Path2& p : top.paths)
-    for (const Point2& q : p.points)
-      inside_hole += std::hypot(q.x - 10, q.y - 5) < 2.9;
+    for (const Point2& q : p.points) inside_hole += std::hypot(q.x - 10, q.y - 5) < 2.9;
   CHECK(inside_hole == 0);
   for (const Path2& p : top.paths) CHECK(p.visible);
   CHECK(project_mesh(cad::geom::Mesh{}, ViewKind::Left).paths.empty());

@@ -13,7 +13,9 @@
 using namespace cad::render;
 
 namespace {
-cad::geom::Mesh cube_mesh() { return cad::geom::tessellate(BRepPrimAPI_MakeBox(10, 10, 10).Shape()); }
+cad::geom::Mesh cube_mesh() {
+  return cad::geom::tessellate(BRepPrimAPI_MakeBox(10, 10, 10).Shape());
+}
 }  // namespace
 
 TEST_CASE("a cube seen square on covers the fitted square", "[shading]") {

@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", config.render.exec.timeout_s, "wall-clock limit per script, seconds")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--memory", config.render.exec.memory_mib, "memory limit per worker, MiB (0 = none)")
+  app.add_option("--memory", config.render.exec.memory_mib,
+                 "memory limit per worker, MiB (0 = none)")
       ->capture_default_str();
   cad::core::add_shard_option(app, config.shard);
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
