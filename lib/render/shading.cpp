@@ -94,13 +94,35 @@ Image shade(const geom::Mesh& mesh, const std::array<double, 3>& view,
   const float empty = -std::numeric_limits<float>::infinity();
   std::vector<float> depth(n, empty);
   std::vector<std::array<float, 3>> normal(n, {0, 0, 0});
-  for (const auto& t : mesh.triangles) {
-    const Vec3 a{mesh.vertices[t[0]][0], mesh.vertices[t[0]][1], mesh.vertices[t[0]][2]};
-    const Vec3 b{mesh.vertices[t[1]][0], mesh.vertices[t[1]][1], mesh.vertices[t[1]][2]};
-    const Vec3 c{mesh.vertices[t[2]][0], mesh.vertices[t[2]][1], mesh.vertices[t[2]][2]};
-    Vec3 nrm = normalized(cross(sub(b, a), sub(c, a)));
-    if (dot(nrm, nrm) == 0) continue;
-    if (dot(nrm, d) < 0) nrm = {-nrm[0], -nrm[1], -nrm[2]};  // light both sides
+  // Per-corner normals averaged over the triangles around the vertex that are within 30
+  // degrees of this one (area-weighted): curved faces shade softly, sharp edges stay sharp.
+  const std::size_t nt = mesh.triangles.size();
+  std::vector<Vec3> face_normal(nt), face_cross(nt);
+  std::vector<std::vector<std::uint32_t>> around(mesh.vertices.size());
+  for (std::size_t t = 0; t < nt; ++t) {
+    const auto& tri = mesh.triangles[t];
+    const Vec3 a{mesh.vertices[tri[0]][0], mesh.vertices[tri[0]][1], mesh.vertices[tri[0]][2]};
+    const Vec3 b{mesh.vertices[tri[1]][0], mesh.vertices[tri[1]][1], mesh.vertices[tri[1]][2]};
+    const Vec3 c{mesh.vertices[tri[2]][0], mesh.vertices[tri[2]][1], mesh.vertices[tri[2]][2]};
+    face_cross[t] = cross(sub(b, a), sub(c, a));
+    face_normal[t] = normalized(face_cross[t]);
+    for (int k = 0; k < 3; ++k) around[tri[k]].push_back(static_cast<std::uint32_t>(t));
+  }
+  const double smooth = std::cos(30 * M_PI / 180);
+  auto corner_normal = [&](std::size_t t, std::uint32_t v) {
+    Vec3 sum{0, 0, 0};
+    for (std::uint32_t o : around[v])
+      if (dot(face_normal[o], face_normal[t]) > smooth)
+        for (int i = 0; i < 3; ++i) sum[i] += face_cross[o][i];
+    const Vec3 nv = normalized(sum);
+    return dot(nv, nv) > 0 ? nv : face_normal[t];
+  };
+
+  for (std::size_t ti = 0; ti < nt; ++ti) {
+    const auto& t = mesh.triangles[ti];
+    if (dot(face_normal[ti], face_normal[ti]) == 0) continue;
+    const Vec3 n0 = corner_normal(ti, t[0]), n1 = corner_normal(ti, t[1]),
+               n2 = corner_normal(ti, t[2]);
     const Vec3& p0 = cam[t[0]];
     const Vec3& p1 = cam[t[1]];
     const Vec3& p2 = cam[t[2]];
@@ -122,6 +144,10 @@ Image shade(const geom::Mesh& mesh, const std::array<double, 3>& view,
         const std::size_t i = static_cast<std::size_t>(y) * ss + x;
         if (z > depth[i]) {
           depth[i] = z;
+          Vec3 nrm = normalized({w0 * n0[0] + w1 * n1[0] + w2 * n2[0],
+                                 w0 * n0[1] + w1 * n1[1] + w2 * n2[1],
+                                 w0 * n0[2] + w1 * n1[2] + w2 * n2[2]});
+          if (dot(nrm, d) < 0) nrm = {-nrm[0], -nrm[1], -nrm[2]};  // light both sides
           normal[i] = {static_cast<float>(nrm[0]), static_cast<float>(nrm[1]),
                        static_cast<float>(nrm[2])};
         }
