@@ -1,6 +1,8 @@
 // cad-render as a user runs it: scripts and JSONL in, one record per input, files on disk.
 #include <catch2/catch.hpp>
 
+#include "core/json_schema.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -102,6 +104,15 @@ TEST_CASE("cad-render gives every JSONL line a record, failures included", "[cli
   CHECK(run.records[1]["status"] == "syntax_error");
   CHECK(run.records[2]["status"] == "invalid_input");
   CHECK(run.records[3]["status"] == "error");
+  // Every record, failures included, follows data_schemas/render.schema.json.
+  const nlohmann::json schema =
+      cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/render.schema.json");
+  for (const auto& r : run.records) {
+    auto errors = cad::core::validate_json(r, schema);
+    INFO(r.dump());
+    for (const auto& e : errors) UNSCOPED_INFO(e);
+    CHECK(errors.empty());
+  }
   CHECK(fs::exists(dir / "ok_drawing.svg"));
   CHECK_FALSE(fs::exists(dir / "ok_drawing.png"));
   CHECK_FALSE(fs::exists(dir / "ok_render.png"));
