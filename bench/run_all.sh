@@ -83,3 +83,11 @@ echo "    bash bench/eval_corpus.sh $BIN_DIR"
 echo
 bash "$HERE/eval_corpus.sh" "$BIN_DIR"
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+echo "## cad-render throughput on the corpus"
+echo
+echo "    bash bench/render_corpus.sh $BIN_DIR"
+echo
+bash "$HERE/render_corpus.sh" "$BIN_DIR"
+echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
