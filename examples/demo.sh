@@ -7,6 +7,9 @@ mkdir -p "$OUT"
 echo "== cad-exec on examples/cadquery/*.py (STEP + STL into $OUT/)"
 "$BIN/cad-exec" examples/cadquery/*.py --out-dir "$OUT" --format step,stl > "$OUT/examples.jsonl"
 cut -c1-200 "$OUT/examples.jsonl"
+echo "== cad-render: three-view drawings with dimensions and shaded pictures of examples/parts/*.py"
+"$BIN/cad-render" examples/parts/*.py --views iso,grid --jobs 2 --out-dir "$OUT/drawings" > "$OUT/render.jsonl"
+jq -c '{id, status, dimensions: (.dimensions | length)}' "$OUT/render.jsonl"
 CORPUS=../shared/corpus/cadprompt
 if [ -d "$CORPUS" ]; then
   echo "== cad-exec on the 100 CADPrompt expert scripts (--jobs 2)"

@@ -40,7 +40,8 @@ std::vector<std::string> grid_views();
 /// Renders `mesh` orthographically from `view` (towards the viewer; +Z is up on screen, or
 /// +Y when looking along Z), fitted to the image: Lambert + ambient shading with normals
 /// smoothed over neighbours within 30 degrees, under a head light, 2x supersampled, with
-/// outlines where depth or normal jumps (silhouettes and sharp edges). Deterministic. An empty mesh gives a background-only image.
+/// outlines where depth or normal jumps (silhouettes and sharp edges). Deterministic. An empty mesh
+/// gives a background-only image.
 Image shade(const geom::Mesh& mesh, const std::array<double, 3>& view,
             const ShadeOptions& options = {});
 
