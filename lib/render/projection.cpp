@@ -212,6 +212,22 @@ std::array<double, 3> view_direction(ViewKind view) {
   return {d.X(), d.Y(), d.Z()};
 }
 
+namespace {
+// Adds the points of `arc` at 0, 90, 180 and 270 degrees that lie on it.
+void add_arc_extremes(const Arc2& arc, Box2& box) {
+  for (int k = 0; k < 8; ++k) {  // two turns: angles past `start` wrap around once
+    double a = k * M_PI / 2;
+    if (a >= arc.start - 1e-12 && a <= arc.end + 1e-12)
+      box.add(
+          Point2{arc.center.x + arc.radius * std::cos(a), arc.center.y + arc.radius * std::sin(a)});
+    double b = a - 2 * M_PI;
+    if (b >= arc.start - 1e-12 && b <= arc.end + 1e-12)
+      box.add(
+          Point2{arc.center.x + arc.radius * std::cos(b), arc.center.y + arc.radius * std::sin(b)});
+  }
+}
+}  // namespace
+
 ViewProjection project(const TopoDS_Shape& shape, ViewKind view, const ProjectionOptions& options) {
   if (shape.IsNull()) throw Error("projection: null shape");
   ViewProjection result;
@@ -242,8 +258,12 @@ ViewProjection project(const TopoDS_Shape& shape, ViewKind view, const Projectio
     throw Error(std::string("projection: OpenCASCADE: ") + e.GetMessageString());
   }
   result.paths = remove_covered_hidden(std::move(result.paths), deflection);
-  for (const Path2& path : result.paths)
+  for (const Path2& path : result.paths) {
     for (const Point2& p : path.points) result.bounds.add(p);
+    // A polyline's chords stop short of a circle's extremes (a 40 mm disc measured 39.9):
+    // the exact arc's axis-aligned extremes bound the view.
+    if (path.arc) add_arc_extremes(*path.arc, result.bounds);
+  }
   return result;
 }
 
