@@ -1,6 +1,8 @@
 // render/drawing: dimensions of a block with a hole, SVG well-formedness, PNG output.
 #include <catch2/catch.hpp>
 
+#include <BRepPrimAPI_MakeCylinder.hxx>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -197,4 +199,14 @@ TEST_CASE("labels of a busier part do not overlap", "[drawing]") {
       INFO(d.texts[i].text << " / " << d.texts[j].text);
       CHECK_FALSE(overlap);
     }
+}
+
+TEST_CASE("a cylinder's top view measures its exact diameter, not the polyline's", "[drawing]") {
+  // The projected circle is drawn from an exact arc; its chords alone stop short of the
+  // extremes (a 40 mm disc used to measure 39.9 and its centre 19.9 from the edge).
+  TopoDS_Shape disc = BRepPrimAPI_MakeCylinder(20, 10).Shape();
+  Drawing d = make_drawing(disc, {512, 1, 2});
+  CHECK(has(d.dimensions, DimensionKind::Linear, ViewKind::Top, 40));
+  CHECK(has(d.dimensions, DimensionKind::Linear, ViewKind::Front, 40));
+  CHECK(has(d.dimensions, DimensionKind::Diameter, ViewKind::Top, 40));
 }
