@@ -121,6 +121,8 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
 
   // Hole and boss diameters, fillet radii, and centre positions, in the view showing circles.
   std::array<std::vector<Dimension>, 3> positions;  // per view, both directions
+  // Half-cylinder holes (span pi): a pair of equal, parallel ones are the ends of a slot.
+  std::array<std::vector<std::pair<Point2, double>>, 3> slot_ends;  // per view: centre, radius
   for (const CylinderFeature& f : find_cylinders(shape)) {
     int axis = -1;
     for (int i = 0; i < 3; ++i)
@@ -161,6 +163,8 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       py.side = kLeft;
       if (py.value > tol && py.value < b.height() - tol) positions[view_index(view)].push_back(py);
     } else {
+      if (f.hole && std::abs(f.span - M_PI) < 1e-3)
+        slot_ends[view_index(view)].push_back({c, f.radius});
       // Find the arc drawn for this cylinder to know where to point at it.
       for (const Path2& path : vp->paths) {
         if (!path.visible || !path.arc) continue;
@@ -185,6 +189,61 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     }
   }
 
+  // Slots: overall length along their axis, and their centre's position like a hole's.
+  std::array<std::vector<Dimension>, 3> slot_lengths;
+  for (int vi = 0; vi < 3; ++vi) {
+    const ViewProjection* vp = by_view[vi];
+    if (!vp || vp->bounds.empty()) continue;
+    const Box2& b = vp->bounds;
+    auto& ends = slot_ends[vi];
+    std::vector<bool> used(ends.size(), false);
+    for (std::size_t i = 0; i < ends.size(); ++i) {
+      for (std::size_t j = i + 1; j < ends.size() && !used[i]; ++j) {
+        if (used[j] || !near(ends[i].second, ends[j].second, tol * 10)) continue;
+        const Point2 a = ends[i].first, e = ends[j].first;
+        const double dx = e.x - a.x, dy = e.y - a.y, len = std::hypot(dx, dy);
+        const bool horizontal = std::abs(dy) < tol * 10, vertical = std::abs(dx) < tol * 10;
+        if (len < tol || (!horizontal && !vertical)) continue;
+        used[i] = used[j] = true;
+        const double r = ends[i].second;
+        Dimension d;
+        d.kind = DimensionKind::Linear;
+        d.view = vp->view;
+        d.feature = "slot length";
+        d.value = len + 2 * r;
+        d.label = format_value(d.value, decimals);
+        d.horizontal = horizontal;
+        d.side = horizontal ? kAbove : kRight;
+        const Point2 lo =
+            horizontal ? Point2{std::min(a.x, e.x) - r, a.y} : Point2{a.x, std::min(a.y, e.y) - r};
+        const Point2 hi =
+            horizontal ? Point2{std::max(a.x, e.x) + r, a.y} : Point2{a.x, std::max(a.y, e.y) + r};
+        d.from = lo;
+        d.to = hi;
+        slot_lengths[vi].push_back(d);
+        const Point2 c = {(a.x + e.x) / 2, (a.y + e.y) / 2};
+        Dimension px;
+        px.kind = DimensionKind::Position;
+        px.view = vp->view;
+        px.feature = "slot centre from left edge";
+        px.value = c.x - b.min_x;
+        px.label = format_value(px.value, decimals);
+        px.from = {b.min_x, b.min_y};
+        px.to = c;
+        px.horizontal = true;
+        px.side = kBelow;
+        if (px.value > tol && px.value < b.width() - tol) positions[vi].push_back(px);
+        Dimension py = px;
+        py.feature = "slot centre from bottom edge";
+        py.value = c.y - b.min_y;
+        py.label = format_value(py.value, decimals);
+        py.horizontal = false;
+        py.side = kLeft;
+        if (py.value > tol && py.value < b.height() - tol) positions[vi].push_back(py);
+      }
+    }
+  }
+
   for (const ViewProjection* vp : by_view) {
     if (!vp || vp->bounds.empty()) continue;
     const Box2& b = vp->bounds;
@@ -201,6 +260,10 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
               pos.end());
     std::array<int, 4> level{};
     for (Dimension& d : pos) {
+      d.level = level[d.side]++;
+      dims.push_back(d);
+    }
+    for (Dimension& d : slot_lengths[view_index(vp->view)]) {
       d.level = level[d.side]++;
       dims.push_back(d);
     }

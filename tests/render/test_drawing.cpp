@@ -210,3 +210,24 @@ TEST_CASE("a cylinder's top view measures its exact diameter, not the polyline's
   CHECK(has(d.dimensions, DimensionKind::Linear, ViewKind::Front, 40));
   CHECK(has(d.dimensions, DimensionKind::Diameter, ViewKind::Top, 40));
 }
+
+TEST_CASE("a slot gets its overall length and its centre's position", "[drawing]") {
+  // An 80 x 50 x 20 block with a 40 x 12 slot (CadQuery's slot2D: overall length) through
+  // its centre: length 40 in the top view, centre 40 from the left and 25 from the bottom;
+  // the ends are R6.
+  auto ex = cad::exec::execute({"slot", nullptr,
+                                "import cadquery as cq\n"
+                                "r = cq.Workplane('XY').box(80, 50, 20).faces('>Z').workplane()"
+                                ".slot2D(40, 12).cutThruAll()\n"},
+                               {});
+  REQUIRE(ex.record["status"] == "ok");
+  Drawing d = make_drawing(ex.shape, {512, 1, 2});
+  bool length = false;
+  for (const Dimension& dim : d.dimensions)
+    length |= dim.feature == "slot length" && dim.view == ViewKind::Top &&
+              std::abs(dim.value - 40) < 1e-6;
+  CHECK(length);
+  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 40));
+  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 25));
+  CHECK(has(d.dimensions, DimensionKind::Radius, ViewKind::Top, 6));
+}
