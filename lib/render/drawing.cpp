@@ -121,6 +121,28 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
 
   // Hole and boss diameters, fillet radii, and centre positions, in the view showing circles.
   std::array<std::vector<Dimension>, 3> positions;  // per view, both directions
+  // A feature's centre measured from the view's left and bottom edges (when inside them).
+  auto add_centre_positions = [&](const ViewProjection& vp, const std::string& feature, Point2 c) {
+    const Box2& b = vp.bounds;
+    Dimension px;
+    px.kind = DimensionKind::Position;
+    px.view = vp.view;
+    px.feature = feature + " centre from left edge";
+    px.value = c.x - b.min_x;
+    px.label = format_value(px.value, decimals);
+    px.from = {b.min_x, b.min_y};
+    px.to = c;
+    px.horizontal = true;
+    px.side = kBelow;
+    if (px.value > tol && px.value < b.width() - tol) positions[view_index(vp.view)].push_back(px);
+    Dimension py = px;
+    py.feature = feature + " centre from bottom edge";
+    py.value = c.y - b.min_y;
+    py.label = format_value(py.value, decimals);
+    py.horizontal = false;
+    py.side = kLeft;
+    if (py.value > tol && py.value < b.height() - tol) positions[view_index(vp.view)].push_back(py);
+  };
   // Half-cylinder holes (span pi): a pair of equal, parallel ones are the ends of a slot.
   std::array<std::vector<std::pair<Point2, double>>, 3> slot_ends;  // per view: centre, radius
   for (const CylinderFeature& f : find_cylinders(shape)) {
@@ -143,25 +165,7 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       d.from = c;
       d.to = {c.x + f.radius * M_SQRT1_2, c.y + f.radius * M_SQRT1_2};
       dims.push_back(d);
-      const Box2& b = vp->bounds;
-      Dimension px;
-      px.kind = DimensionKind::Position;
-      px.view = view;
-      px.feature = d.feature + " centre from left edge";
-      px.value = c.x - b.min_x;
-      px.label = format_value(px.value, decimals);
-      px.from = {b.min_x, b.min_y};
-      px.to = c;
-      px.horizontal = true;
-      px.side = kBelow;
-      if (px.value > tol && px.value < b.width() - tol) positions[view_index(view)].push_back(px);
-      Dimension py = px;
-      py.feature = d.feature + " centre from bottom edge";
-      py.value = c.y - b.min_y;
-      py.label = format_value(py.value, decimals);
-      py.horizontal = false;
-      py.side = kLeft;
-      if (py.value > tol && py.value < b.height() - tol) positions[view_index(view)].push_back(py);
+      add_centre_positions(*vp, d.feature, c);
     } else {
       if (f.hole && std::abs(f.span - M_PI) < 1e-3)
         slot_ends[view_index(view)].push_back({c, f.radius});
@@ -194,7 +198,6 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
   for (int vi = 0; vi < 3; ++vi) {
     const ViewProjection* vp = by_view[vi];
     if (!vp || vp->bounds.empty()) continue;
-    const Box2& b = vp->bounds;
     auto& ends = slot_ends[vi];
     std::vector<bool> used(ends.size(), false);
     for (std::size_t i = 0; i < ends.size(); ++i) {
@@ -221,25 +224,7 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
         d.from = lo;
         d.to = hi;
         slot_lengths[vi].push_back(d);
-        const Point2 c = {(a.x + e.x) / 2, (a.y + e.y) / 2};
-        Dimension px;
-        px.kind = DimensionKind::Position;
-        px.view = vp->view;
-        px.feature = "slot centre from left edge";
-        px.value = c.x - b.min_x;
-        px.label = format_value(px.value, decimals);
-        px.from = {b.min_x, b.min_y};
-        px.to = c;
-        px.horizontal = true;
-        px.side = kBelow;
-        if (px.value > tol && px.value < b.width() - tol) positions[vi].push_back(px);
-        Dimension py = px;
-        py.feature = "slot centre from bottom edge";
-        py.value = c.y - b.min_y;
-        py.label = format_value(py.value, decimals);
-        py.horizontal = false;
-        py.side = kLeft;
-        if (py.value > tol && py.value < b.height() - tol) positions[vi].push_back(py);
+        add_centre_positions(*vp, "slot", {(a.x + e.x) / 2, (a.y + e.y) / 2});
       }
     }
   }
@@ -297,32 +282,12 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
         step("step depth", -s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
              {-s.level, std::max(s.min[2], b.min_y)});
     }
-    Dimension w;
-    w.kind = DimensionKind::Linear;
-    w.view = vp->view;
-    w.value = b.width();
-    w.label = format_value(w.value, decimals);
-    w.feature = sides.width_name;
-    w.horizontal = true;
-    w.side = sides.width_side;
     const double wy = sides.width_side == kAbove ? b.max_y : b.min_y;
-    w.from = {b.min_x, wy};
-    w.to = {b.max_x, wy};
-    w.level = level[w.side]++;
-    if (w.value > tol) dims.push_back(w);
-    Dimension h;
-    h.kind = DimensionKind::Linear;
-    h.view = vp->view;
-    h.value = b.height();
-    h.label = format_value(h.value, decimals);
-    h.feature = sides.height_name;
-    h.horizontal = false;
-    h.side = sides.height_side;
+    if (b.width() > tol)
+      step(sides.width_name, b.width(), true, sides.width_side, {b.min_x, wy}, {b.max_x, wy});
     const double hx = sides.height_side == kLeft ? b.min_x : b.max_x;
-    h.from = {hx, b.min_y};
-    h.to = {hx, b.max_y};
-    h.level = level[h.side]++;
-    if (h.value > tol) dims.push_back(h);
+    if (b.height() > tol)
+      step(sides.height_name, b.height(), false, sides.height_side, {hx, b.min_y}, {hx, b.max_y});
   }
   // Equal diameters (or radii) of the same kind of feature in one view are labelled once,
   // "4× Ø6", as a drafter labels a hole pattern.
