@@ -48,6 +48,100 @@ bool near(double a, double b, double tol) {
   return std::abs(a - b) <= tol;
 }
 
+/// The world axis (0 x, 1 y, 2 z) along unit `d`, or -1.
+int axis_of(const std::array<double, 3>& d) {
+  for (int i = 0; i < 3; ++i)
+    if (std::abs(d[i]) > 1 - 1e-9) return i;
+  return -1;
+}
+
+Point2 project_array(ViewKind view, const std::array<double, 3>& p) {
+  return project_point(view, p[0], p[1], p[2]);
+}
+
+/// Equally spaced holes (or bosses) of one size on a circle: the pitch circle's centre and
+/// radius, and the members' indices.
+struct CirclePattern {
+  Point2 centre;
+  double radius = 0;
+  double phase = 0;  ///< angle of the first member in the view, radians, in [0, 2 pi / n)
+  std::vector<std::size_t> members;
+};
+
+/// True when `points` take two distinct x and two distinct y values (a rectangle's corners
+/// with its sides along the view's axes): such a pattern is dimensioned by its sides.
+bool axis_aligned_rectangle(const std::vector<Point2>& points, double tol) {
+  if (points.size() != 4) return false;
+  std::vector<double> xs, ys;
+  for (const Point2& p : points) {
+    if (std::none_of(xs.begin(), xs.end(), [&](double x) { return near(x, p.x, tol); }))
+      xs.push_back(p.x);
+    if (std::none_of(ys.begin(), ys.end(), [&](double y) { return near(y, p.y, tol); }))
+      ys.push_back(p.y);
+  }
+  return xs.size() == 2 && ys.size() == 2;
+}
+
+/// Among `centres` (of equal features in one view), the sets of three or more equally spaced
+/// on a circle around one of `candidates` (other features' centres, then the set's centroid).
+std::vector<CirclePattern> find_circle_patterns(const std::vector<Point2>& centres,
+                                                std::vector<Point2> candidates, double tol) {
+  std::vector<CirclePattern> patterns;
+  if (centres.size() < 3) return patterns;
+  Point2 centroid;
+  for (const Point2& c : centres) {
+    centroid.x += c.x / centres.size();
+    centroid.y += c.y / centres.size();
+  }
+  candidates.push_back(centroid);
+  std::vector<bool> used(centres.size(), false);
+  for (const Point2& cc : candidates) {
+    // Members by distance from the candidate centre; runs of equal distance are circles.
+    std::vector<std::pair<double, std::size_t>> by_radius;
+    for (std::size_t i = 0; i < centres.size(); ++i)
+      if (!used[i]) by_radius.push_back({std::hypot(centres[i].x - cc.x, centres[i].y - cc.y), i});
+    std::sort(by_radius.begin(), by_radius.end());
+    for (std::size_t s = 0; s < by_radius.size();) {
+      std::size_t e = s + 1;
+      while (e < by_radius.size() && near(by_radius[e].first, by_radius[s].first, tol)) ++e;
+      const double radius = by_radius[s].first;
+      const std::size_t n = e - s;
+      if (n >= 3 && radius > tol * 10) {
+        std::vector<double> angles;
+        std::vector<Point2> points;
+        for (std::size_t k = s; k < e; ++k) {
+          const Point2& p = centres[by_radius[k].second];
+          double a = std::atan2(p.y - cc.y, p.x - cc.x);
+          if (a < 0) a += 2 * M_PI;
+          angles.push_back(a);
+          points.push_back(p);
+        }
+        std::sort(angles.begin(), angles.end());
+        const double step = 2 * M_PI / n;
+        bool equal = true;
+        for (std::size_t k = 0; k < n; ++k) {
+          const double next = k + 1 < n ? angles[k + 1] : angles[0] + 2 * M_PI;
+          equal &= near(next - angles[k], step, 1e-4);
+        }
+        if (equal && !axis_aligned_rectangle(points, tol)) {
+          CirclePattern pattern;
+          pattern.centre = cc;
+          pattern.radius = radius;
+          pattern.phase = std::fmod(angles[0], step);
+          if (pattern.phase > step - 1e-6) pattern.phase = 0;
+          for (std::size_t k = s; k < e; ++k) {
+            pattern.members.push_back(by_radius[k].second);
+            used[by_radius[k].second] = true;
+          }
+          patterns.push_back(std::move(pattern));
+        }
+      }
+      s = e;
+    }
+  }
+  return patterns;
+}
+
 std::string fmt_number(double v) {
   return fmt::format("{:.2f}", v);
 }
@@ -87,6 +181,10 @@ const char* to_string(DimensionKind kind) {
       return "radius";
     case DimensionKind::Position:
       return "position";
+    case DimensionKind::Chamfer:
+      return "chamfer";
+    case DimensionKind::PitchCircle:
+      return "pitch_circle";
   }
   return "?";
 }
@@ -145,10 +243,15 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
   };
   // Half-cylinder holes (span pi): a pair of equal, parallel ones are the ends of a slot.
   std::array<std::vector<std::pair<Point2, double>>, 3> slot_ends;  // per view: centre, radius
+  // Full circles per view, for patterns and positions.
+  struct Circle {
+    Point2 centre;
+    double radius;
+    bool hole;
+  };
+  std::array<std::vector<Circle>, 3> circles;
   for (const CylinderFeature& f : find_cylinders(shape)) {
-    int axis = -1;
-    for (int i = 0; i < 3; ++i)
-      if (std::abs(f.direction[i]) > 1 - 1e-9) axis = i;
+    const int axis = axis_of(f.direction);
     if (axis < 0) continue;
     const ViewKind view = circle_view(axis);
     const ViewProjection* vp = by_view[view_index(view)];
@@ -165,7 +268,7 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       d.from = c;
       d.to = {c.x + f.radius * M_SQRT1_2, c.y + f.radius * M_SQRT1_2};
       dims.push_back(d);
-      add_centre_positions(*vp, d.feature, c);
+      circles[view_index(view)].push_back({c, f.radius, f.hole});
     } else {
       if (f.hole && std::abs(f.span - M_PI) < 1e-3)
         slot_ends[view_index(view)].push_back({c, f.radius});
@@ -191,6 +294,114 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
         break;
       }
     }
+  }
+
+  // Equally spaced equal holes (bosses) on a circle get a pitch circle and its centre's
+  // position instead of each one's; the others get their own positions.
+  std::vector<Dimension> pitch_circles;
+  for (int vi = 0; vi < 3; ++vi) {
+    const ViewProjection* vp = by_view[vi];
+    if (!vp || vp->bounds.empty()) continue;
+    const std::vector<Circle>& cs = circles[vi];
+    std::vector<bool> patterned(cs.size(), false), grouped(cs.size(), false);
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      if (grouped[i]) continue;
+      std::vector<std::size_t> group;
+      std::vector<Point2> centres, others;
+      for (std::size_t j = i; j < cs.size(); ++j)
+        if (!grouped[j] && cs[j].hole == cs[i].hole && near(cs[j].radius, cs[i].radius, tol * 10)) {
+          grouped[j] = true;
+          group.push_back(j);
+          centres.push_back(cs[j].centre);
+        }
+      for (const Circle& o : cs)
+        if (!near(o.radius, cs[i].radius, tol * 10)) others.push_back(o.centre);
+      for (const CirclePattern& p : find_circle_patterns(centres, others, tol * 100)) {
+        Dimension d;
+        d.kind = DimensionKind::PitchCircle;
+        d.value = 2 * p.radius;
+        d.view = vp->view;
+        d.feature = "pitch circle";
+        d.label = "PCD \u00D8" + format_value(d.value, decimals);
+        d.from = p.centre;
+        d.to = {p.centre.x + p.radius * std::cos(p.phase),
+                p.centre.y + p.radius * std::sin(p.phase)};
+        d.arc_start = p.phase;
+        d.count = static_cast<int>(p.members.size());
+        d.second = 2 * cs[i].radius;
+        pitch_circles.push_back(d);
+        for (std::size_t m : p.members) patterned[group[m]] = true;
+        add_centre_positions(*vp, "pitch circle", p.centre);
+      }
+    }
+    for (std::size_t i = 0; i < cs.size(); ++i)
+      if (!patterned[i]) add_centre_positions(*vp, cs[i].hole ? "hole" : "boss", cs[i].centre);
+  }
+
+  // Chamfers, on the view where they are slanted lines.
+  for (const Chamfer& ch : find_chamfers(shape)) {
+    const int axis = axis_of(ch.direction);
+    if (axis < 0) continue;
+    ViewKind view = circle_view(axis);
+    Point2 a, b, corner, normal;
+    if (!ch.conical) {
+      a = project_array(view, ch.a);
+      b = project_array(view, ch.b);
+      corner = project_array(view, ch.corner);
+      normal = project_array(view, ch.normal);
+    } else {
+      // Seen from the side: the first view whose plane holds the axis, on the axis' right (or
+      // upper) side.
+      for (ViewKind v : all_views)
+        if (v != circle_view(axis)) {
+          view = v;
+          break;
+        }
+      const Point2 o = project_array(view, ch.origin);
+      const Point2 along = project_array(view, ch.direction);
+      const Point2 radial = std::abs(along.y) > 0.5 ? Point2{1, 0} : Point2{0, 1};
+      // A world point of the profile's plane in the view: its distances along and off the axis.
+      auto place = [&](const std::array<double, 3>& p) {
+        const std::array<double, 3> v{p[0] - ch.origin[0], p[1] - ch.origin[1],
+                                      p[2] - ch.origin[2]};
+        const double t = v[0] * ch.direction[0] + v[1] * ch.direction[1] + v[2] * ch.direction[2];
+        const double r = std::sqrt(std::max(0.0, v[0] * v[0] + v[1] * v[1] + v[2] * v[2] - t * t));
+        return Point2{o.x + along.x * t + radial.x * r, o.y + along.y * t + radial.y * r};
+      };
+      a = place(ch.a);
+      b = place(ch.b);
+      corner = place(ch.corner);
+      // The normal: its part along the axis, and off the axis as the profile's points are.
+      const std::array<double, 3>& n = ch.normal;
+      const double t = n[0] * ch.direction[0] + n[1] * ch.direction[1] + n[2] * ch.direction[2];
+      std::array<double, 3> off{};
+      for (int k = 0; k < 3; ++k) off[k] = ch.a[k] - ch.origin[k];
+      const double ta =
+          off[0] * ch.direction[0] + off[1] * ch.direction[1] + off[2] * ch.direction[2];
+      for (int k = 0; k < 3; ++k) off[k] -= ta * ch.direction[k];
+      const double ro = std::sqrt(off[0] * off[0] + off[1] * off[1] + off[2] * off[2]);
+      const double nr = ro > 0 ? (n[0] * off[0] + n[1] * off[1] + n[2] * off[2]) / ro : 0;
+      normal = {along.x * t + radial.x * nr, along.y * t + radial.y * nr};
+    }
+    const ViewProjection* vp = by_view[view_index(view)];
+    if (!vp || vp->bounds.empty()) continue;
+    // Which leg lies horizontal in the view: the one whose face runs more along x.
+    const bool a_horizontal = std::abs(corner.x - a.x) >= std::abs(corner.y - a.y);
+    Dimension d;
+    d.kind = DimensionKind::Chamfer;
+    d.view = view;
+    d.feature = "chamfer";
+    d.value = a_horizontal ? ch.leg_a : ch.leg_b;
+    d.second = a_horizontal ? ch.leg_b : ch.leg_a;
+    const double nl = std::hypot(normal.x, normal.y);
+    if (nl < 1e-9) continue;
+    d.from = {(a.x + b.x) / 2, (a.y + b.y) / 2};
+    d.to = {d.from.x + normal.x / nl, d.from.y + normal.y / nl};
+    if (near(d.value, d.second, tol * 10) && near(ch.angle, M_PI / 2, 1e-6))
+      d.label = format_value(d.value, decimals) + " \u00D7 45\u00B0";
+    else
+      d.label = format_value(d.value, decimals) + " \u00D7 " + format_value(d.second, decimals);
+    dims.push_back(d);
   }
 
   // Slots: overall length along their axis, and their centre's position like a hole's.
@@ -289,17 +500,33 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     if (b.height() > tol)
       step(sides.height_name, b.height(), false, sides.height_side, {hx, b.min_y}, {hx, b.max_y});
   }
-  // Equal diameters (or radii) of the same kind of feature in one view are labelled once,
-  // "4× Ø6", as a drafter labels a hole pattern.
+  // Equal diameters (radii, chamfers) of the same kind of feature in one view are labelled
+  // once, "4× Ø6", as a drafter labels a hole pattern.
   std::vector<Dimension> grouped;
+  auto countable = [](const Dimension& d) {
+    return d.kind == DimensionKind::Diameter || d.kind == DimensionKind::Radius ||
+           d.kind == DimensionKind::Chamfer;
+  };
   for (Dimension& d : dims) {
-    if (d.kind == DimensionKind::Diameter || d.kind == DimensionKind::Radius) {
+    if (countable(d)) {
       auto same = std::find_if(grouped.begin(), grouped.end(), [&](const Dimension& g) {
         return g.kind == d.kind && g.view == d.view && g.feature == d.feature &&
-               near(g.value, d.value, tol);
+               near(g.value, d.value, tol) && near(g.second, d.second, tol * 10);
       });
       if (same != grouped.end()) {
         same->count += 1;
+        // A chamfer's label goes on the one towards the free side of its view (right of the
+        // front view, left of the left view, above the top view).
+        if (d.kind == DimensionKind::Chamfer) {
+          const Point2 pref = d.view == ViewKind::Front  ? Point2{1, 0.5}
+                              : d.view == ViewKind::Left ? Point2{-1, 0.5}
+                                                         : Point2{0.5, 1};
+          auto score = [&](const Dimension& x) { return x.from.x * pref.x + x.from.y * pref.y; };
+          if (score(d) > score(*same) + tol) {
+            same->from = d.from;
+            same->to = d.to;
+          }
+        }
         continue;
       }
     }
@@ -307,7 +534,19 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
   }
   dims.swap(grouped);
   for (Dimension& d : dims)
-    if (d.count > 1) d.label = std::to_string(d.count) + "\u00D7 " + d.label;
+    if (countable(d) && d.count > 1) d.label = std::to_string(d.count) + "\u00D7 " + d.label;
+  // The holes of a pitch circle are equally spaced: "6× Ø10 EQ SP" when that label stands for
+  // them all, else the pitch circle says it.
+  for (Dimension& p : pitch_circles) {
+    auto holes = std::find_if(dims.begin(), dims.end(), [&](const Dimension& d) {
+      return d.kind == DimensionKind::Diameter && d.view == p.view && near(d.value, p.second, tol);
+    });
+    if (holes != dims.end() && holes->count == p.count)
+      holes->label += " EQ SP";
+    else
+      p.label += " (" + std::to_string(p.count) + "\u00D7 EQ SP)";
+    dims.push_back(p);
+  }
   // Deterministic order: by view, then kind, then value.
   std::stable_sort(dims.begin(), dims.end(), [](const Dimension& a, const Dimension& b) {
     return std::make_tuple(view_index(a.view), static_cast<int>(a.kind)) <
@@ -434,21 +673,156 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
       if (overlaps(t, b)) return false;
     return true;
   };
+  // Visible model lines, to keep leaders and their labels off the outline where they can.
+  // `thin_too`: dimension and extension lines drawn so far count as well.
+  const std::size_t model_lines = drawing.lines.size();
+  auto crossings = [&](Point2 p, Point2 q, bool thin_too = false) {
+    int n = 0;
+    auto orient = [](Point2 a, Point2 b, Point2 c) {
+      return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+    };
+    for (std::size_t k = 0; k < (thin_too ? drawing.lines.size() : model_lines); ++k) {
+      const PagePolyline& line = drawing.lines[k];
+      if (line.pen != Pen::Visible && !(thin_too && line.pen == Pen::Thin)) continue;
+      for (std::size_t m = 1; m < line.points.size(); ++m) {
+        const Point2 a = line.points[m - 1], b = line.points[m];
+        if (std::max(a.x, b.x) < std::min(p.x, q.x) || std::min(a.x, b.x) > std::max(p.x, q.x) ||
+            std::max(a.y, b.y) < std::min(p.y, q.y) || std::min(a.y, b.y) > std::max(p.y, q.y))
+          continue;
+        if ((orient(p, q, a) > 0) != (orient(p, q, b) > 0) &&
+            (orient(a, b, p) > 0) != (orient(a, b, q) > 0))
+          ++n;
+      }
+    }
+    const double dx = q.x - p.x, dy = q.y - p.y, dd = dx * dx + dy * dy;
+    if (dd <= 0) return n;
+    for (const PageArc& arc : drawing.arcs) {
+      if (arc.pen != Pen::Visible) continue;
+      // |p + t d - c| = R for t in [0, 1], at an angle the arc covers.
+      const double fx = p.x - arc.center.x, fy = p.y - arc.center.y;
+      const double b = fx * dx + fy * dy, c = fx * fx + fy * fy - arc.radius * arc.radius;
+      const double disc = b * b - dd * c;
+      if (disc < 0) continue;
+      for (double sign : {-1.0, 1.0}) {
+        const double t = (-b + sign * std::sqrt(disc)) / dd;
+        if (t < 0 || t > 1) continue;
+        double a = std::atan2(fy + t * dy, fx + t * dx);
+        while (a < arc.start) a += 2 * M_PI;
+        while (a > arc.start + 2 * M_PI) a -= 2 * M_PI;
+        if (a <= arc.end) ++n;
+      }
+    }
+    return n;
+  };
+  auto box_crossings = [&](const Box2& b) {
+    const Point2 p00{b.min_x, b.min_y}, p10{b.max_x, b.min_y}, p11{b.max_x, b.max_y},
+        p01{b.min_x, b.max_y};
+    return crossings(p00, p10, true) + crossings(p10, p11, true) + crossings(p11, p01, true) +
+           crossings(p01, p00, true);
+  };
+  // A leader from the circle of radius `r` (page) around `c` at one of `angles` (page, y
+  // down): the first whose label is free and which crosses no visible line, else the free one
+  // crossing fewest, else the first.
+  auto place_leader = [&](Point2 c, double r, const std::vector<double>& angles,
+                          const std::string& label) {
+    const double tw = text_width(label);
+    auto geometry = [&](double a, int reach, Point2& on, Point2& elbow, Point2& end, Point2& text) {
+      const Point2 u{std::cos(a), std::sin(a)};
+      on = {c.x + u.x * r, c.y + u.y * r};
+      elbow = {c.x + u.x * (r + spacing * 1.2 * reach), c.y + u.y * (r + spacing * 1.2 * reach)};
+      end = {elbow.x + (u.x >= 0 ? 1 : -1) * (tw + 6), elbow.y};
+      text = {(elbow.x + end.x) / 2, elbow.y - f * 0.7};
+    };
+    Point2 on, elbow, end, text;
+    int best = -1;
+    double best_angle = angles[0];
+    int best_reach = 1;
+    for (int reach = 1; reach <= 4 && best != 0; ++reach)
+      for (double a : angles) {
+        geometry(a, reach, on, elbow, end, text);
+        const Box2 box = text_box(text, label, false);
+        if (!free(box)) continue;
+        const Point2 start{on.x + (elbow.x - on.x) * 0.05, on.y + (elbow.y - on.y) * 0.05};
+        const int n = crossings(start, elbow) + crossings(elbow, end) + box_crossings(box);
+        if (best < 0 || n < best) {
+          best = n;
+          best_angle = a;
+          best_reach = reach;
+        }
+        if (n == 0) break;
+      }
+    geometry(best_angle, best_reach, on, elbow, end, text);
+    const double len = std::hypot(on.x - elbow.x, on.y - elbow.y);
+    thin(on, elbow);
+    thin(elbow, end);
+    drawing.arrows.push_back({on, {(on.x - elbow.x) / len, (on.y - elbow.y) / len}});
+    drawing.texts.push_back({text, label, false});
+    taken.push_back(text_box(text, label, false));
+  };
+  // Centres of holes on pitch circles (page), which get marks along and across the circle.
+  std::vector<Point2> on_pitch_circles;
+  for (const Dimension& d : drawing.dimensions) {
+    if (d.kind != DimensionKind::PitchCircle) continue;
+    const double r = std::hypot(d.to.x - d.from.x, d.to.y - d.from.y);
+    for (int k = 0; k < d.count; ++k) {
+      const double a = d.arc_start + 2 * M_PI * k / d.count;
+      on_pitch_circles.push_back(
+          to_page(d.view, {d.from.x + r * std::cos(a), d.from.y + r * std::sin(a)}));
+    }
+  }
   // Linear and position dimensions first (their places are fixed by level), then leaders.
   for (int pass = 0; pass < 2; ++pass)
     for (const Dimension& d : drawing.dimensions) {
-      const bool leader = d.kind == DimensionKind::Diameter || d.kind == DimensionKind::Radius;
+      const bool leader = d.kind != DimensionKind::Linear && d.kind != DimensionKind::Position;
       if (leader != (pass == 1)) continue;
       const int i = view_index(d.view);
       const Point2 tl = corner[i];
       const Point2 br = {tl.x + views[i].bounds.width() * scale,
                          tl.y + views[i].bounds.height() * scale};
+      if (d.kind == DimensionKind::Chamfer) {
+        // A leader to the middle of the slanted line, from outside the part along its normal.
+        const Point2 c = to_page(d.view, d.from), n = to_page(d.view, d.to);
+        const double a = std::atan2(n.y - c.y, n.x - c.x);
+        std::vector<double> angles;
+        for (double deg : {0.0, -20.0, 20.0, -40.0, 40.0, -60.0, 60.0})
+          angles.push_back(a + deg * M_PI / 180);
+        place_leader(c, 0, angles, d.label);
+        continue;
+      }
+      if (d.kind == DimensionKind::PitchCircle) {
+        // The pitch circle as a centre line, each hole marked along and across it, and a
+        // leader to the circle between two holes.
+        const Point2 c = to_page(d.view, d.from), first = to_page(d.view, d.to);
+        const double r = std::hypot(first.x - c.x, first.y - c.y);
+        if (r <= 0 || d.count < 1) continue;
+        drawing.arcs.push_back({c, r, 0, 2 * M_PI, Pen::Center});
+        const double hole = d.second / 2 * scale + spacing * 0.25;
+        std::vector<double> angles;
+        for (int k = 0; k < d.count; ++k) {
+          const double a = -(d.arc_start + 2 * M_PI * k / d.count);  // page angles flip sign
+          const Point2 u{std::cos(a), std::sin(a)}, h{c.x + u.x * r, c.y + u.y * r};
+          drawing.lines.push_back(
+              {{{h.x - u.x * hole, h.y - u.y * hole}, {h.x + u.x * hole, h.y + u.y * hole}},
+               Pen::Center});
+          angles.push_back(a - M_PI / d.count);
+        }
+        // Upper right first, as the other leaders.
+        std::stable_sort(angles.begin(), angles.end(), [](double a, double b) {
+          auto off = [](double x) { return std::abs(std::remainder(x + M_PI / 4, 2 * M_PI)); };
+          return off(a) < off(b);
+        });
+        place_leader(c, r, angles, d.label);
+        continue;
+      }
       if (leader) {
         const Point2 c = to_page(d.view, d.from);
         const Point2 on0 = to_page(d.view, d.to);
         const double r = std::hypot(on0.x - c.x, on0.y - c.y);
         if (r <= 0) continue;
-        if (d.kind == DimensionKind::Diameter) {
+        const bool patterned =
+            std::any_of(on_pitch_circles.begin(), on_pitch_circles.end(),
+                        [&](Point2 p) { return std::hypot(p.x - c.x, p.y - c.y) < 1; });
+        if (d.kind == DimensionKind::Diameter && !patterned) {
           // Centre lines, then a leader from outside the circle to its edge.
           const double ext = r + spacing * 0.25;
           drawing.lines.push_back({{{c.x - ext, c.y}, {c.x + ext, c.y}}, Pen::Center});
@@ -465,36 +839,7 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
             const double span = d.arc_end - d.arc_start;
             angles.push_back(-((d.arc_start + d.arc_end) / 2 + k * span));
           }
-        const double tw = text_width(d.label);
-        Point2 on, elbow, end, text;
-        bool placed = false;
-        for (int reach = 1; reach <= 4 && !placed; ++reach)
-          for (double a : angles) {
-            const Point2 u{std::cos(a), std::sin(a)};
-            on = {c.x + u.x * r, c.y + u.y * r};
-            elbow = {c.x + u.x * (r + spacing * 1.2 * reach),
-                     c.y + u.y * (r + spacing * 1.2 * reach)};
-            const double dir = u.x >= 0 ? 1 : -1;
-            end = {elbow.x + dir * (tw + 6), elbow.y};
-            text = {(elbow.x + end.x) / 2, elbow.y - f * 0.7};
-            if (free(text_box(text, d.label, false))) {
-              placed = true;
-              break;
-            }
-          }
-        if (!placed) {  // fall back to the first candidate
-          const Point2 u{std::cos(angles[0]), std::sin(angles[0])};
-          on = {c.x + u.x * r, c.y + u.y * r};
-          elbow = {c.x + u.x * (r + spacing * 1.2), c.y + u.y * (r + spacing * 1.2)};
-          end = {elbow.x + (u.x >= 0 ? 1 : -1) * (tw + 6), elbow.y};
-          text = {(elbow.x + end.x) / 2, elbow.y - f * 0.7};
-        }
-        const double len = std::hypot(on.x - elbow.x, on.y - elbow.y);
-        thin(on, elbow);
-        thin(elbow, end);
-        drawing.arrows.push_back({on, {(on.x - elbow.x) / len, (on.y - elbow.y) / len}});
-        drawing.texts.push_back({text, d.label, false});
-        taken.push_back(text_box(text, d.label, false));
+        place_leader(c, r, angles, d.label);
         continue;
       }
       const Point2 a = to_page(d.view, d.from);
@@ -637,6 +982,12 @@ nlohmann::json dimensions_json(const Drawing& drawing, int decimals) {
     if (d.count > 1) j["count"] = d.count;
     if (d.kind == DimensionKind::Linear || d.kind == DimensionKind::Position)
       j["direction"] = d.horizontal ? "horizontal" : "vertical";
+    auto rounded = [&](double v) {
+      const double u = std::pow(10.0, label_decimals(v, decimals));
+      return std::round(v * u) / u;
+    };
+    if (d.kind == DimensionKind::Chamfer) j["legs"] = {rounded(d.value), rounded(d.second)};
+    if (d.kind == DimensionKind::PitchCircle) j["hole_diameter"] = rounded(d.second);
     list.push_back(std::move(j));
   }
   return list;

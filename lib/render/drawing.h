@@ -13,13 +13,15 @@ namespace cad::render {
 
 /// What a dimension measures.
 enum class DimensionKind {
-  Linear,    ///< an overall extent (width, height, depth) of a view
-  Diameter,  ///< Ø of a cylinder over 180 degrees (hole or boss) seen as a circle or arc
-  Radius,    ///< R of a cylinder of 180 degrees or less (fillet, rounded end) seen as an arc
-  Position,  ///< distance of a hole or boss centre from the view's left or bottom edge
+  Linear,       ///< an overall extent (width, height, depth) of a view
+  Diameter,     ///< Ø of a cylinder over 180 degrees (hole or boss) seen as a circle or arc
+  Radius,       ///< R of a cylinder of 180 degrees or less (fillet, rounded end) seen as an arc
+  Position,     ///< distance of a hole or boss centre from the view's left or bottom edge
+  Chamfer,      ///< legs of a chamfer, on the view where it is a slanted line, with a leader
+  PitchCircle,  ///< Ø of the circle through the centres of equally spaced equal holes (bosses)
 };
 
-/// "linear", "diameter", "radius" or "position".
+/// "linear", "diameter", "radius", "position", "chamfer" or "pitch_circle".
 const char* to_string(DimensionKind kind);
 
 /// One dimension annotation: what it measures and where it is drawn.
@@ -30,12 +32,18 @@ struct Dimension {
   std::string feature;     ///< e.g. "overall width", "hole", "boss", "fillet"
   std::string label;       ///< the text drawn, e.g. "40", "Ø6", "R2.5"
   Point2 from, to;         ///< measured points in the view plane (model units); circle centre and
-                           ///< a point on it for Diameter/Radius
+                           ///< a point on it for Diameter/Radius/PitchCircle (the first hole's
+                           ///< centre); Chamfer: the middle of its slanted line and that plus
+                           ///< the chamfer's outward normal (unit)
   bool horizontal = true;  ///< Linear/Position: measured along the view's x (else y)
   int side = 0;            ///< Linear/Position: 0 below, 1 above, 2 left, 3 right of the view
   int level = 0;           ///< Linear/Position: stacking order away from the view (0 = nearest)
   double arc_start = 0, arc_end = 0;  ///< Radius: the arc's range in the view, radians (ccw)
-  int count = 1;  ///< Diameter/Radius: equal features in the view this label stands for ("4× Ø6")
+  int count = 1;  ///< Diameter/Radius/Chamfer: equal features in the view this label stands for
+                  ///< ("4× Ø6"); PitchCircle: the holes on the circle
+  /// Chamfer: `value` is the leg seen horizontal in the view, `second` the vertical one.
+  /// PitchCircle: the Ø of its holes (bosses).
+  double second = 0;
 };
 
 /// How strokes are drawn.
@@ -95,7 +103,8 @@ struct Drawing {
 };
 
 /// The dimensions a drafter would put on the three views of `shape` (overall extents of
-/// each view, Ø of holes and bosses, R of arcs, hole centre positions), before layout.
+/// each view, Ø of holes and bosses, R of arcs, hole centre positions, chamfers, pitch
+/// circles of equally spaced holes), before layout.
 /// Throws cad::Error when OCCT fails.
 std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
                                        const std::vector<ViewProjection>& views, int decimals);
@@ -116,8 +125,9 @@ std::string to_svg(const Drawing& drawing);
 /// Writes the drawing as a PNG through cairo. Throws cad::Error when the file cannot be written.
 void write_png(const Drawing& drawing, const std::string& path);
 
-/// The dimension list: [{kind, value, label, view, feature, direction?, count?}], values rounded as
-/// their labels are (label_decimals).
+/// The dimension list: [{kind, value, label, view, feature, direction?, count?, legs?,
+/// hole_diameter?}], values rounded as their labels are (label_decimals); `legs` (chamfers:
+/// [horizontal, vertical] in the view), `hole_diameter` (pitch circles).
 nlohmann::json dimensions_json(const Drawing& drawing, int decimals);
 
 /// Decimals used for `value`: `decimals`, or more when needed to keep two significant digits

@@ -1,16 +1,25 @@
-// Cylindrical features of a solid (holes, bosses, fillets) found from its cylindrical faces.
+// Features of a solid found from its B-rep faces: cylinders (holes, bosses, fillets), steps and
+// chamfers.
 #include "render/features.h"
 
+#include <BRepAdaptor_Curve.hxx>
 #include <BRepAdaptor_Surface.hxx>
 #include <BRepBndLib.hxx>
 #include <BRepGProp.hxx>
 #include <BRepTools.hxx>
 #include <Bnd_Box.hxx>
+#include <ElCLib.hxx>
 #include <GProp_GProps.hxx>
 #include <Standard_Failure.hxx>
+#include <TopExp.hxx>
 #include <TopExp_Explorer.hxx>
+#include <TopTools_IndexedDataMapOfShapeListOfShape.hxx>
+#include <TopTools_ListOfShape.hxx>
 #include <TopoDS.hxx>
+#include <gp_Circ.hxx>
+#include <gp_Cone.hxx>
 #include <gp_Cylinder.hxx>
+#include <gp_Lin.hxx>
 #include <gp_Pln.hxx>
 
 #include <algorithm>
@@ -34,6 +43,64 @@ double distance_to_axis(const std::array<double, 3>& p, const std::array<double,
   const double t = dot(v, d);
   const std::array<double, 3> w{v[0] - t * d[0], v[1] - t * d[1], v[2] - t * d[2]};
   return std::sqrt(dot(w, w));
+}
+
+std::array<double, 3> to_array(const gp_XYZ& p) {
+  return {p.X(), p.Y(), p.Z()};
+}
+
+/// Outward normal of `face` at the middle of its parameter range (the solid's outside).
+gp_Vec outward_normal(const TopoDS_Face& face, const BRepAdaptor_Surface& surface) {
+  double u0, u1, v0, v1;
+  BRepTools::UVBounds(face, u0, u1, v0, v1);
+  gp_Pnt p;
+  gp_Vec du, dv;
+  surface.D1((u0 + u1) / 2, (v0 + v1) / 2, p, du, dv);
+  gp_Vec normal = du.Crossed(dv);
+  if (face.Orientation() == TopAbs_REVERSED) normal.Reverse();
+  if (normal.Magnitude() > 0) normal.Normalize();
+  return normal;
+}
+
+/// The face other than `face` on `edge`, or a null face (a seam or a free edge).
+TopoDS_Face other_face(const TopTools_IndexedDataMapOfShapeListOfShape& edge_faces,
+                       const TopoDS_Shape& edge, const TopoDS_Face& face) {
+  if (!edge_faces.Contains(edge)) return {};
+  for (const TopoDS_Shape& f : edge_faces.FindFromKey(edge))
+    if (!f.IsSame(face)) return TopoDS::Face(f);
+  return {};
+}
+
+/// Fills the chamfer's legs, angle and normal from its profile ends and the outward normals of
+/// faces A and B; false unless the chamfer cuts a convex corner.
+bool chamfer_legs(const gp_Pnt& a, const gp_Pnt& b, const gp_Vec& na, const gp_Vec& nb, double tol,
+                  Chamfer& c) {
+  const gp_Vec ab(a, b);
+  if (ab.Magnitude() <= tol) return false;
+  // The corner is convex when each end lies inside the other face's plane.
+  if (na.Dot(ab) >= -tol || nb.Dot(ab.Reversed()) >= -tol) return false;
+  const double sine = na.Crossed(nb).Magnitude();
+  if (sine < 1e-6) return false;
+  c.leg_a = std::abs(nb.Dot(ab)) / sine;
+  c.leg_b = std::abs(na.Dot(ab)) / sine;
+  c.angle = M_PI - std::acos(std::clamp(na.Dot(nb), -1.0, 1.0));
+  c.a = to_array(a.XYZ());
+  c.b = to_array(b.XYZ());
+  // Outward normal of the chamfer: across the profile, towards the lost corner.
+  const gp_Vec along = ab.Normalized();
+  gp_Vec n = na + nb;
+  n -= along * n.Dot(along);
+  if (n.Magnitude() < 1e-9) return false;
+  n.Normalize();
+  c.normal = to_array(n.XYZ());
+  // The corner: on both faces' planes and on the profile's plane (across the edge direction).
+  const gp_Vec e = na.Crossed(nb).Normalized();
+  const double det = na.Dot(nb.Crossed(e));
+  const gp_Vec pa(a.XYZ()), pb(b.XYZ());
+  const gp_Vec corner =
+      (nb.Crossed(e) * na.Dot(pa) + e.Crossed(na) * nb.Dot(pb) + na.Crossed(nb) * e.Dot(pa)) / det;
+  c.corner = to_array(corner.XYZ());
+  return true;
 }
 
 }  // namespace
@@ -166,6 +233,141 @@ std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape, int axis) {
   std::sort(levels.begin(), levels.end(),
             [](const StepLevel& a, const StepLevel& b) { return a.level < b.level; });
   return levels;
+}
+
+std::vector<Chamfer> find_chamfers(const TopoDS_Shape& shape) {
+  std::vector<Chamfer> chamfers;
+  if (shape.IsNull()) return chamfers;
+  try {
+    Bnd_Box box;
+    BRepBndLib::Add(shape, box);
+    if (box.IsVoid()) return chamfers;
+    double x0, y0, z0, x1, y1, z1;
+    box.Get(x0, y0, z0, x1, y1, z1);
+    const double extent = std::max({x1 - x0, y1 - y0, z1 - z0}) - 2 * box.GetGap();
+    const double tol = std::max(1e-6, 1e-6 * std::sqrt(box.SquareExtent()));
+    const double max_leg = 0.25 * extent;
+    TopTools_IndexedDataMapOfShapeListOfShape edge_faces;
+    TopExp::MapShapesAndAncestors(shape, TopAbs_EDGE, TopAbs_FACE, edge_faces);
+    for (TopExp_Explorer it(shape, TopAbs_FACE); it.More(); it.Next()) {
+      const TopoDS_Face& face = TopoDS::Face(it.Current());
+      BRepAdaptor_Surface surface(face);
+      Chamfer c;
+      bool found = false;
+      if (surface.GetType() == GeomAbs_Plane) {
+        // Two parallel straight edges, each shared with a planar face, the two at an angle.
+        struct Side {
+          gp_Lin line;
+          gp_Pnt mid;
+          gp_Vec normal;  // of the neighbour, outward
+        };
+        std::vector<Side> sides;
+        for (TopExp_Explorer e(face, TopAbs_EDGE); e.More(); e.Next()) {
+          BRepAdaptor_Curve curve(TopoDS::Edge(e.Current()));
+          if (curve.GetType() != GeomAbs_Line) continue;
+          const TopoDS_Face other = other_face(edge_faces, e.Current(), face);
+          if (other.IsNull()) continue;
+          BRepAdaptor_Surface os(other);
+          if (os.GetType() != GeomAbs_Plane) continue;
+          sides.push_back({curve.Line(),
+                           curve.Value((curve.FirstParameter() + curve.LastParameter()) / 2),
+                           outward_normal(other, os)});
+        }
+        const gp_Vec nf = outward_normal(face, surface);
+        for (std::size_t i = 0; i < sides.size() && !found; ++i)
+          for (std::size_t j = i + 1; j < sides.size() && !found; ++j) {
+            const gp_Dir d = sides[i].line.Direction();
+            if (std::abs(d.Dot(sides[j].line.Direction())) < 1 - 1e-9) continue;
+            const gp_Vec &na = sides[i].normal, &nb = sides[j].normal;
+            if (std::abs(na.Dot(nb)) > 1 - 1e-6) continue;
+            if (std::abs(nf.Dot(na)) > 1 - 1e-6 || std::abs(nf.Dot(nb)) > 1 - 1e-6) continue;
+            const gp_Pnt a = sides[i].mid;
+            const gp_Pnt o = sides[j].line.Location();
+            const gp_Pnt b = o.Translated(gp_Vec(d) * gp_Vec(o, a).Dot(gp_Vec(d)));
+            if (!chamfer_legs(a, b, na, nb, tol, c)) continue;
+            c.direction = {d.X(), d.Y(), d.Z()};
+            found = true;
+          }
+      } else if (surface.GetType() == GeomAbs_Cone) {
+        // A circle shared with a coaxial cylinder and one shared with a plane across the axis.
+        const gp_Ax1 axis = surface.Cone().Axis();
+        const gp_Vec dir(axis.Direction());
+        bool have_cylinder = false, have_plane = false;
+        gp_Pnt ca, cb;  // circle centres
+        double ra = 0, rb = 0;
+        double side = 1;  // +1: the cylinder's material is inside it (a shaft), -1: a bore
+        gp_Vec nb;
+        for (TopExp_Explorer e(face, TopAbs_EDGE); e.More(); e.Next()) {
+          BRepAdaptor_Curve curve(TopoDS::Edge(e.Current()));
+          if (curve.GetType() != GeomAbs_Circle) continue;
+          const gp_Circ circle = curve.Circle();
+          if (std::abs(std::abs(gp_Vec(circle.Axis().Direction()).Dot(dir)) - 1) > 1e-9) continue;
+          const TopoDS_Face other = other_face(edge_faces, e.Current(), face);
+          if (other.IsNull()) continue;
+          BRepAdaptor_Surface os(other);
+          if (os.GetType() == GeomAbs_Cylinder) {
+            const gp_Cylinder cyl = os.Cylinder();
+            if (std::abs(cyl.Radius() - circle.Radius()) > tol * 10 ||
+                gp_Lin(cyl.Axis()).Distance(circle.Location()) > tol * 10)
+              continue;
+            double u0, u1, v0, v1;
+            BRepTools::UVBounds(other, u0, u1, v0, v1);
+            gp_Pnt p;
+            gp_Vec du, dv;
+            os.D1((u0 + u1) / 2, (v0 + v1) / 2, p, du, dv);
+            gp_Vec n = du.Crossed(dv);
+            if (other.Orientation() == TopAbs_REVERSED) n.Reverse();
+            const gp_Pnt foot =
+                ElCLib::Value(ElCLib::Parameter(gp_Lin(cyl.Axis()), p), gp_Lin(cyl.Axis()));
+            side = n.Dot(gp_Vec(foot, p)) < 0 ? -1 : 1;
+            ca = circle.Location();
+            ra = circle.Radius();
+            have_cylinder = true;
+          } else if (os.GetType() == GeomAbs_Plane) {
+            nb = outward_normal(other, os);
+            if (std::abs(std::abs(nb.Dot(dir)) - 1) > 1e-9) continue;
+            cb = circle.Location();
+            rb = circle.Radius();
+            have_plane = true;
+          }
+        }
+        if (have_cylinder && have_plane) {
+          // The profile in the plane through the axis and the cone's x direction.
+          gp_Vec radial(surface.Cone().Position().XDirection());
+          radial -= dir * radial.Dot(dir);
+          radial.Normalize();
+          const gp_Pnt a = ca.Translated(radial * ra), b = cb.Translated(radial * rb);
+          if (chamfer_legs(a, b, radial * side, nb, tol, c)) {
+            c.conical = true;
+            c.direction = to_array(dir.XYZ());
+            c.origin = to_array(axis.Location().XYZ());
+            found = true;
+          }
+        }
+      }
+      if (!found || std::max(c.leg_a, c.leg_b) > max_leg) continue;
+      // A cone split in pieces around its axis is one chamfer.
+      bool same = false;
+      for (const Chamfer& g : chamfers) {
+        if (!c.conical || !g.conical) continue;
+        const gp_Lin axis(gp_Pnt(g.origin[0], g.origin[1], g.origin[2]),
+                          gp_Dir(g.direction[0], g.direction[1], g.direction[2]));
+        const gp_Pnt a(c.a[0], c.a[1], c.a[2]), ga(g.a[0], g.a[1], g.a[2]);
+        same |= axis.Distance(gp_Pnt(c.origin[0], c.origin[1], c.origin[2])) <= tol * 10 &&
+                std::abs(std::abs(dot(c.direction, g.direction)) - 1) <= 1e-9 &&
+                std::abs(axis.Distance(a) - axis.Distance(ga)) <= tol * 10 &&
+                std::abs(gp_Vec(axis.Location(), a).Dot(gp_Vec(axis.Direction())) -
+                         gp_Vec(axis.Location(), ga).Dot(gp_Vec(axis.Direction()))) <= tol * 10;
+      }
+      if (!same) chamfers.push_back(c);
+    }
+  } catch (const Standard_Failure& e) {
+    throw Error(std::string("features: OpenCASCADE: ") + e.GetMessageString());
+  }
+  std::sort(chamfers.begin(), chamfers.end(), [](const Chamfer& a, const Chamfer& b) {
+    return std::tie(a.a[0], a.a[1], a.a[2]) < std::tie(b.a[0], b.a[1], b.a[2]);
+  });
+  return chamfers;
 }
 
 }  // namespace cad::render

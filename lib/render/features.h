@@ -1,9 +1,11 @@
-// Cylindrical features of a solid (holes, bosses, fillets) found from its cylindrical faces.
+// Features of a solid found from its B-rep faces: cylinders (holes, bosses, fillets), steps and
+// chamfers.
 #pragma once
 
 #include <TopoDS_Shape.hxx>
 
 #include <array>
+#include <cmath>
 #include <vector>
 
 namespace cad::render {
@@ -35,5 +37,30 @@ struct StepLevel {
 /// across the axis, merged within a tolerance, lowest first. Throws cad::Error when OCCT
 /// fails.
 std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape, int axis = 2);
+
+/// A chamfer: a narrow planar face between two planar faces at an angle, or a conical face
+/// between a cylinder and a plane across its axis (a chamfered shaft end or hole entry),
+/// cutting off the convex corner where those two faces would meet.
+struct Chamfer {
+  bool conical = false;
+  /// Ends of the chamfer's profile in one cross-section across its edges, world
+  /// coordinates: `a` on its edge with face A, `b` on its edge with face B. For a cone, A is
+  /// the cylinder and B the plane, and the profile lies in a plane through the axis.
+  std::array<double, 3> a{}, b{};
+  /// The legs: along face A from `a` to the corner (the lost edge), and along face B from `b`.
+  double leg_a = 0, leg_b = 0;
+  double angle = M_PI / 2;  ///< between faces A and B (pi/2: a right-angled corner), radians
+  /// Planar: direction of the chamfer's edges. Conical: the axis direction.
+  std::array<double, 3> direction{};
+  std::array<double, 3> origin{};  ///< conical: a point on the axis
+  std::array<double, 3> normal{};  ///< outward normal of the chamfer face at the profile
+  std::array<double, 3> corner{};  ///< where faces A and B would meet, in the profile's plane
+};
+
+/// The chamfers of `shape`: legs at most a quarter of the part's largest extent (a larger
+/// slanted face is a shape of its own, not a broken edge), in a deterministic order.
+/// Conical faces split in pieces around one axis count once. Throws cad::Error when OCCT
+/// fails.
+std::vector<Chamfer> find_chamfers(const TopoDS_Shape& shape);
 
 }  // namespace cad::render
