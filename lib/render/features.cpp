@@ -7,6 +7,7 @@
 #include <BRepBndLib.hxx>
 #include <BRepGProp.hxx>
 #include <BRepTools.hxx>
+#include <BRep_Tool.hxx>
 #include <Bnd_Box.hxx>
 #include <ElCLib.hxx>
 #include <GProp_GProps.hxx>
@@ -260,6 +261,18 @@ std::vector<Chamfer> find_chamfers(const TopoDS_Shape& shape) {
           gp_Lin line;
           gp_Pnt mid;
           gp_Vec normal;  // of the neighbour, outward
+          TopoDS_Face face;
+        };
+        // A face's width across direction `d` in its plane (normal `n`), from its vertices.
+        auto width_across = [](const TopoDS_Face& f, const gp_Vec& n, const gp_Dir& d) {
+          const gp_Vec w = n.Crossed(gp_Vec(d));
+          double lo = 1e300, hi = -1e300;
+          for (TopExp_Explorer v(f, TopAbs_VERTEX); v.More(); v.Next()) {
+            const double t = gp_Vec(BRep_Tool::Pnt(TopoDS::Vertex(v.Current())).XYZ()).Dot(w);
+            lo = std::min(lo, t);
+            hi = std::max(hi, t);
+          }
+          return hi - lo;
         };
         std::vector<Side> sides;
         for (TopExp_Explorer e(face, TopAbs_EDGE); e.More(); e.Next()) {
@@ -271,7 +284,7 @@ std::vector<Chamfer> find_chamfers(const TopoDS_Shape& shape) {
           if (os.GetType() != GeomAbs_Plane) continue;
           sides.push_back({curve.Line(),
                            curve.Value((curve.FirstParameter() + curve.LastParameter()) / 2),
-                           outward_normal(other, os)});
+                           outward_normal(other, os), other});
         }
         const gp_Vec nf = outward_normal(face, surface);
         for (std::size_t i = 0; i < sides.size() && !found; ++i)
@@ -285,6 +298,11 @@ std::vector<Chamfer> find_chamfers(const TopoDS_Shape& shape) {
             const gp_Pnt o = sides[j].line.Location();
             const gp_Pnt b = o.Translated(gp_Vec(d) * gp_Vec(o, a).Dot(gp_Vec(d)));
             if (!chamfer_legs(a, b, na, nb, tol, c)) continue;
+            // A chamfer is narrower than the faces it joins (else it is one of those).
+            const double width = a.Distance(b);
+            if (width >= width_across(sides[i].face, na, d) ||
+                width >= width_across(sides[j].face, nb, d))
+              continue;
             c.direction = {d.X(), d.Y(), d.Z()};
             found = true;
           }
