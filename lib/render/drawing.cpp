@@ -673,8 +673,9 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
       if (overlaps(t, b)) return false;
     return true;
   };
-  // Visible model lines, to keep leaders and their labels off the outline where they can.
-  // `thin_too`: dimension and extension lines drawn so far count as well.
+  // Crossings of a segment with visible model lines (2 each) and, with `thin_too`, with the
+  // dimension and extension lines drawn so far (1 each): leaders and their labels keep off
+  // them where they can.
   const std::size_t model_lines = drawing.lines.size();
   auto crossings = [&](Point2 p, Point2 q, bool thin_too = false) {
     int n = 0;
@@ -691,7 +692,7 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
           continue;
         if ((orient(p, q, a) > 0) != (orient(p, q, b) > 0) &&
             (orient(a, b, p) > 0) != (orient(a, b, q) > 0))
-          ++n;
+          n += line.pen == Pen::Visible ? 2 : 1;
       }
     }
     const double dx = q.x - p.x, dy = q.y - p.y, dd = dx * dx + dy * dy;
@@ -709,10 +710,28 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         double a = std::atan2(fy + t * dy, fx + t * dx);
         while (a < arc.start) a += 2 * M_PI;
         while (a > arc.start + 2 * M_PI) a -= 2 * M_PI;
-        if (a <= arc.end) ++n;
+        if (a <= arc.end) n += 2;
       }
     }
     return n;
+  };
+  auto segment_hits_box = [](Point2 p, Point2 q, const Box2& b) {
+    // Liang-Barsky clipping of p + t (q - p), t in [0, 1], against the box.
+    double t0 = 0, t1 = 1;
+    const double d[2] = {q.x - p.x, q.y - p.y};
+    const double lo[2] = {b.min_x - p.x, b.min_y - p.y}, hi[2] = {b.max_x - p.x, b.max_y - p.y};
+    for (int k = 0; k < 2; ++k) {
+      if (std::abs(d[k]) < 1e-12) {
+        if (lo[k] > 0 || hi[k] < 0) return 0;
+        continue;
+      }
+      double a = lo[k] / d[k], c = hi[k] / d[k];
+      if (a > c) std::swap(a, c);
+      t0 = std::max(t0, a);
+      t1 = std::min(t1, c);
+      if (t0 > t1) return 0;
+    }
+    return 1;
   };
   auto box_crossings = [&](const Box2& b) {
     const Point2 p00{b.min_x, b.min_y}, p10{b.max_x, b.min_y}, p11{b.max_x, b.max_y},
@@ -743,7 +762,10 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         const Box2 box = text_box(text, label, false);
         if (!free(box)) continue;
         const Point2 start{on.x + (elbow.x - on.x) * 0.05, on.y + (elbow.y - on.y) * 0.05};
-        const int n = crossings(start, elbow) + crossings(elbow, end) + box_crossings(box);
+        int n = crossings(start, elbow, true) + crossings(elbow, end, true) + box_crossings(box);
+        // Running through another label is worse than crossing a line.
+        for (const Box2& t : taken)
+          n += 5 * (segment_hits_box(start, elbow, t) + segment_hits_box(elbow, end, t));
         if (best < 0 || n < best) {
           best = n;
           best_angle = a;
