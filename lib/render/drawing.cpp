@@ -297,8 +297,10 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
   }
 
   // Equally spaced equal holes (bosses) on a circle get a pitch circle and its centre's
-  // position instead of each one's; the others get their own positions.
+  // position instead of each one's, rows and columns of them the first one's position and
+  // the pitch; the others get their own positions.
   std::vector<Dimension> pitch_circles;
+  std::array<std::vector<Dimension>, 3> pitches;  // of rows and columns of holes, per view
   for (int vi = 0; vi < 3; ++vi) {
     const ViewProjection* vp = by_view[vi];
     if (!vp || vp->bounds.empty()) continue;
@@ -333,6 +335,47 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
         for (std::size_t m : p.members) patterned[group[m]] = true;
         add_centre_positions(*vp, "pitch circle", p.centre);
       }
+      // The rest in rows and columns along the view's axes, equally spaced: the first one's
+      // position and the pitch, "2× 35", once each way.
+      std::vector<double> xs, ys;
+      std::size_t rest = 0;
+      for (std::size_t m : group) {
+        if (patterned[m]) continue;
+        ++rest;
+        const Point2 c = cs[m].centre;
+        if (std::none_of(xs.begin(), xs.end(), [&](double x) { return near(x, c.x, tol * 100); }))
+          xs.push_back(c.x);
+        if (std::none_of(ys.begin(), ys.end(), [&](double y) { return near(y, c.y, tol * 100); }))
+          ys.push_back(c.y);
+      }
+      std::sort(xs.begin(), xs.end());
+      std::sort(ys.begin(), ys.end());
+      auto even = [&](const std::vector<double>& v) {
+        for (std::size_t k = 2; k < v.size(); ++k)
+          if (!near(v[k] - v[k - 1], v[1] - v[0], tol * 100)) return false;
+        return true;
+      };
+      if (rest < 2 || xs.size() * ys.size() != rest || !even(xs) || !even(ys)) continue;
+      const std::string what = cs[i].hole ? "hole pitch" : "boss pitch";
+      for (bool horizontal : {true, false}) {
+        const std::vector<double>& v = horizontal ? xs : ys;
+        if (v.size() < 2) continue;
+        Dimension d;
+        d.kind = DimensionKind::Linear;
+        d.view = vp->view;
+        d.feature = what;
+        d.value = v[1] - v[0];
+        d.count = static_cast<int>(v.size()) - 1;
+        d.label = (d.count > 1 ? std::to_string(d.count) + "\u00D7 " : std::string()) +
+                  format_value(d.value, decimals);
+        d.horizontal = horizontal;
+        d.side = horizontal ? kBelow : kLeft;
+        d.from = {xs[0], ys[0]};
+        d.to = horizontal ? Point2{xs[1], ys[0]} : Point2{xs[0], ys[1]};
+        pitches[vi].push_back(d);
+      }
+      for (std::size_t m : group) patterned[m] = true;
+      add_centre_positions(*vp, cs[i].hole ? "hole" : "boss", {xs[0], ys[0]});
     }
     for (std::size_t i = 0; i < cs.size(); ++i)
       if (!patterned[i]) add_centre_positions(*vp, cs[i].hole ? "hole" : "boss", cs[i].centre);
@@ -456,6 +499,10 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
               pos.end());
     std::array<int, 4> level{};
     for (Dimension& d : pos) {
+      d.level = level[d.side]++;
+      dims.push_back(d);
+    }
+    for (Dimension& d : pitches[view_index(vp->view)]) {
       d.level = level[d.side]++;
       dims.push_back(d);
     }

@@ -101,9 +101,20 @@ TEST_CASE("equal holes in a view are labelled once with a count", "[drawing]") {
       CHECK(dim.label == "4\u00D7 \u00D84");
     }
   CHECK(diameters == 1);
+  // A 2 x 2 grid: the first hole from the edges (10, 10) and the pitches (40, 20) once each,
+  // not every hole's position.
   CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 10));
-  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 50));
-  CHECK(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 30));
+  CHECK_FALSE(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 50));
+  CHECK_FALSE(has(d.dimensions, DimensionKind::Position, ViewKind::Top, 30));
+  int pitches = 0;
+  for (const Dimension& dim : d.dimensions)
+    if (dim.feature == "hole pitch") {
+      ++pitches;
+      CHECK(dim.view == ViewKind::Top);
+      CHECK(dim.value == Approx(dim.horizontal ? 40 : 20));
+      CHECK(dim.label == (dim.horizontal ? "40" : "20"));
+    }
+  CHECK(pitches == 2);
   nlohmann::json j = dimensions_json(d, 1);
   bool counted = false;
   for (const auto& e : j) counted |= e.value("count", 1) == 4;

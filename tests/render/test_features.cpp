@@ -8,6 +8,7 @@
 #include <BRepPrimAPI_MakeWedge.hxx>
 #include <gp_Ax2.hxx>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -240,4 +241,39 @@ TEST_CASE("holes that are not an equally spaced ring keep their positions", "[dr
       lone |= std::abs(dim.value - 90) < 1e-6;
     CHECK(lone);
   }
+}
+
+TEST_CASE("a row of equally spaced holes gets the first position and one pitch", "[drawing]") {
+  // Three Ø10 holes 35 apart in a 100 x 60 x 6 plate, the first 15 from the left, at y 30.
+  TopoDS_Shape plate = BRepPrimAPI_MakeBox(100, 60, 6).Shape();
+  for (double x : {15.0, 50.0, 85.0})
+    plate = BRepAlgoAPI_Cut(
+                plate,
+                BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(x, 30, -1), gp_Dir(0, 0, 1)), 5, 8).Shape())
+                .Shape();
+  const Drawing d = make_drawing(plate, {800, 1, 2});
+  std::vector<double> positions;
+  for (const Dimension& dim : of_kind(d, DimensionKind::Position)) positions.push_back(dim.value);
+  std::sort(positions.begin(), positions.end());
+  CHECK(positions == std::vector<double>{15, 30});
+  int pitches = 0;
+  for (const Dimension& dim : d.dimensions)
+    if (dim.feature == "hole pitch") {
+      ++pitches;
+      CHECK(dim.horizontal);
+      CHECK(dim.value == Approx(35));
+      CHECK(dim.count == 2);
+      CHECK(dim.label == "2\u00D7 35");
+    }
+  CHECK(pitches == 1);
+  // Two holes off a common row or column keep their own positions.
+  TopoDS_Shape two = BRepPrimAPI_MakeBox(80, 40, 8).Shape();
+  for (auto [x, y] : {std::pair{40.0, 30.0}, std::pair{60.0, 10.0}})
+    two =
+        BRepAlgoAPI_Cut(
+            two, BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(x, y, -1), gp_Dir(0, 0, 1)), 4, 10).Shape())
+            .Shape();
+  const Drawing d2 = make_drawing(two, {800, 1, 2});
+  CHECK(of_kind(d2, DimensionKind::Position).size() == 4);
+  for (const Dimension& dim : d2.dimensions) CHECK(dim.feature != "hole pitch");
 }
