@@ -252,7 +252,55 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
   std::array<std::vector<Circle>, 3> circles;
   for (const CylinderFeature& f : find_cylinders(shape)) {
     const int axis = axis_of(f.direction);
-    if (axis < 0) continue;
+    if (axis < 0) {
+      // An inclined hole (boss): its Ø on the view that looks most along its axis, with a
+      // leader to its opening's edge, and the opening's centre positioned.
+      if (!f.full()) continue;
+      ViewKind best = ViewKind::Front;
+      double along = -1;
+      for (ViewKind v : all_views) {
+        const std::array<double, 3> w = view_direction(v);
+        const double a =
+            std::abs(f.direction[0] * w[0] + f.direction[1] * w[1] + f.direction[2] * w[2]);
+        if (a > along + 1e-9) {
+          along = a;
+          best = v;
+        }
+      }
+      const ViewProjection* vp = by_view[view_index(best)];
+      if (!vp || vp->bounds.empty()) continue;
+      const std::array<double, 3> w = view_direction(best);
+      const double toward = f.direction[0] * w[0] + f.direction[1] * w[1] + f.direction[2] * w[2];
+      const double v = toward >= 0 ? f.max_v : f.min_v;  // the opening facing the viewer
+      std::array<double, 3> e, side{f.direction[1] * w[2] - f.direction[2] * w[1],
+                                    f.direction[2] * w[0] - f.direction[0] * w[2],
+                                    f.direction[0] * w[1] - f.direction[1] * w[0]};
+      const double sl = std::sqrt(side[0] * side[0] + side[1] * side[1] + side[2] * side[2]);
+      if (sl < 1e-9) continue;
+      for (int k = 0; k < 3; ++k) e[k] = f.origin[k] + f.direction[k] * v;
+      // Better, the centre of the rim (the opening's ellipse) nearest the viewer.
+      double nearest = -1e300;
+      for (const auto& r : f.rims) {
+        const double t = r[0] * w[0] + r[1] * w[1] + r[2] * w[2];
+        if (t > nearest) {
+          nearest = t;
+          e = r;
+        }
+      }
+      std::array<double, 3> on;
+      for (int k = 0; k < 3; ++k) on[k] = e[k] + side[k] / sl * f.radius;
+      Dimension d;
+      d.kind = DimensionKind::Diameter;
+      d.value = 2 * f.radius;
+      d.view = best;
+      d.feature = f.hole ? "inclined hole" : "inclined boss";
+      d.label = "\u00D8" + format_value(d.value, decimals);
+      d.from = project_array(best, e);
+      d.to = project_array(best, on);
+      dims.push_back(d);
+      add_centre_positions(*vp, d.feature + " opening", d.from);
+      continue;
+    }
     const ViewKind view = circle_view(axis);
     const ViewProjection* vp = by_view[view_index(view)];
     if (!vp || vp->bounds.empty()) continue;
@@ -891,7 +939,8 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         const bool patterned =
             std::any_of(on_pitch_circles.begin(), on_pitch_circles.end(),
                         [&](Point2 p) { return std::hypot(p.x - c.x, p.y - c.y) < 1; });
-        if (d.kind == DimensionKind::Diameter && !patterned) {
+        const bool inclined = d.feature.rfind("inclined", 0) == 0;  // seen as an ellipse
+        if (d.kind == DimensionKind::Diameter && !patterned && !inclined) {
           // Centre lines, then a leader from outside the circle to its edge.
           const double ext = r + spacing * 0.25;
           drawing.lines.push_back({{{c.x - ext, c.y}, {c.x + ext, c.y}}, Pen::Center});
@@ -899,7 +948,8 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         }
         // Candidate directions: the measured point's own, then around the circle.
         std::vector<double> angles{std::atan2(on0.y - c.y, on0.x - c.x)};
-        if (d.kind == DimensionKind::Diameter)
+        if (inclined) angles.push_back(angles[0] + M_PI);  // the other end of that diameter
+        if (d.kind == DimensionKind::Diameter && !inclined)
           for (double deg :
                {-45.0, -135.0, 45.0, 135.0, -60.0, -120.0, 60.0, 120.0, -30.0, -150.0, 30.0, 150.0})
             angles.push_back(deg * M_PI / 180);

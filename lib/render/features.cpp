@@ -144,6 +144,17 @@ std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape) {
       // v of a cylinder is the distance along the axis from its location.
       f.min_v = std::min(v0, v1);
       f.max_v = std::max(v0, v1);
+      for (TopExp_Explorer e(face, TopAbs_EDGE); e.More(); e.Next()) {
+        BRepAdaptor_Curve curve(TopoDS::Edge(e.Current()));
+        gp_Pnt c;
+        if (curve.GetType() == GeomAbs_Circle)
+          c = curve.Circle().Location();
+        else if (curve.GetType() == GeomAbs_Ellipse)
+          c = curve.Ellipse().Location();
+        else
+          continue;
+        f.rims.push_back({c.X(), c.Y(), c.Z()});
+      }
       bool merged = false;
       for (CylinderFeature& g : features) {
         if (std::abs(g.radius - f.radius) > tol || g.hole != f.hole) continue;
@@ -157,6 +168,13 @@ std::vector<CylinderFeature> find_cylinders(const TopoDS_Shape& shape) {
         const bool overlaps = std::min(a, b) < g.max_v - tol && std::max(a, b) > g.min_v + tol;
         // Faces of the same cylinder side by side add angle; stacked ones add length.
         if (overlaps) g.span = std::min(g.span + f.span, 2 * M_PI);
+        for (const auto& r : f.rims) {
+          const bool known = std::any_of(g.rims.begin(), g.rims.end(), [&](const auto& q) {
+            return std::abs(q[0] - r[0]) + std::abs(q[1] - r[1]) + std::abs(q[2] - r[2]) <=
+                   tol * 10;
+          });
+          if (!known) g.rims.push_back(r);
+        }
         g.min_v = std::min(g.min_v, std::min(a, b));
         g.max_v = std::max(g.max_v, std::max(a, b));
         merged = true;
@@ -179,8 +197,10 @@ std::vector<StepLevel> find_step_levels(const TopoDS_Shape& shape, int axis) {
   std::vector<StepLevel> levels;
   if (shape.IsNull() || axis < 0 || axis > 2) return levels;
   try {
+    // The exact box: an approximate one can stand off the extreme faces (curved faces cut
+    // through them), and those would be taken for steps.
     Bnd_Box box;
-    BRepBndLib::Add(shape, box);
+    BRepBndLib::AddOptimal(shape, box, false, false);
     if (box.IsVoid()) return levels;
     std::array<double, 3> lo{}, hi{};
     box.Get(lo[0], lo[1], lo[2], hi[0], hi[1], hi[2]);

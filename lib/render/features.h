@@ -18,6 +18,9 @@ struct CylinderFeature {
   double span = 0;                    ///< angle covered by the faces, radians (2 pi = full)
   bool hole = false;                  ///< material outside the cylinder (a bore), else a boss
   double min_v = 0, max_v = 0;        ///< extent along the axis from `origin`, model units
+  /// Centres of the circles and ellipses bounding its faces (where it opens onto planes),
+  /// world coordinates, each once.
+  std::vector<std::array<double, 3>> rims;
   /// True when the faces go all the way round (a hole or a boss, not a fillet).
   bool full() const;
 };

@@ -277,3 +277,26 @@ TEST_CASE("a row of equally spaced holes gets the first position and one pitch",
   CHECK(of_kind(d2, DimensionKind::Position).size() == 4);
   for (const Dimension& dim : d2.dimensions) CHECK(dim.feature != "hole pitch");
 }
+
+TEST_CASE("an inclined hole gets its diameter and its opening's position", "[drawing]") {
+  // A Ø8 hole at 45° in the XZ plane through the centre of a 60 x 40 x 30 block opens on the
+  // top face at (45, 20); the top and bottom faces are not steps.
+  TopoDS_Shape block = BRepPrimAPI_MakeBox(60, 40, 30).Shape();
+  const gp_Dir axis(1, 0, 1);
+  const gp_Pnt start = gp_Pnt(30, 20, 15).Translated(gp_Vec(axis) * -40);
+  block =
+      BRepAlgoAPI_Cut(block, BRepPrimAPI_MakeCylinder(gp_Ax2(start, axis), 4, 80).Shape()).Shape();
+  const Drawing d = make_drawing(block, {800, 1, 2});
+  bool diameter = false;
+  for (const Dimension& dim : of_kind(d, DimensionKind::Diameter))
+    diameter |= dim.feature == "inclined hole" && dim.view == ViewKind::Top &&
+                std::abs(dim.value - 8) < 1e-6;
+  CHECK(diameter);
+  std::vector<double> positions;
+  for (const Dimension& dim : of_kind(d, DimensionKind::Position)) positions.push_back(dim.value);
+  std::sort(positions.begin(), positions.end());
+  REQUIRE(positions.size() == 2);
+  CHECK(positions[0] == Approx(20));
+  CHECK(positions[1] == Approx(45));
+  for (const Dimension& dim : d.dimensions) CHECK(dim.feature != "step height");
+}
