@@ -476,6 +476,12 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     }
     const ViewProjection* vp = by_view[view_index(view)];
     if (!vp || vp->bounds.empty()) continue;
+    // Only corners between faces along the view's axes: a slanted face between slanted ones is
+    // a polygon's side (its own shape), not a broken edge.
+    auto along_axis = [&](Point2 p, Point2 q) {
+      return std::abs(p.x - q.x) <= tol * 10 || std::abs(p.y - q.y) <= tol * 10;
+    };
+    if (!along_axis(a, corner) || !along_axis(b, corner)) continue;
     // Which leg lies horizontal in the view: the one whose face runs more along x.
     const bool a_horizontal = std::abs(corner.x - a.x) >= std::abs(corner.y - a.y);
     Dimension d;
