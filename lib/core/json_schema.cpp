@@ -2,6 +2,7 @@
 #include "core/json_schema.h"
 
 #include <fstream>
+#include <regex>
 
 #include "core/error.h"
 
@@ -58,6 +59,16 @@ class Validator {
         out.push_back(at + ": " + v.dump() + " is below the minimum " + s["minimum"].dump());
       if (s.contains("maximum") && x > s["maximum"].get<double>())
         out.push_back(at + ": " + v.dump() + " is above the maximum " + s["maximum"].dump());
+      if (s.contains("exclusiveMinimum") && x <= s["exclusiveMinimum"].get<double>())
+        out.push_back(at + ": " + v.dump() + " is not above " + s["exclusiveMinimum"].dump());
+    }
+    if (v.is_string()) {
+      const std::string& text = v.get_ref<const std::string&>();
+      if (s.contains("minLength") && text.size() < s["minLength"].get<std::size_t>())
+        out.push_back(at + ": shorter than " + s["minLength"].dump() + " characters");
+      if (s.contains("pattern") &&
+          !std::regex_search(text, std::regex(s["pattern"].get<std::string>())))
+        out.push_back(at + ": " + v.dump() + " does not match " + s["pattern"].dump());
     }
     if (v.is_object()) {
       if (s.contains("required"))

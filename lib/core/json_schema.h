@@ -9,7 +9,8 @@ namespace cad::core {
 
 /// Validates `value` against `schema`. Supports type (incl. arrays of types and
 /// "integer"), enum, const, required, properties, additionalProperties (bool or
-/// schema), items, minItems, maxItems, minimum, maximum, oneOf, anyOf, and $ref to
+/// schema), items, minItems, maxItems, minimum, maximum, exclusiveMinimum, minLength, pattern
+/// (ECMAScript), oneOf, anyOf, and $ref to
 /// "#/$defs/..." or "#/definitions/...". Returns one message per violation, each
 /// starting with the JSON pointer of the offending value ("/error/line: ...");
 /// empty when valid. Throws cad::Error for an unresolvable $ref.
