@@ -63,9 +63,13 @@ std::uint64_t Rng::next() {
   return z ^ (z >> 31);
 }
 
-double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double Rng::uniform() {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
-double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+double Rng::uniform(double lo, double hi) {
+  return lo + (hi - lo) * uniform();
+}
 
 int Rng::integer(int lo, int hi) {
   if (hi <= lo) return lo;
@@ -81,7 +85,9 @@ double Rng::dimension(double lo, double hi, double step) {
   return static_cast<double>(k) * step;
 }
 
-bool Rng::chance(double p) { return uniform() < p; }
+bool Rng::chance(double p) {
+  return uniform() < p;
+}
 
 std::size_t Rng::index(std::size_t n) {
   if (n <= 1) return 0;

@@ -48,16 +48,16 @@ struct Feature {
 struct Part {
   std::string family;  ///< procedural family name, "deepcad" or "script"
   Level level = Level::SE;
-  int n_curves = 0;    ///< sketch curves (lines, arcs, circles, spline segments) in all sketches
-  std::string style;   ///< code style: "chain" (Workplane chains), "sketch" (Sketch API),
-                       ///< "plane" (cq.Plane + Python loops), "deepcad", "script"
+  int n_curves = 0;   ///< sketch curves (lines, arcs, circles, spline segments) in all sketches
+  std::string style;  ///< code style: "chain" (Workplane chains), "sketch" (Sketch API),
+                      ///< "plane" (cq.Plane + Python loops), "deepcad", "script"
   std::vector<Param> params;      ///< named dimensions (empty when unknown)
   std::vector<Feature> features;  ///< construction steps, base feature first (may be empty)
-  std::string code;        ///< hard-coded CadQuery (numbers inline), assigns `result`
-  std::string code_param;  ///< parameterized: the params as named variables first, loops for
-                           ///< patterns; the same solid as `code` ("" when none)
-  std::string text_abstract;  ///< one or two sentences: what the part is
-  std::string text_detailed;  ///< every dimension and feature needed to model it
+  std::string code;               ///< hard-coded CadQuery (numbers inline), assigns `result`
+  std::string code_param;         ///< parameterized: the params as named variables first, loops for
+                                  ///< patterns; the same solid as `code` ("" when none)
+  std::string text_abstract;      ///< one or two sentences: what the part is
+  std::string text_detailed;      ///< every dimension and feature needed to model it
 };
 
 /// Formats a dimension for code and text: shortest decimal that round-trips at 1e-9
