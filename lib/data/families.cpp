@@ -1,0 +1,28 @@
+#include "data/families.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "data/families/common.h"
+
+namespace cad::data {
+
+const std::vector<Family>& families() {
+  static const std::vector<Family> all{
+      fam::plate_holes_family(),
+      fam::slotted_plate_family(),
+      fam::counterbored_plate_family(),
+  };
+  return all;
+}
+
+const Family& family(const std::string& name) {
+  std::vector<std::string> names;
+  for (const Family& f : families()) {
+    if (f.name == name) return f;
+    names.push_back(f.name);
+  }
+  throw UsageError(fmt::format("unknown family '{}' (known: {})", name, fmt::join(names, ", ")));
+}
+
+}  // namespace cad::data
