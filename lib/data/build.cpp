@@ -205,20 +205,45 @@ void classify_script(Part& part, const json& ops) {
     part.level = Level::L;
 }
 
-/// Text for a script, from its solid's figures and what it built.
-void describe_script(Part& part, const json& stats) {
+/// Text for a script, from its solid's figures, what it built and its drawing's dimensions.
+void describe_script(Part& part, const json& stats, const json& dims) {
   const auto& size = stats["size"];
-  std::string dims = fmt::format("{} x {} x {}", num(std::round(size[0].get<double>() * 100) / 100),
-                                 num(std::round(size[1].get<double>() * 100) / 100),
-                                 num(std::round(size[2].get<double>() * 100) / 100));
+  auto r2 = [](double v) { return num(std::round(v * 100) / 100); };
+  const std::string box = fmt::format("{} x {} x {}", r2(size[0].get<double>()),
+                                      r2(size[1].get<double>()), r2(size[2].get<double>()));
+  // Features seen on the drawing: holes, bosses, radii, chamfers, pitch circles (once each).
+  std::vector<std::string> seen;
+  std::set<std::string> unique;
+  for (const auto& d : dims) {
+    const std::string kind = d.value("kind", ""), feature = d.value("feature", "");
+    const int count = d.value("count", 1);
+    const std::string value = r2(d.value("value", 0.0));
+    std::string phrase;
+    if (kind == "diameter" && feature.find("hole") != std::string::npos)
+      phrase = count > 1 ? fmt::format("{} holes of diameter {}", count, value)
+                         : fmt::format("a hole of diameter {}", value);
+    else if (kind == "diameter" && feature.find("boss") != std::string::npos)
+      phrase = fmt::format("a cylindrical section of diameter {}", value);
+    else if (kind == "radius")
+      phrase = fmt::format("rounded edges of radius {}", value);
+    else if (kind == "chamfer")
+      phrase = fmt::format("chamfers of {}", d.value("label", value));
+    else if (kind == "pitch_circle")
+      phrase = fmt::format("holes on a pitch circle of diameter {}", value);
+    if (!phrase.empty() && unique.insert(phrase).second) seen.push_back(phrase);
+  }
   std::vector<std::string> made;
   for (const auto& [op, n] : stats["ops"].items())
     if (n.get<int>() > 0) made.push_back(fmt::format("{} {}", n.get<int>(), op));
   part.text_abstract =
-      fmt::format("A solid part of {} with {} faces.", dims, stats.value("faces", 0));
+      seen.empty() ? fmt::format("A solid part of {} with {} faces.", box, stats.value("faces", 0))
+                   : fmt::format("A {} part with {}.", box,
+                                 seen.size() == 1 ? seen[0] : seen[0] + " and more features");
   part.text_detailed = fmt::format(
-      "A solid part whose bounding box measures {} (X x Y x Z), volume {}, built from {}.", dims,
-      num(std::round(stats.value("volume", 0.0) * 1000) / 1000),
+      "A solid part whose bounding box measures {} (X x Y x Z) with volume {}{}; it is built "
+      "from {}.",
+      box, num(std::round(stats.value("volume", 0.0) * 1000) / 1000),
+      seen.empty() ? std::string() : fmt::format(", with {}", fmt::join(seen, ", ")),
       made.empty() ? std::string("primitive solids") : fmt::format("{}", fmt::join(made, ", ")));
 }
 
@@ -549,10 +574,7 @@ json build_sample(const PlannedSample& sample, const Recipe& recipe, const std::
   auto radii = gyration_radii(ex.shape);
   stats["gyration"] = {radii[0], radii[1], radii[2]};
 
-  if (sample.source == "script") {
-    classify_script(part, stats.value("ops", json::object()));
-    describe_script(part, stats);
-  }
+  if (sample.source == "script") classify_script(part, stats.value("ops", json::object()));
 
   // code_param is kept only when it builds the same solid.
   json param_check = {{"status", "none"}};
@@ -600,7 +622,6 @@ json build_sample(const PlannedSample& sample, const Recipe& recipe, const std::
     features.push_back(
         {{"kind", f.kind}, {"description", f.description}, {"placement", f.placement}});
   record["features"] = features;
-  record["text"] = {{"abstract", part.text_abstract}, {"detailed", part.text_detailed}};
 
   json dims = json::array();
   record["drawing"] = nullptr;
@@ -623,6 +644,8 @@ json build_sample(const PlannedSample& sample, const Recipe& recipe, const std::
     return reject(sample, "drawing", {{"type", "DrawingError"}, {"message", e.what()}});
   }
   record["dimensions"] = dims;
+  if (sample.source == "script") describe_script(part, stats, dims);
+  record["text"] = {{"abstract", part.text_abstract}, {"detailed", part.text_detailed}};
 
   record["render"] = nullptr;
   record["mesh"] = nullptr;
@@ -687,9 +710,10 @@ PlannedSample planned_from_json(const json& j) {
   return s;
 }
 
-/// Reads finished records from OUT/work/records*.jsonl; a torn last line (a killed build)
-/// is cut off so that appending continues cleanly.
-std::map<std::string, json> read_finished(const fs::path& work) {
+/// Reads finished records from OUT/work/records*.jsonl. A torn last line (a killed build) is
+/// skipped, and cut off in `own` (the file this process appends to) so that appending
+/// continues cleanly; other files may belong to shards still running and are left alone.
+std::map<std::string, json> read_finished(const fs::path& work, const std::string& own) {
   std::map<std::string, json> done;
   if (!fs::is_directory(work)) return done;
   std::vector<fs::path> files;
@@ -717,7 +741,7 @@ std::map<std::string, json> read_finished(const fs::path& work) {
       }
       start = end + 1;
     }
-    if (good < text.size()) fs::resize_file(path, good);
+    if (good < text.size() && path.filename() == own) fs::resize_file(path, good);
   }
   return done;
 }
@@ -880,7 +904,11 @@ BuildSummary build_dataset(const Recipe& recipe, const BuildOptions& options) {
   const std::vector<PlannedSample> planned = plan(recipe);
   BuildSummary summary;
   summary.planned = planned.size();
-  std::map<std::string, json> done = read_finished(work);
+  const std::string records_name =
+      options.shard.count > 1
+          ? fmt::format("records.{}-of-{}.jsonl", options.shard.index, options.shard.count)
+          : "records.jsonl";
+  std::map<std::string, json> done = read_finished(work, records_name);
   core::logger().debug("{} finished records in {}", done.size(), work.string());
 
   std::vector<const PlannedSample*> todo;
@@ -896,10 +924,6 @@ BuildSummary build_dataset(const Recipe& recipe, const BuildOptions& options) {
   core::logger().info("{}: {} samples planned, {} already built, {} to build with {} job(s)",
                       recipe.name, planned.size(), summary.resumed, todo.size(), options.jobs);
 
-  const std::string records_name =
-      options.shard.count > 1
-          ? fmt::format("records.{}-of-{}.jsonl", options.shard.index, options.shard.count)
-          : "records.jsonl";
   std::ofstream append(work / records_name, std::ios::binary | std::ios::app);
   if (!append) throw Error(fmt::format("{}: cannot append", (work / records_name).string()));
 
