@@ -177,8 +177,9 @@ Curve parse_arc(const json& j, const std::string& ctx) {
   double sweep = t1 - t0;
   while (sweep <= 1e-12) sweep += 2 * kPi;
   while (sweep > 2 * kPi + 1e-9) sweep -= 2 * kPi;
+  // The sweep runs counter-clockwise in the sketch's own coordinates whatever the stored
+  // normal says (a semicircle with normal -Z bulges the way the angles say, not mirrored).
   double nz = 1;
-  if (j.contains("normal")) nz = vec3(j, "normal", ctx).z < 0 ? -1 : 1;
   double tol = 1e-3 * k.r;
   // As documented: counter-clockwise about the normal from centre + radius * reference.
   if (j.contains("reference_vector")) {

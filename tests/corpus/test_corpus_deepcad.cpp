@@ -3,8 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
+
+#include <BRepBuilderAPI_Copy.hxx>
 
 #include "core/error.h"
 #include "data/deepcad.h"
@@ -14,6 +18,25 @@
 
 namespace fs = std::filesystem;
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// ground_truth.stl is CadQuery's coarse export: against it the exact solid of a thin-walled
+// round part loses IoU to the chords alone (a ring 0.013 thick of radius 0.75 loses a fifth
+// of its wall). Our solid meshed at that resolution is compared like with like
+// (tests/corpus/test_corpus_eval.cpp does the same for the expert scripts).
+double iou_at_ground_truth_resolution(const TopoDS_Shape& shape, const cad::geom::Mesh& gt) {
+  TopoDS_Shape copy = BRepBuilderAPI_Copy(shape, true, false).Shape();
+  return cad::metrics::iou(cad::geom::tessellate(copy, 0.1, 0.349), gt).iou;
+}
+
+}  // namespace
+
 TEST_CASE("CADPrompt DeepCAD JSON converted to CadQuery against ground_truth.stl", "[corpus]") {
   fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
   if (!fs::is_directory(dir)) {
@@ -22,11 +45,13 @@ TEST_CASE("CADPrompt DeepCAD JSON converted to CadQuery against ground_truth.stl
   }
   auto files = cad::data::find_deepcad_files(dir.string());
   REQUIRE(files.size() == 100);
-  auto t0 = std::chrono::steady_clock::now();
-  int passed = 0, same = 0;
+  auto t0 = Clock::now();
+  double t_convert = 0, t_iou = 0, t_param = 0;
+  int passed = 0, coarse = 0, same = 0, exact = 0;
   double sum = 0;
   std::ostringstream misses, param_misses;
   for (const auto& [id, path] : files) {
+    auto t = Clock::now();
     cad::data::Part part;
     try {
       part = cad::data::read_deepcad(path);
@@ -35,33 +60,85 @@ TEST_CASE("CADPrompt DeepCAD JSON converted to CadQuery against ground_truth.stl
       continue;
     }
     auto a = cad::exec::execute({id, nullptr, part.code}, {});
+    t_convert += since(t);
     if (a.record["status"] != "ok") {
       misses << "  " << id << ": code fails: " << a.record["error"].dump() << "\n";
       continue;
     }
+    t = Clock::now();
     cad::geom::Mesh gt =
         cad::geom::read_mesh((fs::path(path).parent_path() / "ground_truth.stl").string());
-    double iou = cad::metrics::iou(a.shape, gt).iou;
+    // Voxels (128 cells along each axis) are within about 1.5 % of the exact IoU here and
+    // a hundred times faster (2 s against 60 s for the corpus); the exact boolean decides
+    // the cases near the threshold.
+    cad::metrics::IouOptions voxel;
+    voxel.force_voxel = true;
+    double iou = cad::metrics::iou(a.shape, gt, voxel).iou;
+    if (iou < 0.975) iou = cad::metrics::iou(a.shape, gt).iou, ++exact;
+    double like = iou >= 0.95 ? iou : iou_at_ground_truth_resolution(a.shape, gt);
+    t_iou += since(t);
     sum += iou;
-    if (iou >= 0.95)
-      ++passed;
-    else
-      misses << "  " << id << ": IoU " << iou << " (level " << cad::data::to_string(part.level)
-             << ")\n";
+    passed += like >= 0.95;
+    coarse += iou < 0.95 && like >= 0.95;
+    if (like < 0.95)
+      misses << "  " << id << ": IoU " << iou << ", at ground-truth resolution " << like
+             << " (level " << cad::data::to_string(part.level) << ")\n";
     // The parameterized code makes the same solid.
+    t = Clock::now();
     auto b = cad::exec::execute({id, nullptr, part.code_param}, {});
     double again = b.record["status"] == "ok" ? cad::metrics::iou(a.shape, b.shape).iou : 0;
+    t_param += since(t);
     if (again >= 0.999)
       ++same;
     else
       param_misses << "  " << id << ": code_param " << b.record["status"] << " IoU " << again
                    << "\n";
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  WARN(passed << "/100 converted DeepCAD models reach IoU >= 0.95 against ground_truth.stl (mean "
-              << sum / 100 << ", " << seconds << " s); code_param same solid: " << same << "/100\n"
+  WARN(passed << "/100 converted DeepCAD models reach IoU >= 0.95 against ground_truth.stl ("
+              << coarse << " of them only at the ground truth's resolution; mean IoU " << sum / 100
+              << ", exact for the " << exact << " below 0.975 by voxels"
+              << "); code_param makes the same solid: " << same << "/100; " << since(t0)
+              << " s (convert + execute " << t_convert << " s, IoU " << t_iou << " s, code_param "
+              << t_param << " s)\n"
               << misses.str() << param_misses.str());
-  // The misses are the ground truths not made from their JSON (tests/corpus/DEEPCAD_MISSES.md).
+  // The misses are ground truths not made from their JSON (tests/corpus/DEEPCAD_MISSES.md).
   CHECK(passed >= 90);
   CHECK(same == 100);
+}
+
+// Hidden (run it by name): writes each case's code, code_param, texts and IoU under
+// $TMPDIR/deepcad_dump for reading.
+TEST_CASE("deepcad corpus dump", "[.deepcad_dump]") {
+  fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
+  if (!fs::is_directory(dir)) return;
+  fs::path out = fs::temp_directory_path() / "deepcad_dump";
+  fs::create_directories(out);
+  const char* only = std::getenv("DEEPCAD_ONLY");
+  for (const auto& [id, path] : cad::data::find_deepcad_files(dir.string())) {
+    if (only && id.find(only) == std::string::npos) continue;
+    std::ofstream f(out / (id + ".txt"));
+    try {
+      cad::data::Part part = cad::data::read_deepcad(path);
+      f << part.code << "\n#----\n"
+        << part.code_param << "\n#----\n"
+        << part.text_abstract << "\n\n"
+        << part.text_detailed << "\n\nlevel " << cad::data::to_string(part.level) << " curves "
+        << part.n_curves << "\n";
+      for (const auto& ft : part.features) {
+        f << "feature " << ft.kind << ": " << ft.description << "\n";
+        for (const auto& p : ft.placement) f << "   " << p << "\n";
+      }
+      for (const auto& p : part.params)
+        f << "param " << p.name << " = " << p.value << " # " << p.meaning << "\n";
+      auto a = cad::exec::execute({id, nullptr, part.code}, {});
+      f << "record " << a.record.dump() << "\n";
+      if (!a.shape.IsNull()) {
+        auto gt =
+            cad::geom::read_mesh((fs::path(path).parent_path() / "ground_truth.stl").string());
+        f << "iou " << cad::metrics::iou(a.shape, gt).iou << "\n";
+      }
+    } catch (const cad::Error& e) {
+      f << "error " << e.what() << "\n";
+    }
+  }
 }
