@@ -9,9 +9,11 @@ namespace cad::data {
 
 const std::vector<Family>& families() {
   static const std::vector<Family> all{
-      fam::plate_holes_family(),
-      fam::slotted_plate_family(),
-      fam::counterbored_plate_family(),
+      fam::plate_holes_family(),   fam::slotted_plate_family(), fam::counterbored_plate_family(),
+      fam::l_bracket_family(),     fam::rib_bracket_family(),   fam::flange_family(),
+      fam::stepped_shaft_family(), fam::bushing_family(),       fam::hex_spacer_family(),
+      fam::pocket_block_family(),  fam::channel_family(),       fam::tslot_block_family(),
+      fam::wedge_family(),         fam::enclosure_family(),
   };
   return all;
 }

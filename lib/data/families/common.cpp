@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "core/error.h"
 
@@ -109,6 +110,13 @@ void write_code(Part& part, const Dims& dims, const std::function<std::string(co
     block += fmt::format("{} = {}  # {}\n", p.name, num(p.value), p.meaning);
   part.code_param = header(named) + block + "\n" + named;
   part.params = dims.params();
+}
+
+double nice_dimension(Rng& rng, double lo, double hi) {
+  for (double step : {5.0, 1.0, 0.5})
+    if (std::floor(hi / step + 1e-9) >= std::ceil(lo / step - 1e-9))
+      return rng.dimension(lo, hi, step);
+  return std::ceil(lo * 2 - 1e-9) / 2;
 }
 
 std::string pick(Rng& rng, std::initializer_list<const char*> options) {

@@ -76,6 +76,10 @@ struct W {
 /// `import math` when the body uses `math.`.
 void write_code(Part& part, const Dims& dims, const std::function<std::string(const W&)>& body);
 
+/// A dimension in [lo, hi] on the coarsest of the steps 5, 1 and 0.5 that has a value in the
+/// range; lo rounded up to 0.5 when none has (or when hi < lo).
+double nice_dimension(Rng& rng, double lo, double hi);
+
 /// One of `options`, chosen by `rng`.
 std::string pick(Rng& rng, std::initializer_list<const char*> options);
 /// "40 x 20 mm", "40 x 20 x 10 mm".
