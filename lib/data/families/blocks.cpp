@@ -499,8 +499,9 @@ Part tslot_block(std::uint64_t seed, const GenerateOptions& options) {
          {}});
     part.features.push_back(
         {"hole_pattern",
-         fmt::format("two {} mm holes through the slot floor, {} mm apart along X", num(hole),
-                     num(pitch)),
+         fmt::format("two {} mm holes through the slot floor, {} mm apart along X and centred on "
+                     "the length",
+                     num(hole), num(pitch)),
          {fmt::format("the holes are at y = 0, x = -{0} and {0}, drilled up from the bottom face",
                       num(pitch / 2))}});
   }
@@ -767,22 +768,23 @@ Part enclosure(std::uint64_t seed, const GenerateOptions& options) {
 
 Family pocket_block_family() {
   return {"pocket_block", "block with a rectangular pocket (or an open frame) and corner holes",
-          kPocketLevels, kPocketStyles, &pocket_block};
+          kPocketLevels, kPocketStyles, &polished<pocket_block>};
 }
 Family channel_family() {
   return {"channel", "U channel section, optionally with holes in the web", kChannelLevels,
-          kChannelStyles, &channel};
+          kChannelStyles, &polished<channel>};
 }
 Family tslot_block_family() {
   return {"tslot_block", "block with a T-slot along its length", kTslotLevels, kTslotStyles,
-          &tslot_block};
+          &polished<tslot_block>};
 }
 Family wedge_family() {
-  return {"wedge", "triangular or trapezoidal wedge block", kWedgeLevels, kWedgeStyles, &wedge};
+  return {"wedge", "triangular or trapezoidal wedge block", kWedgeLevels, kWedgeStyles,
+          &polished<wedge>};
 }
 Family enclosure_family() {
   return {"enclosure", "open-top shelled box with rounded corners, optionally with bosses",
-          kBoxLevels, kBoxStyles, &enclosure};
+          kBoxLevels, kBoxStyles, &polished<enclosure>};
 }
 
 }  // namespace cad::data::fam

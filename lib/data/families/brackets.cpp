@@ -243,6 +243,9 @@ Part l_bracket(std::uint64_t seed, const GenerateOptions& options) {
                       num(thick))}});
   }
   if (holes) {
+    std::string spacing =
+        n == 2 ? fmt::format(", {} mm apart along X and centred on the bracket width", num(pitch))
+               : ", on the centre of the width";
     part.features.push_back(
         {"fillet",
          fmt::format("the inner edge of the bend (at y = {0}, z = {0}) is filleted with a {1} mm "
@@ -251,16 +254,18 @@ Part l_bracket(std::uint64_t seed, const GenerateOptions& options) {
          {}});
     part.features.push_back(
         {"hole_pattern",
-         fmt::format("{} {} mm through {} in the base leg, {} mm from the back face", count_word(n),
-                     num(hole), n == 1 ? "hole" : "holes", num(base_y)),
+         fmt::format("{} {} mm through {} in the base leg, {} mm from the back face{}",
+                     count_word(n), num(hole), n == 1 ? "hole" : "holes", num(base_y), spacing),
          {fmt::format("the holes are at {}, y = {}, drilled down through the {} mm base",
                       x_positions(xs), num(base_y), num(thick)),
+          fmt::format("the left side is at x = -{}, so the first hole is {} mm from it",
+                      num(width / 2), num(width / 2 + xs.front())),
           fmt::format("the free end of the base is at y = {}, so they are {} - {} = {} mm from it",
                       num(depth), num(depth), num(base_y), num(depth - base_y))}});
     part.features.push_back(
         {"hole_pattern",
-         fmt::format("{} {} mm through {} in the upright leg, {} mm above the bottom",
-                     count_word(n), num(hole), n == 1 ? "hole" : "holes", num(up_z)),
+         fmt::format("{} {} mm through {} in the upright leg, {} mm above the bottom{}",
+                     count_word(n), num(hole), n == 1 ? "hole" : "holes", num(up_z), spacing),
          {fmt::format("the holes are at {}, z = {}, drilled through the upright along Y",
                       x_positions(xs), num(up_z)),
           fmt::format("the top of the upright is at z = {}, so they are {} mm below it",
@@ -379,7 +384,7 @@ Part rib_bracket(std::uint64_t seed, const GenerateOptions& options) {
         "    bracket = bracket.cut(cq.Workplane(wall_plane).center(x, {4}).circle({2})"
         ".extrude({5}))\n"
         "result = bracket\n",
-        w(P), w(YB), w(D / 2), w(T), w(ZU), w(-T));
+        w(P), w(YB), w(D / 2), w(T), w(ZU), w(T));
     return s;
   });
 
@@ -398,9 +403,9 @@ Part rib_bracket(std::uint64_t seed, const GenerateOptions& options) {
   Feature rib{
       "rib",
       fmt::format("{} triangular {} {} mm thick, with legs of {} mm along the base and "
-                  "{} mm up the upright, filling the inside corner",
-                  two ? "two" : "a", two ? "gussets" : "gusset", num(rib_t), num(rib_l),
-                  num(rib_h)),
+                  "{} mm up the upright, filling the inside corner{}",
+                  two ? "two" : "a", two ? "gussets" : "gusset", num(rib_t), num(rib_l), num(rib_h),
+                  two ? ", flush with the two sides" : ", centred on the width"),
       {fmt::format("the triangle corners (y, z) are ({0}, {0}), ({0} + {1}, {0}) = ({2}, "
                    "{0}) and ({0}, {0} + {3}) = ({0}, {4})",
                    num(thick), num(rib_l), num(thick + rib_l), num(rib_h), num(thick + rib_h))}};
@@ -449,11 +454,11 @@ Part rib_bracket(std::uint64_t seed, const GenerateOptions& options) {
 
 Family l_bracket_family() {
   return {"l_bracket", "L-shaped angle bracket, optionally with a bend fillet and holes", kLLevels,
-          kLStyles, &l_bracket};
+          kLStyles, &polished<l_bracket>};
 }
 Family rib_bracket_family() {
   return {"rib_bracket", "angle bracket stiffened by one or two triangular gussets", kRibLevels,
-          kRibStyles, &rib_bracket};
+          kRibStyles, &polished<rib_bracket>};
 }
 
 }  // namespace cad::data::fam

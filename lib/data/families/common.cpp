@@ -175,6 +175,36 @@ std::string detailed_text(Rng& rng, const std::string& opening,
   return out;
 }
 
+namespace {
+
+std::string fix_articles(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    bool word_start = i == 0 || !std::isalpha(static_cast<unsigned char>(text[i - 1]));
+    if (word_start && (text[i] == 'a' || text[i] == 'A') && i + 2 < text.size() &&
+        text[i + 1] == ' ' && std::isdigit(static_cast<unsigned char>(text[i + 2])) &&
+        article(text.substr(i + 2)) == "an") {
+      out += text[i];
+      out += 'n';
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void polish(Part& part) {
+  part.text_abstract = fix_articles(part.text_abstract);
+  part.text_detailed = fix_articles(part.text_detailed);
+  for (Feature& f : part.features) {
+    f.description = fix_articles(f.description);
+    for (std::string& p : f.placement) p = fix_articles(p);
+  }
+}
+
 std::vector<std::pair<double, double>> grid(int nx, int ny, double px, double py) {
   std::vector<std::pair<double, double>> pts;
   for (int i = 0; i < nx; ++i)

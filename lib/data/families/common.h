@@ -95,6 +95,17 @@ std::string capitalize(std::string s);
 /// connectives), then `closing` when not empty.
 std::string detailed_text(Rng& rng, const std::string& opening,
                           const std::vector<Feature>& features, const std::string& closing = "");
+/// Fixes "a 8 mm" to "an 8 mm" (and 11, 18, 80-89, ...) in the texts, feature descriptions and
+/// placements.
+void polish(Part& part);
+/// A generator whose part is polished.
+template <Part (*F)(std::uint64_t, const GenerateOptions&)>
+Part polished(std::uint64_t seed, const GenerateOptions& options) {
+  Part part = F(seed, options);
+  polish(part);
+  return part;
+}
+
 /// Points of a centred `nx` x `ny` grid with pitches `px`, `py` (row by row, as rarray).
 std::vector<std::pair<double, double>> grid(int nx, int ny, double px, double py);
 /// "[(a, b), (c, d)]" with numbers.

@@ -298,7 +298,7 @@ Part slotted_plate(std::uint64_t seed, const GenerateOptions& options) {
   part.features.push_back(
       {"slot",
        fmt::format("{} straight slots {} mm long overall and {} mm wide, running along X, cut "
-                   "through the plate {} mm apart",
+                   "through the plate {} mm apart, the pattern centred on the plate",
                    capitalize(count_word(n)), num(sl), num(sw), num(pitch)),
        {fmt::format("the slots are centred on x = 0, so each runs from x = -{0} to {0}, leaving "
                     "{1} mm to the left and right edges",
@@ -429,11 +429,12 @@ Part counterbored_plate(std::uint64_t seed, const GenerateOptions& options) {
   part.features.push_back(
       {kind,
        csk ? fmt::format("four {} mm through holes for {} screws, countersunk from the top face "
-                         "to {} mm diameter at 90 degrees",
-                         num(screw.hole), screw.name, num(head))
+                         "to {} mm diameter at 90 degrees, on a {} rectangle centred on the plate",
+                         num(screw.hole), screw.name, num(head), size2(hx, hy))
            : fmt::format("four {} mm through holes for {} screws, counterbored from the top face "
-                         "to {} mm diameter and {} mm depth",
-                         num(screw.hole), screw.name, num(head), num(screw.depth)),
+                         "to {} mm diameter and {} mm depth, on a {} rectangle centred on the "
+                         "plate",
+                         num(screw.hole), screw.name, num(head), num(screw.depth), size2(hx, hy)),
        {fmt::format("the holes sit on a {} rectangle centred on the plate: x = +/-{} and "
                     "y = +/-{}",
                     size2(hx, hy), num(hx / 2), num(hy / 2)),
@@ -465,15 +466,15 @@ Part counterbored_plate(std::uint64_t seed, const GenerateOptions& options) {
 
 Family plate_holes_family() {
   return {"plate_holes", "rectangular plate with a grid of through holes", kPlateLevels,
-          kPlateStyles, &plate_holes};
+          kPlateStyles, &polished<plate_holes>};
 }
 Family slotted_plate_family() {
   return {"slotted_plate", "rectangular plate with parallel slots", kSlotLevels, kSlotStyles,
-          &slotted_plate};
+          &polished<slotted_plate>};
 }
 Family counterbored_plate_family() {
   return {"counterbored_plate", "plate with four counterbored or countersunk screw holes",
-          kCboreLevels, kCboreStyles, &counterbored_plate};
+          kCboreLevels, kCboreStyles, &polished<counterbored_plate>};
 }
 
 }  // namespace cad::data::fam

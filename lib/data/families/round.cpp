@@ -189,7 +189,8 @@ Part flange(std::uint64_t seed, const GenerateOptions& options) {
                              {"the bore is centred on x = 0, y = 0"}});
   part.features.push_back(
       {"hole_pattern",
-       fmt::format("{} bolt holes of {} mm diameter equally spaced on a {} mm bolt circle",
+       fmt::format("{} bolt holes of {} mm diameter equally spaced on a {} mm bolt circle, the "
+                   "first on the +X axis",
                    capitalize(count_word(n)), num(bolt), num(bc)),
        {fmt::format("the bolt circle radius is {} / 2 = {}; the first hole is on the +X axis at "
                     "({}, 0) and the holes are at {}",
@@ -604,19 +605,19 @@ Part hex_spacer(std::uint64_t seed, const GenerateOptions& options) {
 
 Family flange_family() {
   return {"flange", "round flange with a bore and a bolt circle, optionally with a hub",
-          kFlangeLevels, kFlangeStyles, &flange};
+          kFlangeLevels, kFlangeStyles, &polished<flange>};
 }
 Family stepped_shaft_family() {
   return {"stepped_shaft", "turned shaft with two to four diameters and chamfered ends",
-          kShaftLevels, kShaftStyles, &stepped_shaft};
+          kShaftLevels, kShaftStyles, &polished<stepped_shaft>};
 }
 Family bushing_family() {
   return {"bushing", "tube bushing, plain, chamfered or flanged", kBushLevels, kBushStyles,
-          &bushing};
+          &polished<bushing>};
 }
 Family hex_spacer_family() {
   return {"hex_spacer", "hexagonal spacer or standoff with a bore or a stud", kHexLevels,
-          kHexStyles, &hex_spacer};
+          kHexStyles, &polished<hex_spacer>};
 }
 
 }  // namespace cad::data::fam
