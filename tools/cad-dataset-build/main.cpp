@@ -86,8 +86,10 @@ int main(int argc, char** argv) {
       for (const auto& f : cad::data::families()) {
         std::vector<std::string> levels;
         for (auto l : f.levels) levels.push_back(cad::data::to_string(l));
-        std::cout << fmt::format("{:<20} levels {:<14} styles {:<20} {}\n", f.name,
-                                 fmt::join(levels, ","), fmt::join(f.styles, ","), f.description);
+        const std::string level_list = fmt::format("{}", fmt::join(levels, ","));
+        const std::string style_list = fmt::format("{}", fmt::join(f.styles, ","));
+        std::cout << fmt::format("{:<20} levels {:<14} styles {:<18} {}\n", f.name, level_list,
+                                 style_list, f.description);
       }
       return 0;
     }
