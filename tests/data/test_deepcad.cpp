@@ -33,7 +33,8 @@ json circle(double cx, double cy, double r) {
 
 /// An arc about (cx, cy) counter-clockwise from angle a0 to a1 (radians, from +x), stored
 /// with its end points swapped when `swapped` (the export does not orient curves).
-json arc(double cx, double cy, double r, double a0, double a1, bool swapped = false) {
+json arc(double cx, double cy, double r, double a0, double a1, bool swapped = false,
+         double normal_z = 1) {
   json s = xyz(cx + r * std::cos(a0), cy + r * std::sin(a0));
   json e = xyz(cx + r * std::cos(a1), cy + r * std::sin(a1));
   return {{"type", "Arc3D"},
@@ -43,7 +44,7 @@ json arc(double cx, double cy, double r, double a0, double a1, bool swapped = fa
           {"end_point", swapped ? s : e},
           {"start_angle", 0.0},
           {"end_angle", a1 - a0},
-          {"normal", xyz(0, 0, 1)},
+          {"normal", xyz(0, 0, normal_z)},
           {"reference_vector", xyz(std::cos(a0), std::sin(a0))}};
 }
 
@@ -275,6 +276,26 @@ TEST_CASE("deepcad: a loop of lines and arcs stored with inconsistent orientatio
   CHECK(part.n_curves == 4);
   CHECK(part.features[0].description.find("1.5 x 0.75 slot") != std::string::npos);
   CHECK(part.code.find("threePointArc") != std::string::npos);
+}
+
+TEST_CASE("deepcad: an arc sweeps counter-clockwise in sketch coordinates whatever its normal",
+          "[deepcad]") {
+  // A D shape: a 2 x 1 rectangle with a semicircle of radius 1 on its top side. The arc's
+  // stored normal is -Z, as Onshape exports some arcs; it still bulges upwards (+y).
+  json doc =
+      document({{"S", sketch({{"P",
+                               {{"loops",
+                                 {loop({line(-1, 1, -1, 0), line(-1, 0, 1, 0), line(1, 0, 1, 1),
+                                        arc(0, 1, 1, 0, M_PI, false, -1)})}}}}})},
+                {"E", extrude("S", {"P"}, "NewBody", 0.5)}},
+               xyz(-1, 0, 0), xyz(1, 2, 0.5));
+  Part part = convert_deepcad(doc, "D");
+  Run r = check(part);
+  double s = 0.375;
+  CHECK(volume(r) == Approx((2 + M_PI / 2) * 0.5 * s * s * s).epsilon(1e-4));
+  CHECK(bb(r, "max", 1) == Approx(0.75));
+  CHECK(part.text_detailed.find("an arc of radius 0.375 centred at (0, 0.375)") !=
+        std::string::npos);
 }
 
 TEST_CASE("deepcad: several profiles in one extrusion (level S)", "[deepcad]") {
