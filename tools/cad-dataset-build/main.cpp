@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--experts", experts, "CoT experts: views, planner, coords (comma-separated)")
       ->delimiter(',');
+  int decimals = -1;
+  app.add_option("--decimals", decimals,
+                 "decimals of dimension labels (recipe: 1; 3 for DeepCAD's normalized units when "
+                 "no recipe is given)")
+      ->check(CLI::Range(0, 6));
   app.add_flag("--no-drawings", no_drawings, "skip the three-view drawings (and dimensions)");
   app.add_flag("--no-renders", no_renders, "skip the shaded renders");
   app.add_flag("--no-meshes", no_meshes, "skip the STL meshes");
@@ -99,6 +104,8 @@ int main(int argc, char** argv) {
     } else if (deepcad.empty() && scripts.empty()) {
       throw cad::UsageError("give a recipe (--config) or a source (--deepcad, --scripts)");
     }
+    if (recipe_path.empty() && !deepcad.empty()) recipe.decimals = 3;
+    if (decimals >= 0) recipe.decimals = decimals;
     for (const auto& d : deepcad) recipe.deepcad.push_back(d);
     for (const auto& s : scripts) recipe.scripts.push_back(s);
     if (deepcad_limit) recipe.deepcad_limit = deepcad_limit;
