@@ -10,6 +10,10 @@ cut -c1-200 "$OUT/examples.jsonl"
 echo "== cad-render: three-view drawings with dimensions and shaded pictures of examples/parts/*.py"
 "$BIN/cad-render" examples/parts/*.py --views iso,grid --jobs 2 --out-dir "$OUT/drawings" > "$OUT/render.jsonl"
 jq -c '{id, status, dimensions: (.dimensions | length)}' "$OUT/render.jsonl"
+echo "== cad-dataset-build: the tiny recipe (about 100 procedural parts with code, texts, CoT, drawings)"
+"$BIN/cad-dataset-build" --config configs/datasets/tiny.yaml -o "$OUT/dataset" --jobs 2 -q
+sed -n '1,12p' "$OUT/dataset/stats.md"
+head -1 "$OUT/dataset/train.jsonl" | jq -r '"id: " + .id + " (" + .family + ", level " + .level + ")", "abstract: " + .text.abstract, "expert views:", .cot[0].text, "code:", .cot[0].code'
 CORPUS=../shared/corpus/cadprompt
 if [ -d "$CORPUS" ]; then
   echo "== cad-exec on the 100 CADPrompt expert scripts (--jobs 2)"
