@@ -1,0 +1,43 @@
+// Batched autoregressive generation: greedy, temperature and top-p sampling, with or without the
+// KV cache.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ml/transformer.h"
+
+namespace cad::ml {
+
+/// How to generate.
+struct SamplingOptions {
+  std::int64_t max_new_tokens = 256;     ///< upper bound on generated tokens per row
+  double temperature = 0.0;              ///< <= 0: greedy (argmax); else softmax(logits / T)
+  double top_p = 1.0;                    ///< nucleus: smallest set of tokens with mass >= top_p
+  std::vector<std::int64_t> stop_ids;    ///< a row ends after emitting one (e.g. <eos>, </code>)
+  std::int64_t pad_id = 0;               ///< fills left padding of shorter prompts
+  bool use_cache = true;                 ///< false: recompute the whole sequence at every step
+  std::uint64_t seed = 0;                ///< row r draws from its own generator seeded seed + r
+  std::vector<std::uint64_t> row_seeds;  ///< per-row seeds overriding seed + r when non-empty
+  bool keep_logits = false;              ///< keep every step's logits (tests, analysis)
+};
+
+/// What one row produced.
+struct Generation {
+  std::vector<std::int64_t> tokens;  ///< new tokens, the stop token included when one was hit
+  double logprob = 0.0;  ///< sum of log p(token) under the model (temperature 1, no top-p)
+  bool stopped = false;  ///< ended on a stop id (else max_new_tokens or the context ran out)
+  std::vector<at::Tensor> logits;  ///< per step [vocab] float32 on the CPU, when keep_logits
+};
+
+/// Continues each of `prompts` (non-empty token lists; shorter ones are left-padded, which the
+/// model masks out) in one batch. `images` [B, C, H, W] in [0, 1] prefix each row when defined.
+/// Runs in eval mode without gradients; sampling happens on the CPU from the row's own
+/// std::mt19937_64, so results do not depend on the batch composition or on the device's
+/// random generator. Throws cad::UsageError on empty prompts or when a prompt plus the image
+/// prefix does not fit the context.
+std::vector<Generation> generate(Transformer& model,
+                                 const std::vector<std::vector<std::int64_t>>& prompts,
+                                 const SamplingOptions& options, const at::Tensor& images = {});
+
+}  // namespace cad::ml
