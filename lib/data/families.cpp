@@ -13,7 +13,7 @@ const std::vector<Family>& families() {
       fam::l_bracket_family(),     fam::rib_bracket_family(),   fam::flange_family(),
       fam::stepped_shaft_family(), fam::bushing_family(),       fam::hex_spacer_family(),
       fam::pocket_block_family(),  fam::channel_family(),       fam::tslot_block_family(),
-      fam::wedge_family(),         fam::enclosure_family(),
+      fam::wedge_family(),         fam::enclosure_family(),     fam::pillow_block_family(),
   };
   return all;
 }

@@ -205,3 +205,31 @@ TEST_CASE("families: print sample parts", "[.families_dump]") {
       }
   }
 }
+
+// Not run by default: many seeds per family x level x style (CAD_SEEDS, default 30), both codes.
+TEST_CASE("families: sweep many seeds", "[.families_sweep]") {
+  const char* env = std::getenv("CAD_SEEDS");
+  const char* only = std::getenv("CAD_FAMILY");
+  std::uint64_t seeds = env ? std::strtoull(env, nullptr, 10) : 30;
+  for (const Family& f : families()) {
+    if (only && f.name != only) continue;
+    for (Level level : f.levels)
+      for (const auto& style : f.styles)
+        for (std::uint64_t seed = 100; seed < 100 + seeds; ++seed) {
+          Part p = f.generate(seed, GenerateOptions{level, style});
+          INFO(f.name << " level " << to_string(level) << " style " << style << " seed " << seed
+                      << "\n"
+                      << p.code);
+          auto a = run(f.name, p.code);
+          INFO(a.record.dump());
+          CHECK(a.record["status"] == "ok");
+          CHECK(a.record["solids"] == 1);
+          auto b = run(f.name, p.code_param);
+          CHECK(b.record["status"] == "ok");
+          if (a.record["status"] == "ok" && b.record["status"] == "ok") {
+            double va = a.record["volume"].get<double>(), vb = b.record["volume"].get<double>();
+            CHECK(std::abs(va - vb) <= 1e-6 * va);
+          }
+        }
+  }
+}

@@ -128,5 +128,6 @@ Family channel_family();
 Family tslot_block_family();
 Family wedge_family();
 Family enclosure_family();
+Family pillow_block_family();
 
 }  // namespace cad::data::fam

@@ -516,8 +516,8 @@ Part hex_spacer(std::uint64_t seed, const GenerateOptions& options) {
   const Level level = c.level;
   write_code(part, d, [&](const W& w) {
     std::string cham = chamfer > 0 ? fmt::format(
-                                         "    .faces(\">Z\").edges().chamfer({})\n"
-                                         "    .faces(\"<Z\").edges().chamfer({})\n",
+                                         "    .faces(\">Z\").edges(\"%LINE\").chamfer({})\n"
+                                         "    .faces(\"<Z\").edges(\"%LINE\").chamfer({})\n",
                                          w(C), w(C))
                                    : "";
     if (style == "chain") {
@@ -571,8 +571,9 @@ Part hex_spacer(std::uint64_t seed, const GenerateOptions& options) {
   if (chamfer > 0)
     part.features.push_back(
         {"chamfer",
-         fmt::format("the edges of the top and bottom faces, bore included, are chamfered {} mm",
-                     num(chamfer)),
+         fmt::format(
+             "the six hexagon edges of the top face and of the bottom face are chamfered {} mm",
+             num(chamfer)),
          {}});
   if (stud) {
     part.features.push_back(
