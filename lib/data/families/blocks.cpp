@@ -12,16 +12,6 @@ namespace {
 
 const char* kPlaneXY = "cq.Plane(origin=(0, 0, 0), xDir=(1, 0, 0), normal=(0, 0, 1))";
 
-/// "[(a, b), (c, d), ...]" of a profile written with `w`, closed (first point repeated) when
-/// `closed`.
-std::string profile_list(const W& w, const std::vector<std::pair<X, X>>& pts, bool closed) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < pts.size(); ++i)
-    out += (i ? ", " : "") + w.pt(pts[i].first, pts[i].second);
-  if (closed) out += ", " + w.pt(pts[0].first, pts[0].second);
-  return out + "]";
-}
-
 /// "(0, 0), (40, 0), ..." of a profile with numbers.
 std::string profile_text(const std::vector<std::pair<X, X>>& pts) {
   std::string out;
@@ -243,17 +233,18 @@ Part channel(std::uint64_t seed, const GenerateOptions& options) {
     std::string body;
     if (level == Level::L || level == Level::SE) {
       if (style == "chain") {
-        body = fmt::format("cq.Workplane(\"YZ\").polyline({}).close().extrude({}, both=True)",
-                           profile_list(w, prof, false), w(L / 2));
+        s += "pts = " + profile_list(w, prof, false) + "\n";
+        body = fmt::format("cq.Workplane(\"YZ\").polyline(pts).close().extrude({}, both=True)",
+                           w(L / 2));
       } else if (style == "sketch") {
-        s = fmt::format("profile = cq.Sketch().polygon({})\n", profile_list(w, prof, true));
+        s = "pts = " + profile_list(w, prof, true) + "\nprofile = cq.Sketch().polygon(pts)\n";
         body = fmt::format("cq.Workplane(\"YZ\").placeSketch(profile).extrude({}, both=True)",
                            w(L / 2));
       } else {
         s = fmt::format("plane = cq.Plane(origin={}, xDir=(0, 1, 0), normal=(1, 0, 0))\n",
                         w.pt(-L / 2, X(0), X(0)));
-        body = fmt::format("cq.Workplane(plane).polyline({}).close().extrude({})",
-                           profile_list(w, prof, false), w(L));
+        s += "pts = " + profile_list(w, prof, false) + "\n";
+        body = fmt::format("cq.Workplane(plane).polyline(pts).close().extrude({})", w(L));
       }
       if (level == Level::L) return s + "result = " + body + "\n";
       std::string fil = fmt::format(".edges(\"|X exc (<Y or >Y)\").edges(\"<Z\").fillet({})", w(R));
@@ -448,17 +439,18 @@ Part tslot_block(std::uint64_t seed, const GenerateOptions& options) {
                                       {-b, zn},    {-a, zn},   {-a, H}, {-hw, H}};
     std::string s, body;
     if (style == "chain") {
-      body = fmt::format("cq.Workplane(\"YZ\").polyline({}).close().extrude({}, both=True)",
-                         profile_list(w, prof, false), w(L / 2));
+      s += "pts = " + profile_list(w, prof, false) + "\n";
+      body = fmt::format("cq.Workplane(\"YZ\").polyline(pts).close().extrude({}, both=True)",
+                         w(L / 2));
     } else if (style == "sketch") {
-      s = fmt::format("profile = cq.Sketch().polygon({})\n", profile_list(w, prof, true));
+      s = "pts = " + profile_list(w, prof, true) + "\nprofile = cq.Sketch().polygon(pts)\n";
       body =
           fmt::format("cq.Workplane(\"YZ\").placeSketch(profile).extrude({}, both=True)", w(L / 2));
     } else {
       s = fmt::format("plane = cq.Plane(origin={}, xDir=(0, 1, 0), normal=(1, 0, 0))\n",
                       w.pt(-L / 2, X(0), X(0)));
-      body = fmt::format("cq.Workplane(plane).polyline({}).close().extrude({})",
-                         profile_list(w, prof, false), w(L));
+      s += "pts = " + profile_list(w, prof, false) + "\n";
+      body = fmt::format("cq.Workplane(plane).polyline(pts).close().extrude({})", w(L));
     }
     if (!se) return s + "result = " + body + "\n";
     if (style != "plane")
@@ -562,17 +554,18 @@ Part wedge(std::uint64_t seed, const GenerateOptions& options) {
     prof.push_back({X(0), H});
     std::string s, body;
     if (style == "chain") {
-      body = fmt::format("cq.Workplane(\"XZ\").polyline({}).close().extrude({}, both=True)",
-                         profile_list(w, prof, false), w(Wd / 2));
+      s += "pts = " + profile_list(w, prof, false) + "\n";
+      body = fmt::format("cq.Workplane(\"XZ\").polyline(pts).close().extrude({}, both=True)",
+                         w(Wd / 2));
     } else if (style == "sketch") {
-      s = fmt::format("profile = cq.Sketch().polygon({})\n", profile_list(w, prof, true));
+      s = "pts = " + profile_list(w, prof, true) + "\nprofile = cq.Sketch().polygon(pts)\n";
       body = fmt::format("cq.Workplane(\"XZ\").placeSketch(profile).extrude({}, both=True)",
                          w(Wd / 2));
     } else {
       s = fmt::format("plane = cq.Plane(origin={}, xDir=(1, 0, 0), normal=(0, -1, 0))\n",
                       w.pt(X(0), Wd / 2, X(0)));
-      body = fmt::format("cq.Workplane(plane).polyline({}).close().extrude({})",
-                         profile_list(w, prof, false), w(Wd));
+      s += "pts = " + profile_list(w, prof, false) + "\n";
+      body = fmt::format("cq.Workplane(plane).polyline(pts).close().extrude({})", w(Wd));
     }
     if (!se) return s + "result = " + body + "\n";
     std::string pts = n == 2 ? fmt::format("[{}, {}]", w.pt(HX, -P / 2), w.pt(HX, P / 2))

@@ -108,11 +108,6 @@ Part l_bracket(std::uint64_t seed, const GenerateOptions& options) {
   write_code(part, d, [&](const W& w) {
     // The L profile in the YZ plane (local x = Y, local y = Z), counter-clockwise.
     std::vector<std::pair<X, X>> prof{{X(0), X(0)}, {A, X(0)}, {A, T}, {T, T}, {T, H}, {X(0), H}};
-    std::string pts = "[";
-    for (std::size_t i = 0; i < prof.size(); ++i)
-      pts += (i ? ", " : "") + w.pt(prof[i].first, prof[i].second);
-    std::string closed = pts + ", (0, 0)]";
-    pts += "]";
     std::string s;
     std::string fillet =
         fmt::format(".edges(\"|X exc (<Y or >Y)\").edges(\"<Z\").fillet({})", holes ? w(R) : "");
@@ -126,16 +121,18 @@ Part l_bracket(std::uint64_t seed, const GenerateOptions& options) {
     if (level == Level::L || level == Level::SE) {
       std::string body;
       if (style == "chain") {
-        body = fmt::format("cq.Workplane(\"YZ\").polyline({}).close().extrude({}, both=True)", pts,
+        s = "pts = " + profile_list(w, prof, false) + "\n";
+        body = fmt::format("cq.Workplane(\"YZ\").polyline(pts).close().extrude({}, both=True)",
                            w(Wd / 2));
       } else if (style == "sketch") {
-        s = fmt::format("profile = cq.Sketch().polygon({})\n", closed);
+        s = "pts = " + profile_list(w, prof, true) + "\nprofile = cq.Sketch().polygon(pts)\n";
         body = fmt::format("cq.Workplane(\"YZ\").placeSketch(profile).extrude({}, both=True)",
                            w(Wd / 2));
       } else {
         s = fmt::format("plane = cq.Plane(origin={}, xDir=(0, 1, 0), normal=(1, 0, 0))\n",
                         w.pt(-Wd / 2, X(0), X(0)));
-        body = fmt::format("cq.Workplane(plane).polyline({}).close().extrude({})", pts, w(Wd));
+        s += "pts = " + profile_list(w, prof, false) + "\n";
+        body = fmt::format("cq.Workplane(plane).polyline(pts).close().extrude({})", w(Wd));
       }
       if (level == Level::L) return s + "result = " + body + "\n";
       if (style != "plane")

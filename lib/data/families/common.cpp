@@ -61,7 +61,9 @@ X operator/(const X& a, const X& b) {
   return {wrap(a, 2) + " / " + wrap(b, 3), a.value / b.value, 2};
 }
 X operator-(const X& a) {
-  return {"-" + wrap(a, 3), -a.value, 2};
+  // Negation commutes exactly with * and /, so "-a / 2" needs no parentheses.
+  if (a.prec >= 2 && !a.text.empty() && a.text[0] != '-') return {"-" + a.text, -a.value, 2};
+  return {"-(" + a.text + ")", -a.value, 2};
 }
 X group(const X& a) {
   return {wrap(a, 3), a.value, 3};
@@ -88,6 +90,17 @@ std::string W::pt(const X& a, const X& b) const {
 }
 std::string W::pt(const X& a, const X& b, const X& c) const {
   return "(" + (*this)(a) + ", " + (*this)(b) + ", " + (*this)(c) + ")";
+}
+
+std::string profile_list(const W& w, const std::vector<std::pair<X, X>>& pts, bool closed) {
+  std::vector<std::string> items;
+  for (const auto& p : pts) items.push_back(w.pt(p.first, p.second));
+  if (closed && !pts.empty()) items.push_back(w.pt(pts[0].first, pts[0].second));
+  std::string one_line = "[" + fmt::format("{}", fmt::join(items, ", ")) + "]";
+  if (one_line.size() <= 72) return one_line;
+  std::string out = "[\n";
+  for (const auto& item : items) out += "    " + item + ",\n";
+  return out + "]";
 }
 
 void write_code(Part& part, const Dims& dims, const std::function<std::string(const W&)>& body) {

@@ -71,6 +71,10 @@ struct W {
   std::string pt(const X& a, const X& b, const X& c) const;
 };
 
+/// A Python list of 2D points, on one line when short, else one point per line;
+/// closed (first point repeated) when `closed`.
+std::string profile_list(const W& w, const std::vector<std::pair<X, X>>& pts, bool closed);
+
 /// Fills `part.code` and `part.code_param` from `body`, which writes the statements after the
 /// imports (and, for code_param, after the parameter block) for either writer. Adds
 /// `import math` when the body uses `math.`.

@@ -87,7 +87,8 @@ Part pillow_block(std::uint64_t seed, const GenerateOptions& options) {
     if (style == "sketch")
       return fmt::format(
           "ear = (\n    cq.Sketch()\n    .push([({}, 0)])\n    .rect({}, {})\n"
-          "    .reset()\n    .vertices(\">X\")\n    .fillet({})\n    .reset()\n    .push([({}, 0)])\n"
+          "    .reset()\n    .vertices(\">X\")\n    .fillet({})\n    .reset()\n    .push([({}, "
+          "0)])\n"
           "    .circle({}, mode=\"s\")\n)\n"
           "ears = cq.Workplane(\"XY\").placeSketch(ear).extrude({}).mirror(\"YZ\", union=True)\n"
           "body = cq.Workplane(\"XY\").placeSketch(cq.Sketch().rect({}, {})).extrude({})\n"
