@@ -372,11 +372,12 @@ enum class Shape { Circle, Rect, Slot, RegularPolygon, Polygon, Outline };
 /// What a loop is, recognized from its (rounded) curves.
 struct LoopInfo {
   Shape shape = Shape::Outline;
-  V2 center;            ///< circle, rectangle, slot, regular polygon
-  double w = 0, h = 0;  ///< rectangle sides (along its first side, across); slot length, width
-  double r = 0;         ///< circle radius; slot end radius; polygon circumradius
-  double angle = 0;     ///< rectangle/slot rotation in degrees (0 = axis-aligned)
-  int n = 0;            ///< polygon sides
+  V2 center;                ///< circle, rectangle, slot, regular polygon
+  double w = 0, h = 0;      ///< rectangle sides (along its first side, across); slot length, width
+  double r = 0;             ///< circle radius; slot end radius; polygon circumradius
+  double angle = 0;         ///< rectangle/slot rotation in degrees (0 = axis-aligned)
+  int n = 0;                ///< polygon sides
+  bool orthogonal = false;  ///< a polygon whose corners are all right angles
   int lines = 0, arcs = 0;
   V2 lo, hi;  ///< extent in sketch coordinates
   std::vector<V2> vertices;
@@ -405,7 +406,7 @@ class Converter {
   // recognition and texts
   LoopInfo analyze(const Loop& loop) const;
   std::string loop_short(const LoopInfo& info) const;
-  std::string hole_short(const std::vector<LoopInfo>& inner) const;
+  std::string hole_short(const std::vector<LoopInfo>& inner, bool dims = true) const;
   std::string loop_full(const Loop& loop, const LoopInfo& info) const;
   std::string profile_short(const Profile& p) const;
   std::string profile_full(const Profile& p) const;
@@ -413,7 +414,7 @@ class Converter {
   std::string dir_desc(V3 d) const;
   std::string mapping(const Frame& f) const;
   std::string extent_desc(const Extrude& e) const;
-  std::string noun(const Extrude& e, bool base) const;
+  std::string noun(const Extrude& e, std::size_t profile, bool base) const;
   std::vector<std::string> placement(const Extrude& e) const;
   // code
   std::string param(const std::string& base, double value, const std::string& meaning);
@@ -551,6 +552,27 @@ void Converter::parse() {
   if (extrudes_.empty()) fail(where_, "no ExtrudeFeature in the sequence");
 }
 
+/// The box of the solid extrusions (new bodies and joins; cuts only remove material), from
+/// their sampled outer loops; of all extrusions when `all`.
+void extrusion_box(const std::vector<Extrude>& extrudes, bool all, V3& lo_out, V3& hi_out) {
+  bool first = true;
+  for (const Extrude& e : extrudes) {
+    if (!all && (e.op == Op::Cut || e.op == Op::Intersect)) continue;
+    double lo = e.extent == Extent::OneSide     ? std::min(0.0, e.d1)
+                : e.extent == Extent::Symmetric ? -e.d1
+                                                : -e.d2;
+    double hi = e.extent == Extent::OneSide ? std::max(0.0, e.d1) : e.d1;
+    for (const Profile& p : e.profiles)
+      for (const V2& q : sample(p.loops[0], 64))
+        for (double h : {lo, hi}) {
+          V3 g = e.frame.origin + e.frame.x * q.x + e.frame.y * q.y + e.frame.z * h;
+          if (first) lo_out = hi_out = g, first = false;
+          lo_out = {std::min(lo_out.x, g.x), std::min(lo_out.y, g.y), std::min(lo_out.z, g.z)};
+          hi_out = {std::max(hi_out.x, g.x), std::max(hi_out.y, g.y), std::max(hi_out.z, g.z)};
+        }
+  }
+}
+
 void Converter::normalize() {
   // The bounding box as the document states it; from the geometry when it is absent.
   bool have = false;
@@ -562,25 +584,7 @@ void Converter::normalize() {
     box_hi_ = vec3(bb, "max_point", c);
     have = true;
   }
-  if (!have) {
-    bool first = true;
-    for (const Extrude& e : extrudes_) {
-      double lo = e.extent == Extent::OneSide     ? std::min(0.0, e.d1)
-                  : e.extent == Extent::Symmetric ? -e.d1
-                                                  : -e.d2;
-      double hi = e.extent == Extent::OneSide ? std::max(0.0, e.d1) : e.d1;
-      for (const Profile& p : e.profiles)
-        for (const V2& q : sample(p.loops[0]))
-          for (double h : {lo, hi}) {
-            V3 g = e.frame.origin + e.frame.x * q.x + e.frame.y * q.y + e.frame.z * h;
-            if (first) box_lo_ = box_hi_ = g, first = false;
-            box_lo_ = {std::min(box_lo_.x, g.x), std::min(box_lo_.y, g.y),
-                       std::min(box_lo_.z, g.z)};
-            box_hi_ = {std::max(box_hi_.x, g.x), std::max(box_hi_.y, g.y),
-                       std::max(box_hi_.z, g.z)};
-          }
-    }
-  }
+  if (!have) extrusion_box(extrudes_, true, box_lo_, box_hi_);
   double m = 0;
   for (int i = 0; i < 3; ++i)
     m = std::max({m, std::abs(comp(box_lo_, i)), std::abs(comp(box_hi_, i))});
@@ -718,6 +722,11 @@ LoopInfo Converter::analyze(const Loop& loop) const {
       info.w = (smin + smax) / 2;
     } else {
       info.shape = Shape::Polygon;
+      info.orthogonal = true;
+      for (std::size_t k = 0; k < cs.size(); ++k) {
+        V2 d0 = cs[k].b - cs[k].a, d1 = cs[(k + 1) % cs.size()].b - cs[(k + 1) % cs.size()].a;
+        info.orthogonal = info.orthogonal && std::abs(dot(d0, d1)) < 1e-4 * len(d0) * len(d1);
+      }
     }
     return info;
   }
@@ -757,7 +766,9 @@ std::string Converter::loop_short(const LoopInfo& i) const {
     case Shape::RegularPolygon:
       return fmt::format("regular {} of side {}", polygon_name(i.n), n(i.w));
     case Shape::Polygon:
-      return i.n == 3 ? "triangle" : fmt::format("{}-sided polygon", i.n);
+      return i.n == 3                   ? "triangle"
+             : i.orthogonal && i.n == 6 ? "L-shaped polygon"
+                                        : fmt::format("{}-sided polygon", i.n);
     case Shape::Outline:
       break;
   }
@@ -768,7 +779,7 @@ std::string Converter::loop_short(const LoopInfo& i) const {
 }
 
 /// "two circular holes of radius 0.05 and a 0.1 x 0.05 rectangular cutout".
-std::string Converter::hole_short(const std::vector<LoopInfo>& inner) const {
+std::string Converter::hole_short(const std::vector<LoopInfo>& inner, bool dims) const {
   std::vector<std::pair<std::string, std::size_t>> groups;  // singular noun, count
   auto add = [&](const std::string& s) {
     for (auto& g : groups)
@@ -776,27 +787,28 @@ std::string Converter::hole_short(const std::vector<LoopInfo>& inner) const {
     groups.push_back({s, 1});
   };
   for (const LoopInfo& i : inner) {
+    std::string size = dims ? fmt::format("{} x {} ", n(i.w), n(i.h)) : "";
+    std::string square = std::abs(i.w - i.h) < 1e-9 ? "square" : "rectangular";
     switch (i.shape) {
       case Shape::Circle:
-        add("circular hole|circular holes| of radius " + n(i.r));
+        add(std::string("circular hole|circular holes|") + (dims ? " of radius " + n(i.r) : ""));
         break;
       case Shape::Rect:
-        add(fmt::format("{} x {} {} cutout|{} x {} {} cutouts|", n(i.w), n(i.h),
-                        std::abs(i.w - i.h) < 1e-9 ? "square" : "rectangular", n(i.w), n(i.h),
-                        std::abs(i.w - i.h) < 1e-9 ? "square" : "rectangular"));
+        add(fmt::format("{0}{1} cutout|{0}{1} cutouts|", size, square));
         break;
       case Shape::Slot:
-        add(fmt::format("{} x {} slot|{} x {} slots|", n(i.w), n(i.h), n(i.w), n(i.h)));
+        add(fmt::format("{0}slot|{0}slots|", size));
         break;
       case Shape::RegularPolygon:
-        add(fmt::format("{} cutout|{} cutouts| of side {}", polygon_name(i.n), polygon_name(i.n),
-                        n(i.w)));
+        add(fmt::format("{0} cutout|{0} cutouts|{1}", polygon_name(i.n),
+                        dims ? " of side " + n(i.w) : ""));
         break;
       case Shape::Polygon:
-        add(fmt::format("{}-sided polygonal cutout|{}-sided polygonal cutouts|", i.n, i.n));
+        add(i.orthogonal && i.n == 6 ? "L-shaped cutout|L-shaped cutouts|"
+                                     : "polygonal cutout|polygonal cutouts|");
         break;
       case Shape::Outline:
-        add("cutout with a curved outline|cutouts with curved outlines|");
+        add("profiled cutout|profiled cutouts|");
         break;
     }
   }
@@ -948,8 +960,8 @@ double thickness(const Extrude& e) {
 }
 
 /// What an extrusion makes: "rectangular plate", "cylinder", "hexagonal prism", ...
-std::string Converter::noun(const Extrude& e, bool base) const {
-  const Profile& p = e.profiles[0];
+std::string Converter::noun(const Extrude& e, std::size_t profile, bool base) const {
+  const Profile& p = e.profiles[profile];
   LoopInfo i = analyze(p.loops[0]);
   double t = thickness(e);
   double a = i.hi.x - i.lo.x, b = i.hi.y - i.lo.y;
@@ -980,7 +992,7 @@ std::string Converter::noun(const Extrude& e, bool base) const {
         s = "polygonal cutout";
         break;
       case Shape::Outline:
-        s = "shaped cutout";
+        s = "profiled cutout";
         break;
     }
     return s;
@@ -1014,10 +1026,13 @@ std::string Converter::noun(const Extrude& e, bool base) const {
           (thin ? " plate" : " prism");
       break;
     case Shape::Polygon:
-      s = std::string(i.n == 3 ? "triangular" : "polygonal") + (thin ? " plate" : " prism");
+      s = std::string(i.n == 3                   ? "triangular"
+                      : i.orthogonal && i.n == 6 ? "L-shaped"
+                                                 : "polygonal") +
+          (thin ? " plate" : " prism");
       break;
     case Shape::Outline:
-      s = thin ? "plate with a curved outline" : "prism with a curved outline";
+      s = thin ? "profiled plate" : "profiled prism";
       break;
   }
   if (!base && !thin && i.shape == Shape::Circle && !ring) s = "cylindrical boss";
@@ -1259,7 +1274,22 @@ Part Converter::run() {
                                                                : "join";
     have = have || f.kind == "base";
     std::vector<std::string> ps;
-    for (const Profile& p : e.profiles) ps.push_back(profile_short(p));
+    {
+      std::vector<std::pair<std::string, std::size_t>> groups;
+      for (const Profile& p : e.profiles) {
+        std::string d = profile_short(p);
+        auto it =
+            std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == d; });
+        if (it == groups.end())
+          groups.push_back({d, 1});
+        else
+          ++it->second;
+      }
+      for (const auto& g : groups)
+        ps.push_back(g.second == 1
+                         ? g.first
+                         : fmt::format("{} profiles, each {}", count_word(g.second), g.first));
+    }
     f.description = fmt::format("{} on {}, {}", join_list(ps), plane_desc(e.frame), extent_desc(e));
     if (f.kind == "join") f.description += ", and joined to the body";
     if (f.kind == "intersect") f.description += ", and intersected with the body";
@@ -1295,28 +1325,35 @@ Part Converter::run() {
       base = &e;
       break;
     }
-  std::string what = noun(*base, true);
+  std::string what = noun(*base, 0, true);
+  auto plural = [](const std::string& s) {
+    if (s.size() > 1 && (s.back() == 'x' || s.back() == 's')) return s + "es";
+    return s + "s";
+  };
   std::vector<std::string> with;
   {
     const Profile& p = base->profiles[0];
     std::vector<LoopInfo> inner;
     for (std::size_t i = 1; i < p.loops.size(); ++i) inner.push_back(analyze(p.loops[i]));
     bool ring = what == "ring" || what == "tube";
-    if (!inner.empty() && !ring) {
-      std::string h = hole_short(inner);
-      // Keep the abstract short: drop the numbers.
-      std::size_t cut = h.find(" of radius");
-      with.push_back(inner.size() == 1 && cut != std::string::npos ? h.substr(0, cut) : h);
+    if (!inner.empty() && !ring) with.push_back(hole_short(inner, false));
+  }
+  // All profiles of the base sketch: "two rectangular bars", "a cylinder and a profiled prism".
+  std::vector<std::string> together;
+  if (base->profiles.size() > 1) {
+    std::map<std::string, std::size_t> count;
+    std::vector<std::string> order;
+    for (std::size_t pi = 0; pi < base->profiles.size(); ++pi) {
+      std::string nn = noun(*base, pi, true);
+      if (!count[nn]++) order.push_back(nn);
     }
-    if (base->profiles.size() > 1)
-      with.push_back(
-          counted(base->profiles.size() - 1, "second extruded profile", "more extruded profiles"));
+    for (const auto& nn : order) together.push_back(counted(count[nn], nn, plural(nn)));
   }
   std::map<std::string, std::size_t> joins, cuts, inters;
   std::vector<std::string> join_order, cut_order;
   for (const Extrude& e : extrudes_) {
     if (&e == base) continue;
-    std::string nn = noun(e, false);
+    std::string nn = noun(e, 0, false);
     if (e.op == Op::Cut) {
       if (!cuts[nn]++) cut_order.push_back(nn);
     } else if (e.op == Op::Intersect) {
@@ -1325,19 +1362,20 @@ Part Converter::run() {
       if (!joins[nn]++) join_order.push_back(nn);
     }
   }
-  auto plural = [](const std::string& s) {
-    if (s.size() > 1 && s.back() == 'x') return s + "es";
-    std::size_t sp = s.find(" with ");
-    if (sp != std::string::npos) return s.substr(0, sp) + "s" + s.substr(sp);
-    return s + "s";
-  };
   for (const auto& j : join_order) with.push_back(counted(joins[j], j, plural(j)) + " attached");
   for (const auto& c : cut_order) with.push_back(counted(cuts[c], c, plural(c)));
   std::string abstract = capitalize(article(what));
+  if (!together.empty()) {
+    abstract = capitalize(join_list(together)) + ", extruded together from one sketch" +
+               (with.empty() ? "" : ",");
+  }
   if (!with.empty()) abstract += " with " + join_list(with);
   if (!inters.empty()) abstract += ", trimmed by intersecting it with another extrusion";
   abstract += ".";
-  double ex = box_hi_.x - box_lo_.x, ey = box_hi_.y - box_lo_.y, ez = box_hi_.z - box_lo_.z;
+  // The solid's extent (the document's box may include sketches that are never extruded).
+  V3 lo, hi;
+  extrusion_box(extrudes_, false, lo, hi);
+  double ex = hi.x - lo.x, ey = hi.y - lo.y, ez = hi.z - lo.z;
   abstract += fmt::format(
       " It measures about {} x {} x {} and is made of {}.",
       num(std::stod(fmt::format("{:.2g}", ex))), num(std::stod(fmt::format("{:.2g}", ey))),
@@ -1347,12 +1385,14 @@ Part Converter::run() {
   part.text_abstract = abstract;
 
   std::string detailed = fmt::format(
-      "{} All dimensions are in {}; the part's bounding box runs from {} to {} ({} x {} x {}). It "
-      "is built in {}:",
+      "{} All dimensions are in {}; the extrusions span {} to {} ({} x {} x {}) before any cuts. "
+      "It is built in {}:",
       abstract.substr(0, abstract.find('.') + 1),
-      options_.normalize ? "DeepCAD's normalized frame (the largest absolute coordinate is 0.75)"
-                         : "the document's units",
-      p3(box_lo_), p3(box_hi_), n(ex), n(ey), n(ez),
+      options_.normalize
+          ? "DeepCAD's normalized frame (the document's bounding box scaled so that its largest "
+            "absolute coordinate is 0.75)"
+          : "the document's units",
+      p3(lo), p3(hi), n(ex), n(ey), n(ez),
       extrudes_.size() == 1 ? "one step"
                             : count_word(extrudes_.size()) + " steps, combined in this order");
   for (const std::string& s : steps) detailed += " " + s;

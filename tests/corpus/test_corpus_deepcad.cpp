@@ -114,8 +114,8 @@ TEST_CASE("CADPrompt DeepCAD JSON converted to CadQuery against ground_truth.stl
   CHECK(same == 100);
 }
 
-// Hidden (run it by name): writes each case's code, code_param, texts and IoU under
-// $TMPDIR/deepcad_dump for reading.
+// Hidden (run it by name): writes each case's code, code_param, texts and exact IoU under
+// $TMPDIR/deepcad_dump for reading; DEEPCAD_ONLY=<id part> limits it to matching cases.
 TEST_CASE("deepcad corpus dump", "[.deepcad_dump]") {
   fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
   if (!fs::is_directory(dir)) return;
@@ -144,17 +144,6 @@ TEST_CASE("deepcad corpus dump", "[.deepcad_dump]") {
         auto gt =
             cad::geom::read_mesh((fs::path(path).parent_path() / "ground_truth.stl").string());
         f << "iou " << cad::metrics::iou(a.shape, gt).iou << "\n";
-        if (std::getenv("DEEPCAD_MESH")) {
-          TopoDS_Shape copy = BRepBuilderAPI_Copy(a.shape, true, false).Shape();
-          auto m = cad::geom::tessellate(copy, std::atof(std::getenv("DEEPCAD_MESH")),
-                                         std::atof(std::getenv("DEEPCAD_ANG")),
-                                         std::getenv("DEEPCAD_REL") != nullptr);
-          for (const auto& v : m.vertices)
-            if (std::abs(v[2]) < 1e-6)
-              f << "v " << std::atan2(v[1], v[0]) * 180 / M_PI << " " << std::hypot(v[0], v[1])
-                << "\n";
-          f << "mesh iou " << cad::metrics::iou(m, gt).iou << "\n";
-        }
       }
     } catch (const cad::Error& e) {
       f << "error " << e.what() << "\n";
