@@ -278,8 +278,8 @@ void place_model(Transformer& model) {
   }
 }
 
-at::Tensor cross_entropy_loss(const at::Tensor& logits, const at::Tensor& targets,
-                              std::int64_t ignore_index) {
+at::Tensor token_cross_entropy(const at::Tensor& logits, const at::Tensor& targets,
+                               std::int64_t ignore_index) {
   return at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}).to(at::kFloat),
                                 targets.reshape({-1}).to(logits.device()), {}, at::Reduction::Mean,
                                 ignore_index);

@@ -151,7 +151,7 @@ void place_model(Transformer& model);
 
 /// Mean token cross-entropy of `logits` [B, T, V] against `targets` [B, T] (int64), ignoring
 /// targets equal to `ignore_index`. Computed in float32.
-at::Tensor cross_entropy_loss(const at::Tensor& logits, const at::Tensor& targets,
-                              std::int64_t ignore_index = -100);
+at::Tensor token_cross_entropy(const at::Tensor& logits, const at::Tensor& targets,
+                               std::int64_t ignore_index = -100);
 
 }  // namespace cad::ml
