@@ -133,5 +133,6 @@ Family tslot_block_family();
 Family wedge_family();
 Family enclosure_family();
 Family pillow_block_family();
+Family pulley_family();
 
 }  // namespace cad::data::fam

@@ -174,3 +174,168 @@ Family pillow_block_family() {
 }
 
 }  // namespace cad::data::fam
+
+namespace cad::data::fam {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// pulley
+
+const std::vector<Level> kPulleyLevels{Level::SE, Level::MSE};
+const std::vector<std::string> kPulleyStyles{"chain", "plane"};
+
+/// Parallel key width for a bore (DIN 6885 steps, rounded).
+double key_width(double bore) {
+  if (bore <= 12) return 4;
+  if (bore <= 17) return 5;
+  if (bore <= 22) return 6;
+  if (bore <= 30) return 8;
+  if (bore <= 38) return 10;
+  return 12;
+}
+
+Part pulley(std::uint64_t seed, const GenerateOptions& options) {
+  Rng rng(mix_seed(seed, "pulley"));
+  Choice c = choose(rng, "pulley", kPulleyLevels, kPulleyStyles, options);
+  bool mse = c.level == Level::MSE;
+  double dia = rng.dimension(50, 160, 5);
+  double width = rng.dimension(12, 30, 1);
+  double top = rng.dimension(8, width - 4, 1);
+  double bottom = rng.dimension(2, top - 4, 0.5);
+  double hub_d = mse ? rng.dimension(0.35 * dia, 0.5 * dia, 1) : 0;
+  double hub_l = mse ? rng.dimension(8, 25, 1) : 0;
+  double bore =
+      mse ? rng.dimension(0.4 * hub_d, 0.6 * hub_d, 1) : rng.dimension(0.2 * dia, 0.35 * dia, 1);
+  double inner = mse ? hub_d / 2 : bore / 2;
+  double groove = rng.dimension(4, std::min(14.0, dia / 2 - inner - 6), 0.5);
+  double chamfer = mse ? 0 : 1;
+  double key = mse ? key_width(bore) : 0;
+  double key_depth = mse ? key / 2 : 0;  // depth of the keyway into the hub, beyond the bore
+
+  Dims d;
+  X D = d.add("diameter", dia, "outside diameter of the rim");
+  X B = d.add("width", width, "rim width along Z");
+  X GT = d.add("groove_top", top, "width of the V groove at the rim");
+  X GB = d.add("groove_bottom", bottom, "width of the V groove at its bottom");
+  X GD = d.add("groove_depth", groove, "radial depth of the groove");
+  X BO = d.add("bore", bore, "bore diameter");
+  X HD = mse ? d.add("hub_diameter", hub_d, "hub diameter") : X();
+  X HL = mse ? d.add("hub_length", hub_l, "hub length above the rim") : X();
+  X KW = mse ? d.add("key_width", key, "keyway width") : X();
+  X KD = mse ? d.add("key_depth", key_depth, "keyway depth beyond the bore") : X();
+  X C = mse ? X() : d.add("chamfer", chamfer, "chamfer of the rim and bore edges");
+
+  Part part;
+  part.family = "pulley";
+  part.level = c.level;
+  part.style = c.style;
+  part.n_curves = 8 + (mse ? 6 : 0);
+
+  const std::string style = c.style;
+  write_code(part, d, [&](const W& w) {
+    X r0 = mse ? X(0) : BO / 2, R = D / 2;
+    std::vector<std::pair<X, X>> prof{{r0, X(0)},
+                                      {R, X(0)},
+                                      {R, (B - GT) / 2},
+                                      {R - GD, (B - GB) / 2},
+                                      {R - GD, (B + GB) / 2},
+                                      {R, (B + GT) / 2},
+                                      {R, B},
+                                      {r0, B}};
+    std::string s =
+        "profile = " + profile_list(w, prof, false) + "  # (radius, z) of the half section\n";
+    if (style == "chain") {
+      s += "result = (\n    cq.Workplane(\"XZ\")\n    .polyline(profile)\n    .close()\n"
+           "    .revolve()\n";
+      if (!mse)
+        return s + fmt::format(
+                       "    .faces(\">Z\")\n    .edges()\n    .chamfer({})\n    .faces(\"<Z\")\n"
+                       "    .edges()\n    .chamfer({})\n)\n",
+                       w(C), w(C));
+      return s +
+             fmt::format(
+                 "    .faces(\">Z\")\n    .workplane()\n    .circle({})\n    .extrude({})\n"
+                 "    .faces(\">Z\")\n    .workplane()\n    .hole({})\n)\n"
+                 "keyway = cq.Workplane(\"XY\").box({}, {}, {}, centered=(True, False, False))\n"
+                 "result = result.cut(keyway)\n",
+                 w(HD / 2), w(HL), w(BO), w(KW), w(BO / 2 + KD), w(B + HL));
+    }
+    s += "side = cq.Plane(origin=(0, 0, 0), xDir=(1, 0, 0), normal=(0, -1, 0))\n"
+         "pulley = cq.Workplane(side).polyline(profile).close().revolve(360, (0, 0, 0), (0, 1, "
+         "0))\n";
+    if (!mse)
+      return s + fmt::format(
+                     "for end in (\">Z\", \"<Z\"):\n"
+                     "    pulley = pulley.faces(end).edges().chamfer({})\nresult = pulley\n",
+                     w(C));
+    return s + fmt::format(
+                   "base = cq.Plane(origin=(0, 0, 0), xDir=(1, 0, 0), normal=(0, 0, 1))\n"
+                   "hub_plane = cq.Plane(origin={}, xDir=(1, 0, 0), normal=(0, 0, 1))\n"
+                   "pulley = pulley.union(cq.Workplane(hub_plane).circle({}).extrude({}))\n"
+                   "pulley = pulley.cut(cq.Workplane(base).circle({}).extrude({}))\n"
+                   "keyway = cq.Workplane(base).center(0, {}).rect({}, {}).extrude({})\n"
+                   "result = pulley.cut(keyway)\n",
+                   w.pt(X(0), X(0), B), w(HD / 2), w(HL), w(BO / 2), w(B + HL),
+                   w((BO / 2 + KD) / 2), w(KW), w(BO / 2 + KD), w(B + HL));
+  });
+
+  double r = dia / 2;
+  part.features.push_back(
+      {"revolve",
+       fmt::format("a half section in the XZ plane revolved about the Z axis: a rim {} mm in "
+                   "diameter and {} mm wide{}, with a V groove {} mm wide at the rim, {} mm "
+                   "wide at the bottom and {} mm deep",
+                   num(dia), num(width), mse ? "" : fmt::format(" with a {} mm bore", num(bore)),
+                   num(top), num(bottom), num(groove)),
+       {fmt::format("section points (radius, z): ({0}, 0), ({1}, 0), ({1}, {2}), ({3}, {4}), "
+                    "({3}, {5}), ({1}, {6}), ({1}, {7}), ({0}, {7})",
+                    num(mse ? 0 : bore / 2), num(r), num((width - top) / 2), num(r - groove),
+                    num((width - bottom) / 2), num((width + bottom) / 2), num((width + top) / 2),
+                    num(width)),
+        fmt::format("the groove is centred on the rim width: its flanks start ({} - {}) / 2 = {} "
+                    "mm from each face",
+                    num(width), num(top), num((width - top) / 2))}});
+  part.features.front().kind = "base";
+  if (!mse) {
+    part.features.push_back(
+        {"chamfer",
+         fmt::format("the outer and bore edges of both faces are chamfered {} mm", num(chamfer)),
+         {}});
+  } else {
+    part.features.push_back(
+        {"boss",
+         fmt::format("a hub {} mm in diameter and {} mm long on the top face", num(hub_d),
+                     num(hub_l)),
+         {fmt::format("the hub runs from z = {} to {}", num(width), num(width + hub_l))}});
+    part.features.push_back({"hole",
+                             fmt::format("a {} mm bore through hub and rim", num(bore)),
+                             {"the bore is on the Z axis"}});
+    part.features.push_back(
+        {"cut",
+         fmt::format("a {} mm wide keyway along the bore, {} mm deep into the hub", num(key),
+                     num(key_depth)),
+         {fmt::format("the keyway is centred on x = 0 and reaches y = {} / 2 + {} = {}", num(bore),
+                      num(key_depth), num(bore / 2 + key_depth))}});
+  }
+  part.text_abstract =
+      fmt::format(fmt::runtime(pick(rng, {"A single-groove V-belt pulley{0}.",
+                                          "A {1} mm V pulley{0}.", "A grooved belt pulley{0}."})),
+                  mse ? " with a hub and a keyed bore" : " with a plain bore", num(dia));
+  std::string opening = fmt::format(
+      fmt::runtime(pick(rng, {"The pulley is {0} mm in diameter and {1} mm wide, its axis along "
+                              "Z.",
+                              "Outside diameter {0} mm, rim width {1} mm."})),
+      num(dia), num(width));
+  part.text_detailed = detailed_text(rng, opening, part.features);
+  return part;
+}
+
+}  // namespace
+
+Family pulley_family() {
+  return {"pulley", "V-belt pulley by revolve, with a plain or keyed bore and a hub", kPulleyLevels,
+          kPulleyStyles, &polished<pulley>};
+}
+
+}  // namespace cad::data::fam
