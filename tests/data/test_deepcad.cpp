@@ -182,7 +182,7 @@ TEST_CASE("deepcad: a cylinder", "[deepcad]") {
   CHECK(part.code_param.find("height = 0.75") != std::string::npos);
 }
 
-TEST_CASE("deepcad: a plate with a hole; the outer loop is found geometrically", "[deepcad]") {
+TEST_CASE("deepcad: a plate with a hole, the outer loop found geometrically", "[deepcad]") {
   // The hole's loop comes first and claims to be the outer one.
   json doc = document(
       {{"S",
