@@ -375,7 +375,10 @@ Part channel(std::uint64_t seed, const GenerateOptions& options) {
          fmt::format("{} holes of {} mm diameter through the web, {} mm apart along X on the "
                      "centreline",
                      count_word(n), num(hole), num(pitch)),
-         {fmt::format("the holes are at y = 0 and x = {}", value_list(xs, false))}});
+         {fmt::format("the holes are at y = 0 and x = {}", value_list(xs, false)),
+          fmt::format("the left end is at x = -{}, so the first hole is {} - {} = {} mm from it",
+                      num(length / 2), num(length / 2), num(-xs.front()),
+                      num(length / 2 + xs.front()))}});
   }
   part.text_abstract = fmt::format(
       fmt::runtime(pick(rng, {"A U-shaped channel{0}.", "A {1} mm long U profile{0}.",
@@ -495,7 +498,9 @@ Part tslot_block(std::uint64_t seed, const GenerateOptions& options) {
                      "the length",
                      num(hole), num(pitch)),
          {fmt::format("the holes are at y = 0, x = -{0} and {0}, drilled up from the bottom face",
-                      num(pitch / 2))}});
+                      num(pitch / 2)),
+          fmt::format("the left end is at x = -{}, so the first hole is {} mm from it",
+                      num(length / 2), num(length / 2 - pitch / 2))}});
   }
   part.text_abstract =
       fmt::format(fmt::runtime(pick(rng, {"A block with a T-slot running along its length{0}.",

@@ -431,7 +431,9 @@ Part rib_bracket(std::uint64_t seed, const GenerateOptions& options) {
        fmt::format("two {} mm through holes in the upright, {} mm apart along X, {} mm above the "
                    "bottom",
                    num(hole), num(pitch), num(up_z)),
-       {fmt::format("x = -{0} and {0}, z = {1}", num(pitch / 2), num(up_z))}});
+       {fmt::format("x = -{0} and {0}, z = {1}", num(pitch / 2), num(up_z)),
+        fmt::format("the left side is at x = -{}, so the left holes are {} mm from it",
+                    num(width / 2), num(width / 2 - pitch / 2))}});
   part.text_abstract = fmt::format(
       fmt::runtime(pick(rng, {"A gusseted angle bracket with {0} and four mounting holes.",
                               "A stiffened L-bracket, {1}, reinforced by {0}.",

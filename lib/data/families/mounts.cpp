@@ -137,7 +137,9 @@ Part pillow_block(std::uint64_t seed, const GenerateOptions& options) {
          {fmt::format("the ear runs from x = {} to {} + {} = {}", num(body_w / 2), num(body_w / 2),
                       num(ear_l), num(body_w / 2 + ear_l)),
           fmt::format("the hole is at x = {} + {} / 2 = {}, y = 0", num(body_w / 2), num(ear_l),
-                      num(ex))}});
+                      num(ex)),
+          fmt::format("the ear ends at x = {}, {} mm beyond the hole centre", num(total / 2),
+                      num(ear_l / 2))}});
     part.features.push_back(
         {"mirror",
          fmt::format("the ear is mirrored about the YZ plane, so the bolt holes are {} mm apart",

@@ -111,13 +111,12 @@ Part flange(std::uint64_t seed, const GenerateOptions& options) {
             w(D / 2), w(T), w(C), w(B), w(BC / 2), w(N), w(BD));
       if (style == "sketch")
         return fmt::format(
-            "disc = cq.Sketch().circle({})\nbolts = cq.Sketch().parray({}, 0, 360, {})"
-            ".circle({})\n"
+            "disc = cq.Sketch().circle({})\n"
             "result = (\n    cq.Workplane(\"XY\")\n    .placeSketch(disc)\n    .extrude({})\n"
             "    .faces(\">Z\")\n    .edges()\n    .chamfer({})\n    .faces(\">Z\")\n"
             "    .workplane()\n    .hole({})\n    .faces(\">Z\")\n    .workplane()\n"
-            "    .placeSketch(bolts)\n    .cutBlind(-{})\n)\n",
-            w(D / 2), w(BC / 2), w(N), w(BD / 2), w(T), w(C), w(B), w(T));
+            "    .polarArray({}, 0, 360, {})\n    .hole({})\n)\n",
+            w(D / 2), w(T), w(C), w(B), w(BC / 2), w(N), w(BD));
       return fmt::format("plane = {}\n", kPlaneXY) +
              fmt::format(
                  "disc = cq.Workplane(plane).circle({}).extrude({}).faces(\">Z\").edges()"
