@@ -59,6 +59,10 @@ std::pair<std::int64_t, double> pick(const float* logits, std::int64_t vocab,
 
 }  // namespace
 
+std::vector<std::int64_t> default_stop_ids(const Tokenizer& tokenizer) {
+  return {tokenizer.eos_id(), tokenizer.special_id("</code>")};
+}
+
 std::vector<Generation> generate(Transformer& model,
                                  const std::vector<std::vector<std::int64_t>>& prompts,
                                  const SamplingOptions& options, const at::Tensor& images) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ml/tokenizer.h"
 #include "ml/transformer.h"
 
 namespace cad::ml {
@@ -29,6 +30,9 @@ struct Generation {
   bool stopped = false;  ///< ended on a stop id (else max_new_tokens or the context ran out)
   std::vector<at::Tensor> logits;  ///< per step [vocab] float32 on the CPU, when keep_logits
 };
+
+/// The ids generation stops at by default: <eos> and </code>.
+std::vector<std::int64_t> default_stop_ids(const Tokenizer& tokenizer);
 
 /// Continues each of `prompts` (non-empty token lists; shorter ones are left-padded, which the
 /// model masks out) in one batch. `images` [B, C, H, W] in [0, 1] prefix each row when defined.

@@ -86,6 +86,7 @@ TEST_CASE("a row stops at a stop id and the prompt must fit", "[ml]") {
   CHECK(stopped[0].stopped);
   CHECK(stopped[0].tokens.size() <= 3);
   CHECK(stopped[0].tokens.back() == free_run[0].tokens[2]);
+  CHECK(default_stop_ids(Tokenizer()) == std::vector<std::int64_t>{2, 6});
   CHECK_THROWS_AS(generate(model, {{}}, options), cad::UsageError);
   CHECK_THROWS_AS(generate(model, {std::vector<std::int64_t>(300, 5)}, options), cad::UsageError);
   // Generation stops at the context.

@@ -2,6 +2,7 @@
 // bytes), special tokens and JSON persistence.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -175,4 +176,36 @@ TEST_CASE("tokenizer JSON save and load reproduce the encoding", "[ml]") {
   CHECK_THROWS_AS(Tokenizer::from_json("{\"format\": \"other\"}"), cad::Error);
   CHECK_THROWS_AS(Tokenizer::from_json("not json"), cad::Error);
   CHECK_THROWS_AS(Tokenizer::load("/nonexistent/tokenizer.json"), cad::Error);
+}
+
+TEST_CASE("benchmark: tokenizer training and encoding speed", "[.][bench]") {
+  std::vector<std::string> texts;
+  std::size_t bytes = 0;
+  // The corpus' text files and the project's own sources and examples: a few MB of code and text.
+  for (const fs::path root :
+       {fs::path(CAD_CORPUS_DIR) / "cadprompt", fs::path(CAD_SOURCE_DIR "/lib"),
+        fs::path(CAD_SOURCE_DIR "/tests"), fs::path(CAD_SOURCE_DIR "/examples")}) {
+    if (!fs::is_directory(root)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || ext == ".stl" || ext == ".png" || ext == ".step") continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      texts.push_back(buffer.str());
+      bytes += texts.back().size();
+    }
+  }
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  Tokenizer tokenizer;
+  tokenizer.train(texts, 8192);
+  const double train_s = std::chrono::duration<double>(clock::now() - t0).count();
+  const auto t1 = clock::now();
+  std::size_t tokens = 0;
+  for (const auto& text : texts) tokens += tokenizer.encode(text).size();
+  const double encode_s = std::chrono::duration<double>(clock::now() - t1).count();
+  WARN("train " << bytes / 1e6 << " MB to " << tokenizer.vocab_size() << " ids: " << train_s
+                << " s; encode " << bytes / 1e6 / encode_s << " MB/s, " << double(bytes) / tokens
+                << " bytes/token");
 }
