@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
@@ -59,6 +61,43 @@ void check_fields(const Family& f, const Part& p) {
     INFO(p.params[i].name << " in: " << p.text_detailed);
     CHECK(p.text_detailed.find(num(p.params[i].value)) != std::string::npos);
   }
+}
+
+double param(const Part& p, const std::string& name, double fallback = 0) {
+  for (const Param& q : p.params)
+    if (q.name == name) return q.value;
+  return fallback;
+}
+
+/// The overall size (X, Y, Z) a part's parameters promise, for the families where it follows
+/// directly from them; nullopt for the others.
+std::optional<std::array<double, 3>> expected_size(const Part& p) {
+  const std::string& f = p.family;
+  auto v = [&](const char* name, double fallback = 0) { return param(p, name, fallback); };
+  if (f == "plate_holes" || f == "slotted_plate" || f == "counterbored_plate")
+    return std::array<double, 3>{v("length"), v("width"), v("thickness")};
+  if (f == "l_bracket" || f == "rib_bracket")
+    return std::array<double, 3>{v("width"), v("base_length"), v("height")};
+  if (f == "pocket_block" || f == "channel" || f == "tslot_block" || f == "enclosure")
+    return std::array<double, 3>{v("length"), v("width"), v("height")};
+  if (f == "flange")
+    return std::array<double, 3>{v("diameter"), v("diameter"), v("thickness") + v("hub_height")};
+  if (f == "bushing") {
+    double d = v("flange_diameter", v("outer_diameter"));
+    return std::array<double, 3>{d, d, v("length")};
+  }
+  if (f == "stepped_shaft") {
+    double length = 0;
+    for (const Param& q : p.params)
+      if (q.name.rfind("length_", 0) == 0) length += q.value;
+    return std::array<double, 3>{v("diameter_1"), v("diameter_1"), length};
+  }
+  if (f == "pillow_block")
+    return std::array<double, 3>{v("body_width") + 2 * v("ear_length"), v("depth"),
+                                 v("body_height")};
+  if (f == "pulley")
+    return std::array<double, 3>{v("diameter"), v("diameter"), v("width") + v("hub_length")};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -165,6 +204,14 @@ TEST_CASE("families: code and code_param build the same valid solid", "[families
           REQUIRE(a.record["status"] == "ok");
           CHECK(a.record["solids"] == 1);
           CHECK(a.record["valid"] == true);
+          if (auto size = expected_size(p)) {
+            for (int axis = 0; axis < 3; ++axis) {
+              INFO("axis " << axis);
+              double extent = a.record["bbox"]["max"][axis].get<double>() -
+                              a.record["bbox"]["min"][axis].get<double>();
+              CHECK(extent == Approx((*size)[axis]).margin(1e-3));
+            }
+          }
           auto b = run(f.name + "_param", p.code_param);
           INFO(b.record.dump());
           REQUIRE(b.record["status"] == "ok");
