@@ -14,7 +14,7 @@ const std::vector<Family>& families() {
       fam::stepped_shaft_family(), fam::bushing_family(),       fam::hex_spacer_family(),
       fam::pocket_block_family(),  fam::channel_family(),       fam::tslot_block_family(),
       fam::wedge_family(),         fam::enclosure_family(),     fam::pillow_block_family(),
-      fam::pulley_family(),
+      fam::pulley_family(),        fam::shaft_collar_family(),
   };
   return all;
 }

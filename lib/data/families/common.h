@@ -134,5 +134,6 @@ Family wedge_family();
 Family enclosure_family();
 Family pillow_block_family();
 Family pulley_family();
+Family shaft_collar_family();
 
 }  // namespace cad::data::fam

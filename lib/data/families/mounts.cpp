@@ -341,3 +341,109 @@ Family pulley_family() {
 }
 
 }  // namespace cad::data::fam
+
+namespace cad::data::fam {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// shaft_collar
+
+const std::vector<Level> kCollarLevels{Level::L, Level::SE};
+const std::vector<std::string> kCollarStyles{"sketch", "plane"};
+
+Part shaft_collar(std::uint64_t seed, const GenerateOptions& options) {
+  Rng rng(mix_seed(seed, "shaft_collar"));
+  Choice c = choose(rng, "shaft_collar", kCollarLevels, kCollarStyles, options);
+  bool se = c.level == Level::SE;
+  double bore = rng.dimension(10, 40, 1);
+  double wall = rng.dimension(7, 14, 1);
+  double dia = bore + 2 * wall;
+  double width = rng.dimension(8, 20, 1);
+  double gap = rng.dimension(1, 3, 0.5);
+  double screw = rng.choice(std::vector<double>{3.5, 4.5, 5.5});
+  while (screw > wall - 3 || screw > width - 3) screw -= 1;
+  double screw_x = (bore + dia) / 4;  // middle of the wall: bore / 2 + wall / 2
+
+  Dims d;
+  X D = d.add("diameter", dia, "outside diameter");
+  X BO = d.add("bore", bore, "bore diameter");
+  X Wd = d.add("width", width, "collar width along Z");
+  X G = d.add("gap", gap, "width of the clamping slit");
+  X S = se ? d.add("screw_hole", screw, "clamp screw hole diameter") : X();
+
+  Part part;
+  part.family = "shaft_collar";
+  part.level = c.level;
+  part.style = c.style;
+  part.n_curves = 6 + (se ? 1 : 0);
+
+  const std::string style = c.style;
+  write_code(part, d, [&](const W& w) {
+    X wall_x = (D - BO) / 2;
+    X mid = (D + BO) / 4;
+    std::string sketch = fmt::format(
+        "collar = (\n    cq.Sketch()\n    .circle({})\n    .circle({}, mode=\"s\")\n"
+        "    .push([({}, 0)])\n    .rect({}, {}, mode=\"s\")  # the slit through the wall\n)\n",
+        w(D / 2), w(BO / 2), w(mid), w(wall_x + X(2)), w(G));
+    std::string s;
+    if (style == "sketch") {
+      s = sketch +
+          fmt::format("result = cq.Workplane(\"XY\").placeSketch(collar).extrude({})\n", w(Wd));
+      if (se)
+        s += fmt::format(
+            "screw = cq.Workplane(\"XZ\").center({}, {}).circle({}).extrude({}, both=True)\n"
+            "result = result.cut(screw)\n",
+            w(mid), w(Wd / 2), w(S / 2), w(D / 2));
+      return s;
+    }
+    s = "plane = cq.Plane(origin=(0, 0, 0), xDir=(1, 0, 0), normal=(0, 0, 1))\n" + sketch +
+        fmt::format("result = cq.Workplane(plane).placeSketch(collar).extrude({})\n", w(Wd));
+    if (se)
+      s += fmt::format(
+          "side = cq.Plane(origin={}, xDir=(1, 0, 0), normal=(0, 1, 0))\n"
+          "result = result.cut(cq.Workplane(side).circle({}).extrude({}))\n",
+          w.pt(mid, -D / 2, Wd / 2), w(S / 2), w(D));
+    return s;
+  });
+
+  part.features.push_back(
+      {"base",
+       fmt::format("a ring {} mm outside and {} mm inside diameter on the XY plane, cut open by "
+                   "a {} mm wide radial slit on the +X side, extruded {} mm along +Z",
+                   num(dia), num(bore), num(gap), num(width)),
+       {fmt::format("the ring is centred on the origin; its wall is ({} - {}) / 2 = {} mm thick",
+                    num(dia), num(bore), num(wall)),
+        fmt::format("the slit is centred on y = 0 and runs from the bore (x = {}) out through "
+                    "the rim (x = {})",
+                    num(bore / 2), num(dia / 2))}});
+  if (se)
+    part.features.push_back(
+        {"hole",
+         fmt::format("a {} mm clamp screw hole along Y through both sides of the slit, in the "
+                     "middle of the wall and of the width",
+                     num(screw)),
+         {fmt::format("the hole axis is at x = ({} + {}) / 4 = {}, z = {} / 2 = {}", num(dia),
+                      num(bore), num(screw_x), num(width), num(width / 2))}});
+  part.text_abstract =
+      fmt::format(fmt::runtime(pick(
+                      rng, {"A split shaft collar{0}.", "A clamping collar for a {1} mm shaft{0}.",
+                            "A slotted ring collar{0}."})),
+                  se ? " with a clamp screw hole" : "", num(bore));
+  std::string opening = fmt::format(
+      fmt::runtime(pick(rng, {"The collar is {0} mm in outside diameter with a {1} mm bore and "
+                              "{2} mm wide.",
+                              "Outside diameter {0} mm, bore {1} mm, width {2} mm."})),
+      num(dia), num(bore), num(width));
+  part.text_detailed = detailed_text(rng, opening, part.features);
+  return part;
+}
+
+}  // namespace
+
+Family shaft_collar_family() {
+  return {"shaft_collar", "split shaft collar (slit ring), optionally with a clamp screw hole",
+          kCollarLevels, kCollarStyles, &polished<shaft_collar>};
+}
+
+}  // namespace cad::data::fam
