@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The default recipe with N parts per family.
-sed -E "s/^(  [a-z_]+): [0-9]+$/\1: $N/; s/^name: .*/name: bench/" configs/datasets/default.yaml \
+sed -E "/^families:/,/^styles:/ s/^(  [a-z_]+): [0-9]+$/\1: $N/; s/^name: .*/name: bench/" configs/datasets/default.yaml \
   > "$tmp/bench.yaml"
 planned=$("$BIN/cad-dataset-build" -c "$tmp/bench.yaml" --print-recipe | sed -n 's/# planned samples: //p')
 echo "| jobs | assets | samples | wall s | samples/s | records | rejected |"
