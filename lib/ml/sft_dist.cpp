@@ -72,7 +72,10 @@ ProcessGroup::ProcessGroup(const DistributedEnv& env, double timeout_s) : env_(e
   try {
     c10d::TCPStoreOptions options;
     options.port = static_cast<std::uint16_t>(env.master_port);
-    options.isServer = env.rank == 0;
+    // Under torchrun the agent already hosts the store on MASTER_PORT: every rank is a client.
+    const char* agent_store = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
+    const bool use_agent_store = agent_store != nullptr && std::string(agent_store) == "True";
+    options.isServer = env.rank == 0 && !use_agent_store;
     options.numWorkers = static_cast<std::size_t>(env.world_size);
     options.waitWorkers = true;
     options.timeout = timeout;

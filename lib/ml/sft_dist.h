@@ -25,7 +25,8 @@ DistributedEnv distributed_env_from_environment();
 /// True when this build has the c10d Gloo backend (Gloo headers found at build time).
 bool distributed_available();
 
-/// A process group over a TCP store at master_addr:master_port (rank 0 hosts it).
+/// A process group over a TCP store at master_addr:master_port (rank 0 hosts it, unless
+/// TORCHELASTIC_USE_AGENT_STORE=True says that torchrun's agent already does).
 class ProcessGroup {
  public:
   /// Connects every process of `env` (blocks until all have joined, at most `timeout_s`).
