@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run_all.sh: every cad-exec benchmark, as one markdown report on stdout.
+# run_all.sh: every benchmark (cad-exec, Chamfer, cad-eval, cad-render, cad-dataset-build, cad_ml),
+# as one markdown report on stdout.
 #
 #   bash bench/run_all.sh BIN_DIR            (make -f Makefile.wrapper bench does this)
 #
@@ -91,3 +92,21 @@ echo "    bash bench/render_corpus.sh $BIN_DIR"
 echo
 bash "$HERE/render_corpus.sh" "$BIN_DIR"
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+echo "## cad-dataset-build throughput (and FULL=1 for the 2,000-sample default dataset)"
+echo
+echo "    bash bench/dataset_build.sh $BIN_DIR 8"
+echo
+bash "$HERE/dataset_build.sh" "$BIN_DIR" 8
+echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+if [ -x "$BIN_DIR/bench_ml" ]; then
+  echo "## cad_ml training and generation speed against PyTorch"
+  echo
+  echo "    bash bench/ml.sh $BIN_DIR 1 3"
+  echo
+  bash "$HERE/ml.sh" "$BIN_DIR" 1 3
+  echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
