@@ -64,11 +64,14 @@ nlohmann::json make_record(int i, bool with_drawing) {
   return record;
 }
 
-// Writes records to dir/<split>.jsonl and, for drawings, a small PNG (black box on white).
+// Writes records to dir/<split>.jsonl and, for drawings, a small PNG (black box on white; the
+// box of odd records is in the other half).
 void write_split(const fs::path& dir, const std::string& split,
                  const std::vector<nlohmann::json>& records) {
   std::ofstream out(dir / (split + ".jsonl"));
+  int index = 0;
   for (const auto& r : records) {
+    const int shift = (index++ % 2) * 24;
     out << r.dump() << "\n";
     if (r["drawing"].is_object()) {
       cad::render::Image image;
@@ -76,7 +79,7 @@ void write_split(const fs::path& dir, const std::string& split,
       image.height = 32;
       image.rgb.assign(48 * 32 * 3, 255);
       for (int y = 8; y < 24; ++y)
-        for (int x = 8; x < 40; ++x)
+        for (int x = 4 + shift; x < 20 + shift; ++x)
           for (int c = 0; c < 3; ++c) image.rgb[(y * 48 + x) * 3 + c] = 0;
       fs::create_directories(dir / "drawings");
       cad::render::write_png(image, (dir / r["drawing"]["png"].get<std::string>()).string());
@@ -163,7 +166,8 @@ TEST_CASE("SFT examples have the prompt layout, the target and image", "[ml][sft
   CHECK(e.image->size == 16);
   CHECK(e.image->pixels.size() == 16 * 16 * 3);
   CHECK(e.image->pixels[0] == 255);
-  CHECK(e.image->pixels[(8 * 16 + 8) * 3] == 0);
+  CHECK(e.image->pixels[(8 * 16 + 4) * 3] == 0);
+  CHECK(e.image->pixels[(8 * 16 + 12) * 3] == 255);
 
   // Right padding; the loss covers the target only.
   const SftBatch batch = make_sft_batch(data.examples(), {0, 1}, tokenizer.pad_id());
@@ -335,4 +339,59 @@ TEST_CASE("generations split into chain of thought and code", "[ml][sft]") {
   p = parse_generation("<think>never closed");
   CHECK(p.cot == "never closed");
   CHECK(p.code.empty());
+}
+
+TEST_CASE("SFT on drawings learns to read the image, and cad-generate decodes it", "[ml][sft]") {
+  cad::ml::test::single_thread();
+  const fs::path dir = fresh_dir("vision");
+  // Two drawings that differ only in where the box is; each has its own code.
+  std::vector<nlohmann::json> records = {make_record(0, true), make_record(1, true)};
+  write_split(dir, "train", records);
+  ModelConfig model = cad::ml::test::test_config(0, true);
+  model.d_model = 32;
+  model.n_heads = 2;
+  model.n_kv_heads = 1;
+  model.n_layers = 1;
+  model.vision_d_model = 16;
+  std::ofstream(dir / "model.yaml") << to_yaml(model);
+  SftConfig config;
+  config.model_config = (dir / "model.yaml").string();
+  config.data_dir = dir.string();
+  config.vocab_size = 300;
+  config.data.tasks = {{"drawing", 1.0}};
+  config.data.experts = {"views"};
+  config.data.cot = false;
+  config.steps = 150;
+  config.batch_size = 2;
+  config.lr = 1e-2;
+  config.warmup = 5;
+  config.eval_every = 0;
+  config.checkpoint_every = 0;
+  config.seed = 3;
+  config.progress = false;
+  config.out_dir = (dir / "run").string();
+  const SftResult result = train_sft(config);
+  INFO("final loss " << result.loss);
+  CHECK(result.loss < 0.02);
+
+  GenerateConfig generate;
+  generate.model_dir = (dir / "run" / "final").string();
+  generate.input = (dir / "train.jsonl").string();
+  generate.output = (dir / "gen.jsonl").string();
+  generate.max_new_tokens = 60;
+  generate.progress = false;
+  CHECK(run_generate(generate) == 0);
+  std::ifstream in(dir / "gen.jsonl");
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    const auto r = nlohmann::json::parse(line);
+    REQUIRE(n < 2);
+    CHECK(r["id"] == records[n]["id"]);
+    CHECK(r["status"] == "ok");
+    CHECK(r["stopped"] == true);
+    CHECK(r["code"] == records[n]["code"]);
+    ++n;
+  }
+  CHECK(n == 2);
 }
