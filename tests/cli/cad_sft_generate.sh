@@ -11,6 +11,24 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
+## same_params.py A B: the two model.safetensors hold the same tensors within 1e-5.
+cat > same_params.py <<'EOF'
+import array, json, struct, sys
+def load(path):
+    b = open(path, "rb").read()
+    n = struct.unpack("<Q", b[:8])[0]
+    out = {}
+    for k, v in json.loads(b[8:8 + n]).items():
+        if k != "__metadata__":
+            s, e = v["data_offsets"]
+            out[k] = array.array("f", b[8 + n + s:8 + n + e])
+    return out
+a, b = load(sys.argv[1]), load(sys.argv[2])
+assert a.keys() == b.keys()
+worst = max((abs(x - y) for k in a for x, y in zip(a[k], b[k])), default=0.0)
+assert worst < 1e-5, worst
+EOF
+
 ## Show that --help documents the subcommands and usage errors exit 2.
 "$BIN/cad-sft" --help > help.txt
 for word in tokenizer train --config --resume --tasks --experts --grad-accum; do
@@ -89,6 +107,27 @@ grep -q '"step":6' second.json
 [ "$(grep -c '"loss"' run/metrics.jsonl)" = 6 ] || { cat run/metrics.jsonl; exit 1; }
 grep -q '"val_loss"' run/metrics.jsonl
 
+## Show that a run killed with SIGKILL and resumed from its last checkpoint ends with the same
+## parameters as an uninterrupted run.
+kill_args=(--model model.yaml --data data --tokenizer tok.json --tasks text --steps 40
+  --batch-size 2 --warmup 2 --lr 5e-3 --eval-every 0 --checkpoint-every 3 --val-examples 2
+  --log-every 1 --threads 1 -q)
+"$BIN/cad-sft" train "${kill_args[@]}" --out-dir whole > /dev/null 2> whole.log
+"$BIN/cad-sft" train "${kill_args[@]}" --out-dir killed > /dev/null 2> killed.log &
+victim=$!
+for _ in $(seq 600); do
+  [ -d killed/checkpoints/step-0000006 ] && break
+  sleep 0.02
+done
+kill -KILL $victim 2>/dev/null || true
+wait $victim 2>/dev/null || true
+"$BIN/cad-sft" train "${kill_args[@]}" --out-dir killed --resume > resumed.json 2>> killed.log ||
+  { cat killed.log; exit 1; }
+grep -q '"finished":true' resumed.json || { cat resumed.json killed.log; exit 1; }
+grep -q "resuming from" killed.log || echo "note: the run ended before the kill"
+python3 same_params.py whole/final/model.safetensors killed/final/model.safetensors
+[ "$(grep -c '"loss"' killed/metrics.jsonl)" = 40 ] || { cat killed/metrics.jsonl; exit 1; }
+
 ## Show that two processes (torchrun's variables, Gloo on loopback) with micro-batches of 2 end
 ## with the same parameters as one process accumulating two micro-batches of 2 per step.
 dist_args=(--model model.yaml --data data --tokenizer tok.json --tasks drawing --steps 3
@@ -109,22 +148,7 @@ if grep -q "lacks the c10d Gloo backend" rank0.log; then
   echo "note: this build has no Gloo backend; the two-process check is skipped"
 else
   [ $rc0 = 0 ] && [ $rc1 = 0 ] || { cat rank0.log rank1.log; exit 1; }
-  python3 - single/final/model.safetensors dist/final/model.safetensors <<'EOF'
-import array, json, struct, sys
-def load(path):
-    b = open(path, "rb").read()
-    n = struct.unpack("<Q", b[:8])[0]
-    out = {}
-    for k, v in json.loads(b[8:8 + n]).items():
-        if k != "__metadata__":
-            s, e = v["data_offsets"]
-            out[k] = array.array("f", b[8 + n + s:8 + n + e])
-    return out
-a, b = load(sys.argv[1]), load(sys.argv[2])
-assert a.keys() == b.keys()
-worst = max((abs(x - y) for k in a for x, y in zip(a[k], b[k])), default=0.0)
-assert worst < 1e-5, worst
-EOF
+  python3 same_params.py single/final/model.safetensors dist/final/model.safetensors
 fi
 
 ## Show that cad-generate writes one record per test sample, which cad-exec runs.
