@@ -44,12 +44,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
     const int value = std::atoi(argv[i + 1]);
-    if (key == "--threads") threads = value;
-    else if (key == "--batch") batch = value;
-    else if (key == "--seq") seq = value;
-    else if (key == "--steps") steps = value;
-    else if (key == "--vocab") vocab = value;
-    else if (key == "--new-tokens") new_tokens = value;
+    if (key == "--threads")
+      threads = value;
+    else if (key == "--batch")
+      batch = value;
+    else if (key == "--seq")
+      seq = value;
+    else if (key == "--steps")
+      steps = value;
+    else if (key == "--vocab")
+      vocab = value;
+    else if (key == "--new-tokens")
+      new_tokens = value;
     else {
       std::fprintf(stderr, "bench_ml: unknown option %s\n", key.c_str());
       return 2;

@@ -18,8 +18,8 @@ struct GenerateOptions {
 
 /// One family: a kind of part (plate with a hole pattern, L-bracket, flange, ...).
 struct Family {
-  std::string name;         ///< snake_case, e.g. "plate_holes"
-  std::string description;  ///< one line for --list-families and the README
+  std::string name;                 ///< snake_case, e.g. "plate_holes"
+  std::string description;          ///< one line for --list-families and the README
   std::vector<Level> levels;        ///< levels it can produce
   std::vector<std::string> styles;  ///< code styles it can write
   /// Makes one part. Deterministic in (seed, options). Throws cad::UsageError when
