@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/process_pool.h"
@@ -172,20 +173,6 @@ std::string relative_asset(const std::string& id, const std::string& file) {
   return (fs::path("assets") / id / file).generic_string();
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw Error(fmt::format("{}: cannot write", path.string()));
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot read", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 /// Level and curve count of a script from what it built (a heuristic: scripts carry no
 /// construction history).
 void classify_script(Part& part, const json& ops) {
@@ -269,7 +256,7 @@ Part make_part(const PlannedSample& sample) {
   Part part;
   part.family = "script";
   part.style = "script";
-  part.code = read_text(sample.path);
+  part.code = core::read_file(sample.path);
   return part;
 }
 
@@ -633,9 +620,9 @@ json build_sample(const PlannedSample& sample, const Recipe& recipe, const std::
       dopt.line_width = std::max(1.0, recipe.drawing_size / 512.0);
       render::Drawing drawing = render::make_drawing(ex.shape, dopt);
       dims = render::dimensions_json(drawing, recipe.decimals);
-      write_text(dir / "drawing.svg", render::to_svg(drawing));
+      core::write_file(dir / "drawing.svg", render::to_svg(drawing));
       render::write_png(drawing, (dir / "drawing.png").string());
-      write_text(dir / "dims.json", dims.dump(1) + "\n");
+      core::write_file(dir / "dims.json", dims.dump(1) + "\n");
       record["drawing"] = {{"svg", relative_asset(sample.id, "drawing.svg")},
                            {"png", relative_asset(sample.id, "drawing.png")},
                            {"dims", relative_asset(sample.id, "dims.json")}};
@@ -724,7 +711,7 @@ std::map<std::string, json> read_finished(const fs::path& work, const std::strin
   }
   std::sort(files.begin(), files.end());
   for (const auto& path : files) {
-    std::string text = read_text(path.string());
+    std::string text = core::read_file(path.string());
     std::size_t good = 0, start = 0;
     while (start < text.size()) {
       std::size_t end = text.find('\n', start);
@@ -892,13 +879,13 @@ BuildSummary build_dataset(const Recipe& recipe, const BuildOptions& options) {
   const std::string fingerprint = recipe_yaml(generation);
   const fs::path fingerprint_path = work / "recipe.yaml";
   if (fs::exists(fingerprint_path)) {
-    if (read_text(fingerprint_path.string()) != fingerprint)
+    if (core::read_file(fingerprint_path.string()) != fingerprint)
       throw UsageError(fmt::format(
           "{} was built from another recipe (sources, counts, seed or outputs differ); use a new "
           "output folder or delete {}",
           out.string(), work.string()));
   } else {
-    write_text(fingerprint_path, fingerprint);
+    core::write_file(fingerprint_path, fingerprint);
   }
 
   const std::vector<PlannedSample> planned = plan(recipe);
@@ -1048,9 +1035,9 @@ BuildSummary build_dataset(const Recipe& recipe, const BuildOptions& options) {
     for (const auto& r : rejected) writer.write(r);
   }
   json stats = dataset_stats(kept, summary);
-  write_text(out / "stats.json", stats.dump(2) + "\n");
-  write_text(out / "stats.md", stats_markdown(stats));
-  write_text(out / "recipe.yaml", recipe_yaml(recipe));
+  core::write_file(out / "stats.json", stats.dump(2) + "\n");
+  core::write_file(out / "stats.md", stats_markdown(stats));
+  core::write_file(out / "recipe.yaml", recipe_yaml(recipe));
   summary.finalized = true;
   core::logger().info("{}: train {}, val {}, test {}{}; rejected {}, near-duplicates {} -> {}",
                       recipe.name, summary.train, summary.val, summary.test,

@@ -12,6 +12,7 @@
 #include <new>
 #include <sstream>
 
+#include "core/file_io.h"
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/process_pool.h"
@@ -208,14 +209,6 @@ struct Pending {
   std::optional<json> final_record;
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cad::Error(path + ": No such file or directory");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// Turns one JSONL line into a task or an invalid_input record.
 Pending pending_from_line(const core::JsonlLine& line) {
   Pending p;
@@ -306,7 +299,7 @@ int run(const RunConfig& config) {
       std::string id = config.id_from_parent ? fs::absolute(fp).parent_path().filename().string()
                                              : fp.stem().string();
       try {
-        p.task = ExecTask{id, nullptr, read_file(path)};
+        p.task = ExecTask{id, nullptr, core::read_file(path)};
         std::size_t bad;
         if (!core::valid_utf8(p.task.code, &bad))
           p.final_record = invalid_input_record(

@@ -8,25 +8,11 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 
 namespace cad::ml {
 namespace fs = std::filesystem;
 namespace {
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.flush();
-  if (!out) throw Error(path.string() + ": cannot write");
-}
 
 std::map<std::string, at::Tensor> parameters_by_name(const Transformer& model) {
   std::map<std::string, at::Tensor> out;
@@ -139,14 +125,14 @@ void save_checkpoint(const std::string& dir, const Transformer& model, const Tok
     fs::remove_all(tmp);
     fs::create_directories(tmp);
     save_safetensors((tmp / "model.safetensors").string(), model_state(model));
-    write_text(tmp / "config.yaml", to_yaml(model->config()));
+    core::write_file(tmp / "config.yaml", to_yaml(model->config()));
     tokenizer.save((tmp / "tokenizer.json").string());
     if (optimizer != nullptr) {
       save_safetensors((tmp / "optimizer.safetensors").string(),
                        optimizer_state(model, *optimizer));
     }
     if (!trainer_state.is_null()) {
-      write_text(tmp / "trainer_state.json", trainer_state.dump(2) + "\n");
+      core::write_file(tmp / "trainer_state.json", trainer_state.dump(2) + "\n");
     }
     fs::remove_all(old);
     if (fs::exists(target)) fs::rename(target, old);
@@ -179,7 +165,7 @@ nlohmann::json load_trainer_state(const std::string& dir) {
   const fs::path path = fs::path(dir) / "trainer_state.json";
   if (!fs::exists(path)) return nullptr;
   try {
-    return nlohmann::json::parse(read_text(path));
+    return nlohmann::json::parse(core::read_file(path));
   } catch (const nlohmann::json::exception& e) {
     throw Error(path.string() + ": " + e.what());
   }

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/process_pool.h"
@@ -40,20 +41,6 @@ std::string lower_extension(const std::string& path) {
 bool is_mesh_file(const std::string& path) {
   const std::string ext = lower_extension(path);
   return ext == ".stl" || ext == ".ply" || ext == ".obj";
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw Error(path + ": cannot write");
 }
 
 json base_record(const RenderTask& task) {
@@ -161,7 +148,7 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
     r["status"] = "ok";
     json outputs = json::object();
     if (options.svg) {
-      write_text(stem + "_drawing.svg", to_svg(drawing));
+      core::write_file(stem + "_drawing.svg", to_svg(drawing));
       outputs["drawing_svg"] = stem + "_drawing.svg";
     }
     if (options.png) {
@@ -185,7 +172,7 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
       }
     }
     const json dims = dimensions_json(drawing, options.drawing.decimals);
-    write_text(stem + "_dims.json", dims.dump(2) + "\n");
+    core::write_file(stem + "_dims.json", dims.dump(2) + "\n");
     outputs["dims"] = stem + "_dims.json";
     r["outputs"] = outputs;
     r["dimensions"] = dims;
@@ -241,7 +228,7 @@ int run(const RenderConfig& config) {
       std::optional<json> final_record;
       if (lower_extension(path) == ".py") {
         try {
-          task.code = read_text(path);
+          task.code = core::read_file(path);
         } catch (const Error& e) {
           final_record = error_record(task, "invalid_input", "InputError", e.what());
         }
