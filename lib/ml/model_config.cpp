@@ -46,6 +46,7 @@ const std::vector<std::pair<std::string, FieldIo>>& fields() {
       {"image_size", field(&ModelConfig::image_size)},
       {"image_channels", field(&ModelConfig::image_channels)},
       {"patch_size", field(&ModelConfig::patch_size)},
+      {"vision_stem", field(&ModelConfig::vision_stem)},
       {"vision_d_model", field(&ModelConfig::vision_d_model)},
       {"vision_layers", field(&ModelConfig::vision_layers)},
       {"vision_heads", field(&ModelConfig::vision_heads)},
@@ -91,6 +92,9 @@ void ModelConfig::validate() const {
     require(image_size > 0 && patch_size > 0 && image_size % patch_size == 0,
             "image_size must be a positive multiple of patch_size");
     require(image_channels == 1 || image_channels == 3, "image_channels must be 1 or 3");
+    require(vision_stem == "patch" || vision_stem == "conv", "vision_stem must be patch or conv");
+    require(vision_stem != "conv" || (patch_size >= 2 && (patch_size & (patch_size - 1)) == 0),
+            "vision_stem conv needs a power-of-two patch_size >= 2");
     require(vision_d_model > 0 && vision_layers >= 0 && vision_heads > 0 &&
                 vision_d_model % vision_heads == 0,
             "vision_d_model must be a positive multiple of vision_heads");

@@ -22,10 +22,15 @@ struct ModelConfig {
   bool tie_embeddings = true;   ///< the output projection reuses the token embedding
   double init_std = 0.02;       ///< standard deviation of the normal initialization
 
-  bool vision = true;                  ///< build the ViT image encoder
-  std::int64_t image_size = 128;       ///< square input images, pixels
-  std::int64_t image_channels = 3;     ///< 3 = RGB, 1 = grey
-  std::int64_t patch_size = 16;        ///< image_size must divide by it
+  bool vision = true;               ///< build the ViT image encoder
+  std::int64_t image_size = 128;    ///< square input images, pixels
+  std::int64_t image_channels = 3;  ///< 3 = RGB, 1 = grey
+  std::int64_t patch_size = 16;     ///< image_size must divide by it
+  /// How patches are embedded: "patch" = one linear map of each patch's pixels (ViT);
+  /// "conv" = log2(patch_size) 3x3 stride-2 convolutions with GELU, then a linear map (the
+  /// convolutional stem of Xiao et al. 2021, better on thin-line drawings; patch_size must be a
+  /// power of two).
+  std::string vision_stem = "patch";
   std::int64_t vision_d_model = 128;   ///< encoder width
   std::int64_t vision_layers = 2;      ///< encoder blocks (bidirectional attention)
   std::int64_t vision_heads = 4;       ///< encoder heads

@@ -374,6 +374,7 @@ SftResult train_sft(const SftConfig& config) {
   auto window_start = run_start;
   double window_loss = 0.0;
   std::int64_t window_steps = 0, window_tokens = 0, run_tokens = 0;
+  int skipped_in_a_row = 0;
   while (result.step < end_step && !g_stop_requested) {
     const double lr = sft_learning_rate(config, result.step);
     for (auto& group : optimizer.param_groups())
@@ -401,20 +402,48 @@ SftResult train_sft(const SftConfig& config) {
       group->all_reduce_mean(grads);
       step_loss = loss_tensor.item<double>();
     }
+    // A step whose gradients overflowed is skipped (no update, the moments untouched), as
+    // loss scalers do; a run that keeps overflowing stops with an error.
     double grad_norm = 0.0;
-    if (config.clip > 0)
-      grad_norm = torch::nn::utils::clip_grad_norm_(model->parameters(), config.clip);
-    optimizer.step();
+    {
+      torch::NoGradGuard no_grad;
+      at::Tensor squares;  // on the gradients' device: one synchronization per step
+      for (auto& p : model->parameters()) {
+        if (!p.grad().defined()) continue;
+        const at::Tensor s = p.grad().to(at::kDouble).pow(2).sum();
+        squares = squares.defined() ? squares + s : s;
+      }
+      grad_norm = squares.defined() ? std::sqrt(squares.item<double>()) : 0.0;
+    }
+    if (std::isfinite(grad_norm) && std::isfinite(step_loss)) {
+      if (config.clip > 0 && grad_norm > config.clip) {
+        torch::NoGradGuard no_grad;
+        const double scale = config.clip / (grad_norm + 1e-6);
+        for (auto& p : model->parameters())
+          if (p.grad().defined()) p.grad().mul_(scale);
+      }
+      optimizer.step();
+      skipped_in_a_row = 0;
+    } else {
+      ++result.skipped_steps;
+      log.warn("step {}: non-finite gradient norm (loss {}): update skipped", result.step + 1,
+               step_loss);
+      if (++skipped_in_a_row >= 5)
+        throw Error(
+            fmt::format("the loss or the gradients were not finite at 5 steps in a row "
+                        "(step {})",
+                        result.step + 1));
+    }
     ++result.step;
-    window_loss += step_loss;
-    ++window_steps;
+    if (skipped_in_a_row == 0) {  // the logged loss is the mean over the updates made
+      window_loss += step_loss;
+      ++window_steps;
+    }
     progress.advance();
-    if (!std::isfinite(step_loss))
-      throw Error(fmt::format("the training loss is {} at step {}", step_loss, result.step));
 
     if (result.step % std::max<std::int64_t>(1, config.log_every) == 0 || result.step == end_step) {
       const double seconds = std::chrono::duration<double>(Clock::now() - window_start).count();
-      result.loss = window_loss / static_cast<double>(window_steps);
+      result.loss = window_steps > 0 ? window_loss / static_cast<double>(window_steps) : 0.0;
       const double tps = seconds > 0 ? static_cast<double>(window_tokens) / seconds : 0.0;
       if (metrics)
         metrics->write(

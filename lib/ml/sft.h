@@ -70,12 +70,13 @@ SftBatch make_sft_batch(const std::vector<SftExample>& examples,
 
 /// Result of a run.
 struct SftResult {
-  std::int64_t step = 0;      ///< optimizer steps done (the run's total so far)
-  double loss = 0.0;          ///< mean training loss of the last logged window
-  double val_loss = -1.0;     ///< last validation loss (-1 = none)
-  double tokens_per_s = 0.0;  ///< training throughput of this invocation
-  std::string checkpoint;     ///< the last checkpoint written
-  bool finished = false;      ///< reached `steps` (final/ written)
+  std::int64_t step = 0;           ///< optimizer steps done (the run's total so far)
+  double loss = 0.0;               ///< mean training loss of the last logged window
+  double val_loss = -1.0;          ///< last validation loss (-1 = none)
+  double tokens_per_s = 0.0;       ///< training throughput of this invocation
+  std::string checkpoint;          ///< the last checkpoint written
+  bool finished = false;           ///< reached `steps` (final/ written)
+  std::int64_t skipped_steps = 0;  ///< updates skipped for non-finite gradients (this run)
 };
 
 /// Trains a model (cad-sft train). Loads or trains the tokenizer, builds the datasets, seeds

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -117,8 +118,23 @@ at::Tensor BlockImpl::forward(const at::Tensor& x, const at::Tensor& mask, const
 VisionEncoderImpl::VisionEncoderImpl(const ModelConfig& config)
     : patch_size_(config.patch_size), side_(config.image_size / config.patch_size) {
   const std::int64_t width = config.vision_d_model;
-  patch =
-      register_module("patch", linear(config.image_channels * patch_size_ * patch_size_, width));
+  if (config.vision_stem == "conv") {
+    // log2(patch_size) stride-2 convolutions; channels double up to the encoder width.
+    std::int64_t convs = 0;
+    while ((std::int64_t{1} << convs) < patch_size_) ++convs;
+    stem = register_module("stem", torch::nn::ModuleList());
+    std::int64_t in = config.image_channels;
+    for (std::int64_t i = 0; i < convs; ++i) {
+      const std::int64_t out = std::max<std::int64_t>(16, width >> (convs - 1 - i));
+      stem->push_back(
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(2).padding(1).bias(true)));
+      in = out;
+    }
+    patch = register_module("patch", linear(in, width));
+  } else {
+    patch =
+        register_module("patch", linear(config.image_channels * patch_size_ * patch_size_, width));
+  }
   pos = register_parameter("pos", at::zeros({side_ * side_, width}));
   layers = register_module("layers", torch::nn::ModuleList());
   for (std::int64_t i = 0; i < config.vision_layers; ++i) {
@@ -136,10 +152,15 @@ at::Tensor VisionEncoderImpl::forward(const at::Tensor& images) {
               side_ * patch_size_, "], got ", images.sizes());
   const std::int64_t batch = images.size(0);
   const std::int64_t channels = images.size(1);
-  at::Tensor x = images.to(patch->weight.scalar_type()) * 2.0 - 1.0;
-  x = x.view({batch, channels, side_, patch_size_, side_, patch_size_})
-          .permute({0, 2, 4, 1, 3, 5})
-          .reshape({batch, side_ * side_, channels * patch_size_ * patch_size_});
+  at::Tensor x = 1.0 - images.to(patch->weight.scalar_type());  // ink: background 0
+  if (!stem.is_empty()) {
+    for (const auto& conv : *stem) x = at::gelu(conv->as<torch::nn::Conv2d>()->forward(x));
+    x = x.flatten(2).transpose(1, 2);  // [B, side * side, channels]
+  } else {
+    x = x.view({batch, channels, side_, patch_size_, side_, patch_size_})
+            .permute({0, 2, 4, 1, 3, 5})
+            .reshape({batch, side_ * side_, channels * patch_size_ * patch_size_});
+  }
   x = patch(x) + pos;
   for (const auto& layer : *layers) x = layer->as<Block>()->forward(x, {}, {});
   return proj(norm(x));
@@ -165,6 +186,16 @@ TransformerImpl::TransformerImpl(const ModelConfig& config) : config_(config) {
   for (auto& item : named_parameters()) {
     const std::string& name = item.key();
     if (name.size() >= 11 && name.compare(name.size() - 11, 11, "norm.weight") == 0) continue;
+    if (name.rfind("vision.stem.", 0) == 0) {
+      // He initialization keeps the signal through the GELU convolutions; zero biases.
+      at::Tensor& p = item.value();
+      if (p.dim() == 4) {
+        p.normal_(0.0, std::sqrt(2.0 / static_cast<double>(p.size(1) * p.size(2) * p.size(3))));
+      } else {
+        p.zero_();
+      }
+      continue;
+    }
     const bool residual =
         name.find("wo.weight") != std::string::npos || name.find("w2.weight") != std::string::npos;
     item.value().normal_(0.0, residual ? residual_std : config_.init_std);

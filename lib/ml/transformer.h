@@ -86,8 +86,10 @@ class BlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Block);
 
-/// ViT encoder: non-overlapping patches -> linear embedding + learned positions -> bidirectional
-/// blocks -> RMSNorm -> projection to the decoder width.
+/// ViT encoder: non-overlapping patches -> embedding + learned positions -> bidirectional blocks
+/// -> RMSNorm -> projection to the decoder width. Pixels enter as ink (1 - value: a white
+/// background is 0). The embedding is a linear map of each patch ("patch" stem) or a stack of
+/// 3x3 stride-2 convolutions with GELU followed by a linear map ("conv" stem).
 class VisionEncoderImpl : public torch::nn::Module {
  public:
   explicit VisionEncoderImpl(const ModelConfig& config);
@@ -95,6 +97,7 @@ class VisionEncoderImpl : public torch::nn::Module {
   /// d_model]. Throws c10::Error on a wrong shape.
   at::Tensor forward(const at::Tensor& images);
   torch::nn::Linear patch{nullptr}, proj{nullptr};
+  torch::nn::ModuleList stem{nullptr};  ///< conv stem only: Conv2d layers
   at::Tensor pos;
   torch::nn::ModuleList layers{nullptr};
   RmsNorm norm{nullptr};

@@ -35,6 +35,10 @@ TEST_CASE("model configs load from YAML and round-trip", "[ml]") {
   CHECK_THROWS_AS(model_config_from_yaml("d_model: 100\nn_heads: 3\n"), cad::UsageError);
   CHECK_THROWS_AS(model_config_from_yaml("no_such_key: 1\n"), cad::UsageError);
   CHECK_THROWS_AS(model_config_from_yaml("dtype: float64\n"), cad::UsageError);
+  CHECK_THROWS_AS(model_config_from_yaml("vision_stem: cnn\n"), cad::UsageError);
+  CHECK_THROWS_AS(model_config_from_yaml("vision_stem: conv\nimage_size: 96\npatch_size: 12\n"),
+                  cad::UsageError);
+  CHECK(model_config_from_yaml("vision_stem: conv\n").vision_stem == "conv");
   CHECK_THROWS_AS(load_model_config("/nonexistent.yaml"), cad::Error);
 }
 
@@ -69,7 +73,18 @@ TEST_CASE("changing a later token leaves earlier logits unchanged", "[ml]") {
 }
 
 TEST_CASE("an image prefix changes the output and masking still holds with it", "[ml]") {
-  Transformer model = make_model(test_config(300, true));
+  const std::string stem = GENERATE(std::string("patch"), std::string("conv"));
+  INFO("vision_stem " << stem);
+  ModelConfig config = test_config(300, true);
+  config.vision_stem = stem;
+  Transformer model = make_model(config);
+  if (stem == "conv") {
+    // 32 px, patch 8: three stride-2 convolutions (3 -> 16 -> 16 -> 32 channels), 16 tokens.
+    REQUIRE(model->vision->stem->size() == 3);
+    CHECK(model->vision->patch->weight.sizes() == std::vector<std::int64_t>{32, 32});
+  } else {
+    CHECK(model->vision->stem.is_empty());
+  }
   torch::NoGradGuard no_grad;
   torch::manual_seed(11);
   const at::Tensor images = torch::rand({2, 3, 32, 32});

@@ -128,7 +128,8 @@ int main(int argc, char** argv) {
                                     {"val_loss", result.val_loss},
                                     {"tokens_per_s", result.tokens_per_s},
                                     {"checkpoint", result.checkpoint},
-                                    {"finished", result.finished}};
+                                    {"finished", result.finished},
+                                    {"skipped_steps", result.skipped_steps}};
     std::printf("%s\n", summary.dump().c_str());
     return 0;
   });
