@@ -2,6 +2,7 @@
 #include "ml/sft.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -426,8 +427,21 @@ SftResult train_sft(const SftConfig& config) {
       skipped_in_a_row = 0;
     } else {
       ++result.skipped_steps;
-      log.warn("step {}: non-finite gradient norm (loss {}): update skipped", result.step + 1,
-               step_loss);
+      // Name the parameters whose gradients overflowed: the first clue to where it starts.
+      std::vector<std::string> bad;
+      std::size_t n_bad = 0;
+      {
+        torch::NoGradGuard no_grad;
+        for (const auto& item : model->named_parameters()) {
+          const at::Tensor& grad = item.value().grad();
+          if (!grad.defined() || grad.isfinite().all().item<bool>()) continue;
+          if (++n_bad <= 3) bad.push_back(item.key());
+        }
+      }
+      log.warn(
+          "step {}: non-finite gradient norm (loss {}) in {} parameter(s) ({}{}): update "
+          "skipped",
+          result.step + 1, step_loss, n_bad, fmt::join(bad, ", "), n_bad > 3 ? ", ..." : "");
       if (++skipped_in_a_row >= 5)
         throw Error(
             fmt::format("the loss or the gradients were not finite at 5 steps in a row "

@@ -24,6 +24,14 @@ at::Tensor apply_rope(const at::Tensor& x, const RopeTables& rope) {
       .to(x.scalar_type());
 }
 
+// GELU (exact, erf form) from elementwise operations. LibTorch 1.13's at::gelu on CPU goes
+// through oneDNN, whose backward returns wrong (often huge or non-finite) gradients when the
+// incoming gradient is not contiguous, which it is not behind the conv stem's flatten +
+// transpose; the elementwise form has ordinary autograd and the same values.
+at::Tensor gelu_erf(const at::Tensor& x) {
+  return 0.5 * x * (1.0 + at::erf(x * M_SQRT1_2));
+}
+
 }  // namespace
 
 RopeTables RopeTables::make(const at::Tensor& positions, std::int64_t head_dim, double theta) {
@@ -154,7 +162,7 @@ at::Tensor VisionEncoderImpl::forward(const at::Tensor& images) {
   const std::int64_t channels = images.size(1);
   at::Tensor x = 1.0 - images.to(patch->weight.scalar_type());  // ink: background 0
   if (!stem.is_empty()) {
-    for (const auto& conv : *stem) x = at::gelu(conv->as<torch::nn::Conv2d>()->forward(x));
+    for (const auto& conv : *stem) x = gelu_erf(conv->as<torch::nn::Conv2d>()->forward(x));
     x = x.flatten(2).transpose(1, 2);  // [B, side * side, channels]
   } else {
     x = x.view({batch, channels, side_, patch_size_, side_, patch_size_})
