@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -297,6 +298,9 @@ SftResult train_sft(const SftConfig& config) {
   log.info("train: {} samples, {} examples ({} dropped for length); model {} parameters",
            train_set.num_samples(), train_set.examples().size(), train_set.dropped(),
            model->num_parameters());
+  const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+  log.info("{} intra-op thread(s), OMP_WAIT_POLICY={}", at::get_num_threads(),
+           wait_policy != nullptr ? wait_policy : "unset");
   std::vector<SftExample> val_examples;
   if (fs::exists(fs::path(config.data_dir) / "val.jsonl")) {
     const SftDataset val_set(config.data_dir, "val", tokenizer, data_options);

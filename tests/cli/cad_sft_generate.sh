@@ -95,12 +95,15 @@ checkpoint-every: 2
 log-every: 1
 threads: 2
 EOF
-"$BIN/cad-sft" train --config sft.yaml --steps 6 --out-dir run --stop-after 4 -q > first.json \
-  2> train.log || { cat train.log; exit 1; }
+## The tools re-execute themselves with OMP_WAIT_POLICY=PASSIVE unless the user set a policy.
+env -u OMP_WAIT_POLICY "$BIN/cad-sft" train --config sft.yaml --steps 6 --out-dir run \
+  --stop-after 4 -q > first.json 2> train.log || { cat train.log; exit 1; }
+grep -q "OMP_WAIT_POLICY=PASSIVE" train.log || { cat train.log; exit 1; }
 grep -q '"finished":false' first.json || { cat first.json; exit 1; }
 [ -d run/checkpoints/step-0000004 ] || { ls -R run; exit 1; }
-"$BIN/cad-sft" train --config sft.yaml --steps 6 --out-dir run --resume -q > second.json \
-  2>> train.log || { cat train.log; exit 1; }
+OMP_WAIT_POLICY=ACTIVE "$BIN/cad-sft" train --config sft.yaml --steps 6 --out-dir run --resume \
+  -q > second.json 2> resume.log || { cat resume.log; exit 1; }
+grep -q "OMP_WAIT_POLICY=ACTIVE" resume.log || { cat resume.log; exit 1; }
 grep -q '"finished":true' second.json || { cat second.json; exit 1; }
 grep -q '"step":6' second.json
 [ -f run/final/model.safetensors ] && [ -f run/final/tokenizer.json ]

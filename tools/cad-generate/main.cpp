@@ -2,10 +2,12 @@
 #include <CLI/CLI.hpp>
 
 #include "core/cli.h"
+#include "ml/openmp_env.h"
 #include "ml/sft.h"
 #include "ml/sft_generate.h"
 
 int main(int argc, char** argv) {
+  cad::ml::use_passive_openmp_wait(argv);
   cad::core::CommonOptions common;
   cad::ml::GenerateConfig config;
   bool quiet = false, no_cache = false;

@@ -7,12 +7,14 @@
 #include "core/cli.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "ml/openmp_env.h"
 #include "ml/sft.h"
 #include "ml/sft_data.h"
 #include "ml/sft_dist.h"
 #include "ml/tokenizer.h"
 
 int main(int argc, char** argv) {
+  cad::ml::use_passive_openmp_wait(argv);
   cad::core::CommonOptions common;
   cad::ml::SftConfig config;
   std::vector<std::string> tasks = {"drawing"};
