@@ -109,4 +109,11 @@ if [ -x "$BIN_DIR/bench_ml" ]; then
   echo
   bash "$HERE/ml.sh" "$BIN_DIR" 1 3
   echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "## OpenMP wait policy at 2 threads"
+  echo
+  echo "    bash bench/omp_wait.sh $BIN_DIR 2 2"
+  echo
+  bash "$HERE/omp_wait.sh" "$BIN_DIR" 2 2
+  echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
