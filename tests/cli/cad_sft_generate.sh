@@ -110,6 +110,19 @@ grep -q '"step":6' second.json
 [ "$(grep -c '"loss"' run/metrics.jsonl)" = 6 ] || { cat run/metrics.jsonl; exit 1; }
 grep -q '"val_loss"' run/metrics.jsonl
 
+## Show that a step whose gradients are not finite is skipped with a warning naming the
+## parameters, and that five in a row stop the run with an error (weights of 1e30 overflow).
+sed 's/^name: cli$/name: cli-overflow\ninit_std: 1.0e+30/' model.yaml > overflow.yaml
+if "$BIN/cad-sft" train --model overflow.yaml --data data --tokenizer tok.json --tasks text \
+  --steps 10 --batch-size 2 --eval-every 0 --out-dir overflow --threads 1 -q > overflow.json \
+  2> overflow.log; then
+  echo "a run whose gradients overflow did not fail"; cat overflow.log; exit 1
+fi
+[ "$(grep -c 'update skipped' overflow.log)" = 5 ] || { cat overflow.log; exit 1; }
+grep -q 'non-finite gradient norm .* in [0-9]* parameter(s) (tok_emb.weight' overflow.log ||
+  { cat overflow.log; exit 1; }
+grep -q 'not finite at 5 steps in a row (step 5)' overflow.log || { cat overflow.log; exit 1; }
+
 ## Show that a run killed with SIGKILL and resumed from its last checkpoint ends with the same
 ## parameters as an uninterrupted run.
 kill_args=(--model model.yaml --data data --tokenizer tok.json --tasks text --steps 40
