@@ -19,7 +19,9 @@ int main(int argc, char** argv) {
       "  cad-generate --model runs/sft-tiny/final -i data/tiny/test.jsonl > gen.jsonl\n"
       "  cad-generate --model M -i test.jsonl --num-samples 4 --temperature 0.9 --top-p 0.95\n\n"
       "Exit status: 0 when every record was processed (failures are records with status\n"
-      "\"error\"), 1 on a runtime failure (unreadable model or input), 2 on a usage error."};
+      "\"error\"), 1 on a runtime failure (unreadable model or input), 2 on a usage error.\n"
+      "Runs with OMP_WAIT_POLICY=PASSIVE unless the variable is set (idle OpenMP threads sleep\n"
+      "instead of spinning against OpenBLAS's; see tools/cad-generate/README.md)."};
   cad::core::add_common_options(app, common);
   app.add_option("--model", config.model_dir, "checkpoint directory (cad-sft's OUT/final)")
       ->required();

@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
       "  cad-sft tokenizer --data data/tiny -o tokenizer.json --vocab-size 2048\n"
       "  cad-sft train --config configs/sft/tiny.yaml [--steps N ...] [--resume]\n\n"
       "train writes OUT/metrics.jsonl, OUT/checkpoints/step-NNNNNNN/ and OUT/final/ (OUT =\n"
-      "--out-dir, else runs/<name>). Options given on the command line win over the config file."};
+      "--out-dir, else runs/<name>). Options given on the command line win over the config file.\n"
+      "Runs with OMP_WAIT_POLICY=PASSIVE unless the variable is set (idle OpenMP threads sleep\n"
+      "instead of spinning against OpenBLAS's; see tools/cad-sft/README.md)."};
   cad::core::add_common_options(app, common);
   app.require_subcommand(1, 1);
   auto* tokenizer_cmd =
