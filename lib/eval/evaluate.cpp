@@ -25,6 +25,7 @@
 #include "metrics/alignment.h"
 #include "metrics/chamfer.h"
 #include "metrics/iou.h"
+#include "render/shading.h"
 
 namespace cad::eval {
 namespace {
@@ -33,7 +34,9 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::set<std::string>& known_metrics() {
-  static const std::set<std::string> m = {"cd", "iou", "iou_best", "f1", "primitive_f1", "plane"};
+  static const std::set<std::string> m = {"cd",    "iou",   "iou_best",
+                                          "f1",    "primitive_f1", "plane",
+                                          "render_sim"};
   return m;
 }
 
@@ -196,7 +199,7 @@ void check_metrics(const std::vector<std::string>& metrics) {
   for (const auto& m : metrics)
     if (!known_metrics().count(m))
       throw cad::UsageError("--metrics: unknown metric '" + m +
-                            "' (cd, iou, iou_best, f1, primitive_f1, plane)");
+                            "' (cd, iou, iou_best, f1, primitive_f1, plane, render_sim)");
 }
 
 json primitive_f1(const json& pred_ops, const json& gt_ops) {
@@ -239,6 +242,29 @@ double plane_reward(const json& pred_frame, const json& gt_frame, double beta, d
   double dist = std::sqrt((o1[0] - o2[0]) * (o1[0] - o2[0]) + (o1[1] - o2[1]) * (o1[1] - o2[1]) +
                           (o1[2] - o2[2]) * (o1[2] - o2[2]));
   return 1 - beta * dist - gamma * (2 - cosine(x1, x2) - cosine(y1, y2)) / 2;
+}
+
+double render_similarity(const geom::Mesh& pred, const geom::Mesh& gt, int size) {
+  render::ShadeOptions shade;
+  shade.size = size;
+  shade.edge_width = 0.0;
+  double total = 0.0;
+  const std::vector<std::string> views = render::grid_views();
+  for (const auto& view : views) {
+    const render::Image a = render::shade(pred, render::named_view(view), shade);
+    const render::Image b = render::shade(gt, render::named_view(view), shade);
+    std::size_t both = 0, either = 0;
+    for (std::size_t i = 0; i + 2 < a.rgb.size(); i += 3) {
+      const bool in_a = a.rgb[i] != shade.background[0] || a.rgb[i + 1] != shade.background[1] ||
+                        a.rgb[i + 2] != shade.background[2];
+      const bool in_b = b.rgb[i] != shade.background[0] || b.rgb[i + 1] != shade.background[1] ||
+                        b.rgb[i + 2] != shade.background[2];
+      both += in_a && in_b;
+      either += in_a || in_b;
+    }
+    total += either > 0 ? static_cast<double>(both) / static_cast<double>(either) : 0.0;
+  }
+  return total / static_cast<double>(views.size());
 }
 
 json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options) {
@@ -308,6 +334,7 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
       r["iou_method"] = res.method;
       if (!res.note.empty()) r["iou_note"] = res.note;
     }
+    if (wants(options, "render_sim")) r["render_sim"] = render_similarity(p.mesh, g.mesh);
     if (wants(options, "iou_best") && closed) {
       metrics::IouBestOptions bo;
       bo.iou = io;

@@ -14,7 +14,8 @@ namespace cad::eval {
 
 /// Which metrics to compute and in which convention.
 struct EvalOptions {
-  /// Any of cd, iou, iou_best, f1, primitive_f1, plane (each is also the record's field).
+  /// Any of cd, iou, iou_best, f1, primitive_f1, plane, render_sim (each is also the
+  /// record's field).
   std::vector<std::string> metrics{"cd", "iou", "iou_best", "f1"};
   geom::Normalization normalize = geom::Normalization::UnitCube;
   std::size_t points = 8192;       ///< surface samples per shape for CD and F-score
@@ -35,6 +36,13 @@ void check_metrics(const std::vector<std::string>& metrics);
 /// (data_schemas/eval.schema.json); failures are its status/error, never exceptions.
 nlohmann::json evaluate_pair(const nlohmann::json& pred, const nlohmann::json& gt,
                              const EvalOptions& options);
+
+/// The render similarity ReCAD's reward needs, in [0, 1], from the project's own renders
+/// (DINO features are not available offline): the four grid views of each mesh
+/// (render::grid_views, each picture fitted to its part, no outlines) at `size` pixels, and per
+/// view the IoU of the two silhouettes (pixels that differ from the background); the mean over
+/// the views. 1 for identical shapes up to scale and position; 0 when either mesh is empty.
+double render_similarity(const geom::Mesh& pred, const geom::Mesh& gt, int size = 96);
 
 /// Text2CAD's primitive F1 from two `ops` count maps (line, arc, circle, extrusion): per
 /// type, matched = min(pred, gt), precision = matched / pred, recall = matched / gt, F1 from

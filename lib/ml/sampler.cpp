@@ -11,53 +11,63 @@
 #include "core/error.h"
 
 namespace cad::ml {
-namespace {
-
-// Picks a token from one row of logits and returns it with its log-probability at T = 1.
-std::pair<std::int64_t, double> pick(const float* logits, std::int64_t vocab,
-                                     const SamplingOptions& options, std::mt19937_64& rng) {
+TokenDraw draw_token(const float* logits, std::int64_t vocab, const SamplingOptions& options,
+                     std::mt19937_64& rng) {
   const float max_logit = *std::max_element(logits, logits + vocab);
   double sum = 0.0;
   for (std::int64_t v = 0; v < vocab; ++v) sum += std::exp(double(logits[v]) - max_logit);
   const double log_z = max_logit + std::log(sum);
-  std::int64_t chosen = 0;
+  TokenDraw draw;
   if (options.temperature <= 0.0) {
-    chosen = std::max_element(logits, logits + vocab) - logits;
-  } else {
-    std::vector<double> probs(vocab);
-    double total = 0.0;
-    for (std::int64_t v = 0; v < vocab; ++v) {
-      probs[v] = std::exp((double(logits[v]) - max_logit) / options.temperature);
-      total += probs[v];
+    draw.token = std::max_element(logits, logits + vocab) - logits;
+    draw.logprob = draw.sampling_logprob = double(logits[draw.token]) - log_z;
+    return draw;
+  }
+  std::vector<double> probs(vocab);
+  double total = 0.0;
+  for (std::int64_t v = 0; v < vocab; ++v) {
+    probs[v] = std::exp((double(logits[v]) - max_logit) / options.temperature);
+    total += probs[v];
+  }
+  std::vector<std::int64_t> order(vocab);
+  std::iota(order.begin(), order.end(), 0);
+  std::int64_t kept = vocab;
+  double kept_mass = total;
+  const bool top_k = options.top_k > 0 && options.top_k < vocab;
+  if (top_k || options.top_p < 1.0) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::int64_t a, std::int64_t b) { return probs[a] > probs[b]; });
+    if (top_k) {
+      kept = options.top_k;
+      kept_mass = 0.0;
+      for (std::int64_t i = 0; i < kept; ++i) kept_mass += probs[order[i]];
     }
-    std::vector<std::int64_t> order(vocab);
-    std::iota(order.begin(), order.end(), 0);
-    std::int64_t kept = vocab;
-    double kept_mass = total;
     if (options.top_p < 1.0) {
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::int64_t a, std::int64_t b) { return probs[a] > probs[b]; });
+      const double limit = kept_mass;
       double cumulative = 0.0;
-      for (kept = 0; kept < vocab;) {
-        cumulative += probs[order[kept++]];
-        if (cumulative >= options.top_p * total) break;
+      std::int64_t n = 0;
+      while (n < kept) {
+        cumulative += probs[order[n++]];
+        if (cumulative >= options.top_p * limit) break;
       }
+      kept = n;
       kept_mass = cumulative;
     }
-    double u = std::uniform_real_distribution<double>(0.0, kept_mass)(rng);
-    chosen = order[kept - 1];
-    for (std::int64_t i = 0; i < kept; ++i) {
-      u -= probs[order[i]];
-      if (u < 0.0) {
-        chosen = order[i];
-        break;
-      }
+  }
+  double u = std::uniform_real_distribution<double>(0.0, kept_mass)(rng);
+  draw.token = order[kept - 1];
+  for (std::int64_t i = 0; i < kept; ++i) {
+    u -= probs[order[i]];
+    if (u < 0.0) {
+      draw.token = order[i];
+      break;
     }
   }
-  return {chosen, double(logits[chosen]) - log_z};
+  draw.logprob = double(logits[draw.token]) - log_z;
+  draw.sampling_logprob = std::log(probs[draw.token] / total);
+  return draw;
 }
 
-}  // namespace
 
 std::vector<std::int64_t> default_stop_ids(const Tokenizer& tokenizer) {
   return {tokenizer.eos_id(), tokenizer.special_id("</code>")};
@@ -114,10 +124,12 @@ std::vector<Generation> generate(Transformer& model,
     for (std::int64_t r = 0; r < batch; ++r) {
       if (done[r]) continue;
       const float* row = last.data_ptr<float>() + r * vocab;
-      const auto [token, logprob] = pick(row, vocab, options, rngs[r]);
+      const TokenDraw draw = draw_token(row, vocab, options, rngs[r]);
+      const std::int64_t token = draw.token;
       Generation& g = results[r];
       g.tokens.push_back(token);
-      g.logprob += logprob;
+      g.logprob += draw.logprob;
+      g.token_logprobs.push_back(static_cast<float>(draw.sampling_logprob));
       if (options.keep_logits) g.logits.push_back(last[r].clone());
       next[r] = token;
       if (std::find(options.stop_ids.begin(), options.stop_ids.end(), token) !=

@@ -22,96 +22,14 @@
 #include "core/progress.h"
 #include "ml/checkpoint.h"
 #include "ml/safetensors.h"
-#include "ml/sft_dist.h"
+#include "ml/process_group.h"
+#include "ml/trainer.h"
 #include "ml/transformer.h"
 
 namespace cad::ml {
 namespace fs = std::filesystem;
 
 namespace {
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-extern "C" void request_stop(int) {
-  g_stop_requested = 1;
-}
-
-// Installs SIGINT/SIGTERM handlers for the life of the object and restores the old ones.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_requested = 0;
-    old_int_ = std::signal(SIGINT, request_stop);
-    old_term_ = std::signal(SIGTERM, request_stop);
-  }
-  ~StopSignals() {
-    std::signal(SIGINT, old_int_);
-    std::signal(SIGTERM, old_term_);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  void (*old_int_)(int) = SIG_DFL;
-  void (*old_term_)(int) = SIG_DFL;
-};
-
-std::string step_dir_name(std::int64_t step) {
-  return fmt::format("step-{:07d}", step);
-}
-
-// Step checkpoints under out_dir/checkpoints, oldest first.
-std::vector<std::pair<std::int64_t, fs::path>> step_checkpoints(const std::string& out_dir) {
-  std::vector<std::pair<std::int64_t, fs::path>> found;
-  const fs::path root = fs::path(out_dir) / "checkpoints";
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) return found;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || name.rfind("step-", 0) != 0 || name.find('.') != std::string::npos)
-      continue;
-    if (!fs::exists(entry.path() / "trainer_state.json")) continue;
-    try {
-      found.emplace_back(std::stoll(name.substr(5)), entry.path());
-    } catch (const std::exception&) {
-    }
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-// Appends metrics lines; on resume drops the lines of steps after the checkpoint.
-class MetricsLog {
- public:
-  MetricsLog(const std::string& path, bool resume, std::int64_t resume_step) : path_(path) {
-    if (resume && fs::exists(path)) {
-      std::vector<std::string> kept;
-      std::ifstream in(path);
-      std::string line;
-      while (std::getline(in, line)) {
-        try {
-          const auto value = nlohmann::json::parse(line);
-          if (value.value("step", std::int64_t{0}) <= resume_step) kept.push_back(line);
-        } catch (const std::exception&) {
-        }
-      }
-      in.close();
-      std::ofstream out(path, std::ios::trunc);
-      for (const auto& l : kept) out << l << "\n";
-    } else {
-      std::ofstream out(path, std::ios::trunc);
-    }
-    out_.open(path, std::ios::app);
-    if (!out_) throw Error(path + ": cannot open for writing");
-  }
-  void write(const nlohmann::json& value) {
-    out_ << cad::core::dump_line(value) << "\n";
-    out_.flush();
-  }
-
- private:
-  std::string path_;
-  std::ofstream out_;
-};
 
 at::Tensor batch_loss(TransformerImpl& model, const SftBatch& batch) {
   const at::Device device = model.device();
@@ -138,13 +56,7 @@ SftDataOptions data_options_for(const SftConfig& config, const ModelConfig& mode
 }  // namespace
 
 double sft_learning_rate(const SftConfig& config, std::int64_t step) {
-  const double peak = config.lr;
-  if (config.warmup > 0 && step < config.warmup)
-    return peak * static_cast<double>(step + 1) / static_cast<double>(config.warmup);
-  const double span = static_cast<double>(std::max<std::int64_t>(1, config.steps - config.warmup));
-  const double progress = std::clamp(static_cast<double>(step - config.warmup) / span, 0.0, 1.0);
-  const double floor = peak * config.min_lr_ratio;
-  return floor + (peak - floor) * 0.5 * (1.0 + std::cos(M_PI * progress));
+  return cosine_learning_rate(config.lr, config.min_lr_ratio, config.warmup, config.steps, step);
 }
 
 SftBatch make_sft_batch(const std::vector<SftExample>& examples,
@@ -225,8 +137,7 @@ void set_torch_threads(int threads) {
 }
 
 std::string latest_sft_checkpoint(const std::string& out_dir) {
-  const auto found = step_checkpoints(out_dir);
-  return found.empty() ? std::string() : found.back().second.string();
+  return latest_step_checkpoint(out_dir);
 }
 
 SftResult train_sft(const SftConfig& config) {
@@ -249,7 +160,8 @@ SftResult train_sft(const SftConfig& config) {
              env.master_port);
   }
   const bool writer = config.rank == 0;
-  fs::create_directories(fs::path(config.out_dir) / "checkpoints");
+  if (writer) prepare_run_folder(config.out_dir, config.resume, config.overwrite);
+  if (group) group->barrier();  // no rank reads the folder before rank 0 has prepared it
 
   // Model, tokenizer and optimizer: fresh, or restored from the newest checkpoint.
   const std::string resume_dir = config.resume ? latest_sft_checkpoint(config.out_dir) : "";
@@ -336,11 +248,9 @@ SftResult train_sft(const SftConfig& config) {
     result.checkpoint = dir;
   };
   auto save_step_checkpoint = [&] {
-    const fs::path dir = fs::path(config.out_dir) / "checkpoints" / step_dir_name(result.step);
-    save(dir.string());
-    auto found = step_checkpoints(config.out_dir);
-    const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(1, config.keep_checkpoints));
-    for (std::size_t i = 0; i + keep < found.size(); ++i) fs::remove_all(found[i].second);
+    if (!writer) return;
+    save((fs::path(config.out_dir) / "checkpoints" / step_dir_name(result.step)).string());
+    prune_step_checkpoints(config.out_dir, config.keep_checkpoints);
   };
 
   // Micro-batch g of the run (g = step * accum + a) is batch g % N of epoch g / N: the order is
@@ -379,11 +289,10 @@ SftResult train_sft(const SftConfig& config) {
   auto window_start = run_start;
   double window_loss = 0.0;
   std::int64_t window_steps = 0, window_tokens = 0, run_tokens = 0;
-  int skipped_in_a_row = 0;
-  while (result.step < end_step && !g_stop_requested) {
+  GuardedOptimizer guarded;
+  while (result.step < end_step && !StopSignals::requested()) {
     const double lr = sft_learning_rate(config, result.step);
-    for (auto& group : optimizer.param_groups())
-      static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     double step_loss = 0.0;
     for (std::int64_t a = 0; a < config.grad_accum; ++a) {
@@ -407,53 +316,13 @@ SftResult train_sft(const SftConfig& config) {
       group->all_reduce_mean(grads);
       step_loss = loss_tensor.item<double>();
     }
-    // A step whose gradients overflowed is skipped (no update, the moments untouched), as
-    // loss scalers do; a run that keeps overflowing stops with an error.
-    double grad_norm = 0.0;
-    {
-      torch::NoGradGuard no_grad;
-      at::Tensor squares;  // on the gradients' device: one synchronization per step
-      for (auto& p : model->parameters()) {
-        if (!p.grad().defined()) continue;
-        const at::Tensor s = p.grad().to(at::kDouble).pow(2).sum();
-        squares = squares.defined() ? squares + s : s;
-      }
-      grad_norm = squares.defined() ? std::sqrt(squares.item<double>()) : 0.0;
-    }
-    if (std::isfinite(grad_norm) && std::isfinite(step_loss)) {
-      if (config.clip > 0 && grad_norm > config.clip) {
-        torch::NoGradGuard no_grad;
-        const double scale = config.clip / (grad_norm + 1e-6);
-        for (auto& p : model->parameters())
-          if (p.grad().defined()) p.grad().mul_(scale);
-      }
-      optimizer.step();
-      skipped_in_a_row = 0;
-    } else {
-      ++result.skipped_steps;
-      // Name the parameters whose gradients overflowed: the first clue to where it starts.
-      std::vector<std::string> bad;
-      std::size_t n_bad = 0;
-      {
-        torch::NoGradGuard no_grad;
-        for (const auto& item : model->named_parameters()) {
-          const at::Tensor& grad = item.value().grad();
-          if (!grad.defined() || grad.isfinite().all().item<bool>()) continue;
-          if (++n_bad <= 3) bad.push_back(item.key());
-        }
-      }
-      log.warn(
-          "step {}: non-finite gradient norm (loss {}) in {} parameter(s) ({}{}): update "
-          "skipped",
-          result.step + 1, step_loss, n_bad, fmt::join(bad, ", "), n_bad > 3 ? ", ..." : "");
-      if (++skipped_in_a_row >= 5)
-        throw Error(
-            fmt::format("the loss or the gradients were not finite at 5 steps in a row "
-                        "(step {})",
-                        result.step + 1));
-    }
+    // A step whose gradients overflowed is skipped (no update, the moments untouched).
+    const GuardedStep stepped =
+        guarded.step(model, optimizer, config.clip, step_loss, result.step + 1);
+    const double grad_norm = stepped.grad_norm;
     ++result.step;
-    if (skipped_in_a_row == 0) {  // the logged loss is the mean over the updates made
+    result.skipped_steps = guarded.skipped();
+    if (stepped.applied) {  // the logged loss is the mean over the updates made
       window_loss += step_loss;
       ++window_steps;
     }

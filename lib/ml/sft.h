@@ -40,6 +40,7 @@ struct SftConfig {
   std::int64_t log_every = 10;          ///< metrics line every N steps
   std::uint64_t seed = 0;               ///< model initialization and data order
   bool resume = false;          ///< continue from the newest checkpoint in out_dir/checkpoints
+  bool overwrite = false;       ///< replace a run already in out_dir (see prepare_run_folder)
   std::int64_t stop_after = 0;  ///< stop (with a checkpoint) after this step, 0 = run to `steps`
   std::string device;           ///< "" = the model config's
   std::string dtype;            ///< "" = the model config's
@@ -50,7 +51,7 @@ struct SftConfig {
   int master_port = 29500;                ///< MASTER_PORT
 };
 
-/// The learning rate at optimizer step `step` (0-based): linear warmup from lr / warmup to lr
+/// The learning rate at optimizer step `step` (0-based; cosine_learning_rate): linear warmup from lr / warmup to lr
 /// over `warmup` steps, then a cosine from lr down to lr * min_lr_ratio at `steps`.
 double sft_learning_rate(const SftConfig& config, std::int64_t step);
 
@@ -88,8 +89,9 @@ struct SftResult {
 /// same data order and optimizer state, so it matches an uninterrupted run. SIGINT/SIGTERM stop
 /// after the current step with a checkpoint. With world_size > 1 every process takes its own
 /// micro-batches (global micro-batch g * world_size + rank), the gradients are averaged over
-/// the processes through a c10d Gloo group after backward (see sft_dist.h), and only rank 0
-/// writes files. Throws cad::Error / cad::UsageError.
+/// the processes through a c10d Gloo group after backward (see process_group.h), and only rank 0
+/// writes files. A folder that already holds a run needs `resume` or `overwrite`
+/// (prepare_run_folder). Throws cad::Error / cad::UsageError.
 SftResult train_sft(const SftConfig& config);
 
 /// The newest step checkpoint under `out_dir`/checkpoints ("" if none).

@@ -12,7 +12,7 @@
 #include "ml/safetensors.h"
 #include "ml/sft.h"
 #include "ml/sft_data.h"
-#include "ml/sft_generate.h"
+#include "ml/generate_run.h"
 #include "ml_test_util.h"
 #include "render/shading.h"
 

@@ -4,7 +4,7 @@
 #include "core/cli.h"
 #include "ml/openmp_env.h"
 #include "ml/sft.h"
-#include "ml/sft_generate.h"
+#include "ml/generate_run.h"
 
 int main(int argc, char** argv) {
   cad::ml::use_passive_openmp_wait(argv);

@@ -10,7 +10,7 @@
 #include "ml/openmp_env.h"
 #include "ml/sft.h"
 #include "ml/sft_data.h"
-#include "ml/sft_dist.h"
+#include "ml/process_group.h"
 #include "ml/tokenizer.h"
 
 int main(int argc, char** argv) {
@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
   app.add_option("--device", config.device, "cpu, cuda, cuda:N (default: the model config's)");
   app.add_option("--dtype", config.dtype, "float32 or bfloat16 (default: the model config's)");
   app.add_flag("--resume", config.resume, "continue the run from its newest checkpoint");
+  app.add_flag("--overwrite", config.overwrite,
+               "replace a run already in the output folder (its checkpoints, final/ and "
+               "metrics); without it (or --resume) such a folder is refused");
   app.add_flag("-q,--quiet", quiet, "no progress bar");
 
   return cad::core::run_tool("cad-sft", argc, argv, app, [&]() {

@@ -1,5 +1,5 @@
 // c10d Gloo process group for data-parallel training (built when the Gloo headers exist).
-#include "ml/sft_dist.h"
+#include "ml/process_group.h"
 
 #include <fmt/format.h>
 #include <torch/torch.h>

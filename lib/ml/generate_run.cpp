@@ -1,5 +1,5 @@
 // cad-generate's work: prompts from records, batched sampling, JSONL records.
-#include "ml/sft_generate.h"
+#include "ml/generate_run.h"
 
 #include <fmt/format.h>
 #include <torch/torch.h>

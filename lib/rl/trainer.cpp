@@ -1,0 +1,750 @@
+// The RL loop (cad-rl train) and hard-example mining (cad-rl mine).
+#include "rl/trainer.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <optional>
+#include <random>
+
+#include "core/error.h"
+#include "core/jsonl.h"
+#include "core/log.h"
+#include "core/progress.h"
+#include "ml/checkpoint.h"
+#include "ml/generate_run.h"
+#include "ml/process_group.h"
+#include "ml/sampler.h"
+#include "ml/sft_data.h"
+#include "ml/trainer.h"
+
+namespace cad::rl {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64's finalizer
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t sample_seed(std::uint64_t seed, std::int64_t step, std::int64_t prompt,
+                          std::int64_t sample) {
+  return mix(mix(mix(seed) ^ static_cast<std::uint64_t>(step)) ^
+             static_cast<std::uint64_t>(prompt) * 1000003ULL ^ static_cast<std::uint64_t>(sample));
+}
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string record_id(const json& record, std::size_t index) {
+  return record.contains("id") && record["id"].is_string() ? record["id"].get<std::string>()
+                                                           : fmt::format("record-{}", index);
+}
+
+// Records of a JSONL file (every line must be an object).
+std::vector<json> read_records(const std::string& path) {
+  std::vector<json> records;
+  cad::core::JsonlReader reader(path);
+  cad::core::JsonlLine line;
+  while (reader.next(line)) {
+    if (!line.record || !line.record->is_object())
+      throw Error(fmt::format("{}:{}: {}", path, line.line,
+                              line.record ? "not a JSON object" : line.error));
+    records.push_back(std::move(*line.record));
+  }
+  return records;
+}
+
+// Prompts (tokens and images) of dataset records for one task and expert.
+class PromptMaker {
+ public:
+  PromptMaker(const ml::Tokenizer& tokenizer, const ml::ModelConfig& model, std::string data_dir,
+              std::string task, std::string expert, std::string text)
+      : tokenizer_(tokenizer),
+        model_(model),
+        data_dir_(std::move(data_dir)),
+        task_(std::move(task)),
+        expert_(std::move(expert)),
+        text_(std::move(text)),
+        with_image_(ml::sft_task_has_image(task_)) {
+    if (with_image_ && !model_.vision)
+      throw UsageError("task '" + task_ + "' needs a model with vision");
+  }
+  bool with_image() const { return with_image_; }
+
+  // Throws cad::Error when the record lacks what the task needs.
+  std::vector<std::int64_t> tokens(const json& record) const {
+    return tokenizer_.encode(ml::sft_prompt_text(record, task_, expert_, text_));
+  }
+  ml::SftImage image(const json& record) const {
+    const json* rel = nullptr;
+    if (task_ == "drawing" && record.contains("drawing") && record["drawing"].is_object() &&
+        record["drawing"].contains("png"))
+      rel = &record["drawing"]["png"];
+    if (task_ == "image" && record.contains("render")) rel = &record["render"];
+    if (rel == nullptr || !rel->is_string())
+      throw Error("the record has no " + task_ + " image");
+    return ml::load_sft_image((fs::path(data_dir_) / rel->get<std::string>()).string(),
+                              model_.image_size, model_.image_channels);
+  }
+  // [N, C, S, S] float in [0, 1].
+  at::Tensor stack(const std::vector<ml::SftImage>& images) const {
+    const std::int64_t s = model_.image_size, c = model_.image_channels;
+    at::Tensor hwc = at::empty({static_cast<std::int64_t>(images.size()), s, s, c}, at::kByte);
+    for (std::size_t r = 0; r < images.size(); ++r)
+      std::memcpy(hwc[static_cast<std::int64_t>(r)].data_ptr<std::uint8_t>(),
+                  images[r].pixels.data(), images[r].pixels.size());
+    return hwc.permute({0, 3, 1, 2}).to(at::kFloat).div_(255.0).contiguous();
+  }
+  // The ground-truth side of the reward: the record's code, else its solid or mesh path.
+  json ground_truth(const json& record, std::size_t index) const {
+    json gt = {{"id", record_id(record, index)}};
+    if (record.contains("code") && record["code"].is_string()) {
+      gt["code"] = record["code"];
+      return gt;
+    }
+    for (const char* key : {"step", "mesh"})
+      if (record.contains(key) && record[key].is_string()) {
+        gt[key] = (fs::path(data_dir_) / record[key].get<std::string>()).string();
+        return gt;
+      }
+    throw Error("the record has no ground truth (code, step or mesh)");
+  }
+
+ private:
+  const ml::Tokenizer& tokenizer_;
+  const ml::ModelConfig& model_;
+  std::string data_dir_, task_, expert_, text_;
+  bool with_image_;
+};
+
+// Mean of the finite numbers among `values`, or null.
+json mean_or_null(const std::vector<double>& values) {
+  if (values.empty()) return nullptr;
+  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+// One training row: a completion of prompt `prompt` (index into the step's prompts).
+struct Row {
+  std::size_t prompt = 0;
+  std::vector<std::int64_t> completion;
+  double advantage = 0.0;
+};
+
+}  // namespace
+
+void check_rl_config(const RlConfig& c) {
+  if (c.init.empty() && !c.resume) throw UsageError("no starting checkpoint (--init)");
+  if (c.data_dir.empty()) throw UsageError("no dataset folder (--data)");
+  if (c.out_dir.empty()) throw UsageError("no output folder (--out-dir or --name)");
+  if (c.steps < 1 || c.prompts_per_step < 1) throw UsageError("steps and prompts must be >= 1");
+  if (c.rollout.group_size < 2) throw UsageError("group size must be >= 2 (advantages are relative)");
+  if (c.rollout.temperature <= 0) throw UsageError("temperature must be > 0");
+  if (c.rollout.top_p <= 0 || c.rollout.top_p > 1) throw UsageError("top-p must be in (0, 1]");
+  if (c.rollout.max_new_tokens < 1) throw UsageError("max-new-tokens must be >= 1");
+  if (c.micro_batch < 0) throw UsageError("micro-batch must be >= 0");
+  if (c.world_size < 1 || c.rank < 0 || c.rank >= c.world_size)
+    throw UsageError("bad rank / world size");
+  if (c.prompts_per_step < c.world_size)
+    throw UsageError("prompts per step must be at least the number of processes");
+  if (c.reward_jobs < 0) throw UsageError("reward-jobs must be >= 0");
+  ml::parse_task_weight(c.task);
+  check_algorithm(c.algorithm);
+  check_reward_config(c.reward);
+}
+
+RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
+  auto& log = cad::core::logger();
+  check_rl_config(config);
+  const AlgorithmConfig& algo = config.algorithm;
+  std::unique_ptr<ml::ProcessGroup> group;
+  if (config.world_size > 1) {
+    ml::DistributedEnv env;
+    env.rank = config.rank;
+    env.world_size = config.world_size;
+    env.master_addr = config.master_addr;
+    env.master_port = config.master_port;
+    group = std::make_unique<ml::ProcessGroup>(env);
+    log.info("rank {} of {} joined {}:{}", env.rank, env.world_size, env.master_addr,
+             env.master_port);
+  }
+  const bool writer = config.rank == 0;
+  // The reward workers fork before LibTorch starts its threads.
+  std::unique_ptr<RewardPool> pool;
+  if (!custom_reward) pool = std::make_unique<RewardPool>(config.reward, config.reward_jobs);
+  const RewardFn reward_fn = custom_reward ? custom_reward : [&](const std::vector<RewardTask>& t) {
+    return pool->score(t);
+  };
+
+  if (writer) ml::prepare_run_folder(config.out_dir, config.resume, config.overwrite);
+  if (group) group->barrier();
+  const std::string resume_dir = config.resume ? ml::latest_step_checkpoint(config.out_dir) : "";
+  if (config.resume && resume_dir.empty()) {
+    if (config.init.empty()) throw UsageError("--resume: no checkpoint and no --init");
+    log.warn("--resume: no checkpoint under {}/checkpoints, starting a new run", config.out_dir);
+  }
+  std::int64_t start_step = 0;
+  ml::LoadedModel loaded =
+      ml::load_checkpoint(resume_dir.empty() ? config.init : resume_dir, config.device, "");
+  ml::Transformer& model = loaded.model;
+  const ml::Tokenizer& tokenizer = loaded.tokenizer;
+  if (!resume_dir.empty()) {
+    const json state = ml::load_trainer_state(resume_dir);
+    start_step = state.value("step", std::int64_t{0});
+    if (state.value("seed", config.seed) != config.seed)
+      log.warn("--resume: the checkpoint was made with seed {}, now {}",
+               state.value("seed", std::uint64_t{0}), config.seed);
+    log.info("resuming from {} (step {})", resume_dir, start_step);
+  }
+  // The frozen reference: only when the KL term is on.
+  std::optional<ml::LoadedModel> reference;
+  if (algo.beta > 0) {
+    const json state = resume_dir.empty() ? json() : ml::load_trainer_state(resume_dir);
+    const std::string ref_dir = state.is_object() && state.contains("init")
+                                    ? state["init"].get<std::string>()
+                                    : config.init;
+    reference.emplace(ml::load_checkpoint(ref_dir, config.device, ""));
+    reference->model->eval();
+    for (auto& p : reference->model->parameters()) p.set_requires_grad(false);
+  }
+  const ml::ModelConfig& model_config = model->config();
+  const PromptMaker maker(tokenizer, model_config, config.data_dir, config.task, config.expert,
+                          config.text);
+  const std::vector<json> records = read_records(
+      config.prompts.empty() ? (fs::path(config.data_dir) / (config.split + ".jsonl")).string()
+                             : config.prompts);
+  if (records.empty()) throw Error("no prompt records");
+  std::vector<json> val_records;
+  if (!config.val_split.empty()) {
+    const fs::path val_path = fs::path(config.data_dir) / (config.val_split + ".jsonl");
+    if (fs::exists(val_path)) {
+      val_records = read_records(val_path.string());
+      if (config.val_examples > 0 &&
+          static_cast<std::int64_t>(val_records.size()) > config.val_examples)
+        val_records.resize(static_cast<std::size_t>(config.val_examples));
+    }
+  }
+  log.info("{} prompt records, {} validation records; {} with G={} at T={}, reward {} ({} "
+           "workers); model {} parameters; {} thread(s)",
+           records.size(), val_records.size(), algo.name, config.rollout.group_size,
+           config.rollout.temperature, custom_reward ? "custom" : config.reward.kind,
+           config.reward_jobs, model->num_parameters(), at::get_num_threads());
+
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(config.lr)
+                                                         .betas({config.beta1, config.beta2})
+                                                         .weight_decay(config.weight_decay));
+  if (!resume_dir.empty() && fs::exists(fs::path(resume_dir) / "optimizer.safetensors"))
+    ml::load_optimizer_state(
+        model, optimizer,
+        ml::load_safetensors((fs::path(resume_dir) / "optimizer.safetensors").string()));
+
+  std::optional<ml::MetricsLog> metrics, completions;
+  if (writer) {
+    metrics.emplace((fs::path(config.out_dir) / "metrics.jsonl").string(), !resume_dir.empty(),
+                    start_step);
+    completions.emplace((fs::path(config.out_dir) / "completions.jsonl").string(),
+                        !resume_dir.empty(), start_step);
+  }
+
+  RlResult result;
+  result.step = start_step;
+  auto save = [&](const std::string& dir) {
+    if (!writer) return;
+    const json state = {{"step", result.step},      {"steps", config.steps},
+                        {"seed", config.seed},      {"init", config.init},
+                        {"algorithm", algo.name},   {"reward", config.reward.kind},
+                        {"data_dir", config.data_dir}, {"kind", "rl"}};
+    ml::save_checkpoint(dir, model, tokenizer, &optimizer, state);
+    result.checkpoint = dir;
+  };
+  auto save_step_checkpoint = [&] {
+    if (!writer) return;
+    save((fs::path(config.out_dir) / "checkpoints" / ml::step_dir_name(result.step)).string());
+    ml::prune_step_checkpoints(config.out_dir, config.keep_checkpoints);
+  };
+
+  // Prompt k of the run (k = step * P + j) is position k % N of epoch k / N's permutation.
+  const auto n_records = static_cast<std::int64_t>(records.size());
+  std::int64_t cached_epoch = -1;
+  std::vector<std::size_t> permutation(records.size());
+  auto prompt_record = [&](std::int64_t k) {
+    const std::int64_t epoch = k / n_records;
+    if (epoch != cached_epoch) {
+      std::iota(permutation.begin(), permutation.end(), 0);
+      std::mt19937_64 rng(mix(config.seed ^ mix(static_cast<std::uint64_t>(epoch) + 17)));
+      std::shuffle(permutation.begin(), permutation.end(), rng);
+      cached_epoch = epoch;
+    }
+    return permutation[static_cast<std::size_t>(k % n_records)];
+  };
+
+  RolloutOptions rollout = config.rollout;
+  rollout.stop_ids = ml::default_stop_ids(tokenizer);
+  rollout.pad_id = tokenizer.pad_id();
+  const std::int64_t G = rollout.group_size;
+
+  // Greedy decoding of the validation records, scored by the reward: exec rate, mean IoU.
+  auto validate = [&]() {
+    if (val_records.empty() || custom_reward) return;
+    const auto t0 = Clock::now();
+    std::vector<RewardTask> tasks;
+    std::size_t failed = 0;
+    const std::size_t batch = 16;
+    for (std::size_t first = 0; first < val_records.size(); first += batch) {
+      std::vector<std::vector<std::int64_t>> prompts;
+      std::vector<ml::SftImage> images;
+      std::vector<std::size_t> which;
+      for (std::size_t i = first; i < std::min(val_records.size(), first + batch); ++i) {
+        try {
+          prompts.push_back(maker.tokens(val_records[i]));
+          if (maker.with_image()) images.push_back(maker.image(val_records[i]));
+          which.push_back(i);
+        } catch (const std::exception& e) {
+          if (!prompts.empty() && prompts.size() > which.size()) prompts.pop_back();
+          ++failed;
+        }
+      }
+      if (which.empty()) continue;
+      ml::SamplingOptions greedy;
+      greedy.max_new_tokens = rollout.max_new_tokens;
+      greedy.stop_ids = rollout.stop_ids;
+      greedy.pad_id = rollout.pad_id;
+      const auto generations = ml::generate(
+          model, prompts, greedy, maker.with_image() ? maker.stack(images) : at::Tensor());
+      for (std::size_t r = 0; r < which.size(); ++r) {
+        RewardTask t;
+        t.text = tokenizer.decode(generations[r].tokens);
+        t.code = ml::parse_generation(t.text).code;
+        t.id = record_id(val_records[which[r]], which[r]);
+        try {
+          t.gt = maker.ground_truth(val_records[which[r]], which[r]);
+        } catch (const std::exception&) {
+          ++failed;
+          continue;
+        }
+        tasks.push_back(std::move(t));
+      }
+    }
+    const std::vector<Reward> rewards = reward_fn(tasks);
+    std::size_t executed = 0;
+    std::vector<double> ious, values;
+    for (const auto& r : rewards) {
+      values.push_back(r.reward);
+      if (!r.executed) continue;
+      ++executed;
+      if (r.components.contains("iou") && r.components["iou"].is_number())
+        ious.push_back(r.components["iou"].get<double>());
+    }
+    const double n = static_cast<double>(tasks.size() + failed);
+    result.val_exec = n > 0 ? static_cast<double>(executed) / n : 0.0;
+    const json mean_iou = mean_or_null(ious);
+    result.val_iou = mean_iou.is_null() ? 0.0 : mean_iou.get<double>();
+    if (metrics)
+      metrics->write({{"step", result.step},
+                      {"val_exec", result.val_exec},
+                      {"val_iou", mean_iou},
+                      {"val_reward", mean_or_null(values)},
+                      {"val_records", tasks.size() + failed},
+                      {"val_time_s", seconds_since(t0)}});
+    log.info("step {}: validation exec {:.1f} %, mean IoU {:.3f} ({} records, greedy)",
+             result.step, 100 * result.val_exec, result.val_iou, tasks.size() + failed);
+  };
+
+  ml::StopSignals signals;
+  ml::GuardedOptimizer guarded;
+  const std::int64_t end_step =
+      config.stop_after > 0 ? std::min(config.steps, config.stop_after) : config.steps;
+  cad::core::Progress progress(
+      "rl", static_cast<std::size_t>(std::max<std::int64_t>(0, end_step - start_step)),
+      config.progress && writer ? cad::core::ProgressMode::Auto : cad::core::ProgressMode::Off);
+  if (start_step == 0 && config.val_every > 0) validate();
+  const auto run_start = Clock::now();
+  while (result.step < end_step && !ml::StopSignals::requested()) {
+    const double lr = ml::cosine_learning_rate(config.lr, config.min_lr_ratio, config.warmup,
+                                               config.steps, result.step);
+    ml::set_learning_rate(optimizer, lr);
+    const auto t_gen = Clock::now();
+
+    // This process's prompts: every world_size-th of the step's global prompts.
+    std::vector<std::int64_t> global_index;
+    std::vector<std::size_t> record_index;
+    std::vector<std::vector<std::int64_t>> prompts;
+    std::vector<ml::SftImage> images;
+    std::vector<json> gts;
+    for (std::int64_t j = config.rank; j < config.prompts_per_step; j += config.world_size) {
+      const std::int64_t k = result.step * config.prompts_per_step + j;
+      const std::size_t rec = prompt_record(k);
+      try {
+        auto tokens = maker.tokens(records[rec]);
+        std::optional<ml::SftImage> image;
+        if (maker.with_image()) image = maker.image(records[rec]);
+        json gt = maker.ground_truth(records[rec], rec);
+        prompts.push_back(std::move(tokens));
+        if (image) images.push_back(std::move(*image));
+        gts.push_back(std::move(gt));
+        global_index.push_back(j);
+        record_index.push_back(rec);
+      } catch (const std::exception& e) {
+        throw Error(fmt::format("prompt record {} ({}): {}", record_id(records[rec], rec), rec,
+                                e.what()));
+      }
+    }
+    const at::Tensor image_tensor = maker.with_image() ? maker.stack(images) : at::Tensor();
+    std::vector<std::uint64_t> seeds;
+    for (std::int64_t j : global_index)
+      for (std::int64_t g = 0; g < G; ++g)
+        seeds.push_back(sample_seed(config.seed, result.step, j, g));
+    const auto groups = sample_groups(model, prompts, image_tensor, rollout, seeds);
+    const double time_gen = seconds_since(t_gen);
+
+    // Rewards of every sample, in parallel workers.
+    const auto t_reward = Clock::now();
+    std::vector<RewardTask> tasks;
+    std::int64_t generated = 0, truncated = 0;
+    for (std::size_t p = 0; p < groups.size(); ++p)
+      for (std::int64_t g = 0; g < G; ++g) {
+        const Rollout& r = groups[p][static_cast<std::size_t>(g)];
+        RewardTask t;
+        t.text = tokenizer.decode(r.tokens);
+        t.code = ml::parse_generation(t.text).code;
+        t.gt = gts[p];
+        t.id = record_id(records[record_index[p]], record_index[p]);
+        t.sample = g;
+        tasks.push_back(std::move(t));
+        generated += static_cast<std::int64_t>(r.tokens.size());
+        truncated += r.stopped ? 0 : 1;
+      }
+    const std::vector<Reward> rewards = reward_fn(tasks);
+    if (rewards.size() != tasks.size()) throw Error("the reward function returned a wrong count");
+    const double time_reward = seconds_since(t_reward);
+
+    // Advantages per group; the rows that train.
+    const auto t_update = Clock::now();
+    std::vector<Row> rows;
+    std::int64_t zero_variance = 0, kept_groups = 0;
+    for (std::size_t p = 0; p < groups.size(); ++p) {
+      std::vector<double> values;
+      for (std::int64_t g = 0; g < G; ++g) values.push_back(rewards[p * G + g].reward);
+      const std::vector<double> adv = group_advantages(values, algo.scale_by_std);
+      const bool flat = std::all_of(values.begin(), values.end(),
+                                    [&](double v) { return v == values.front(); });
+      zero_variance += flat ? 1 : 0;
+      if (flat && algo.dynamic_sampling) continue;
+      ++kept_groups;
+      for (std::size_t g : top_abs_advantages(adv, algo.keep_top)) {
+        const Rollout& r = groups[p][g];
+        if (r.tokens.empty() || (algo.mask_truncated && !r.stopped)) continue;
+        rows.push_back({p, r.tokens, adv[g]});
+      }
+    }
+    // The normalizer covers the rows of every process, so that P processes equal one.
+    double sequences = static_cast<double>(rows.size()), loss_tokens = 0.0;
+    for (const Row& row : rows) loss_tokens += static_cast<double>(row.completion.size());
+    if (group) {
+      at::Tensor counts = at::tensor({sequences, loss_tokens}, at::kFloat);
+      group->all_reduce_mean({counts});
+      sequences = counts[0].item<double>() * config.world_size;
+      loss_tokens = counts[1].item<double>() * config.world_size;
+    }
+    const double normalizer =
+        loss_normalizer(algo, sequences, loss_tokens, rollout.max_new_tokens);
+
+    const std::size_t chunk = config.micro_batch > 0 ? static_cast<std::size_t>(config.micro_batch)
+                                                     : std::max<std::size_t>(1, rows.size());
+    auto chunk_inputs = [&](std::size_t first, std::size_t last,
+                            std::vector<std::vector<std::int64_t>>& p_tokens,
+                            std::vector<std::vector<std::int64_t>>& c_tokens, at::Tensor& imgs,
+                            at::Tensor& adv) {
+      std::vector<std::int64_t> which;
+      std::vector<double> a;
+      for (std::size_t i = first; i < last; ++i) {
+        p_tokens.push_back(prompts[rows[i].prompt]);
+        c_tokens.push_back(rows[i].completion);
+        which.push_back(static_cast<std::int64_t>(rows[i].prompt));
+        a.push_back(rows[i].advantage);
+      }
+      imgs = image_tensor.defined() ? image_tensor.index_select(0, at::tensor(which)) : at::Tensor();
+      adv = at::tensor(a, at::kDouble).to(at::kFloat).to(model->device());
+    };
+    // The rollout policy's log-probabilities (and the reference's), without gradients.
+    std::vector<at::Tensor> old_logprobs, ref_logprobs;
+    double entropy_sum = 0.0, entropy_tokens = 0.0;
+    const bool need_old = algo.updates > 1;
+    if (need_old || reference) {
+      torch::NoGradGuard no_grad;
+      for (std::size_t first = 0; first < rows.size(); first += chunk) {
+        std::vector<std::vector<std::int64_t>> pt, ct;
+        at::Tensor imgs, adv;
+        chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv);
+        if (need_old) {
+          const ScoredCompletions s = score_completions(model, pt, ct, imgs, rollout.pad_id,
+                                                        rollout.temperature, true);
+          old_logprobs.push_back(s.logprobs);
+          entropy_sum += s.entropy.sum().item<double>();
+          entropy_tokens += s.mask.sum().item<double>();
+        }
+        if (reference)
+          ref_logprobs.push_back(score_completions(reference->model, pt, ct, imgs, rollout.pad_id,
+                                                   rollout.temperature)
+                                     .logprobs);
+      }
+    }
+    double loss_value = 0.0, clip_fraction = 0.0, kl = 0.0, tokens_counted = 0.0;
+    double ratio_min = 1.0, ratio_max = 1.0;
+    ml::GuardedStep stepped;
+    model->train();
+    for (std::int64_t u = 0; u < algo.updates; ++u) {
+      optimizer.zero_grad();
+      double update_loss = 0.0;
+      for (std::size_t first = 0, c = 0; first < rows.size(); first += chunk, ++c) {
+        std::vector<std::vector<std::int64_t>> pt, ct;
+        at::Tensor imgs, adv;
+        chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv);
+        const bool first_pass = u == 0 && !need_old;
+        const ScoredCompletions s = score_completions(model, pt, ct, imgs, rollout.pad_id,
+                                                      rollout.temperature, first_pass);
+        if (first_pass) {
+          entropy_sum += s.entropy.sum().item<double>();
+          entropy_tokens += s.mask.sum().item<double>();
+        }
+        const at::Tensor old = need_old ? old_logprobs[c] : s.logprobs.detach();
+        const PolicyLoss pl =
+            policy_loss(s.logprobs, old, adv, s.mask, reference ? ref_logprobs[c] : at::Tensor(),
+                        algo, normalizer);
+        pl.loss.backward();
+        update_loss += pl.loss.item<double>();
+        if (u + 1 == algo.updates) {  // diagnostics of the last update
+          clip_fraction += pl.clip_fraction * pl.tokens;
+          kl += pl.kl * pl.tokens;
+          tokens_counted += pl.tokens;
+          ratio_min = first == 0 ? pl.ratio_min : std::min(ratio_min, pl.ratio_min);
+          ratio_max = first == 0 ? pl.ratio_max : std::max(ratio_max, pl.ratio_max);
+        }
+      }
+      // Every process takes part in the all-reduce, rows or not.
+      std::vector<at::Tensor> grads;
+      for (auto& p : model->parameters()) {
+        if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);
+        grads.push_back(p.grad());
+      }
+      if (group) {
+        at::Tensor loss_tensor = at::full({1}, update_loss, at::kFloat);
+        grads.push_back(loss_tensor);
+        group->all_reduce_mean(grads);
+        torch::NoGradGuard no_grad;
+        for (auto& g : grads) g.mul_(static_cast<double>(config.world_size));  // a sum
+        update_loss = loss_tensor.item<double>();
+      }
+      loss_value = update_loss;
+      if (sequences == 0) break;  // no signal in the whole batch: no update, moments untouched
+      stepped = guarded.step(model, optimizer, config.clip, update_loss, result.step + 1);
+    }
+    model->eval();
+    const double time_update = seconds_since(t_update);
+    ++result.step;
+    result.skipped_steps = guarded.skipped();
+    progress.advance();
+
+    // The step's figures (reward statistics over every process).
+    std::vector<double> values;
+    std::size_t executed = 0;
+    std::vector<double> ious;
+    std::map<std::string, std::vector<double>> parts;
+    for (const Reward& r : rewards) {
+      values.push_back(r.reward);
+      executed += r.executed ? 1 : 0;
+      for (const auto& [key, value] : r.components.items())
+        if (value.is_number()) parts[key].push_back(value.get<double>());
+      if (r.executed && r.components.contains("iou") && r.components["iou"].is_number())
+        ious.push_back(r.components["iou"].get<double>());
+    }
+    double sum = std::accumulate(values.begin(), values.end(), 0.0), squares = 0.0;
+    for (double v : values) squares += v * v;
+    double count = static_cast<double>(values.size()), exec_count = static_cast<double>(executed);
+    double iou_sum = std::accumulate(ious.begin(), ious.end(), 0.0);
+    double iou_count = static_cast<double>(ious.size());
+    if (group) {
+      at::Tensor stats = at::tensor({sum, squares, count, exec_count, iou_sum, iou_count}, at::kDouble)
+                             .to(at::kFloat);
+      group->all_reduce_mean({stats});
+      stats.mul_(static_cast<double>(config.world_size));
+      sum = stats[0].item<double>();
+      squares = stats[1].item<double>();
+      count = stats[2].item<double>();
+      exec_count = stats[3].item<double>();
+      iou_sum = stats[4].item<double>();
+      iou_count = stats[5].item<double>();
+    }
+    const double mean = count > 0 ? sum / count : 0.0;
+    result.reward_mean = mean;
+    if (metrics && (result.step % std::max<std::int64_t>(1, config.log_every) == 0 ||
+                    result.step == end_step)) {
+      json line = {{"step", result.step},
+                   {"lr", lr},
+                   {"reward_mean", mean},
+                   {"reward_std", count > 0 ? std::sqrt(std::max(0.0, squares / count - mean * mean))
+                                            : 0.0},
+                   {"exec_rate", count > 0 ? exec_count / count : 0.0},
+                   {"iou_mean", iou_count > 0 ? json(iou_sum / iou_count) : json()},
+                   {"loss", loss_value},
+                   {"kl", kl / std::max(1.0, tokens_counted)},
+                   {"entropy", entropy_tokens > 0 ? entropy_sum / entropy_tokens : 0.0},
+                   {"clip_fraction", clip_fraction / std::max(1.0, tokens_counted)},
+                   {"ratio_min", ratio_min},
+                   {"ratio_max", ratio_max},
+                   {"zero_variance_groups",
+                    groups.empty() ? 0.0 : static_cast<double>(zero_variance) / groups.size()},
+                   {"trained_samples", rows.size()},
+                   {"completion_length",
+                    tasks.empty() ? 0.0 : static_cast<double>(generated) / tasks.size()},
+                   {"truncated", tasks.empty() ? 0.0 : static_cast<double>(truncated) / tasks.size()},
+                   {"grad_norm", stepped.grad_norm},
+                   {"tokens_per_s", time_gen > 0 ? generated / time_gen : 0.0},
+                   {"time_generate_s", time_gen},
+                   {"time_reward_s", time_reward},
+                   {"time_update_s", time_update},
+                   {"elapsed_s", seconds_since(run_start)}};
+      for (const auto& [key, v] : parts) line["reward_" + key] = mean_or_null(v);
+      metrics->write(line);
+      log.debug("step {} reward {:.3f} exec {:.2f} ({:.1f}+{:.1f}+{:.1f} s)", result.step, mean,
+                count > 0 ? exec_count / count : 0.0, time_gen, time_reward, time_update);
+    }
+    if (completions && config.completions_every > 0 &&
+        result.step % config.completions_every == 0) {
+      for (std::size_t i = 0; i < tasks.size(); ++i)
+        completions->write({{"step", result.step},
+                            {"id", tasks[i].id},
+                            {"sample", tasks[i].sample},
+                            {"completion", tasks[i].text},
+                            {"reward", rewards[i].reward},
+                            {"components", rewards[i].components},
+                            {"status", rewards[i].status}});
+    }
+    if (config.val_every > 0 && result.step % config.val_every == 0 && result.step != config.steps)
+      validate();
+    if (config.checkpoint_every > 0 && result.step % config.checkpoint_every == 0 &&
+        result.step != config.steps)
+      save_step_checkpoint();
+  }
+  progress.finish();
+  if (result.step >= config.steps) {
+    validate();
+    save_step_checkpoint();
+    save((fs::path(config.out_dir) / "final").string());
+    result.finished = true;
+    log.info("finished {} steps in {:.1f} min; model in {}/final", result.step,
+             seconds_since(run_start) / 60.0, config.out_dir);
+  } else if (result.step > start_step) {
+    save_step_checkpoint();
+    log.info("stopped at step {} (checkpoint {}); continue with --resume", result.step,
+             result.checkpoint);
+  }
+  return result;
+}
+
+MineResult mine_hard_examples(const MineConfig& config) {
+  auto& log = cad::core::logger();
+  if (config.model.empty() || config.data_dir.empty())
+    throw UsageError("mine needs --model and --data");
+  if (config.samples < 1 || config.batch_prompts < 1)
+    throw UsageError("--samples and --batch-prompts must be >= 1");
+  check_reward_config(config.reward);
+  RewardPool pool(config.reward, config.reward_jobs);
+  ml::LoadedModel loaded = ml::load_checkpoint(config.model, config.device, "");
+  const PromptMaker maker(loaded.tokenizer, loaded.model->config(), config.data_dir, config.task,
+                          config.expert, config.text);
+  const std::vector<json> records =
+      read_records((fs::path(config.data_dir) / (config.split + ".jsonl")).string());
+  RolloutOptions rollout = config.rollout;
+  rollout.group_size = config.samples;
+  rollout.stop_ids = ml::default_stop_ids(loaded.tokenizer);
+  rollout.pad_id = loaded.tokenizer.pad_id();
+  cad::core::JsonlWriter writer(config.output);
+  cad::core::Progress progress(
+      "mine", records.size(),
+      config.progress ? cad::core::ProgressMode::Auto : cad::core::ProgressMode::Off);
+  MineResult result;
+  result.records = records.size();
+  double reward_sum = 0.0;
+  std::size_t scored = 0;
+  for (std::size_t first = 0; first < records.size();
+       first += static_cast<std::size_t>(config.batch_prompts)) {
+    const std::size_t last =
+        std::min(records.size(), first + static_cast<std::size_t>(config.batch_prompts));
+    std::vector<std::vector<std::int64_t>> prompts;
+    std::vector<ml::SftImage> images;
+    std::vector<json> gts;
+    std::vector<std::size_t> which;
+    std::vector<std::uint64_t> seeds;
+    for (std::size_t i = first; i < last; ++i) {
+      try {
+        auto tokens = maker.tokens(records[i]);
+        std::optional<ml::SftImage> image;
+        if (maker.with_image()) image = maker.image(records[i]);
+        gts.push_back(maker.ground_truth(records[i], i));
+        prompts.push_back(std::move(tokens));
+        if (image) images.push_back(std::move(*image));
+        which.push_back(i);
+        for (std::int64_t g = 0; g < config.samples; ++g)
+          seeds.push_back(sample_seed(config.seed, -1, static_cast<std::int64_t>(i), g));
+      } catch (const std::exception& e) {
+        log.warn("mine: record {} ({}): {}", record_id(records[i], i), i, e.what());
+        ++result.failed;
+        progress.advance();
+      }
+    }
+    if (which.empty()) continue;
+    const auto groups = sample_groups(loaded.model, prompts,
+                                      maker.with_image() ? maker.stack(images) : at::Tensor(),
+                                      rollout, seeds);
+    std::vector<RewardTask> tasks;
+    for (std::size_t p = 0; p < which.size(); ++p)
+      for (std::int64_t g = 0; g < config.samples; ++g) {
+        RewardTask t;
+        t.text = loaded.tokenizer.decode(groups[p][static_cast<std::size_t>(g)].tokens);
+        t.code = ml::parse_generation(t.text).code;
+        t.gt = gts[p];
+        t.id = record_id(records[which[p]], which[p]);
+        t.sample = g;
+        tasks.push_back(std::move(t));
+      }
+    const std::vector<Reward> rewards = pool.score(tasks);
+    for (std::size_t p = 0; p < which.size(); ++p) {
+      double mean = 0.0;
+      for (std::int64_t g = 0; g < config.samples; ++g)
+        mean += rewards[p * config.samples + g].reward;
+      mean /= static_cast<double>(config.samples);
+      reward_sum += mean;
+      ++scored;
+      if (mean < config.threshold) {
+        json out = records[which[p]];
+        out["mined_reward"] = mean;
+        writer.write(out);
+        ++result.kept;
+      }
+      progress.advance();
+    }
+  }
+  progress.finish();
+  result.mean_reward = scored > 0 ? reward_sum / static_cast<double>(scored) : 0.0;
+  log.info("mine: {} records, {} kept (mean reward over {} samples < {}), {} failed; mean reward "
+           "{:.3f}",
+           result.records, result.kept, config.samples, config.threshold, result.failed,
+           result.mean_reward);
+  return result;
+}
+
+}  // namespace cad::rl

@@ -1,0 +1,247 @@
+// Rollouts and the scoring function, a toy task RL must learn, and resume determinism.
+#include <catch2/catch.hpp>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../ml/ml_test_util.h"
+#include "core/error.h"
+#include "ml/checkpoint.h"
+#include "ml/safetensors.h"
+#include "rl/rollout.h"
+#include "rl/trainer.h"
+
+using namespace cad;
+using namespace cad::rl;
+namespace fs = std::filesystem;
+
+namespace {
+
+ml::Tokenizer small_tokenizer() {
+  ml::Tokenizer t;
+  t.train({"import cadquery as cq\nr = cq.Workplane().box(1, 2, 3)\n", "write seven 777 7 77",
+           "0123456789 digits and numbers"},
+          t.num_special() + 256 + 40);
+  return t;
+}
+
+std::vector<std::vector<Rollout>> sample(ml::Transformer& model, const ml::Tokenizer& tok,
+                                         const std::vector<std::vector<std::int64_t>>& prompts,
+                                         const at::Tensor& images, bool shared) {
+  RolloutOptions o;
+  o.group_size = 3;
+  o.temperature = 1.0;
+  o.max_new_tokens = 12;
+  o.stop_ids = {tok.eos_id()};
+  o.pad_id = tok.pad_id();
+  o.shared_prefill = shared;
+  std::vector<std::uint64_t> seeds;
+  for (std::size_t i = 0; i < prompts.size() * 3; ++i) seeds.push_back(100 + i);
+  return sample_groups(model, prompts, images, o, seeds);
+}
+
+}  // namespace
+
+TEST_CASE("the scorer's log-probs equal the sampler's, with and without left padding", "[rl]") {
+  const ml::Tokenizer tok = small_tokenizer();
+  for (bool vision : {false, true}) {
+    ml::Transformer model = ml::test::make_model(ml::test::test_config(tok.vocab_size(), vision));
+    const std::vector<std::vector<std::int64_t>> prompts = {tok.encode("<bos>a box"),
+                                                            tok.encode("<bos>write seven digits")};
+    at::Tensor images;
+    if (vision) {
+      torch::manual_seed(3);
+      images = torch::rand({2, 3, 32, 32});
+    }
+    const auto groups = sample(model, tok, prompts, images, true);
+    // Shared prefill and separate rows sample the same tokens with the same log-probs.
+    const auto separate = sample(model, tok, prompts, images, false);
+    std::vector<std::vector<std::int64_t>> p_rows, c_rows;
+    std::vector<float> sampled;
+    std::vector<std::int64_t> which;
+    for (std::size_t p = 0; p < 2; ++p)
+      for (std::size_t g = 0; g < 3; ++g) {
+        const Rollout& r = groups[p][g];
+        REQUIRE(r.tokens == separate[p][g].tokens);
+        REQUIRE(!r.tokens.empty());
+        for (std::size_t t = 0; t < r.tokens.size(); ++t)
+          CHECK(r.logprobs[t] == Approx(separate[p][g].logprobs[t]).margin(1e-4));
+        p_rows.push_back(prompts[p]);
+        c_rows.push_back(r.tokens);
+        which.push_back(static_cast<std::int64_t>(p));
+      }
+    const at::Tensor row_images = vision ? images.index_select(0, at::tensor(which)) : at::Tensor();
+    torch::NoGradGuard no_grad;
+    const ScoredCompletions s =
+        score_completions(model, p_rows, c_rows, row_images, tok.pad_id(), 1.0, true);
+    for (std::size_t i = 0; i < c_rows.size(); ++i) {
+      const Rollout& r = groups[i / 3][i % 3];
+      for (std::size_t t = 0; t < r.tokens.size(); ++t)
+        CHECK(s.logprobs[i][t].item<double>() == Approx(r.logprobs[t]).margin(1e-4));
+      CHECK(s.mask[i].sum().item<double>() == static_cast<double>(r.tokens.size()));
+    }
+    // Row 0 alone (no left padding, no right padding) scores the same.
+    const ScoredCompletions alone = score_completions(
+        model, {p_rows[0]}, {c_rows[0]}, vision ? row_images.narrow(0, 0, 1) : at::Tensor(),
+        tok.pad_id());
+    const auto n = static_cast<std::int64_t>(c_rows[0].size());
+    CHECK(at::allclose(alone.logprobs[0].narrow(0, 0, n), s.logprobs[0].narrow(0, 0, n), 1e-5,
+                       1e-5));
+    CHECK(s.entropy.min().item<double>() >= 0.0);
+  }
+}
+
+TEST_CASE("scoring keeps gradients and rejects what does not fit", "[rl]") {
+  const ml::Tokenizer tok = small_tokenizer();
+  ml::Transformer model = ml::test::make_model(ml::test::test_config(tok.vocab_size(), false));
+  const ScoredCompletions s =
+      score_completions(model, {tok.encode("<bos>a")}, {tok.encode("box")}, {}, tok.pad_id());
+  s.logprobs.sum().backward();
+  CHECK(model->tok_emb->weight.grad().abs().sum().item<double>() > 0);
+  CHECK_THROWS_AS(score_completions(model, {tok.encode("<bos>a")},
+                                    {std::vector<std::int64_t>(300, 5)}, {}, tok.pad_id()),
+                  UsageError);
+}
+
+namespace {
+
+// A run folder with a random tiny text model and a text-task dataset of `n` records.
+struct ToyRun {
+  fs::path root;
+  ml::Tokenizer tok = small_tokenizer();
+  explicit ToyRun(const std::string& name, int n = 8) {
+    root = fs::temp_directory_path() / ("cad_rl_" + name + "_" + std::to_string(getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root / "data");
+    ml::Transformer model = ml::test::make_model(ml::test::test_config(tok.vocab_size(), false), 7);
+    ml::save_checkpoint((root / "init").string(), model, tok);
+    std::ofstream out(root / "data" / "train.jsonl");
+    for (int i = 0; i < n; ++i)
+      out << nlohmann::json{{"id", "toy" + std::to_string(i)},
+                            {"text", {{"abstract", "write a number " + std::to_string(i)}}},
+                            {"code", "r = 1"}}
+                 .dump()
+          << "\n";
+  }
+  ~ToyRun() { fs::remove_all(root); }
+  RlConfig config(const std::string& out) const {
+    RlConfig c;
+    c.init = (root / "init").string();
+    c.data_dir = (root / "data").string();
+    c.out_dir = (root / out).string();
+    c.task = "text";
+    c.val_split = "";
+    c.algorithm = algorithm_defaults("grpo");
+    c.algorithm.beta = 0;
+    c.rollout.group_size = 8;
+    c.rollout.max_new_tokens = 8;
+    c.prompts_per_step = 4;
+    c.lr = 1e-2;
+    c.progress = false;
+    c.checkpoint_every = 0;
+    c.completions_every = 0;
+    return c;
+  }
+};
+
+// The toy reward: one per '7' written, a little for other digits.
+std::vector<Reward> sevens(const std::vector<RewardTask>& tasks) {
+  std::vector<Reward> out;
+  for (const auto& t : tasks) {
+    Reward r;
+    r.executed = true;
+    for (char ch : t.text) r.reward += ch == '7' ? 1.0 : (ch >= '0' && ch <= '9' ? 0.2 : 0.0);
+    r.components = {{"sevens", r.reward}};
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<double> metric(const fs::path& file, const char* key) {
+  std::vector<double> values;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains(key) && j[key].is_number()) values.push_back(j[key]);
+  }
+  return values;
+}
+
+double mean_of(const std::vector<double>& v, std::size_t first, std::size_t count) {
+  double s = 0;
+  for (std::size_t i = first; i < first + count; ++i) s += v.at(i);
+  return s / static_cast<double>(count);
+}
+
+}  // namespace
+
+TEST_CASE("RL raises a toy reward (writing sevens) within a few dozen steps", "[rl]") {
+  ml::test::single_thread();
+  for (const char* algorithm : {"grpo", "cppo"}) {
+    ToyRun run(std::string("toy_") + algorithm);
+    RlConfig c = run.config("run");
+    c.algorithm = algorithm_defaults(algorithm);
+    c.algorithm.beta = 0.0;
+    c.steps = 40;
+    const RlResult result = train_rl(c, sevens);
+    CHECK(result.finished);
+    const auto rewards = metric(fs::path(c.out_dir) / "metrics.jsonl", "reward_mean");
+    REQUIRE(rewards.size() == 40);
+    const double before = mean_of(rewards, 0, 5), after = mean_of(rewards, 35, 5);
+    INFO(algorithm << ": mean reward of the first 5 steps " << before << ", last 5 " << after);
+    CHECK(after > before + 1.0);
+    CHECK(after > 2.0);  // of at most 8
+    CHECK(fs::exists(fs::path(c.out_dir) / "final" / "model.safetensors"));
+  }
+}
+
+TEST_CASE("an RL run stopped and resumed equals an uninterrupted one", "[rl]") {
+  ml::test::single_thread();
+  ToyRun run("resume");
+  RlConfig whole = run.config("whole");
+  whole.steps = 6;
+  whole.algorithm = algorithm_defaults("grpo");  // with the KL term and a reference model
+  whole.algorithm.updates = 2;
+  train_rl(whole, sevens);
+  RlConfig part = whole;
+  part.out_dir = (run.root / "part").string();
+  part.stop_after = 3;
+  const RlResult first = train_rl(part, sevens);
+  CHECK_FALSE(first.finished);
+  CHECK(first.step == 3);
+  // A rerun into the folder without --resume is refused.
+  part.stop_after = 0;
+  CHECK_THROWS_AS(train_rl(part, sevens), UsageError);
+  part.resume = true;
+  const RlResult second = train_rl(part, sevens);
+  CHECK(second.finished);
+  const auto a = ml::load_safetensors((fs::path(whole.out_dir) / "final" / "model.safetensors").string());
+  const auto b = ml::load_safetensors((fs::path(part.out_dir) / "final" / "model.safetensors").string());
+  REQUIRE(a.tensors.size() == b.tensors.size());
+  for (const auto& [name, tensor] : a.tensors)
+    CHECK(at::equal(tensor, b.tensors.at(name)));
+  CHECK(metric(fs::path(whole.out_dir) / "metrics.jsonl", "reward_mean") ==
+        metric(fs::path(part.out_dir) / "metrics.jsonl", "reward_mean"));
+  // --overwrite starts afresh.
+  part.resume = false;
+  part.overwrite = true;
+  part.steps = 1;
+  CHECK(train_rl(part, sevens).step == 1);
+}
+
+TEST_CASE("RL settings that make no sense are usage errors", "[rl]") {
+  RlConfig c;
+  c.init = "x";
+  c.data_dir = "d";
+  c.out_dir = "o";
+  c.rollout.group_size = 1;
+  CHECK_THROWS_AS(check_rl_config(c), UsageError);
+  c.rollout.group_size = 4;
+  c.rollout.temperature = 0;
+  CHECK_THROWS_AS(check_rl_config(c), UsageError);
+  c.rollout.temperature = 1;
+  c.algorithm.kl_estimator = "k9";
+  CHECK_THROWS_AS(check_rl_config(c), UsageError);
+}

@@ -1,0 +1,244 @@
+// cad-rl: reinforcement learning of a cad-sft model on executed-code rewards (GRPO, Dr. GRPO,
+// DAPO, Dr. CPPO), and cadrille's hard-example mining.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/cli.h"
+#include "core/error.h"
+#include "ml/openmp_env.h"
+#include "ml/process_group.h"
+#include "ml/sft.h"
+#include "rl/trainer.h"
+
+namespace {
+
+// An option whose value overrides the algorithm's published default only when given.
+template <typename T>
+struct Override {
+  T value{};
+  CLI::Option* option = nullptr;
+  void apply(T& target) const {
+    if (option != nullptr && option->count() > 0) target = value;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cad::ml::use_passive_openmp_wait(argv);
+  cad::core::CommonOptions common;
+  cad::rl::RlConfig config;
+  cad::rl::MineConfig mine;
+  std::string name, algorithm = "grpo", aggregation;
+  bool quiet = false;
+  Override<bool> scale_by_std, dynamic_sampling, mask_truncated;
+  Override<double> eps_low, eps_high, kl_beta, loss_constant;
+  Override<std::string> kl_estimator, loss_aggregation;
+  Override<std::int64_t> keep_top, updates;
+  CLI::App app{
+      "Reinforcement learning of a cad-sft model on rewards from executed code (CME-CAD's and\n"
+      "ReCAD's RL stage, cadrille's Dr. CPPO), and cadrille's hard-example mining.\n\n"
+      "  cad-rl train --config configs/rl/tiny.yaml [--steps N ...] [--resume | --overwrite]\n"
+      "  cad-rl mine --model runs/sft-tiny/final --data data/sft-tiny -o hard.jsonl\n\n"
+      "train writes OUT/metrics.jsonl (one line per step: reward and its parts, exec rate, mean\n"
+      "IoU, KL, entropy, clip fraction, ratios, time split), OUT/completions.jsonl, OUT/\n"
+      "checkpoints/step-NNNNNNN/ and OUT/final/ in cad-sft's format (cad-generate reads them).\n"
+      "--algorithm sets the published defaults (grpo, dr_grpo, dapo, cppo); options given\n"
+      "explicitly (command line or config) win. Rollout code runs in --reward-jobs sandboxed\n"
+      "worker processes (time and memory limits per sample). Several processes: launch with\n"
+      "torchrun's RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (Gloo).\n"
+      "Runs with OMP_WAIT_POLICY=PASSIVE unless the variable is set.\n\n"
+      "Exit status: 0 done (or stopped by SIGINT/SIGTERM with a checkpoint), 1 runtime failure,\n"
+      "2 usage error."};
+  cad::core::add_common_options(app, common);
+  app.require_subcommand(1, 1);
+  auto* train_cmd = app.add_subcommand("train", "run RL from a cad-sft checkpoint");
+  auto* mine_cmd = app.add_subcommand(
+      "mine", "write the records whose mean reward over --samples samples is below --threshold");
+  train_cmd->fallthrough();
+  mine_cmd->fallthrough();
+
+  // Data and prompts.
+  app.add_option("--init", config.init, "train: cad-sft checkpoint the policy starts from");
+  app.add_option("--model", mine.model, "mine: checkpoint to sample");
+  app.add_option("--data", config.data_dir, "dataset folder (<split>.jsonl and its images)");
+  app.add_option("--split", config.split, "split the prompts come from")->capture_default_str();
+  app.add_option("--prompts", config.prompts,
+                 "train: JSONL of records instead of the split (e.g. mine's output)");
+  app.add_option("--val-split", config.val_split,
+                 "train: split of the greedy validation (\"\" = none)")
+      ->capture_default_str();
+  app.add_option("--name", name, "train: run name: the output folder is runs/<name>");
+  app.add_option("--out-dir", config.out_dir, "train: output folder (overrides --name)");
+  app.add_option("--task", config.task, "drawing, image, text or dims")->capture_default_str();
+  app.add_option("--expert", config.expert, "expert prompt: views, planner or coords")
+      ->capture_default_str();
+  app.add_option("--text", config.text, "text task input: abstract or detailed")
+      ->capture_default_str();
+  // Algorithm.
+  app.add_option("--algorithm", algorithm, "grpo, dr_grpo, dapo or cppo (sets the defaults below)")
+      ->capture_default_str();
+  scale_by_std.option =
+      app.add_option("--scale-by-std", scale_by_std.value,
+                     "divide advantages by the group std (grpo, dapo: true)");
+  eps_low.option = app.add_option("--eps-low", eps_low.value, "PPO clip below 1 (0.2; cppo 0.1)");
+  eps_high.option =
+      app.add_option("--eps-high", eps_high.value, "PPO clip above 1 (0.2; dapo 0.28; cppo 0.1)");
+  kl_beta.option = app.add_option("--kl-beta", kl_beta.value,
+                                  "KL weight (grpo 0.04, others 0); > 0 keeps a frozen reference");
+  kl_estimator.option = app.add_option("--kl-estimator", kl_estimator.value, "k1, k2 or k3 (k3)");
+  loss_aggregation.option =
+      app.add_option("--loss-aggregation", loss_aggregation.value,
+                     "sequence-mean (grpo, cppo), token-mean (dapo), token-sum (dr_grpo)");
+  loss_constant.option = app.add_option(
+      "--loss-constant", loss_constant.value,
+      "token-sum's divisor per sequence (0 = --max-new-tokens)");
+  dynamic_sampling.option = app.add_option("--dynamic-sampling", dynamic_sampling.value,
+                                           "drop groups whose rewards are all equal (dapo: true)");
+  mask_truncated.option =
+      app.add_option("--mask-truncated", mask_truncated.value,
+                     "no loss on completions that hit --max-new-tokens (dapo: true)");
+  keep_top.option = app.add_option("--keep-top", keep_top.value,
+                                   "keep the N samples of largest |advantage| per group (cppo 4)");
+  updates.option =
+      app.add_option("--updates", updates.value, "gradient updates per rollout batch (cppo 3)");
+  // Reward.
+  auto& reward = config.reward;
+  app.add_option("--reward", reward.kind, "cadrille, cmecad or recad")->capture_default_str();
+  app.add_option("--reward-scale", reward.scale, "cadrille: reward of IoU 1")
+      ->capture_default_str();
+  app.add_option("--reward-invalid", reward.invalid, "cadrille: reward of code that fails")
+      ->capture_default_str();
+  app.add_option("--iou-weight", reward.iou_weight, "cmecad: l_iou")->capture_default_str();
+  app.add_option("--plane-weight", reward.plane_weight, "cmecad: l_plane")->capture_default_str();
+  app.add_option("--plane-beta", reward.plane_beta, "R_plane's origin weight")
+      ->capture_default_str();
+  app.add_option("--plane-gamma", reward.plane_gamma, "R_plane's axis weight")
+      ->capture_default_str();
+  app.add_option("--geom-weight", reward.geom_weight, "recad: weight of min(IoU_best, phi(sim))")
+      ->capture_default_str();
+  app.add_option("--format-weight", reward.format_weight, "recad: weight of R_format")
+      ->capture_default_str();
+  app.add_option("--sim-threshold", reward.sim_threshold, "recad: phi's threshold")
+      ->capture_default_str();
+  app.add_option("--reward-timeout", reward.timeout_s, "seconds per sample's execution")
+      ->capture_default_str();
+  app.add_option("--reward-memory", reward.memory_mib, "MiB per reward worker (0 = no limit)")
+      ->capture_default_str();
+  app.add_option("--reward-jobs", config.reward_jobs,
+                 "sandboxed reward worker processes (0 = in-process, no isolation)")
+      ->capture_default_str();
+  // Rollouts.
+  auto& rollout = config.rollout;
+  app.add_option("-G,--group-size", rollout.group_size, "samples per prompt")
+      ->capture_default_str();
+  app.add_option("--temperature", rollout.temperature, "sampling temperature (> 0)")
+      ->capture_default_str();
+  app.add_option("--top-p", rollout.top_p, "nucleus mass")->capture_default_str();
+  app.add_option("--top-k", rollout.top_k, "top-k (0 = off)")->capture_default_str();
+  app.add_option("--max-new-tokens", rollout.max_new_tokens, "per sample")->capture_default_str();
+  // Training.
+  app.add_option("--steps", config.steps, "train: RL steps")->capture_default_str();
+  app.add_option("--prompts-per-step", config.prompts_per_step,
+                 "train: prompts per step (all processes)")
+      ->capture_default_str();
+  app.add_option("--micro-batch", config.micro_batch,
+                 "train: rows per forward/backward (0 = all)")
+      ->capture_default_str();
+  app.add_option("--lr", config.lr, "train: peak learning rate")->capture_default_str();
+  app.add_option("--min-lr-ratio", config.min_lr_ratio, "train: cosine floor (1 = constant)")
+      ->capture_default_str();
+  app.add_option("--warmup", config.warmup, "train: warmup steps")->capture_default_str();
+  app.add_option("--weight-decay", config.weight_decay, "train: AdamW weight decay")
+      ->capture_default_str();
+  app.add_option("--beta1", config.beta1, "train: AdamW beta1")->capture_default_str();
+  app.add_option("--beta2", config.beta2, "train: AdamW beta2")->capture_default_str();
+  app.add_option("--clip", config.clip, "train: gradient norm clip (0 = none)")
+      ->capture_default_str();
+  app.add_option("--log-every", config.log_every, "train: metrics line every N steps")
+      ->capture_default_str();
+  app.add_option("--completions-every", config.completions_every,
+                 "train: completions log every N steps (0 = never)")
+      ->capture_default_str();
+  app.add_option("--val-every", config.val_every,
+                 "train: greedy validation every N steps (0 = at the end)")
+      ->capture_default_str();
+  app.add_option("--val-examples", config.val_examples, "train: validation records (0 = all)")
+      ->capture_default_str();
+  app.add_option("--checkpoint-every", config.checkpoint_every,
+                 "train: checkpoint every N steps (0 = at the end)")
+      ->capture_default_str();
+  app.add_option("--keep-checkpoints", config.keep_checkpoints, "train: step checkpoints kept")
+      ->capture_default_str();
+  app.add_option("--stop-after", config.stop_after,
+                 "train: stop after this step with a checkpoint (0 = all steps)")
+      ->capture_default_str();
+  app.add_option("--device", config.device, "cpu, cuda, cuda:N (default: the checkpoint's)");
+  app.add_flag("--resume", config.resume, "train: continue from the newest checkpoint");
+  app.add_flag("--overwrite", config.overwrite,
+               "train: replace a run already in the output folder");
+  // Mining.
+  app.add_option("--samples", mine.samples, "mine: samples per record")->capture_default_str();
+  app.add_option("--threshold", mine.threshold, "mine: keep records whose mean reward is below")
+      ->capture_default_str();
+  app.add_option("--batch-prompts", mine.batch_prompts, "mine: records sampled together")
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", quiet, "no progress bar");
+
+  return cad::core::run_tool("cad-rl", argc, argv, app, [&]() {
+    cad::ml::set_torch_threads(common.threads);
+    if (mine_cmd->parsed()) {
+      mine.data_dir = config.data_dir;
+      mine.split = config.split;
+      mine.output = common.output;
+      mine.task = config.task;
+      mine.expert = config.expert;
+      mine.text = config.text;
+      mine.reward = config.reward;
+      mine.reward_jobs = config.reward_jobs;
+      mine.rollout = config.rollout;
+      mine.seed = common.seed;
+      mine.device = config.device;
+      mine.progress = !quiet;
+      const auto result = cad::rl::mine_hard_examples(mine);
+      return result.records > 0 && result.failed == result.records ? 1 : 0;
+    }
+    if (config.out_dir.empty()) {
+      if (name.empty()) throw cad::UsageError("give --out-dir or --name");
+      config.out_dir = (std::filesystem::path("runs") / name).string();
+    }
+    cad::rl::AlgorithmConfig algo = cad::rl::algorithm_defaults(algorithm);
+    scale_by_std.apply(algo.scale_by_std);
+    eps_low.apply(algo.eps_low);
+    eps_high.apply(algo.eps_high);
+    kl_beta.apply(algo.beta);
+    kl_estimator.apply(algo.kl_estimator);
+    if (loss_aggregation.option->count() > 0)
+      algo.aggregation = cad::rl::parse_aggregation(loss_aggregation.value);
+    loss_constant.apply(algo.loss_constant);
+    dynamic_sampling.apply(algo.dynamic_sampling);
+    mask_truncated.apply(algo.mask_truncated);
+    keep_top.apply(algo.keep_top);
+    updates.apply(algo.updates);
+    config.algorithm = algo;
+    config.seed = common.seed;
+    config.progress = !quiet;
+    const cad::ml::DistributedEnv env = cad::ml::distributed_env_from_environment();
+    config.rank = env.rank;
+    config.world_size = env.world_size;
+    config.master_addr = env.master_addr;
+    config.master_port = env.master_port;
+    const cad::rl::RlResult result = cad::rl::train_rl(config);
+    const nlohmann::json summary = {{"step", result.step},
+                                    {"reward_mean", result.reward_mean},
+                                    {"val_exec", result.val_exec},
+                                    {"val_iou", result.val_iou},
+                                    {"checkpoint", result.checkpoint},
+                                    {"finished", result.finished},
+                                    {"skipped_steps", result.skipped_steps}};
+    if (config.rank == 0) std::printf("%s\n", summary.dump().c_str());
+    return 0;
+  });
+}
