@@ -485,6 +485,10 @@ json summarize(const std::vector<json>& records, std::size_t gt_ids, const EvalO
             {"fscore_threshold", options.fscore_threshold},
             {"first_sample", metric_row(first)}};
   if (k > 1) s["best_of_k"] = metric_row(best_rows);
+  std::vector<double> rewards;  // cad-eval --reward: over every prediction record that has one
+  for (const json& r : records)
+    if (is_number(r, "reward")) rewards.push_back(r["reward"]);
+  if (!rewards.empty()) s["mean_reward"] = mean(rewards);
   s["metrics"] = options.metrics;
   return s;
 }
@@ -695,9 +699,11 @@ int run(const RunConfig& config) {
   limits.memory_mib = opt.exec.memory_mib;
   core::ProcessPool pool(
       static_cast<std::size_t>(std::max(0, config.jobs)),
-      [opt](const std::string& payload) {
+      [opt, annotate = config.annotate](const std::string& payload) {
         json t = json::parse(payload);
-        return core::dump_line(evaluate_pair(t["pred"], t["gt"], opt));
+        json record = evaluate_pair(t["pred"], t["gt"], opt);
+        if (annotate) annotate(t["pred"], record);
+        return core::dump_line(record);
       },
       limits);
   const std::size_t batch = std::max<std::size_t>(16, 16 * std::max(1, config.jobs));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -72,6 +73,9 @@ struct RunConfig {
   int jobs = 1;
   core::Shard shard;
   bool summarize_only = false;  ///< common.input holds eval records (e.g. joined shards)
+  /// Called in the worker with each prediction and its eval record, e.g. to add a reward
+  /// (cad-eval --reward); may add fields to the record.
+  std::function<void(const nlohmann::json& pred, nlohmann::json& record)> annotate;
 };
 
 /// cad-eval's whole job; returns the exit code.

@@ -64,6 +64,18 @@ double recad_phi(double similarity, double threshold) {
   return std::max(0.0, (similarity - threshold) / (1.0 - threshold));
 }
 
+std::string generation_text(const json& generation) {
+  std::string text;
+  auto field = [&](const char* key) {
+    return generation.contains(key) && generation[key].is_string()
+               ? generation[key].get<std::string>()
+               : std::string();
+  };
+  const std::string cot = field("cot");
+  if (!cot.empty()) text += "<think>" + cot + "</think>";
+  return text + "<code>" + field("code") + "</code>";
+}
+
 Reward compute_reward(const RewardConfig& config, const std::string& text,
                       const json& eval_record) {
   Reward r;

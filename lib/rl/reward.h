@@ -64,6 +64,10 @@ struct Reward {
 Reward compute_reward(const RewardConfig& config, const std::string& text,
                       const nlohmann::json& eval_record);
 
+/// The completion text of a cad-generate record as the format gates read it: "<think>" + cot +
+/// "</think>" when the record has a non-empty `cot`, then "<code>" + code + "</code>".
+std::string generation_text(const nlohmann::json& generation);
+
 /// One completion to score.
 struct RewardTask {
   std::string text;       ///< the decoded completion (special tokens as text)

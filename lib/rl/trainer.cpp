@@ -240,8 +240,9 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
   log.info("{} prompt records, {} validation records; {} with G={} at T={}, reward {} ({} "
            "workers); model {} parameters; {} thread(s)",
            records.size(), val_records.size(), algo.name, config.rollout.group_size,
-           config.rollout.temperature, custom_reward ? "custom" : config.reward.kind,
-           config.reward_jobs, model->num_parameters(), at::get_num_threads());
+           config.rollout.temperature,
+           custom_reward ? std::string("custom") : config.reward.kind,
+           custom_reward ? 0 : config.reward_jobs, model->num_parameters(), at::get_num_threads());
 
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(config.lr)
                                                          .betas({config.beta1, config.beta2})
@@ -566,8 +567,10 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     for (const Reward& r : rewards) {
       values.push_back(r.reward);
       executed += r.executed ? 1 : 0;
-      for (const auto& [key, value] : r.components.items())
-        if (value.is_number()) parts[key].push_back(value.get<double>());
+      for (const auto& [key, value] : r.components.items()) {
+        auto& list = parts[key];  // every component gets a column, null when never computed
+        if (value.is_number()) list.push_back(value.get<double>());
+      }
       if (r.executed && r.components.contains("iou") && r.components["iou"].is_number())
         ious.push_back(r.components["iou"].get<double>());
     }

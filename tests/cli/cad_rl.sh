@@ -49,13 +49,12 @@ set +e
 [ $rc = 2 ] && grep -q "unknown reward 'dino'" err.txt || { echo "rc $rc"; cat err.txt; exit 1; }
 set -e
 
-## A tiny dataset (three families, code-only targets) and a few SFT steps of a very small model.
-fam=$("$BIN/cad-dataset-build" --list-families | awk 'NR<=3 {print $1}')
+## A tiny dataset (sft-tiny's three families, 30 samples) and a few SFT steps of a very small model.
 {
   echo "name: rl-cli"
   echo "seed: 5"
   echo "families:"
-  for f in $fam; do echo "  $f: 6"; done
+  for f in wedge hex_spacer bushing; do echo "  $f: 10"; done
   echo "experts: [views]"
   echo "outputs: {solids: false, renders: false, drawing_size: 128}"
   echo "splits: {val: 0.2, test: 0.2}"
@@ -76,20 +75,21 @@ vision_layers: 1
 vision_heads: 2
 YAML
 sft=(--model model.yaml --data data --tasks drawing --experts views --no-cot --vocab-size 400
-  --steps 12 --batch-size 4 --lr 3e-3 --warmup 2 --eval-every 0 --val-examples 2 --threads 1 -q)
-"$BIN/cad-sft" train "${sft[@]}" --out-dir sft > /dev/null 2> sft.log || { cat sft.log; exit 1; }
+  --batch-size 4 --lr 3e-3 --warmup 2 --eval-every 0 --val-examples 2 --threads 1 -q)
+"$BIN/cad-sft" train "${sft[@]}" --steps 60 --out-dir sft > /dev/null 2> sft.log ||
+  { cat sft.log; exit 1; }
 
 ## Show that cad-sft refuses to train into a folder that holds a run unless --resume or
 ## --overwrite (a later --resume would otherwise pick up the old run's checkpoints).
 set +e
-"$BIN/cad-sft" train "${sft[@]}" --out-dir sft > /dev/null 2> err.txt; rc=$?
+"$BIN/cad-sft" train "${sft[@]}" --steps 60 --out-dir sft > /dev/null 2> err.txt; rc=$?
 set -e
 [ $rc = 2 ] && grep -q "already holds a run" err.txt || { echo "rc $rc"; cat err.txt; exit 1; }
 "$BIN/cad-sft" train "${sft[@]}" --steps 2 --out-dir sft --overwrite > over.json 2> err.txt ||
   { cat err.txt; exit 1; }
 grep -q '"step":2' over.json
-[ ! -d sft/checkpoints/step-0000012 ] || { echo "--overwrite kept the old checkpoints"; exit 1; }
-"$BIN/cad-sft" train "${sft[@]}" --out-dir sft --overwrite > /dev/null 2> sft.log
+[ ! -d sft/checkpoints/step-0000060 ] || { echo "--overwrite kept the old checkpoints"; exit 1; }
+"$BIN/cad-sft" train "${sft[@]}" --steps 60 --out-dir sft --overwrite > /dev/null 2> sft.log
 
 ## Show that RL runs from the SFT checkpoint with rewards of executed code and writes the
 ## metrics (every field of data_schemas/rl_metrics.schema.json's step lines), the completions
@@ -119,7 +119,34 @@ for c in comps:
     assert c["reward"] == -10 or (c["status"] == "ok" and 0 <= c["reward"] <= 10), c
 PY
 "$BIN/cad-generate" --model rl/final -i data/test.jsonl --max-new-tokens 16 -q > gen.jsonl
-[ "$(wc -l < gen.jsonl)" = "$(wc -l < data/test.jsonl)" ]
+[ -s data/test.jsonl ] && [ "$(wc -l < gen.jsonl)" = "$(wc -l < data/test.jsonl)" ]
+
+## Show that cad-eval scores predictions with the same rewards: the ground truth's own code
+## earns 10 (cadrille) and 1.5 (cmecad without reasoning: the format gate gives 0).
+python3 -c '
+import json, sys
+for line in open("data/test.jsonl"):
+    r = json.loads(line)
+    print(json.dumps({"id": r["id"], "sample": 0, "code": r["code"], "cot": "why"}))
+    print(json.dumps({"id": r["id"], "sample": 1, "code": r["code"]}))
+    print(json.dumps({"id": r["id"], "sample": 2, "code": "r = ("}))' > own.jsonl
+"$BIN/cad-eval" --gt data/test.jsonl -i own.jsonl --reward cadrille --metrics cd -j 2 \
+  --summary s.json > own_eval.jsonl 2> eval.log || { cat eval.log; exit 1; }
+python3 - own_eval.jsonl s.json <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+for r in recs:
+    want = -10 if r["sample"] == 2 else 10
+    assert abs(r["reward"] - want) < 1e-3 and "iou" in r["reward_components"], r
+assert abs(json.load(open(sys.argv[2]))["mean_reward"] - 10 / 3) < 1e-2
+PY
+"$BIN/cad-eval" --gt data/test.jsonl -i own.jsonl --reward cmecad -j 2 > own_eval.jsonl 2> eval.log
+python3 - own_eval.jsonl <<'PY'
+import json, sys
+for r in (json.loads(l) for l in open(sys.argv[1])):
+    want = {0: 1.5, 1: 0.0, 2: 0.0}[r["sample"]]
+    assert abs(r["reward"] - want) < 1e-3, r
+PY
 
 ## Show that an RL run killed with SIGKILL after its step-2 checkpoint and resumed ends with the
 ## same parameters and metrics as an uninterrupted run.

@@ -1,8 +1,10 @@
 // cad-eval: score predictions against ground truth with the field's metrics, as published.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "core/cli.h"
 #include "eval/evaluate.h"
+#include "rl/reward.h"
 
 int main(int argc, char** argv) {
   cad::eval::RunConfig config;
@@ -23,7 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--gt", config.gt, "ground truth: JSONL of records or a folder of <id>.<ext>");
   app.add_option("--summary", config.summary_path, "write the summary as JSON to this file");
   app.add_option("--metrics", config.eval.metrics,
-                 "metrics to compute: cd, iou, iou_best, f1, primitive_f1, plane (comma-separated)")
+                 "metrics to compute: cd, iou, iou_best, f1, primitive_f1, plane, render_sim (comma-separated)")
       ->delimiter(',')
       ->capture_default_str();
   app.add_option(
@@ -52,12 +54,35 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--memory", config.eval.exec.memory_mib, "memory limit per worker, MiB")
       ->capture_default_str();
+  std::string reward;
+  app.add_option("--reward", reward,
+                 "also score each prediction with cad-rl's reward: cadrille (10 IoU, -10 invalid), "
+                 "cmecad (format and exec gates, IoU + 0.5 R_plane) or recad (0.1 min(IoU_best, "
+                 "phi(render_sim)) + 0.9 format); adds `reward` and `reward_components` to the "
+                 "records and `mean_reward` to the summary");
   cad::core::add_shard_option(app, config.shard);
   app.add_flag("--summarize-only", config.summarize_only,
                "read cad-eval records (e.g. concatenated shards) from -i and print their summary");
   return cad::core::run_tool("cad-eval", argc, argv, app, [&] {
     config.eval.normalize = cad::geom::parse_normalization(normalize);
     config.eval.seed = config.common.seed;
+    if (!reward.empty()) {
+      cad::rl::RewardConfig rc;
+      rc.kind = reward;
+      rc.plane_beta = config.eval.plane_beta;
+      rc.plane_gamma = config.eval.plane_gamma;
+      cad::rl::check_reward_config(rc);
+      for (const auto& m : cad::rl::reward_metrics(rc))
+        if (std::find(config.eval.metrics.begin(), config.eval.metrics.end(), m) ==
+            config.eval.metrics.end())
+          config.eval.metrics.push_back(m);
+      config.annotate = [rc](const nlohmann::json& pred, nlohmann::json& record) {
+        const cad::rl::Reward r =
+            cad::rl::compute_reward(rc, cad::rl::generation_text(pred), record);
+        record["reward"] = r.reward;
+        record["reward_components"] = r.components;
+      };
+    }
     if (app.count("--jobs") == 0 && app.count("--threads") > 0) config.jobs = config.common.threads;
     return cad::eval::run(config);
   });
