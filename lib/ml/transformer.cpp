@@ -212,6 +212,19 @@ TransformerImpl::TransformerImpl(const ModelConfig& config) : config_(config) {
 
 at::Tensor TransformerImpl::forward(const at::Tensor& tokens, const at::Tensor& images,
                                     KvCache* cache, const at::Tensor& valid) {
+  at::Tensor prefix_embeddings;
+  if (images.defined()) {
+    TORCH_CHECK(!vision.is_empty(), "transformer: images given to a model without vision");
+    TORCH_CHECK(images.size(0) == tokens.size(0),
+                "transformer: images and tokens differ in batch size");
+    prefix_embeddings = vision(images.to(device()));
+  }
+  return forward_embedded(tokens, prefix_embeddings, cache, valid);
+}
+
+at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,
+                                             const at::Tensor& prefix_embeddings, KvCache* cache,
+                                             const at::Tensor& valid) {
   TORCH_CHECK(tokens.dim() == 2, "transformer: tokens must be [B, T], got ", tokens.sizes());
   const std::int64_t batch = tokens.size(0);
   const std::int64_t steps = tokens.size(1);
@@ -220,11 +233,10 @@ at::Tensor TransformerImpl::forward(const at::Tensor& tokens, const at::Tensor& 
 
   at::Tensor x = tok_emb(tokens.to(dev));
   std::int64_t prefix = 0;
-  if (images.defined()) {
-    TORCH_CHECK(!vision.is_empty(), "transformer: images given to a model without vision");
+  if (prefix_embeddings.defined()) {
     TORCH_CHECK(past == 0, "transformer: images must come with the first forward of a cache");
-    TORCH_CHECK(images.size(0) == batch, "transformer: images and tokens differ in batch size");
-    const at::Tensor prefix_embeddings = vision(images.to(dev));
+    TORCH_CHECK(prefix_embeddings.size(0) == batch,
+                "transformer: images and tokens differ in batch size");
     prefix = prefix_embeddings.size(1);
     x = at::cat({prefix_embeddings.to(x.scalar_type()), x}, 1);
   }

@@ -127,6 +127,11 @@ class TransformerImpl : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& tokens, const at::Tensor& images = {},
                      KvCache* cache = nullptr, const at::Tensor& valid = {});
 
+  /// As forward, with the image prefix given as embeddings [B, image_tokens, d_model] (what
+  /// `vision` returns), e.g. one encoding shared by the rows of a group. Undefined = none.
+  at::Tensor forward_embedded(const at::Tensor& tokens, const at::Tensor& prefix_embeddings,
+                              KvCache* cache = nullptr, const at::Tensor& valid = {});
+
   /// An empty cache for `batch` rows and `capacity` positions (0 = config.context), on the
   /// model's device and dtype.
   KvCache new_cache(std::int64_t batch, std::int64_t capacity = 0) const;

@@ -122,7 +122,8 @@ ScoredCompletions score_completions(ml::Transformer& model,
                                     const std::vector<std::vector<std::int64_t>>& prompts,
                                     const std::vector<std::vector<std::int64_t>>& completions,
                                     const at::Tensor& images, std::int64_t pad_id,
-                                    double temperature, bool with_entropy) {
+                                    double temperature, bool with_entropy,
+                                    const std::vector<std::int64_t>& image_rows) {
   if (prompts.size() != completions.size())
     throw UsageError("score_completions: prompts and completions differ in number");
   const auto rows = static_cast<std::int64_t>(prompts.size());
@@ -170,8 +171,19 @@ ScoredCompletions score_completions(ml::Transformer& model,
     }
   }
   const at::Device device = model->device();
-  at::Tensor logits =
-      model->forward(inputs, images, nullptr, valid).narrow(1, prompt_width - 1, completion_width);
+  at::Tensor embedded;
+  if (images.defined()) {
+    TORCH_CHECK(!model->vision.is_empty(),
+                "score_completions: images given to a model without vision");
+    embedded = model->vision(images.to(device));
+    if (!image_rows.empty()) {
+      if (static_cast<std::int64_t>(image_rows.size()) != rows)
+        throw UsageError("score_completions: one image row per completion is needed");
+      embedded = embedded.index_select(0, at::tensor(image_rows, long_cpu).to(device));
+    }
+  }
+  at::Tensor logits = model->forward_embedded(inputs, embedded, nullptr, valid)
+                          .narrow(1, prompt_width - 1, completion_width);
   if (temperature != 1.0) logits = logits / temperature;
   const at::Tensor log_probs = at::log_softmax(logits, -1);
   ScoredCompletions scored;

@@ -53,13 +53,17 @@ struct ScoredCompletions {
 
 /// Scores `completions[i]` after `prompts[i]` in one forward pass: prompts left-padded (padding
 /// is masked and does not shift positions), completions right-padded, `images` [N, C, H, W]
-/// prefixing each row when defined. Log-probabilities are of softmax(logits / temperature).
+/// prefixing each row when defined. With `image_rows` (one index per row), `images` holds
+/// [U, C, H, W] distinct images and row i uses images[image_rows[i]]: each is encoded once
+/// (the rows of a group share their drawing), with the same result as repeating it.
+/// Log-probabilities are of softmax(logits / temperature).
 /// Keeps gradients when grad mode is on. Rows with an empty completion score nothing (mask 0).
 /// Throws cad::UsageError when a row does not fit the context.
 ScoredCompletions score_completions(ml::Transformer& model,
                                     const std::vector<std::vector<std::int64_t>>& prompts,
                                     const std::vector<std::vector<std::int64_t>>& completions,
                                     const at::Tensor& images, std::int64_t pad_id,
-                                    double temperature = 1.0, bool with_entropy = false);
+                                    double temperature = 1.0, bool with_entropy = false,
+                                    const std::vector<std::int64_t>& image_rows = {});
 
 }  // namespace cad::rl

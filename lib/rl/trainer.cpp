@@ -465,19 +465,25 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
 
     const std::size_t chunk = config.micro_batch > 0 ? static_cast<std::size_t>(config.micro_batch)
                                                      : std::max<std::size_t>(1, rows.size());
+    // A chunk's rows with the distinct images they use (each encoded once per pass).
     auto chunk_inputs = [&](std::size_t first, std::size_t last,
                             std::vector<std::vector<std::int64_t>>& p_tokens,
                             std::vector<std::vector<std::int64_t>>& c_tokens, at::Tensor& imgs,
-                            at::Tensor& adv) {
-      std::vector<std::int64_t> which;
+                            at::Tensor& adv, std::vector<std::int64_t>& image_rows) {
+      std::vector<std::int64_t> distinct;
       std::vector<double> a;
       for (std::size_t i = first; i < last; ++i) {
         p_tokens.push_back(prompts[rows[i].prompt]);
         c_tokens.push_back(rows[i].completion);
-        which.push_back(static_cast<std::int64_t>(rows[i].prompt));
+        const auto prompt = static_cast<std::int64_t>(rows[i].prompt);
+        auto at = std::find(distinct.begin(), distinct.end(), prompt);
+        if (at == distinct.end()) at = distinct.insert(distinct.end(), prompt);
+        image_rows.push_back(at - distinct.begin());
         a.push_back(rows[i].advantage);
       }
-      imgs = image_tensor.defined() ? image_tensor.index_select(0, at::tensor(which)) : at::Tensor();
+      imgs = image_tensor.defined() ? image_tensor.index_select(0, at::tensor(distinct))
+                                    : at::Tensor();
+      if (!imgs.defined()) image_rows.clear();
       adv = at::tensor(a, at::kDouble).to(at::kFloat).to(model->device());
     };
     // The rollout policy's log-probabilities (and the reference's), without gradients.
@@ -488,18 +494,19 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
       torch::NoGradGuard no_grad;
       for (std::size_t first = 0; first < rows.size(); first += chunk) {
         std::vector<std::vector<std::int64_t>> pt, ct;
+        std::vector<std::int64_t> ir;
         at::Tensor imgs, adv;
-        chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv);
+        chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv, ir);
         if (need_old) {
           const ScoredCompletions s = score_completions(model, pt, ct, imgs, rollout.pad_id,
-                                                        rollout.temperature, true);
+                                                        rollout.temperature, true, ir);
           old_logprobs.push_back(s.logprobs);
           entropy_sum += s.entropy.sum().item<double>();
           entropy_tokens += s.mask.sum().item<double>();
         }
         if (reference)
           ref_logprobs.push_back(score_completions(reference->model, pt, ct, imgs, rollout.pad_id,
-                                                   rollout.temperature)
+                                                   rollout.temperature, false, ir)
                                      .logprobs);
       }
     }
@@ -512,11 +519,12 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
       double update_loss = 0.0;
       for (std::size_t first = 0, c = 0; first < rows.size(); first += chunk, ++c) {
         std::vector<std::vector<std::int64_t>> pt, ct;
+        std::vector<std::int64_t> ir;
         at::Tensor imgs, adv;
-        chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv);
+        chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv, ir);
         const bool first_pass = u == 0 && !need_old;
         const ScoredCompletions s = score_completions(model, pt, ct, imgs, rollout.pad_id,
-                                                      rollout.temperature, first_pass);
+                                                      rollout.temperature, first_pass, ir);
         if (first_pass) {
           entropy_sum += s.entropy.sum().item<double>();
           entropy_tokens += s.mask.sum().item<double>();

@@ -7,6 +7,7 @@
 
 #include "../ml/ml_test_util.h"
 #include "core/error.h"
+#include "core/json_schema.h"
 #include "ml/checkpoint.h"
 #include "ml/safetensors.h"
 #include "rl/rollout.h"
@@ -80,6 +81,11 @@ TEST_CASE("the scorer's log-probs equal the sampler's, with and without left pad
       for (std::size_t t = 0; t < r.tokens.size(); ++t)
         CHECK(s.logprobs[i][t].item<double>() == Approx(r.logprobs[t]).margin(1e-4));
       CHECK(s.mask[i].sum().item<double>() == static_cast<double>(r.tokens.size()));
+    }
+    if (vision) {  // each distinct image encoded once gives the same as one per row
+      const ScoredCompletions shared = score_completions(model, p_rows, c_rows, images,
+                                                         tok.pad_id(), 1.0, false, which);
+      CHECK(at::allclose(shared.logprobs, s.logprobs, 1e-5, 1e-5));
     }
     // Row 0 alone (no left padding, no right padding) scores the same.
     const ScoredCompletions alone = score_completions(
@@ -185,6 +191,7 @@ TEST_CASE("RL raises a toy reward (writing sevens) within a few dozen steps", "[
     c.algorithm = algorithm_defaults(algorithm);
     c.algorithm.beta = 0.0;
     c.steps = 40;
+    c.completions_every = 20;
     const RlResult result = train_rl(c, sevens);
     CHECK(result.finished);
     const auto rewards = metric(fs::path(c.out_dir) / "metrics.jsonl", "reward_mean");
@@ -194,6 +201,23 @@ TEST_CASE("RL raises a toy reward (writing sevens) within a few dozen steps", "[
     CHECK(after > before + 1.0);
     CHECK(after > 2.0);  // of at most 8
     CHECK(fs::exists(fs::path(c.out_dir) / "final" / "model.safetensors"));
+    // Every line follows its schema.
+    for (const auto& [file, schema] :
+         {std::pair<const char*, const char*>{"metrics.jsonl", "rl_metrics.schema.json"},
+          {"completions.jsonl", "rl_completion.schema.json"}}) {
+      const auto rules =
+          core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/" + schema);
+      std::ifstream in(fs::path(c.out_dir) / file);
+      std::string line;
+      std::size_t lines = 0;
+      while (std::getline(in, line)) {
+        ++lines;
+        const auto errors = core::validate_json(nlohmann::json::parse(line), rules);
+        INFO(file << ": " << line);
+        CHECK(errors.empty());
+      }
+      CHECK(lines >= 4);
+    }
   }
 }
 
