@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cad-rl's speed (bench/RESULTS.md, "cad-rl"): rollout generation with the shared group prefill
 # against G separate rows; one RL step (rollouts + one update) of the tiny text model beside the
-# same step in PyTorch (Debian's python3-torch), alternating runs; reward throughput of the
+# same step in PyTorch (Debian's python3-torch), alternating runs, both with the passive OpenMP
+# wait policy that cad-rl sets (PyTorch's default spinning is 2x slower here: bench/RESULTS.md); reward throughput of the
 # sandboxed pool with 1 and 2 workers on the sft-tiny test split (data/sft-tiny).
 # Usage: bash bench/rl.sh BIN_DIR [THREADS] [RUNS]
 set -eu
@@ -20,7 +21,7 @@ echo "|---:|---|---:|---:|---:|---:|---:|"
 ARGS="--threads $THREADS --prompts 8 --group 8 --prompt 32 --new 64"
 for r in $(seq "$RUNS"); do
   for impl in libtorch pytorch; do
-    if [ $impl = libtorch ]; then out=$("$BIN/bench_rl" --mode step $ARGS); else out=$(/usr/bin/python3 bench/rl_pytorch.py $ARGS); fi
+    if [ $impl = libtorch ]; then out=$("$BIN/bench_rl" --mode step $ARGS); else out=$(OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/rl_pytorch.py $ARGS); fi
     echo "$out" | jq -r --arg r "$r" --arg i $impl '"| \($r) | \($i) | \(.threads) | \(.generate_ms | round) | \(.update_ms | round) | \(.step_ms | round) | \(.gen_tokens_per_s | round) |"'
   done
 done

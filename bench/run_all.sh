@@ -117,3 +117,12 @@ if [ -x "$BIN_DIR/bench_ml" ]; then
   bash "$HERE/omp_wait.sh" "$BIN_DIR" 2 2
   echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
+
+if [ -x "$BIN_DIR/bench_rl" ]; then
+  echo "## cad-rl: shared group prefill, one RL step against PyTorch, reward throughput"
+  echo
+  echo "    bash bench/rl.sh $BIN_DIR 2 3"
+  echo
+  bash "$HERE/rl.sh" "$BIN_DIR" 2 3
+  echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi

@@ -5,6 +5,7 @@
 ## mix a new run into an old run's folder.
 set -eu
 BIN=$1
+SRC=$(pwd)
 for tool in cad-rl cad-sft cad-generate cad-dataset-build; do
   if [ ! -x "$BIN/$tool" ]; then
     echo "$BIN/$tool is not built"
@@ -16,23 +17,6 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
-## same_params.py A B: the two model.safetensors hold the same tensors within 1e-5.
-cat > same_params.py <<'PY'
-import array, json, struct, sys
-def load(path):
-    b = open(path, "rb").read()
-    n = struct.unpack("<Q", b[:8])[0]
-    out = {}
-    for k, v in json.loads(b[8:8 + n]).items():
-        if k != "__metadata__":
-            s, e = v["data_offsets"]
-            out[k] = array.array("f", b[8 + n + s:8 + n + e])
-    return out
-a, b = load(sys.argv[1]), load(sys.argv[2])
-assert a.keys() == b.keys()
-worst = max((abs(x - y) for k in a for x, y in zip(a[k], b[k])), default=0.0)
-assert worst < 1e-5, worst
-PY
 
 ## Show that --help documents the subcommands, algorithms and rewards, and usage errors exit 2.
 "$BIN/cad-rl" --help > help.txt
@@ -171,7 +155,7 @@ set -e
   { cat killed.log; exit 1; }
 grep -q "resuming from" killed.log
 grep -q '"finished":true' resumed.json
-python3 same_params.py whole/final/model.safetensors killed/final/model.safetensors
+python3 "$SRC/tests/cli/same_params.py" whole/final/model.safetensors killed/final/model.safetensors
 cmp <(grep -o '"reward_mean":[^,]*' whole/metrics.jsonl) \
     <(grep -o '"reward_mean":[^,]*' killed/metrics.jsonl)
 
@@ -191,7 +175,7 @@ wait $rank1
 rc1=$?
 set -e
 [ $rc0 = 0 ] && [ $rc1 = 0 ] || { cat rank0.log rank1.log; exit 1; }
-python3 same_params.py single/final/model.safetensors dist/final/model.safetensors
+python3 "$SRC/tests/cli/same_params.py" single/final/model.safetensors dist/final/model.safetensors
 
 ## Show that mining keeps the records whose mean reward is below the threshold, with it.
 "$BIN/cad-rl" mine --model sft/final --data data --split val --samples 2 --threshold 100 \

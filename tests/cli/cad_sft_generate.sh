@@ -11,23 +11,6 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
-## same_params.py A B: the two model.safetensors hold the same tensors within 1e-5.
-cat > same_params.py <<'EOF'
-import array, json, struct, sys
-def load(path):
-    b = open(path, "rb").read()
-    n = struct.unpack("<Q", b[:8])[0]
-    out = {}
-    for k, v in json.loads(b[8:8 + n]).items():
-        if k != "__metadata__":
-            s, e = v["data_offsets"]
-            out[k] = array.array("f", b[8 + n + s:8 + n + e])
-    return out
-a, b = load(sys.argv[1]), load(sys.argv[2])
-assert a.keys() == b.keys()
-worst = max((abs(x - y) for k in a for x, y in zip(a[k], b[k])), default=0.0)
-assert worst < 1e-5, worst
-EOF
 
 ## Show that --help documents the subcommands and usage errors exit 2.
 "$BIN/cad-sft" --help > help.txt
@@ -141,7 +124,7 @@ wait $victim 2>/dev/null || true
   { cat killed.log; exit 1; }
 grep -q '"finished":true' resumed.json || { cat resumed.json killed.log; exit 1; }
 grep -q "resuming from" killed.log || echo "note: the run ended before the kill"
-python3 same_params.py whole/final/model.safetensors killed/final/model.safetensors
+python3 "$SRC/tests/cli/same_params.py" whole/final/model.safetensors killed/final/model.safetensors
 [ "$(grep -c '"loss"' killed/metrics.jsonl)" = 40 ] || { cat killed/metrics.jsonl; exit 1; }
 
 ## Show that two processes (torchrun's variables, Gloo on loopback) with micro-batches of 2 end
@@ -164,7 +147,7 @@ if grep -q "lacks the c10d Gloo backend" rank0.log; then
   echo "note: this build has no Gloo backend; the two-process check is skipped"
 else
   [ $rc0 = 0 ] && [ $rc1 = 0 ] || { cat rank0.log rank1.log; exit 1; }
-  python3 same_params.py single/final/model.safetensors dist/final/model.safetensors
+  python3 "$SRC/tests/cli/same_params.py" single/final/model.safetensors dist/final/model.safetensors
 fi
 
 ## Show that cad-generate writes one record per test sample, which cad-exec runs.
