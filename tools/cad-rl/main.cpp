@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "core/cli.h"
@@ -14,13 +15,18 @@
 
 namespace {
 
-// An option whose value overrides the algorithm's published default only when given.
+// An algorithm option: the value given (command line or config), else the algorithm's
+// published default, which also becomes the option's default text (so --dry-run prints it).
 template <typename T>
 struct Override {
   T value{};
   CLI::Option* option = nullptr;
-  void apply(T& target) const {
-    if (option != nullptr && option->count() > 0) target = value;
+  void resolve(const T& published) {
+    if (option->count() > 0) return;
+    value = published;
+    std::ostringstream text;
+    text << std::boolalpha << published;
+    option->default_str(text.str());
   }
 };
 
@@ -31,7 +37,7 @@ int main(int argc, char** argv) {
   cad::core::CommonOptions common;
   cad::rl::RlConfig config;
   cad::rl::MineConfig mine;
-  std::string name, algorithm = "grpo", aggregation;
+  std::string name, algorithm = "grpo";
   bool quiet = false;
   Override<bool> scale_by_std, dynamic_sampling, mask_truncated;
   Override<double> eps_low, eps_high, kl_beta, loss_constant;
@@ -186,6 +192,26 @@ int main(int argc, char** argv) {
   app.add_option("--batch-prompts", mine.batch_prompts, "mine: records sampled together")
       ->capture_default_str();
   app.add_flag("-q,--quiet", quiet, "no progress bar");
+  // After the command line and the config file: the algorithm's defaults for what was not given.
+  app.parse_complete_callback([&] {
+    cad::rl::AlgorithmConfig published;
+    try {
+      published = cad::rl::algorithm_defaults(algorithm);
+    } catch (const cad::UsageError& e) {
+      throw CLI::ValidationError("--algorithm", e.what());
+    }
+    scale_by_std.resolve(published.scale_by_std);
+    eps_low.resolve(published.eps_low);
+    eps_high.resolve(published.eps_high);
+    kl_beta.resolve(published.beta);
+    kl_estimator.resolve(published.kl_estimator);
+    loss_aggregation.resolve(cad::rl::to_string(published.aggregation));
+    loss_constant.resolve(published.loss_constant);
+    dynamic_sampling.resolve(published.dynamic_sampling);
+    mask_truncated.resolve(published.mask_truncated);
+    keep_top.resolve(published.keep_top);
+    updates.resolve(published.updates);
+  });
 
   return cad::core::run_tool("cad-rl", argc, argv, app, [&]() {
     cad::ml::set_torch_threads(common.threads);
@@ -210,18 +236,17 @@ int main(int argc, char** argv) {
       config.out_dir = (std::filesystem::path("runs") / name).string();
     }
     cad::rl::AlgorithmConfig algo = cad::rl::algorithm_defaults(algorithm);
-    scale_by_std.apply(algo.scale_by_std);
-    eps_low.apply(algo.eps_low);
-    eps_high.apply(algo.eps_high);
-    kl_beta.apply(algo.beta);
-    kl_estimator.apply(algo.kl_estimator);
-    if (loss_aggregation.option->count() > 0)
-      algo.aggregation = cad::rl::parse_aggregation(loss_aggregation.value);
-    loss_constant.apply(algo.loss_constant);
-    dynamic_sampling.apply(algo.dynamic_sampling);
-    mask_truncated.apply(algo.mask_truncated);
-    keep_top.apply(algo.keep_top);
-    updates.apply(algo.updates);
+    algo.scale_by_std = scale_by_std.value;
+    algo.eps_low = eps_low.value;
+    algo.eps_high = eps_high.value;
+    algo.beta = kl_beta.value;
+    algo.kl_estimator = kl_estimator.value;
+    algo.aggregation = cad::rl::parse_aggregation(loss_aggregation.value);
+    algo.loss_constant = loss_constant.value;
+    algo.dynamic_sampling = dynamic_sampling.value;
+    algo.mask_truncated = mask_truncated.value;
+    algo.keep_top = keep_top.value;
+    algo.updates = updates.value;
     config.algorithm = algo;
     config.seed = common.seed;
     config.progress = !quiet;
