@@ -33,6 +33,13 @@ set +e
 [ $rc = 2 ] && grep -q "unknown reward 'dino'" err.txt || { echo "rc $rc"; cat err.txt; exit 1; }
 set -e
 
+## Show that --dry-run prints the effective algorithm settings: the algorithm's published
+## defaults where nothing was given, the options given where they were.
+"$BIN/cad-rl" train --init x --data d --out-dir o --algorithm dapo --eps-low 0.15 --dry-run > dry.yaml
+for want in "eps-low: 0.15" "eps-high: 0.28" "dynamic-sampling: true" "loss-aggregation: token-mean"; do
+  grep -q "^$want\$" dry.yaml || { echo "--dry-run lacks '$want'"; cat dry.yaml; exit 1; }
+done
+
 ## A tiny dataset (sft-tiny's three families, 30 samples) and a few SFT steps of a very small model.
 {
   echo "name: rl-cli"
