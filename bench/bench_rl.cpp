@@ -2,8 +2,8 @@
 // RL step (rollouts + update) of the tiny text model for bench/rl_pytorch.py's comparison, and
 // reward throughput of the sandboxed pool. Prints one JSON object per mode.
 //   bench_rl --mode prefill|step|reward [--threads N] [--prompts P] [--group G] [--new N]
-#include <CLI/CLI.hpp>
 #include <torch/torch.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -124,8 +124,8 @@ int main(int argc, char** argv) {
       model->train();
       opt.zero_grad();
       const rl::ScoredCompletions s = rl::score_completions(model, pt, ct, {}, 0);
-      const rl::PolicyLoss pl = rl::policy_loss(s.logprobs, s.logprobs.detach(), advantages,
-                                                s.mask, {}, algo, prompts * group);
+      const rl::PolicyLoss pl = rl::policy_loss(s.logprobs, s.logprobs.detach(), advantages, s.mask,
+                                                {}, algo, prompts * group);
       pl.loss.backward();
       torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
       opt.step();

@@ -34,9 +34,8 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::set<std::string>& known_metrics() {
-  static const std::set<std::string> m = {"cd",    "iou",   "iou_best",
-                                          "f1",    "primitive_f1", "plane",
-                                          "render_sim"};
+  static const std::set<std::string> m = {"cd",           "iou",   "iou_best",  "f1",
+                                          "primitive_f1", "plane", "render_sim"};
   return m;
 }
 

@@ -68,7 +68,6 @@ TokenDraw draw_token(const float* logits, std::int64_t vocab, const SamplingOpti
   return draw;
 }
 
-
 std::vector<std::int64_t> default_stop_ids(const Tokenizer& tokenizer) {
   return {tokenizer.eos_id(), tokenizer.special_id("</code>")};
 }

@@ -39,7 +39,7 @@ struct Generation {
 /// One sampled token.
 struct TokenDraw {
   std::int64_t token = 0;
-  double logprob = 0.0;         ///< log p(token) at temperature 1
+  double logprob = 0.0;           ///< log p(token) at temperature 1
   double sampling_logprob = 0.0;  ///< log p(token) at the sampling temperature (1 when greedy)
 };
 

@@ -21,8 +21,8 @@
 #include "core/log.h"
 #include "core/progress.h"
 #include "ml/checkpoint.h"
-#include "ml/safetensors.h"
 #include "ml/process_group.h"
+#include "ml/safetensors.h"
 #include "ml/trainer.h"
 #include "ml/transformer.h"
 

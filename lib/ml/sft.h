@@ -51,8 +51,9 @@ struct SftConfig {
   int master_port = 29500;                ///< MASTER_PORT
 };
 
-/// The learning rate at optimizer step `step` (0-based; cosine_learning_rate): linear warmup from lr / warmup to lr
-/// over `warmup` steps, then a cosine from lr down to lr * min_lr_ratio at `steps`.
+/// The learning rate at optimizer step `step` (0-based; cosine_learning_rate): linear warmup from
+/// lr / warmup to lr over `warmup` steps, then a cosine from lr down to lr * min_lr_ratio at
+/// `steps`.
 double sft_learning_rate(const SftConfig& config, std::int64_t step);
 
 /// A padded batch on the CPU.

@@ -102,8 +102,8 @@ void prepare_run_folder(const std::string& out_dir, bool resume, bool overwrite)
                      " already holds a run (checkpoints, final/ or metrics.jsonl): continue it "
                      "with --resume or replace it with --overwrite");
   if (holds_run && overwrite) {
-    for (const char* name : {"checkpoints", "final", "final.tmp", "metrics.jsonl",
-                             "completions.jsonl"})
+    for (const char* name :
+         {"checkpoints", "final", "final.tmp", "metrics.jsonl", "completions.jsonl"})
       fs::remove_all(root / name, ec);
     cad::core::logger().info("--overwrite: removed the previous run's files in {}", out_dir);
   }
@@ -148,8 +148,8 @@ double gradient_norm(const Transformer& model) {
   return squares.defined() ? std::sqrt(squares.item<double>()) : 0.0;
 }
 
-GuardedStep GuardedOptimizer::step(Transformer& model, torch::optim::AdamW& optimizer,
-                                   double clip, double loss, std::int64_t step) {
+GuardedStep GuardedOptimizer::step(Transformer& model, torch::optim::AdamW& optimizer, double clip,
+                                   double loss, std::int64_t step) {
   GuardedStep result;
   result.grad_norm = gradient_norm(model);
   if (std::isfinite(result.grad_norm) && std::isfinite(loss)) {
@@ -177,8 +177,8 @@ GuardedStep GuardedOptimizer::step(Transformer& model, torch::optim::AdamW& opti
     }
   }
   cad::core::logger().warn(
-      "step {}: non-finite gradient norm (loss {}) in {} parameter(s) ({}{}): update skipped",
-      step, loss, n_bad, fmt::join(bad, ", "), n_bad > 3 ? ", ..." : "");
+      "step {}: non-finite gradient norm (loss {}) in {} parameter(s) ({}{}): update skipped", step,
+      loss, n_bad, fmt::join(bad, ", "), n_bad > 3 ? ", ..." : "");
   if (++in_a_row_ >= 5)
     throw Error(fmt::format(
         "the loss or the gradients were not finite at 5 steps in a row (step {})", step));

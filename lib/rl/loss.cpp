@@ -21,9 +21,12 @@ Aggregation parse_aggregation(const std::string& name) {
 
 const char* to_string(Aggregation aggregation) {
   switch (aggregation) {
-    case Aggregation::SequenceMean: return "sequence-mean";
-    case Aggregation::TokenMean: return "token-mean";
-    case Aggregation::TokenSum: return "token-sum";
+    case Aggregation::SequenceMean:
+      return "sequence-mean";
+    case Aggregation::TokenMean:
+      return "token-mean";
+    case Aggregation::TokenSum:
+      return "token-sum";
   }
   return "?";
 }
@@ -72,8 +75,8 @@ std::vector<double> group_advantages(const std::vector<double>& rewards, bool sc
   double var = 0.0;
   for (double r : rewards) var += (r - mean) * (r - mean);
   const double std = std::sqrt(var / n);
-  const bool all_equal = std::all_of(rewards.begin(), rewards.end(),
-                                     [&](double r) { return r == rewards.front(); });
+  const bool all_equal =
+      std::all_of(rewards.begin(), rewards.end(), [&](double r) { return r == rewards.front(); });
   if (all_equal) return a;
   for (std::size_t i = 0; i < rewards.size(); ++i)
     a[i] = scale_by_std ? (rewards[i] - mean) / (std + eps) : rewards[i] - mean;
@@ -148,11 +151,13 @@ PolicyLoss policy_loss(const at::Tensor& logprobs, const at::Tensor& old_logprob
 double loss_normalizer(const AlgorithmConfig& config, double sequences, double tokens,
                        std::int64_t max_new_tokens) {
   switch (config.aggregation) {
-    case Aggregation::SequenceMean: return std::max(1.0, sequences);
-    case Aggregation::TokenMean: return std::max(1.0, tokens);
+    case Aggregation::SequenceMean:
+      return std::max(1.0, sequences);
+    case Aggregation::TokenMean:
+      return std::max(1.0, tokens);
     case Aggregation::TokenSum: {
-      const double c = config.loss_constant > 0 ? config.loss_constant
-                                                : static_cast<double>(max_new_tokens);
+      const double c =
+          config.loss_constant > 0 ? config.loss_constant : static_cast<double>(max_new_tokens);
       return std::max(1.0, sequences * c);
     }
   }

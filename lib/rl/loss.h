@@ -24,19 +24,19 @@ const char* to_string(Aggregation aggregation);
 
 /// An algorithm and its settings.
 struct AlgorithmConfig {
-  std::string name = "grpo";          ///< grpo, dr_grpo, dapo, cppo
-  bool scale_by_std = true;           ///< divide advantages by the group's std
-  double eps_low = 0.2;               ///< PPO clip below 1
-  double eps_high = 0.2;              ///< PPO clip above 1 (clip-higher: > eps_low)
-  double beta = 0.0;                  ///< KL weight (> 0 keeps a frozen reference model)
-  std::string kl_estimator = "k3";    ///< k1, k2 or k3
+  std::string name = "grpo";        ///< grpo, dr_grpo, dapo, cppo
+  bool scale_by_std = true;         ///< divide advantages by the group's std
+  double eps_low = 0.2;             ///< PPO clip below 1
+  double eps_high = 0.2;            ///< PPO clip above 1 (clip-higher: > eps_low)
+  double beta = 0.0;                ///< KL weight (> 0 keeps a frozen reference model)
+  std::string kl_estimator = "k3";  ///< k1, k2 or k3
   Aggregation aggregation = Aggregation::SequenceMean;
-  double loss_constant = 0.0;         ///< Dr. GRPO's divisor per sequence (0 = max_new_tokens)
-  bool dynamic_sampling = false;      ///< DAPO: drop groups whose rewards are all equal
-  bool mask_truncated = false;        ///< DAPO: completions that hit max_new_tokens get no loss
-  std::int64_t keep_top = 0;          ///< Dr. CPPO: keep this many samples of largest |A| per
-                                      ///< group (0 = all)
-  std::int64_t updates = 1;           ///< gradient updates per rollout batch
+  double loss_constant = 0.0;     ///< Dr. GRPO's divisor per sequence (0 = max_new_tokens)
+  bool dynamic_sampling = false;  ///< DAPO: drop groups whose rewards are all equal
+  bool mask_truncated = false;    ///< DAPO: completions that hit max_new_tokens get no loss
+  std::int64_t keep_top = 0;      ///< Dr. CPPO: keep this many samples of largest |A| per
+                                  ///< group (0 = all)
+  std::int64_t updates = 1;       ///< gradient updates per rollout batch
 };
 
 /// The published defaults of an algorithm: grpo (std, eps 0.2, beta 0.04, k3, sequence mean,
@@ -69,8 +69,8 @@ struct PolicyLoss {
   at::Tensor loss;             ///< scalar, divided by `normalizer`
   double clip_fraction = 0.0;  ///< share of tokens whose clipped term was active
   double ratio_min = 1.0, ratio_max = 1.0;
-  double kl = 0.0;             ///< mean per-token KL estimate (0 without a reference)
-  double tokens = 0.0;         ///< tokens under the mask
+  double kl = 0.0;      ///< mean per-token KL estimate (0 without a reference)
+  double tokens = 0.0;  ///< tokens under the mask
 };
 
 /// PPO-clip loss: per token -min(ratio A, clip(ratio, 1 - eps_low, 1 + eps_high) A) + beta KL,

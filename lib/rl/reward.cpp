@@ -16,7 +16,8 @@ namespace {
 using nlohmann::json;
 
 bool is_number(const json& record, const char* key) {
-  return record.contains(key) && record[key].is_number() && std::isfinite(record[key].get<double>());
+  return record.contains(key) && record[key].is_number() &&
+         std::isfinite(record[key].get<double>());
 }
 
 bool has_text(const std::string& text, std::size_t begin, std::size_t end) {
@@ -56,7 +57,8 @@ double recad_format(const std::string& text) {
   if (close == std::string::npos || !has_text(text, open + 7, close)) return 0.0;
   std::string rest = text.substr(close + 8);
   for (const char* tag : {"<code>", "</code>", "<eos>"})
-    for (auto at = rest.find(tag); at != std::string::npos; at = rest.find(tag)) rest.erase(at, std::string(tag).size());
+    for (auto at = rest.find(tag); at != std::string::npos; at = rest.find(tag))
+      rest.erase(at, std::string(tag).size());
   return has_text(rest, 0, rest.size()) ? 1.0 : 0.0;
 }
 
@@ -91,9 +93,8 @@ Reward compute_reward(const RewardConfig& config, const std::string& text,
     const double format = cmecad_format_gate(text);
     const double exec = r.executed && is_number(eval_record, "iou") ? 1.0 : 0.0;
     const double iou = exec > 0 ? std::max(0.0, eval_record["iou"].get<double>()) : 0.0;
-    const double plane = exec > 0 && is_number(eval_record, "plane")
-                             ? eval_record["plane"].get<double>()
-                             : 0.0;
+    const double plane =
+        exec > 0 && is_number(eval_record, "plane") ? eval_record["plane"].get<double>() : 0.0;
     r.reward = format * exec * (config.iou_weight * iou + config.plane_weight * plane);
     r.components = {{"format", format},
                     {"exec", exec},
@@ -101,8 +102,8 @@ Reward compute_reward(const RewardConfig& config, const std::string& text,
                     {"plane", exec > 0 ? json(plane) : json()}};
   } else {
     const double format = recad_format(text);
-    const bool scored = r.executed && is_number(eval_record, "iou_best") &&
-                        is_number(eval_record, "render_sim");
+    const bool scored =
+        r.executed && is_number(eval_record, "iou_best") && is_number(eval_record, "render_sim");
     const double iou_best = scored ? std::max(0.0, eval_record["iou_best"].get<double>()) : 0.0;
     const double sim = scored ? eval_record["render_sim"].get<double>() : 0.0;
     const double geometry = scored ? std::min(iou_best, recad_phi(sim, config.sim_threshold)) : 0.0;
@@ -161,8 +162,8 @@ std::vector<Reward> RewardPool::score(const std::vector<RewardTask>& tasks,
   payloads.reserve(tasks.size());
   for (const auto& t : tasks)
     payloads.push_back(
-        json{{"pred", {{"id", t.id}, {"sample", t.sample}, {"code", t.code}}}, {"gt", t.gt}}
-            .dump(-1, ' ', false, json::error_handler_t::replace));
+        json{{"pred", {{"id", t.id}, {"sample", t.sample}, {"code", t.code}}}, {"gt", t.gt}}.dump(
+            -1, ' ', false, json::error_handler_t::replace));
   const auto results = impl_->pool->run_all(payloads);
   std::vector<Reward> rewards;
   rewards.reserve(tasks.size());

@@ -20,16 +20,16 @@ struct RewardConfig {
   /// "cmecad": fmt_gate * exec_gate * (iou_weight * IoU + plane_weight * R_plane);
   /// "recad": geom_weight * min(IoU_best, phi(sim, sim_threshold)) + format_weight * R_format.
   std::string kind = "cadrille";
-  double scale = 10.0;       ///< cadrille: reward of IoU 1
-  double invalid = -10.0;    ///< cadrille: reward of code that fails or gives no IoU
-  double iou_weight = 1.0;   ///< cmecad: l_iou (unpublished; ours)
-  double plane_weight = 0.5; ///< cmecad: l_plane (unpublished; ours)
-  double geom_weight = 0.1;  ///< recad: weight of min(IoU_best, phi(sim))
-  double format_weight = 0.9;    ///< recad: weight of R_format
-  double sim_threshold = 0.55;   ///< recad: phi's t
-  double plane_beta = 1.0;   ///< R_plane's origin weight (unpublished; ours)
-  double plane_gamma = 1.0;  ///< R_plane's axis weight (unpublished; ours)
-  double timeout_s = 10.0;   ///< wall clock per sample (interpreter deadline and worker kill)
+  double scale = 10.0;            ///< cadrille: reward of IoU 1
+  double invalid = -10.0;         ///< cadrille: reward of code that fails or gives no IoU
+  double iou_weight = 1.0;        ///< cmecad: l_iou (unpublished; ours)
+  double plane_weight = 0.5;      ///< cmecad: l_plane (unpublished; ours)
+  double geom_weight = 0.1;       ///< recad: weight of min(IoU_best, phi(sim))
+  double format_weight = 0.9;     ///< recad: weight of R_format
+  double sim_threshold = 0.55;    ///< recad: phi's t
+  double plane_beta = 1.0;        ///< R_plane's origin weight (unpublished; ours)
+  double plane_gamma = 1.0;       ///< R_plane's axis weight (unpublished; ours)
+  double timeout_s = 10.0;        ///< wall clock per sample (interpreter deadline and worker kill)
   std::size_t memory_mib = 2048;  ///< address space per worker, MiB (0 = none)
 };
 
@@ -53,9 +53,9 @@ double recad_phi(double similarity, double threshold);
 /// A reward with its parts.
 struct Reward {
   double reward = 0.0;
-  bool executed = false;       ///< the code ran to a solid (the exec gate)
-  nlohmann::json components;   ///< the terms, by name (format, exec, iou, plane, sim, ...)
-  std::string status;          ///< the eval record's status, or the worker's (timeout, crash)
+  bool executed = false;      ///< the code ran to a solid (the exec gate)
+  nlohmann::json components;  ///< the terms, by name (format, exec, iou, plane, sim, ...)
+  std::string status;         ///< the eval record's status, or the worker's (timeout, crash)
 };
 
 /// The reward of a completion `text` whose code was scored into `eval_record` (cad-eval's
@@ -70,10 +70,10 @@ std::string generation_text(const nlohmann::json& generation);
 
 /// One completion to score.
 struct RewardTask {
-  std::string text;       ///< the decoded completion (special tokens as text)
-  std::string code;       ///< the code parsed from it
-  nlohmann::json gt;      ///< the ground-truth record (code, step or mesh; paths absolute)
-  std::string id;         ///< for the eval record
+  std::string text;   ///< the decoded completion (special tokens as text)
+  std::string code;   ///< the code parsed from it
+  nlohmann::json gt;  ///< the ground-truth record (code, step or mesh; paths absolute)
+  std::string id;     ///< for the eval record
   std::int64_t sample = 0;
 };
 

@@ -22,11 +22,10 @@ void select_cache_rows(ml::KvCache& cache, const at::Tensor& rows) {
 
 }  // namespace
 
-std::vector<std::vector<Rollout>> sample_groups(ml::Transformer& model,
-                                                const std::vector<std::vector<std::int64_t>>& prompts,
-                                                const at::Tensor& images,
-                                                const RolloutOptions& options,
-                                                const std::vector<std::uint64_t>& seeds) {
+std::vector<std::vector<Rollout>> sample_groups(
+    ml::Transformer& model, const std::vector<std::vector<std::int64_t>>& prompts,
+    const at::Tensor& images, const RolloutOptions& options,
+    const std::vector<std::uint64_t>& seeds) {
   const auto n_prompts = static_cast<std::int64_t>(prompts.size());
   const std::int64_t group = options.group_size;
   if (group < 1) throw UsageError("rollouts: group size must be >= 1");
@@ -67,11 +66,9 @@ std::vector<std::vector<Rollout>> sample_groups(ml::Transformer& model,
   if (images.defined() && !options.shared_prefill)
     prefill_images = images.repeat_interleave(group, 0);
   ml::KvCache cache = model->new_cache(prefill_rows, prefix + longest + budget);
-  at::Tensor logits =
-      model->forward(tokens, prefill_images, &cache, valid).select(1, longest - 1);
+  at::Tensor logits = model->forward(tokens, prefill_images, &cache, valid).select(1, longest - 1);
   if (options.shared_prefill && group > 1) {
-    const at::Tensor rows =
-        at::arange(n_prompts, long_cpu.device(device)).repeat_interleave(group);
+    const at::Tensor rows = at::arange(n_prompts, long_cpu.device(device)).repeat_interleave(group);
     select_cache_rows(cache, rows);
     logits = logits.index_select(0, rows);
   }

@@ -14,13 +14,13 @@ namespace cad::rl {
 
 /// How rollouts are sampled.
 struct RolloutOptions {
-  std::int64_t group_size = 8;          ///< G samples per prompt
-  double temperature = 1.0;             ///< > 0 (RL samples; greedy is cad-generate's job)
-  double top_p = 1.0;                   ///< nucleus mass
-  std::int64_t top_k = 0;               ///< 0 = off
-  std::int64_t max_new_tokens = 256;    ///< per sample
-  std::vector<std::int64_t> stop_ids;   ///< a sample ends after emitting one
-  std::int64_t pad_id = 0;              ///< left padding of shorter prompts
+  std::int64_t group_size = 8;         ///< G samples per prompt
+  double temperature = 1.0;            ///< > 0 (RL samples; greedy is cad-generate's job)
+  double top_p = 1.0;                  ///< nucleus mass
+  std::int64_t top_k = 0;              ///< 0 = off
+  std::int64_t max_new_tokens = 256;   ///< per sample
+  std::vector<std::int64_t> stop_ids;  ///< a sample ends after emitting one
+  std::int64_t pad_id = 0;             ///< left padding of shorter prompts
   bool shared_prefill = true;  ///< encode image + prompt once per group and copy the KV cache to
                                ///< its G rows; false: G separate rows (the benchmark baseline)
 };
@@ -28,8 +28,8 @@ struct RolloutOptions {
 /// One sampled completion.
 struct Rollout {
   std::vector<std::int64_t> tokens;  ///< new tokens, the stop token included when hit
-  std::vector<float> logprobs;  ///< per token, log p under softmax(logits / temperature)
-  bool stopped = false;         ///< ended on a stop id (false: truncated)
+  std::vector<float> logprobs;       ///< per token, log p under softmax(logits / temperature)
+  bool stopped = false;              ///< ended on a stop id (false: truncated)
 };
 
 /// Samples `options.group_size` completions of each prompt. `images` [P, C, H, W] in [0, 1]
@@ -38,11 +38,10 @@ struct Rollout {
 /// batching. Runs without gradients in eval mode; rows that finish leave the batch (the cache
 /// shrinks to the live rows). Returns P groups of G rollouts. Throws cad::UsageError on empty
 /// prompts or prompts that do not fit the context.
-std::vector<std::vector<Rollout>> sample_groups(ml::Transformer& model,
-                                                const std::vector<std::vector<std::int64_t>>& prompts,
-                                                const at::Tensor& images,
-                                                const RolloutOptions& options,
-                                                const std::vector<std::uint64_t>& seeds);
+std::vector<std::vector<Rollout>> sample_groups(
+    ml::Transformer& model, const std::vector<std::vector<std::int64_t>>& prompts,
+    const at::Tensor& images, const RolloutOptions& options,
+    const std::vector<std::uint64_t>& seeds);
 
 /// Per-token log-probabilities of completions, as the loss needs them.
 struct ScoredCompletions {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -95,8 +96,7 @@ class PromptMaker {
         record["drawing"].contains("png"))
       rel = &record["drawing"]["png"];
     if (task_ == "image" && record.contains("render")) rel = &record["render"];
-    if (rel == nullptr || !rel->is_string())
-      throw Error("the record has no " + task_ + " image");
+    if (rel == nullptr || !rel->is_string()) throw Error("the record has no " + task_ + " image");
     return ml::load_sft_image((fs::path(data_dir_) / rel->get<std::string>()).string(),
                               model_.image_size, model_.image_channels);
   }
@@ -151,7 +151,8 @@ void check_rl_config(const RlConfig& c) {
   if (c.data_dir.empty()) throw UsageError("no dataset folder (--data)");
   if (c.out_dir.empty()) throw UsageError("no output folder (--out-dir or --name)");
   if (c.steps < 1 || c.prompts_per_step < 1) throw UsageError("steps and prompts must be >= 1");
-  if (c.rollout.group_size < 2) throw UsageError("group size must be >= 2 (advantages are relative)");
+  if (c.rollout.group_size < 2)
+    throw UsageError("group size must be >= 2 (advantages are relative)");
   if (c.rollout.temperature <= 0) throw UsageError("temperature must be > 0");
   if (c.rollout.top_p <= 0 || c.rollout.top_p > 1) throw UsageError("top-p must be in (0, 1]");
   if (c.rollout.max_new_tokens < 1) throw UsageError("max-new-tokens must be >= 1");
@@ -237,12 +238,12 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
         val_records.resize(static_cast<std::size_t>(config.val_examples));
     }
   }
-  log.info("{} prompt records, {} validation records; {} with G={} at T={}, reward {} ({} "
-           "workers); model {} parameters; {} thread(s)",
-           records.size(), val_records.size(), algo.name, config.rollout.group_size,
-           config.rollout.temperature,
-           custom_reward ? std::string("custom") : config.reward.kind,
-           custom_reward ? 0 : config.reward_jobs, model->num_parameters(), at::get_num_threads());
+  log.info(
+      "{} prompt records, {} validation records; {} with G={} at T={}, reward {} ({} "
+      "workers); model {} parameters; {} thread(s)",
+      records.size(), val_records.size(), algo.name, config.rollout.group_size,
+      config.rollout.temperature, custom_reward ? std::string("custom") : config.reward.kind,
+      custom_reward ? 0 : config.reward_jobs, model->num_parameters(), at::get_num_threads());
 
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(config.lr)
                                                          .betas({config.beta1, config.beta2})
@@ -264,9 +265,9 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
   result.step = start_step;
   auto save = [&](const std::string& dir) {
     if (!writer) return;
-    const json state = {{"step", result.step},      {"steps", config.steps},
-                        {"seed", config.seed},      {"init", config.init},
-                        {"algorithm", algo.name},   {"reward", config.reward.kind},
+    const json state = {{"step", result.step},         {"steps", config.steps},
+                        {"seed", config.seed},         {"init", config.init},
+                        {"algorithm", algo.name},      {"reward", config.reward.kind},
                         {"data_dir", config.data_dir}, {"kind", "rl"}};
     ml::save_checkpoint(dir, model, tokenizer, &optimizer, state);
     result.checkpoint = dir;
@@ -360,8 +361,8 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
                       {"val_reward", mean_or_null(values)},
                       {"val_records", tasks.size() + failed},
                       {"val_time_s", seconds_since(t0)}});
-    log.info("step {}: validation exec {:.1f} %, mean IoU {:.3f} ({} records, greedy)",
-             result.step, 100 * result.val_exec, result.val_iou, tasks.size() + failed);
+    log.info("step {}: validation exec {:.1f} %, mean IoU {:.3f} ({} records, greedy)", result.step,
+             100 * result.val_exec, result.val_iou, tasks.size() + failed);
   };
 
   ml::StopSignals signals;
@@ -399,8 +400,8 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
         global_index.push_back(j);
         record_index.push_back(rec);
       } catch (const std::exception& e) {
-        throw Error(fmt::format("prompt record {} ({}): {}", record_id(records[rec], rec), rec,
-                                e.what()));
+        throw Error(
+            fmt::format("prompt record {} ({}): {}", record_id(records[rec], rec), rec, e.what()));
       }
     }
     const at::Tensor image_tensor = maker.with_image() ? maker.stack(images) : at::Tensor();
@@ -440,8 +441,8 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
       std::vector<double> values;
       for (std::int64_t g = 0; g < G; ++g) values.push_back(rewards[p * G + g].reward);
       const std::vector<double> adv = group_advantages(values, algo.scale_by_std);
-      const bool flat = std::all_of(values.begin(), values.end(),
-                                    [&](double v) { return v == values.front(); });
+      const bool flat =
+          std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); });
       zero_variance += flat ? 1 : 0;
       if (flat && algo.dynamic_sampling) continue;
       ++kept_groups;
@@ -460,8 +461,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
       sequences = counts[0].item<double>() * config.world_size;
       loss_tokens = counts[1].item<double>() * config.world_size;
     }
-    const double normalizer =
-        loss_normalizer(algo, sequences, loss_tokens, rollout.max_new_tokens);
+    const double normalizer = loss_normalizer(algo, sequences, loss_tokens, rollout.max_new_tokens);
 
     const std::size_t chunk = config.micro_batch > 0 ? static_cast<std::size_t>(config.micro_batch)
                                                      : std::max<std::size_t>(1, rows.size());
@@ -498,8 +498,8 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
         at::Tensor imgs, adv;
         chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv, ir);
         if (need_old) {
-          const ScoredCompletions s = score_completions(model, pt, ct, imgs, rollout.pad_id,
-                                                        rollout.temperature, true, ir);
+          const ScoredCompletions s =
+              score_completions(model, pt, ct, imgs, rollout.pad_id, rollout.temperature, true, ir);
           old_logprobs.push_back(s.logprobs);
           entropy_sum += s.entropy.sum().item<double>();
           entropy_tokens += s.mask.sum().item<double>();
@@ -588,8 +588,9 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     double iou_sum = std::accumulate(ious.begin(), ious.end(), 0.0);
     double iou_count = static_cast<double>(ious.size());
     if (group) {
-      at::Tensor stats = at::tensor({sum, squares, count, exec_count, iou_sum, iou_count}, at::kDouble)
-                             .to(at::kFloat);
+      at::Tensor stats =
+          at::tensor({sum, squares, count, exec_count, iou_sum, iou_count}, at::kDouble)
+              .to(at::kFloat);
       group->all_reduce_mean({stats});
       stats.mul_(static_cast<double>(config.world_size));
       sum = stats[0].item<double>();
@@ -603,31 +604,31 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     result.reward_mean = mean;
     if (metrics && (result.step % std::max<std::int64_t>(1, config.log_every) == 0 ||
                     result.step == end_step)) {
-      json line = {{"step", result.step},
-                   {"lr", lr},
-                   {"reward_mean", mean},
-                   {"reward_std", count > 0 ? std::sqrt(std::max(0.0, squares / count - mean * mean))
-                                            : 0.0},
-                   {"exec_rate", count > 0 ? exec_count / count : 0.0},
-                   {"iou_mean", iou_count > 0 ? json(iou_sum / iou_count) : json()},
-                   {"loss", loss_value},
-                   {"kl", kl / std::max(1.0, tokens_counted)},
-                   {"entropy", entropy_tokens > 0 ? entropy_sum / entropy_tokens : 0.0},
-                   {"clip_fraction", clip_fraction / std::max(1.0, tokens_counted)},
-                   {"ratio_min", ratio_min},
-                   {"ratio_max", ratio_max},
-                   {"zero_variance_groups",
-                    groups.empty() ? 0.0 : static_cast<double>(zero_variance) / groups.size()},
-                   {"trained_samples", rows.size()},
-                   {"completion_length",
-                    tasks.empty() ? 0.0 : static_cast<double>(generated) / tasks.size()},
-                   {"truncated", tasks.empty() ? 0.0 : static_cast<double>(truncated) / tasks.size()},
-                   {"grad_norm", stepped.grad_norm},
-                   {"tokens_per_s", time_gen > 0 ? generated / time_gen : 0.0},
-                   {"time_generate_s", time_gen},
-                   {"time_reward_s", time_reward},
-                   {"time_update_s", time_update},
-                   {"elapsed_s", seconds_since(run_start)}};
+      json line = {
+          {"step", result.step},
+          {"lr", lr},
+          {"reward_mean", mean},
+          {"reward_std", count > 0 ? std::sqrt(std::max(0.0, squares / count - mean * mean)) : 0.0},
+          {"exec_rate", count > 0 ? exec_count / count : 0.0},
+          {"iou_mean", iou_count > 0 ? json(iou_sum / iou_count) : json()},
+          {"loss", loss_value},
+          {"kl", kl / std::max(1.0, tokens_counted)},
+          {"entropy", entropy_tokens > 0 ? entropy_sum / entropy_tokens : 0.0},
+          {"clip_fraction", clip_fraction / std::max(1.0, tokens_counted)},
+          {"ratio_min", ratio_min},
+          {"ratio_max", ratio_max},
+          {"zero_variance_groups",
+           groups.empty() ? 0.0 : static_cast<double>(zero_variance) / groups.size()},
+          {"trained_samples", rows.size()},
+          {"completion_length",
+           tasks.empty() ? 0.0 : static_cast<double>(generated) / tasks.size()},
+          {"truncated", tasks.empty() ? 0.0 : static_cast<double>(truncated) / tasks.size()},
+          {"grad_norm", stepped.grad_norm},
+          {"tokens_per_s", time_gen > 0 ? generated / time_gen : 0.0},
+          {"time_generate_s", time_gen},
+          {"time_reward_s", time_reward},
+          {"time_update_s", time_update},
+          {"elapsed_s", seconds_since(run_start)}};
       for (const auto& [key, v] : parts) line["reward_" + key] = mean_or_null(v);
       metrics->write(line);
       log.debug("step {} reward {:.3f} exec {:.2f} ({:.1f}+{:.1f}+{:.1f} s)", result.step, mean,
@@ -718,9 +719,9 @@ MineResult mine_hard_examples(const MineConfig& config) {
       }
     }
     if (which.empty()) continue;
-    const auto groups = sample_groups(loaded.model, prompts,
-                                      maker.with_image() ? maker.stack(images) : at::Tensor(),
-                                      rollout, seeds);
+    const auto groups =
+        sample_groups(loaded.model, prompts,
+                      maker.with_image() ? maker.stack(images) : at::Tensor(), rollout, seeds);
     std::vector<RewardTask> tasks;
     for (std::size_t p = 0; p < which.size(); ++p)
       for (std::int64_t g = 0; g < config.samples; ++g) {
@@ -751,10 +752,11 @@ MineResult mine_hard_examples(const MineConfig& config) {
   }
   progress.finish();
   result.mean_reward = scored > 0 ? reward_sum / static_cast<double>(scored) : 0.0;
-  log.info("mine: {} records, {} kept (mean reward over {} samples < {}), {} failed; mean reward "
-           "{:.3f}",
-           result.records, result.kept, config.samples, config.threshold, result.failed,
-           result.mean_reward);
+  log.info(
+      "mine: {} records, {} kept (mean reward over {} samples < {}), {} failed; mean reward "
+      "{:.3f}",
+      result.records, result.kept, config.samples, config.threshold, result.failed,
+      result.mean_reward);
   return result;
 }
 

@@ -16,44 +16,44 @@ namespace cad::rl {
 
 /// Everything an RL run needs (cad-rl train's options).
 struct RlConfig {
-  std::string init;           ///< cad-sft checkpoint the policy starts from (fresh optimizer)
-  std::string data_dir;       ///< dataset folder: <split>.jsonl and the images its records name
-  std::string split = "train";  ///< split the prompts come from
-  std::string prompts;        ///< JSONL of records to use instead (e.g. cad-rl mine's output);
-                              ///< image paths stay relative to data_dir
+  std::string init;               ///< cad-sft checkpoint the policy starts from (fresh optimizer)
+  std::string data_dir;           ///< dataset folder: <split>.jsonl and the images its records name
+  std::string split = "train";    ///< split the prompts come from
+  std::string prompts;            ///< JSONL of records to use instead (e.g. cad-rl mine's output);
+                                  ///< image paths stay relative to data_dir
   std::string val_split = "val";  ///< split of the periodic greedy validation ("" = none)
-  std::string out_dir;        ///< run folder: metrics.jsonl, completions.jsonl, checkpoints/, final/
-  std::string task = "drawing";  ///< drawing, image, text or dims (as cad-generate)
-  std::string expert = "views";  ///< expert prompt
+  std::string out_dir;  ///< run folder: metrics.jsonl, completions.jsonl, checkpoints/, final/
+  std::string task = "drawing";   ///< drawing, image, text or dims (as cad-generate)
+  std::string expert = "views";   ///< expert prompt
   std::string text = "abstract";  ///< text task input
 
   AlgorithmConfig algorithm;  ///< grpo, dr_grpo, dapo, cppo with their settings
   RewardConfig reward;
-  int reward_jobs = 2;        ///< sandboxed reward workers (0 = in this process, no isolation)
-  RolloutOptions rollout;     ///< G, temperature, top-p, top-k, max new tokens
+  int reward_jobs = 2;     ///< sandboxed reward workers (0 = in this process, no isolation)
+  RolloutOptions rollout;  ///< G, temperature, top-p, top-k, max new tokens
 
-  std::int64_t steps = 100;            ///< RL steps (one rollout batch each)
-  std::int64_t prompts_per_step = 8;   ///< prompts per step, over all processes
-  std::int64_t micro_batch = 0;        ///< rows per forward/backward (0 = all at once)
-  double lr = 1e-4;                    ///< peak learning rate
-  double min_lr_ratio = 1.0;           ///< cosine floor (1 = constant after warmup)
-  std::int64_t warmup = 0;             ///< linear warmup steps
-  double weight_decay = 0.0;           ///< AdamW
-  double beta1 = 0.9, beta2 = 0.99;    ///< AdamW
-  double clip = 1.0;                   ///< gradient norm clip (<= 0: none)
-  std::int64_t log_every = 1;          ///< metrics line every N steps
-  std::int64_t completions_every = 10; ///< completions log every N steps (0 = never)
-  std::int64_t val_every = 0;          ///< greedy validation every N steps (0 = at the end only)
-  std::int64_t val_examples = 64;      ///< validation records (0 = all)
-  std::int64_t checkpoint_every = 50;  ///< step checkpoint every N steps (0 = only at the end)
-  std::int64_t keep_checkpoints = 2;   ///< step checkpoints kept
-  std::uint64_t seed = 0;              ///< prompt order and sampling
-  bool resume = false;                 ///< continue from the newest step checkpoint
-  bool overwrite = false;              ///< replace a run already in out_dir
-  std::int64_t stop_after = 0;         ///< stop (with a checkpoint) after this step
-  std::string device;                  ///< "" = the checkpoint's
+  std::int64_t steps = 100;             ///< RL steps (one rollout batch each)
+  std::int64_t prompts_per_step = 8;    ///< prompts per step, over all processes
+  std::int64_t micro_batch = 0;         ///< rows per forward/backward (0 = all at once)
+  double lr = 1e-4;                     ///< peak learning rate
+  double min_lr_ratio = 1.0;            ///< cosine floor (1 = constant after warmup)
+  std::int64_t warmup = 0;              ///< linear warmup steps
+  double weight_decay = 0.0;            ///< AdamW
+  double beta1 = 0.9, beta2 = 0.99;     ///< AdamW
+  double clip = 1.0;                    ///< gradient norm clip (<= 0: none)
+  std::int64_t log_every = 1;           ///< metrics line every N steps
+  std::int64_t completions_every = 10;  ///< completions log every N steps (0 = never)
+  std::int64_t val_every = 0;           ///< greedy validation every N steps (0 = at the end only)
+  std::int64_t val_examples = 64;       ///< validation records (0 = all)
+  std::int64_t checkpoint_every = 50;   ///< step checkpoint every N steps (0 = only at the end)
+  std::int64_t keep_checkpoints = 2;    ///< step checkpoints kept
+  std::uint64_t seed = 0;               ///< prompt order and sampling
+  bool resume = false;                  ///< continue from the newest step checkpoint
+  bool overwrite = false;               ///< replace a run already in out_dir
+  std::int64_t stop_after = 0;          ///< stop (with a checkpoint) after this step
+  std::string device;                   ///< "" = the checkpoint's
   bool progress = true;
-  int rank = 0, world_size = 1;        ///< torchrun's RANK / WORLD_SIZE (> 1: Gloo)
+  int rank = 0, world_size = 1;  ///< torchrun's RANK / WORLD_SIZE (> 1: Gloo)
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
 };
@@ -66,12 +66,12 @@ using RewardFn = std::function<std::vector<Reward>(const std::vector<RewardTask>
 
 /// Result of a run.
 struct RlResult {
-  std::int64_t step = 0;         ///< steps done
-  double reward_mean = 0.0;      ///< mean reward of the last step
-  double val_exec = -1.0;        ///< last validation's exec rate (-1 = none)
-  double val_iou = -1.0;         ///< last validation's mean IoU over executed programs
-  std::string checkpoint;        ///< the last checkpoint written
-  bool finished = false;         ///< reached `steps` (final/ written)
+  std::int64_t step = 0;           ///< steps done
+  double reward_mean = 0.0;        ///< mean reward of the last step
+  double val_exec = -1.0;          ///< last validation's exec rate (-1 = none)
+  double val_iou = -1.0;           ///< last validation's mean IoU over executed programs
+  std::string checkpoint;          ///< the last checkpoint written
+  bool finished = false;           ///< reached `steps` (final/ written)
   std::int64_t skipped_steps = 0;  ///< updates skipped for non-finite gradients
 };
 
@@ -89,16 +89,16 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward = {});
 
 /// cadrille's hard-example mining (cad-rl mine).
 struct MineConfig {
-  std::string model;            ///< checkpoint to sample (the SFT model)
-  std::string data_dir;         ///< dataset folder
+  std::string model;     ///< checkpoint to sample (the SFT model)
+  std::string data_dir;  ///< dataset folder
   std::string split = "train";
-  std::string output = "-";     ///< JSONL of the kept records
+  std::string output = "-";  ///< JSONL of the kept records
   std::string task = "drawing", expert = "views", text = "abstract";
-  std::int64_t samples = 3;     ///< k samples per record
-  double threshold = 7.5;       ///< keep records whose mean reward is below this
+  std::int64_t samples = 3;  ///< k samples per record
+  double threshold = 7.5;    ///< keep records whose mean reward is below this
   RewardConfig reward;
   int reward_jobs = 2;
-  RolloutOptions rollout;       ///< temperature, top-p, top-k, max new tokens (group = samples)
+  RolloutOptions rollout;          ///< temperature, top-p, top-k, max new tokens (group = samples)
   std::int64_t batch_prompts = 8;  ///< records sampled together
   std::uint64_t seed = 0;
   std::string device;
@@ -107,10 +107,10 @@ struct MineConfig {
 
 /// What mining found.
 struct MineResult {
-  std::size_t records = 0;  ///< records read
-  std::size_t kept = 0;     ///< records written (mean reward below the threshold)
-  std::size_t failed = 0;   ///< records that could not be prompted (reported, not written)
-  double mean_reward = 0.0; ///< over the records scored
+  std::size_t records = 0;   ///< records read
+  std::size_t kept = 0;      ///< records written (mean reward below the threshold)
+  std::size_t failed = 0;    ///< records that could not be prompted (reported, not written)
+  double mean_reward = 0.0;  ///< over the records scored
 };
 
 /// Samples `samples` completions of every record at the rollout temperature, scores them with

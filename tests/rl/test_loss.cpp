@@ -1,7 +1,7 @@
 // Group advantages, Dr. CPPO's selection, PPO clipping, KL estimators and aggregations, with
 // answers derived by hand.
-#include <catch2/catch.hpp>
 #include <torch/torch.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 

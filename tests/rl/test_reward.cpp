@@ -2,11 +2,11 @@
 // under hostile completions.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <csignal>
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 #include "core/error.h"
 #include "rl/reward.h"
@@ -124,9 +124,9 @@ TEST_CASE("a hostile completion costs only its own reward", "[rl]") {
   const std::string spin = "i = 0\nwhile True:\n    i += 1\n";
   const std::string bomb = "x = []\nfor i in range(100000):\n    x.append([0.5] * 100000)\n";
   std::vector<json> records;
-  const auto rewards = pool.score({task(kBox, "", kBox), task(spin, "", kBox),
-                                   task(bomb, "", kBox), task(kBox, "", kBox)},
-                                  &records);
+  const auto rewards = pool.score(
+      {task(kBox, "", kBox), task(spin, "", kBox), task(bomb, "", kBox), task(kBox, "", kBox)},
+      &records);
   CHECK(rewards[0].reward == Approx(10.0));
   CHECK(rewards[1].reward == -10.0);
   CHECK(rewards[2].reward == -10.0);

@@ -1,6 +1,6 @@
 // Rollouts and the scoring function, a toy task RL must learn, and resume determinism.
-#include <catch2/catch.hpp>
 #include <torch/torch.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -83,17 +83,17 @@ TEST_CASE("the scorer's log-probs equal the sampler's, with and without left pad
       CHECK(s.mask[i].sum().item<double>() == static_cast<double>(r.tokens.size()));
     }
     if (vision) {  // each distinct image encoded once gives the same as one per row
-      const ScoredCompletions shared = score_completions(model, p_rows, c_rows, images,
-                                                         tok.pad_id(), 1.0, false, which);
+      const ScoredCompletions shared =
+          score_completions(model, p_rows, c_rows, images, tok.pad_id(), 1.0, false, which);
       CHECK(at::allclose(shared.logprobs, s.logprobs, 1e-5, 1e-5));
     }
     // Row 0 alone (no left padding, no right padding) scores the same.
-    const ScoredCompletions alone = score_completions(
-        model, {p_rows[0]}, {c_rows[0]}, vision ? row_images.narrow(0, 0, 1) : at::Tensor(),
-        tok.pad_id());
+    const ScoredCompletions alone =
+        score_completions(model, {p_rows[0]}, {c_rows[0]},
+                          vision ? row_images.narrow(0, 0, 1) : at::Tensor(), tok.pad_id());
     const auto n = static_cast<std::int64_t>(c_rows[0].size());
-    CHECK(at::allclose(alone.logprobs[0].narrow(0, 0, n), s.logprobs[0].narrow(0, 0, n), 1e-5,
-                       1e-5));
+    CHECK(
+        at::allclose(alone.logprobs[0].narrow(0, 0, n), s.logprobs[0].narrow(0, 0, n), 1e-5, 1e-5));
     CHECK(s.entropy.min().item<double>() >= 0.0);
   }
 }
@@ -241,11 +241,12 @@ TEST_CASE("an RL run stopped and resumed equals an uninterrupted one", "[rl]") {
   part.resume = true;
   const RlResult second = train_rl(part, sevens);
   CHECK(second.finished);
-  const auto a = ml::load_safetensors((fs::path(whole.out_dir) / "final" / "model.safetensors").string());
-  const auto b = ml::load_safetensors((fs::path(part.out_dir) / "final" / "model.safetensors").string());
+  const auto a =
+      ml::load_safetensors((fs::path(whole.out_dir) / "final" / "model.safetensors").string());
+  const auto b =
+      ml::load_safetensors((fs::path(part.out_dir) / "final" / "model.safetensors").string());
   REQUIRE(a.tensors.size() == b.tensors.size());
-  for (const auto& [name, tensor] : a.tensors)
-    CHECK(at::equal(tensor, b.tensors.at(name)));
+  for (const auto& [name, tensor] : a.tensors) CHECK(at::equal(tensor, b.tensors.at(name)));
   CHECK(metric(fs::path(whole.out_dir) / "metrics.jsonl", "reward_mean") ==
         metric(fs::path(part.out_dir) / "metrics.jsonl", "reward_mean"));
   // --overwrite starts afresh.

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   app.add_option("--gt", config.gt, "ground truth: JSONL of records or a folder of <id>.<ext>");
   app.add_option("--summary", config.summary_path, "write the summary as JSON to this file");
   app.add_option("--metrics", config.eval.metrics,
-                 "metrics to compute: cd, iou, iou_best, f1, primitive_f1, plane, render_sim (comma-separated)")
+                 "metrics to compute: cd, iou, iou_best, f1, primitive_f1, plane, render_sim "
+                 "(comma-separated)")
       ->delimiter(',')
       ->capture_default_str();
   app.add_option(

@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/cli.h"
 #include "core/error.h"
@@ -86,9 +86,8 @@ int main(int argc, char** argv) {
   // Algorithm.
   app.add_option("--algorithm", algorithm, "grpo, dr_grpo, dapo or cppo (sets the defaults below)")
       ->capture_default_str();
-  scale_by_std.option =
-      app.add_option("--scale-by-std", scale_by_std.value,
-                     "divide advantages by the group std (grpo, dapo: true)");
+  scale_by_std.option = app.add_option("--scale-by-std", scale_by_std.value,
+                                       "divide advantages by the group std (grpo, dapo: true)");
   eps_low.option = app.add_option("--eps-low", eps_low.value, "PPO clip below 1 (0.2; cppo 0.1)");
   eps_high.option =
       app.add_option("--eps-high", eps_high.value, "PPO clip above 1 (0.2; dapo 0.28; cppo 0.1)");
@@ -98,9 +97,8 @@ int main(int argc, char** argv) {
   loss_aggregation.option =
       app.add_option("--loss-aggregation", loss_aggregation.value,
                      "sequence-mean (grpo, cppo), token-mean (dapo), token-sum (dr_grpo)");
-  loss_constant.option = app.add_option(
-      "--loss-constant", loss_constant.value,
-      "token-sum's divisor per sequence (0 = --max-new-tokens)");
+  loss_constant.option = app.add_option("--loss-constant", loss_constant.value,
+                                        "token-sum's divisor per sequence (0 = --max-new-tokens)");
   dynamic_sampling.option = app.add_option("--dynamic-sampling", dynamic_sampling.value,
                                            "drop groups whose rewards are all equal (dapo: true)");
   mask_truncated.option =
@@ -150,8 +148,7 @@ int main(int argc, char** argv) {
   app.add_option("--prompts-per-step", config.prompts_per_step,
                  "train: prompts per step (all processes)")
       ->capture_default_str();
-  app.add_option("--micro-batch", config.micro_batch,
-                 "train: rows per forward/backward (0 = all)")
+  app.add_option("--micro-batch", config.micro_batch, "train: rows per forward/backward (0 = all)")
       ->capture_default_str();
   app.add_option("--lr", config.lr, "train: peak learning rate")->capture_default_str();
   app.add_option("--min-lr-ratio", config.min_lr_ratio, "train: cosine floor (1 = constant)")

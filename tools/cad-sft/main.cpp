@@ -8,9 +8,9 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "ml/openmp_env.h"
+#include "ml/process_group.h"
 #include "ml/sft.h"
 #include "ml/sft_data.h"
-#include "ml/process_group.h"
 #include "ml/tokenizer.h"
 
 int main(int argc, char** argv) {
