@@ -9,10 +9,10 @@
 #include <set>
 
 #include "ml/checkpoint.h"
+#include "ml/generate_run.h"
 #include "ml/safetensors.h"
 #include "ml/sft.h"
 #include "ml/sft_data.h"
-#include "ml/generate_run.h"
 #include "ml_test_util.h"
 #include "render/shading.h"
 

@@ -2,9 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include "core/cli.h"
+#include "ml/generate_run.h"
 #include "ml/openmp_env.h"
 #include "ml/sft.h"
-#include "ml/generate_run.h"
 
 int main(int argc, char** argv) {
   cad::ml::use_passive_openmp_wait(argv);
