@@ -25,6 +25,7 @@
 #include "metrics/alignment.h"
 #include "metrics/chamfer.h"
 #include "metrics/iou.h"
+#include "metrics/mesh_iou.h"
 #include "render/shading.h"
 
 namespace cad::eval {
@@ -59,7 +60,8 @@ struct Loaded {
   std::string exec_status;  // status of the cad-exec record when the side came from code
   TopoDS_Shape solid;       // null for mesh-only sides
   geom::Mesh mesh;          // the surface to sample (a solid's fine tessellation, or the file)
-  bool closed = true;       // the mesh is closed (always true for solids)
+  bool closed = true;       // the mesh bounds a volume (always true for solids)
+  std::string closure;      // what is wrong with a mesh that does not bound a volume
   json ops;
   json first_plane;
   geom::BoundingBox bbox;
@@ -82,14 +84,25 @@ void finish_solid(Loaded& l) {
   l.mesh = geom::mesh_for_sampling(l.solid);
 }
 
-void finish_mesh(Loaded& l) {
+void finish_mesh(Loaded& l, const EvalOptions& options) {
   if (l.mesh.empty()) {
     l.status = "no_geometry";
     l.error = error_json("EmptyResult", "the mesh has no triangles");
     return;
   }
-  l.closed = geom::is_closed(l.mesh);
   l.bbox = geom::mesh_bbox(l.mesh);
+  if (options.iou_backend == metrics::IouBackend::Occt) {
+    geom::MeshClosure c = geom::check_closure(l.mesh);
+    l.closed = c.closed();
+    if (!l.closed) l.closure = c.describe();
+    return;
+  }
+  // The mesh backend repairs what a benchmark mesh needs (welds, stitches, orients): a mesh
+  // counts as open only when it still bounds no volume after that.
+  if (geom::is_closed(l.mesh)) return;
+  metrics::VolumeMesh v(l.mesh);
+  l.closed = v.bounds_volume();
+  if (!l.closed) l.closure = v.repair().describe();
 }
 
 /// Loads one record's geometry; never throws.
@@ -126,7 +139,7 @@ Loaded load(const json& rec, const EvalOptions& options) {
         finish_solid(l);
       } else if (std::string m = output_path(outputs, {"stl", "ply", "obj"}); !m.empty()) {
         l.mesh = geom::read_mesh(m);
-        finish_mesh(l);
+        finish_mesh(l, options);
       } else {
         l.status = "no_geometry";
         l.error = error_json("InputError",
@@ -138,7 +151,7 @@ Loaded load(const json& rec, const EvalOptions& options) {
       finish_solid(l);
     } else if (rec.contains("mesh") && rec["mesh"].is_string()) {
       l.mesh = geom::read_mesh(rec["mesh"]);
-      finish_mesh(l);
+      finish_mesh(l, options);
     } else {
       l.status = "invalid_input";
       l.error =
@@ -176,8 +189,37 @@ Normalized normalization(const Loaded& pred, const Loaded& gt, geom::Normalizati
           geom::normalization_for(mode, gt.bbox, false)};
 }
 
+/// The meshes the mesh backend compares, made once per pair and shared by iou and iou_best: a
+/// solid side is meshed (watertight, at the tolerance relative to its own diagonal, so the
+/// same mesh serves every frame), a mesh side is used as it is.
+struct MeshSides {
+  geom::Mesh pred, gt;
+  double pred_deflection = 0, gt_deflection = 0;  ///< model units; 0 for a mesh side
+};
+
+bool mesh_backend_for(const Loaded& pred, const Loaded& gt, metrics::IouBackend backend) {
+  return backend == metrics::IouBackend::Mesh ||
+         (backend == metrics::IouBackend::Auto && (pred.solid.IsNull() || gt.solid.IsNull()));
+}
+
+MeshSides mesh_sides(const Loaded& pred, const Loaded& gt, const metrics::IouOptions& io) {
+  MeshSides m;
+  m.pred =
+      pred.solid.IsNull() ? pred.mesh : metrics::solid_mesh(pred.solid, io, &m.pred_deflection);
+  m.gt = gt.solid.IsNull() ? gt.mesh : metrics::solid_mesh(gt.solid, io, &m.gt_deflection);
+  return m;
+}
+
 metrics::IouResult iou_of(const Loaded& pred, const Loaded& gt, const Normalized& n,
-                          const metrics::IouOptions& io) {
+                          const metrics::IouOptions& io, const MeshSides* meshes) {
+  if (meshes) {
+    auto r = metrics::iou(geom::transformed(meshes->pred, n.pred),
+                          geom::transformed(meshes->gt, n.gt), io);
+    // The deflection in the normalized frame.
+    r.mesh_tolerance =
+        std::max(meshes->pred_deflection * n.pred.scale, meshes->gt_deflection * n.gt.scale);
+    return r;
+  }
   // Solids move by gp_Trsf (metrics::transformed_solid) so that planes and cylinders stay
   // analytic and the booleans stay exact and fast.
   if (!pred.solid.IsNull() && !gt.solid.IsNull())
@@ -320,17 +362,27 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
     }
     metrics::IouOptions io;
     io.voxel_resolution = options.voxel_resolution;
+    io.backend = options.iou_backend;
+    io.mesh_tolerance = options.mesh_tolerance;
     bool closed = p.closed && g.closed;
     if (!closed) {
       r["status"] = "open_mesh";
-      r["error"] =
-          error_json("OpenMesh", std::string(p.closed ? "the ground truth" : "the prediction") +
-                                     " mesh is not closed: no volume, so no IoU");
+      const Loaded& open = p.closed ? g : p;
+      r["error"] = error_json(
+          "OpenMesh", std::string(p.closed ? "the ground truth" : "the prediction") +
+                          " mesh does not bound a volume" +
+                          (open.closure.empty() ? std::string() : " (" + open.closure + ")") +
+                          ": no IoU");
     }
+    std::optional<MeshSides> meshes;
+    if (closed && (wants(options, "iou") || wants(options, "iou_best")) &&
+        mesh_backend_for(p, g, options.iou_backend))
+      meshes = mesh_sides(p, g, io);
     if (wants(options, "iou") && closed) {
-      auto res = iou_of(p, g, n, io);
+      auto res = iou_of(p, g, n, io, meshes ? &*meshes : nullptr);
       r["iou"] = res.iou;
-      r["iou_method"] = res.method;
+      r["iou_backend"] = res.backend;
+      if (res.mesh_tolerance > 0) r["iou_mesh_tolerance"] = res.mesh_tolerance;
       if (!res.note.empty()) r["iou_note"] = res.note;
     }
     if (wants(options, "render_sim")) r["render_sim"] = render_similarity(p.mesh, g.mesh);
@@ -338,22 +390,28 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
       metrics::IouBestOptions bo;
       bo.iou = io;
       // IoU_best aligns each side to its own frame, so the roles can swap when only the
-      // ground truth is a solid; two meshes go through a solid made of the prediction's mesh.
+      // ground truth is a solid.
       std::optional<metrics::IouResult> best;
-      std::string why;
-      if (!p.solid.IsNull()) {
+      if (meshes) {
+        best = metrics::iou_best(meshes->pred, meshes->gt, bo);
+        // IoU_best's frame has unit inertia scale: the deflection is reported relative.
+        best->mesh_tolerance = 0;
+      } else if (!p.solid.IsNull()) {
         best = g.solid.IsNull() ? metrics::iou_best(p.solid, g.mesh, bo)
                                 : metrics::iou_best(p.solid, g.solid, bo);
       } else if (!g.solid.IsNull()) {
         best = metrics::iou_best(g.solid, p.mesh, bo);
-      } else if (auto solid = geom::mesh_to_solid(p.mesh, &why)) {
-        best = metrics::iou_best(*solid, g.mesh, bo);
       } else {
-        r["iou_best_note"] = "the prediction mesh is not a solid: " + why;
+        try {
+          best = metrics::iou_best(p.mesh, g.mesh, bo);
+        } catch (const cad::Error& e) {  // occt backend: the prediction mesh is not a solid
+          r["iou_best_note"] = e.what();
+        }
       }
       if (best) {
         r["iou_best"] = best->iou;
-        r["iou_best_method"] = best->method;
+        if (!best->backend.empty()) r["iou_best_backend"] = best->backend;
+        if (!best->note.empty()) r["iou_best_note"] = best->note;
       }
     }
   } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 #include "core/cli.h"
 #include "exec/execute.h"
 #include "geom/normalize.h"
+#include "metrics/iou.h"
 
 namespace cad::eval {
 
@@ -23,9 +24,15 @@ struct EvalOptions {
   std::uint64_t seed = 0;          ///< with the id and sample, seeds each shape's sampling
   double fscore_threshold = 0.05;  ///< F-score distance threshold, normalized units
   int voxel_resolution = 128;      ///< cells along the largest extent for the voxel fallback
-  double plane_beta = 1.0;         ///< CME-CAD R_plane origin weight (unpublished; ours)
-  double plane_gamma = 1.0;        ///< CME-CAD R_plane axis weight (unpublished; ours)
-  exec::ExecOptions exec;          ///< how code on either side is executed
+  /// IoU computation (metrics::IouBackend): auto = exact OCCT booleans for two solids, CGAL
+  /// mesh booleans whenever a side is a mesh; the record's `iou_backend` says which one ran.
+  metrics::IouBackend iou_backend = metrics::IouBackend::Auto;
+  /// mesh backend: a solid is meshed at this fraction of its bounding-box diagonal (in the
+  /// normalized frame the record's `iou_mesh_tolerance` gives the deflection used).
+  double mesh_tolerance = 2e-4;
+  double plane_beta = 1.0;   ///< CME-CAD R_plane origin weight (unpublished; ours)
+  double plane_gamma = 1.0;  ///< CME-CAD R_plane axis weight (unpublished; ours)
+  exec::ExecOptions exec;    ///< how code on either side is executed
 };
 
 /// Throws cad::UsageError for an unknown metric name.

@@ -5,17 +5,23 @@
 #include <BRepMesh_IncrementalMesh.hxx>
 #include <BRep_Tool.hxx>
 #include <Bnd_Box.hxx>
+#include <Poly_PolygonOnTriangulation.hxx>
 #include <Poly_Triangulation.hxx>
 #include <Standard_Failure.hxx>
+#include <TopExp.hxx>
 #include <TopExp_Explorer.hxx>
+#include <TopTools_IndexedMapOfShape.hxx>
 #include <TopoDS.hxx>
+#include <TopoDS_Edge.hxx>
 #include <TopoDS_Face.hxx>
+#include <TopoDS_Vertex.hxx>
 
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "core/error.h"
 
@@ -51,6 +57,78 @@ Mesh tessellate(const TopoDS_Shape& shape, double linear_deflection, double angu
         tri->Triangle(i).Get(a, b, c);
         if (reversed) std::swap(b, c);
         mesh.triangles.push_back({base + a - 1, base + b - 1, base + c - 1});
+      }
+    }
+  } catch (const Standard_Failure& e) {
+    throw cad::Error(std::string("tessellation failed: ") + e.GetMessageString());
+  }
+  return mesh;
+}
+
+Mesh tessellate_watertight(const TopoDS_Shape& shape, double linear_deflection,
+                           double angular_deflection) {
+  Mesh mesh;
+  if (shape.IsNull()) return mesh;
+  try {
+    BRepMesh_IncrementalMesh mesher(shape, linear_deflection, false, angular_deflection, false);
+    TopTools_IndexedMapOfShape vertex_map, edge_map;
+    TopExp::MapShapes(shape, TopAbs_VERTEX, vertex_map);
+    TopExp::MapShapes(shape, TopAbs_EDGE, edge_map);
+    std::vector<std::int64_t> vertex_ids(vertex_map.Extent() + 1, -1);
+    std::vector<std::vector<std::int64_t>> edge_ids(edge_map.Extent() + 1);
+    auto add_point = [&mesh](const gp_Pnt& p) {
+      mesh.vertices.push_back(
+          {static_cast<float>(p.X()), static_cast<float>(p.Y()), static_cast<float>(p.Z())});
+      return static_cast<std::int64_t>(mesh.vertices.size() - 1);
+    };
+    auto vertex_id = [&](const TopoDS_Vertex& v) {
+      std::int64_t& id = vertex_ids[vertex_map.FindIndex(v)];
+      if (id < 0) id = add_point(BRep_Tool::Pnt(v));
+      return id;
+    };
+    for (TopExp_Explorer fx(shape, TopAbs_FACE); fx.More(); fx.Next()) {
+      const TopoDS_Face& face = TopoDS::Face(fx.Current());
+      TopLoc_Location loc;
+      Handle(Poly_Triangulation) tri = BRep_Tool::Triangulation(face, loc);
+      if (tri.IsNull()) continue;
+      const gp_Trsf& trsf = loc.Transformation();
+      std::vector<std::int64_t> local(tri->NbNodes() + 1, -1);
+      for (TopExp_Explorer ex(face, TopAbs_EDGE); ex.More(); ex.Next()) {
+        const TopoDS_Edge& edge = TopoDS::Edge(ex.Current());
+        Handle(Poly_PolygonOnTriangulation) poly =
+            BRep_Tool::PolygonOnTriangulation(edge, tri, loc);
+        if (poly.IsNull() || poly->NbNodes() < 2) continue;
+        const int n = poly->NbNodes();
+        TopoDS_Vertex first, last;
+        TopExp::Vertices(TopoDS::Edge(edge.Oriented(TopAbs_FORWARD)), first, last);
+        if (BRep_Tool::Degenerated(edge)) {
+          for (int k = 1; k <= n; ++k) local[poly->Node(k)] = vertex_id(first);
+          continue;
+        }
+        // The edge is discretized once and shared by its faces: node k of its polygon is the
+        // same point in every face (first and last at its vertices).
+        std::vector<std::int64_t>& ids = edge_ids[edge_map.FindIndex(edge)];
+        if (ids.empty()) {
+          ids.assign(n, -1);
+          ids[0] = vertex_id(first);
+          ids[n - 1] = vertex_id(last);
+          for (int k = 1; k < n - 1; ++k)
+            ids[k] = add_point(tri->Node(poly->Node(k + 1)).Transformed(trsf));
+        }
+        if (static_cast<int>(ids.size()) != n) continue;  // the face keeps its own nodes
+        for (int k = 0; k < n; ++k) local[poly->Node(k + 1)] = ids[k];
+      }
+      for (int i = 1; i <= tri->NbNodes(); ++i)
+        if (local[i] < 0) local[i] = add_point(tri->Node(i).Transformed(trsf));
+      bool reversed = face.Orientation() == TopAbs_REVERSED;
+      for (int i = 1; i <= tri->NbTriangles(); ++i) {
+        int a, b, c;
+        tri->Triangle(i).Get(a, b, c);
+        if (reversed) std::swap(b, c);
+        auto ia = static_cast<std::uint32_t>(local[a]), ib = static_cast<std::uint32_t>(local[b]),
+             ic = static_cast<std::uint32_t>(local[c]);
+        if (ia == ib || ib == ic || ia == ic) continue;  // collapsed on a degenerated edge
+        mesh.triangles.push_back({ia, ib, ic});
       }
     }
   } catch (const Standard_Failure& e) {

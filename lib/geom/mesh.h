@@ -26,6 +26,15 @@ struct Mesh {
 Mesh tessellate(const TopoDS_Shape& shape, double linear_deflection = 0,
                 double angular_deflection = 0.1, bool relative = false);
 
+/// Tessellates the faces of `shape` into one watertight mesh: the nodes of an edge shared by
+/// two faces (or by both sides of a seam) are one vertex each, as are topological vertices, so
+/// a closed solid gives a closed mesh even where the faces' own nodes differ by the edge
+/// tolerance. Triangles that collapse on a degenerated edge (a sphere's pole) are dropped.
+/// `linear_deflection` in model units (> 0), `angular_deflection` in radians. Throws
+/// cad::Error when meshing fails.
+Mesh tessellate_watertight(const TopoDS_Shape& shape, double linear_deflection,
+                           double angular_deflection = 0.1);
+
 /// Writes binary STL / ASCII PLY / OBJ, chosen by the extension of `path`
 /// (.stl, .ply, .obj). Throws cad::Error("path: reason") on failure.
 void write_mesh(const Mesh& mesh, const std::string& path);

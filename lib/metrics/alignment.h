@@ -64,6 +64,8 @@ struct IouBestOptions {
 };
 
 /// IoU_best (CAD-Coder, as used by ReCAD): both shapes go to their own inertia frame;
+/// with the mesh backend (`options.iou.backend == mesh`; auto keeps occt here) both solids are
+/// meshed once and compared as meshes;
 /// the result is the largest IoU over the sign variants of the prediction's frame (first
 /// variant wins ties). A variant whose IoU throws counts as 0, as in CAD-Coder; the note
 /// names the winning variant ("variant k/4") and any fallback. Throws cad::Error when a
@@ -71,7 +73,14 @@ struct IouBestOptions {
 IouResult iou_best(const TopoDS_Shape& prediction, const TopoDS_Shape& truth,
                    const IouBestOptions& options = {});
 /// The same against a ground-truth mesh (its frame from the mesh's exact mass properties).
+/// With the mesh backend (auto or mesh) the prediction is meshed once (solid_mesh) and each
+/// variant moves that mesh; otherwise each variant is a moved solid, as above.
 IouResult iou_best(const TopoDS_Shape& prediction, const geom::Mesh& truth,
+                   const IouBestOptions& options = {});
+/// Two meshes (mesh_iou; with the occt backend the prediction becomes a solid first, which
+/// throws cad::Error when it does not bound one). The prediction's frame comes from its
+/// mesh's exact mass properties.
+IouResult iou_best(const geom::Mesh& prediction, const geom::Mesh& truth,
                    const IouBestOptions& options = {});
 
 }  // namespace cad::metrics

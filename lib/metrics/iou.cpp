@@ -3,6 +3,7 @@
 
 #include <BRepAlgoAPI_Common.hxx>
 #include <BRepBndLib.hxx>
+#include <BRepBuilderAPI_Copy.hxx>
 #include <BRepCheck_Analyzer.hxx>
 #include <BRepGProp.hxx>
 #include <Bnd_Box.hxx>
@@ -115,11 +116,12 @@ geom::Mesh mesh_of(const TopoDS_Shape& s, const IouOptions& options) {
 
 IouResult voxel_result(const geom::Mesh& a, const geom::Mesh& b, const IouOptions& options,
                        std::string note) {
-  if (!options.voxel_fallback && !options.force_voxel) throw cad::Error("IoU: " + note);
+  if (!options.voxel_fallback && options.backend != IouBackend::Voxel)
+    throw cad::Error("IoU: " + note);
   IouResult r;
   std::string vnote;
   r.iou = voxel_iou(a, b, options.voxel_resolution, &vnote);
-  r.method = "voxel";
+  r.backend = "voxel";
   r.note = note;
   if (!vnote.empty()) r.note += (r.note.empty() ? "" : "; ") + vnote;
   return r;
@@ -141,9 +143,9 @@ IouResult solve(const TopoDS_Shape& a, double va, const TopoDS_Shape& b, double 
   std::string why;
   bool suspect = false;
   auto exact = boolean_iou(a, va, b, vb, 0, options.check_validity, &why, &suspect);
-  if (exact && !suspect) return {*exact, "boolean", ""};
+  if (exact && !suspect) return {*exact, "occt", ""};
   if (!options.voxel_fallback) {
-    if (exact) return {*exact, "boolean", "OCCT warned about near-coincident geometry"};
+    if (exact) return {*exact, "occt", "OCCT warned about near-coincident geometry"};
     throw cad::Error("IoU: " + why);
   }
   geom::Mesh ma = mesh_a(), mb = mesh_b();
@@ -151,7 +153,7 @@ IouResult solve(const TopoDS_Shape& a, double va, const TopoDS_Shape& b, double 
   double estimate = voxel_iou(ma, mb, options.voxel_resolution, &vnote);
   const double tolerance = options.verify_tolerance;
   if (exact && std::fabs(*exact - estimate) <= tolerance)
-    return {*exact, "boolean", "verified against voxels after OCCT warnings"};
+    return {*exact, "occt", "verified against voxels after OCCT warnings"};
   if (exact) {
     std::ostringstream s;
     s << "boolean IoU " << *exact << " disagrees with the voxel estimate after OCCT warnings";
@@ -162,7 +164,7 @@ IouResult solve(const TopoDS_Shape& a, double va, const TopoDS_Shape& b, double 
     std::string why2;
     auto retry = boolean_iou(a, va, b, vb, fuzzy, options.check_validity, &why2, &suspect);
     if (retry && std::fabs(*retry - estimate) <= tolerance)
-      return {*retry, "boolean", why + "; fuzzy boolean agrees with voxels"};
+      return {*retry, "occt", why + "; fuzzy boolean agrees with voxels"};
   }
   IouResult r{estimate, "voxel", why};
   if (!vnote.empty()) r.note += "; " + vnote;
@@ -299,18 +301,98 @@ double voxel_iou(const geom::Mesh& a, const geom::Mesh& b, int resolution, std::
   return uni == 0 ? 0.0 : static_cast<double>(inter) / static_cast<double>(uni);
 }
 
+std::string to_string(IouBackend backend) {
+  switch (backend) {
+    case IouBackend::Auto:
+      return "auto";
+    case IouBackend::Occt:
+      return "occt";
+    case IouBackend::Mesh:
+      return "mesh";
+    case IouBackend::Voxel:
+      return "voxel";
+  }
+  return "auto";
+}
+
+IouBackend parse_iou_backend(const std::string& name) {
+  for (IouBackend b : {IouBackend::Auto, IouBackend::Occt, IouBackend::Mesh, IouBackend::Voxel})
+    if (to_string(b) == name) return b;
+  throw cad::UsageError("--iou-backend: unknown backend '" + name + "' (auto, occt, mesh, voxel)");
+}
+
+geom::Mesh solid_mesh(const TopoDS_Shape& shape, const IouOptions& options, double* deflection) {
+  TopoDS_Shape copy;
+  Bnd_Box box;
+  try {
+    // copyGeom = true, copyMesh = false: a triangulation stored in the shape (coarser, from an
+    // earlier tessellation) must not be reused.
+    copy = BRepBuilderAPI_Copy(shape, true, false).Shape();
+    BRepBndLib::Add(copy, box);
+  } catch (const Standard_Failure& e) {
+    throw cad::Error(std::string("IoU: copying a solid to mesh it failed: ") +
+                     e.GetMessageString());
+  }
+  if (box.IsVoid()) throw cad::Error("IoU: the solid is empty");
+  const double d = std::max(1e-9, options.mesh_tolerance * std::sqrt(box.SquareExtent()));
+  if (deflection) *deflection = d;
+  return geom::tessellate_watertight(copy, d, options.mesh_angle);
+}
+
+IouResult iou(const VolumeMesh& a, const VolumeMesh& b, const geom::Mesh& mesh_a,
+              const geom::Mesh& mesh_b, const IouOptions& options) {
+  std::string repairs;
+  auto name = [&repairs](const char* which, const VolumeMesh& m) {
+    std::string d = m.repair().describe();
+    if (!d.empty()) repairs += (repairs.empty() ? "" : "; ") + std::string(which) + ": " + d;
+  };
+  name("first mesh", a);
+  name("second mesh", b);
+  try {
+    return {mesh_iou(a, b), "mesh", repairs};
+  } catch (const cad::Error& e) {
+    // The reason already names the mesh and its repair report.
+    return voxel_result(mesh_a, mesh_b, options, e.what());
+  }
+}
+
+namespace {
+
+bool use_mesh(IouBackend b) {
+  return b == IouBackend::Auto || b == IouBackend::Mesh;
+}
+
+IouResult mesh_pair(const geom::Mesh& a, const geom::Mesh& b, const IouOptions& options,
+                    double deflection) {
+  IouResult r = iou(VolumeMesh(a), VolumeMesh(b), a, b, options);
+  r.mesh_tolerance = deflection;
+  return r;
+}
+
+}  // namespace
+
 IouResult iou(const TopoDS_Shape& a, const TopoDS_Shape& b, const IouOptions& options) {
   double va = checked_volume(a, "first shape"), vb = checked_volume(b, "second shape");
   auto mesh_a = [&] { return mesh_of(a, options); };
   auto mesh_b = [&] { return mesh_of(b, options); };
-  if (options.force_voxel) return voxel_result(mesh_a(), mesh_b(), options, "");
+  if (options.backend == IouBackend::Voxel) return voxel_result(mesh_a(), mesh_b(), options, "");
+  if (options.backend == IouBackend::Mesh) {
+    double da = 0, db = 0;
+    geom::Mesh ma = solid_mesh(a, options, &da), mb = solid_mesh(b, options, &db);
+    return mesh_pair(ma, mb, options, std::max(da, db));
+  }
   return solve(a, va, b, vb, options, mesh_a, mesh_b);
 }
 
 IouResult iou(const TopoDS_Shape& solid, const geom::Mesh& mesh, const IouOptions& options) {
   double va = checked_volume(solid, "solid");
   auto mesh_a = [&] { return mesh_of(solid, options); };
-  if (options.force_voxel) return voxel_result(mesh_a(), mesh, options, "");
+  if (options.backend == IouBackend::Voxel) return voxel_result(mesh_a(), mesh, options, "");
+  if (use_mesh(options.backend)) {
+    double d = 0;
+    geom::Mesh ms = solid_mesh(solid, options, &d);
+    return mesh_pair(ms, mesh, options, d);
+  }
   std::string why;
   auto ms = geom::mesh_to_solid(mesh, &why);
   if (!ms) return voxel_result(mesh_a(), mesh, options, "mesh as a solid: " + why);
@@ -319,7 +401,8 @@ IouResult iou(const TopoDS_Shape& solid, const geom::Mesh& mesh, const IouOption
 }
 
 IouResult iou(const geom::Mesh& a, const geom::Mesh& b, const IouOptions& options) {
-  if (options.force_voxel) return voxel_result(a, b, options, "");
+  if (options.backend == IouBackend::Voxel) return voxel_result(a, b, options, "");
+  if (use_mesh(options.backend)) return mesh_pair(a, b, options, 0);
   std::string wa, wb;
   auto sa = geom::mesh_to_solid(a, &wa);
   auto sb = geom::mesh_to_solid(b, &wb);

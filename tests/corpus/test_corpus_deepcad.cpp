@@ -80,7 +80,7 @@ TEST_CASE("CADPrompt DeepCAD JSON converted to CadQuery against ground_truth.stl
     // a hundred times faster (2 s against 60 s for the corpus); the exact boolean decides
     // the cases near the threshold.
     cad::metrics::IouOptions voxel;
-    voxel.force_voxel = true;
+    voxel.backend = cad::metrics::IouBackend::Voxel;
     double iou = cad::metrics::iou(a.shape, gt, voxel).iou;
     if (iou < 0.975) iou = cad::metrics::iou(a.shape, gt).iou, ++exact;
     double like = iou >= 0.95 ? iou : iou_at_ground_truth_resolution(a.shape, gt);

@@ -43,7 +43,7 @@ TEST_CASE("CADPrompt expert scripts against ground_truth.stl: IoU above 0.99", "
   cad::eval::EvalOptions opt;
   opt.metrics = {"iou", "cd"};
   opt.normalize = cad::geom::Normalization::None;  // both sides are in DeepCAD's frame already
-  int passed = 0, boolean = 0;
+  int passed = 0, exact = 0;
   std::string misses;
   for (const fs::path& c : cases) {
     std::ifstream in(c / "expert.py");
@@ -61,16 +61,16 @@ TEST_CASE("CADPrompt expert scripts against ground_truth.stl: IoU above 0.99", "
       ok = coarse > 0.99;
     }
     passed += ok;
-    boolean += r.value("iou_method", "") == "boolean";
+    exact += r.value("iou_backend", "") == "mesh";
     if (!ok)
       misses += "  " + id + ": " + r["status"].get<std::string>() + " iou " + r["iou"].dump() +
-                " (" + r.value("iou_method", "-") + ") cd " + r["cd"].dump() +
+                " (" + r.value("iou_backend", "-") + ") cd " + r["cd"].dump() +
                 ", at ground-truth resolution " + std::to_string(coarse) + " " +
                 r.value("iou_note", "") +
                 (r["error"].is_null() ? "" : r["error"]["message"].get<std::string>()) + "\n";
   }
-  WARN(passed << "/100 expert scripts reach IoU > 0.99 against ground_truth.stl (" << boolean
-              << " by exact booleans)\n"
+  WARN(passed << "/100 expert scripts reach IoU > 0.99 against ground_truth.stl (" << exact
+              << " by CGAL mesh booleans)\n"
               << misses);
   // The ground truths that do not come from their script (tests/corpus/KNOWN_MISSES.md) are
   // the only misses expected.

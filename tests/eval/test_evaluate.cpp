@@ -35,7 +35,7 @@ TEST_CASE("identical solids give IoU 1, IoU_best 1, F1 1 and CD near 0", "[eval]
   json r = evaluate(kBox, kBox);
   REQUIRE(r["status"] == "ok");
   CHECK(r["iou"].get<double>() == Approx(1.0).margin(1e-9));
-  CHECK(r["iou_method"] == "boolean");
+  CHECK(r["iou_backend"] == "occt");
   CHECK(r["iou_best"].get<double>() == Approx(1.0).margin(1e-6));
   // Two independent 8192-point samplings of one unit cube: each point's nearest neighbour on
   // the other side is about a sample spacing (sqrt(6 / 8192) ~ 0.027) away, so CD x1000 stays

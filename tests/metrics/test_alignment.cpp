@@ -153,12 +153,19 @@ TEST_CASE("IoU_best recovers a rotated, translated, scaled copy", "[metrics]") {
     CHECK(plain.iou < 0.3);
     auto best = cad::metrics::iou_best(b, a);
     INFO(best.note);
-    CHECK(best.method == "boolean");
+    CHECK(best.backend == "occt");
     CHECK(best.iou > 0.99);
     // Against the ground truth as a mesh (exact polyhedral mass properties).
     auto vs_mesh = cad::metrics::iou_best(b, cad::geom::tessellate(a, 0.005));
     INFO(vs_mesh.note);
+    CHECK(vs_mesh.backend == "mesh");
     CHECK(vs_mesh.iou > 0.99);
+    // Two meshes.
+    auto meshes =
+        cad::metrics::iou_best(cad::geom::tessellate(b, 0.005), cad::geom::tessellate(a, 0.005));
+    INFO(meshes.note);
+    CHECK(meshes.backend == "mesh");
+    CHECK(meshes.iou > 0.99);
     // Deterministic.
     CHECK(cad::metrics::iou_best(b, a).iou == best.iou);
   }

@@ -52,7 +52,7 @@ TEST_CASE("identical solids have IoU 1", "[metrics]") {
     INFO(code);
     TopoDS_Shape a = run(code), b = run(code);
     auto r = iou(a, b);
-    CHECK(r.method == "boolean");
+    CHECK(r.backend == "occt");
     CHECK(r.iou == Approx(1).epsilon(1e-9));
     CHECK(iou(a, a).iou == Approx(1).epsilon(1e-9));
   }
@@ -62,15 +62,15 @@ TEST_CASE("two unit cubes offset by 0.5 along X have IoU 1/3", "[metrics]") {
   // Common 0.5, union 1 + 1 - 0.5 = 1.5.
   TopoDS_Shape a = box(0, 0, 0, 1, 1, 1), b = box(0.5, 0, 0, 1, 1, 1);
   auto r = iou(a, b);
-  CHECK(r.method == "boolean");
+  CHECK(r.backend == "occt");
   CHECK(r.note.empty());
   CHECK(r.iou == Approx(1.0 / 3).epsilon(1e-12));
   // On a 120-cell grid over the 1.5 x 1 x 1 union the faces fall on cell boundaries: exact.
   IouOptions vox;
-  vox.force_voxel = true;
+  vox.backend = cad::metrics::IouBackend::Voxel;
   vox.voxel_resolution = 120;
   auto v = iou(a, b, vox);
-  CHECK(v.method == "voxel");
+  CHECK(v.backend == "voxel");
   CHECK(v.iou == Approx(1.0 / 3).epsilon(1e-12));
   // At 128 the shared face at x = 0.5 falls inside a column of cells: within half a cell
   // of the 42.7 cells of the overlap, 1.2 %.
@@ -81,20 +81,29 @@ TEST_CASE("two unit cubes offset by 0.5 along X have IoU 1/3", "[metrics]") {
   CHECK(iou(box(0, 0, 0, 2, 2, 2), a).iou == Approx(1.0 / 8));
 }
 
-TEST_CASE("IoU of a solid against a mesh converts the mesh and uses booleans", "[metrics]") {
+TEST_CASE("IoU of a solid against a mesh: CGAL mesh booleans by default, OCCT on request",
+          "[metrics]") {
   TopoDS_Shape a = box(0, 0, 0, 1, 1, 1);
   cad::geom::Mesh m = cad::geom::tessellate(box(0.25, 0.25, 0, 1, 1, 1));
   auto r = iou(a, m);  // common 0.5625, union 1.4375
-  CHECK(r.method == "boolean");
-  CHECK(r.iou == Approx(0.5625 / 1.4375).epsilon(1e-6));
+  CHECK(r.backend == "mesh");
+  CHECK(r.mesh_tolerance > 0);
+  CHECK(r.iou == Approx(0.5625 / 1.4375).margin(1e-8));
   auto mm = iou(cad::geom::tessellate(a), m);
-  CHECK(mm.method == "boolean");
-  CHECK(mm.iou == Approx(r.iou).epsilon(1e-6));
+  CHECK(mm.backend == "mesh");
+  CHECK(mm.mesh_tolerance == 0);
+  CHECK(mm.iou == Approx(r.iou).margin(1e-8));
+  IouOptions occt;
+  occt.backend = cad::metrics::IouBackend::Occt;
+  auto o = iou(a, m, occt);
+  CHECK(o.backend == "occt");
+  CHECK(o.iou == Approx(r.iou).epsilon(1e-6));
+  CHECK(iou(cad::geom::tessellate(a), m, occt).backend == "occt");
 
   // An open mesh cannot become a solid: the voxel path says why.
   m.triangles.pop_back();
   auto open = iou(a, m);
-  CHECK(open.method == "voxel");
+  CHECK(open.backend == "voxel");
   CHECK(open.note.find("boundary edges") != std::string::npos);
   CHECK(open.iou == Approx(r.iou).epsilon(0.03));
   IouOptions strict;
@@ -115,14 +124,14 @@ TEST_CASE("voxel IoU agrees with boolean IoU within 1 % on CadQuery parts", "[me
     TopoDS_Shape a = run(code);
     TopoDS_Shape b = run(std::string(code) + "result = result.translate((0.31, 0.17, 0.23))\n");
     auto exact = iou(a, b);
-    REQUIRE(exact.method == "boolean");
+    REQUIRE(exact.backend == "occt");
     CHECK(exact.iou > 0.3);
     CHECK(exact.iou < 0.95);
     IouOptions vox;
-    vox.force_voxel = true;
+    vox.backend = cad::metrics::IouBackend::Voxel;
     vox.mesh_deflection = 0.002;
     auto approx = iou(a, b, vox);
-    CHECK(approx.method == "voxel");
+    CHECK(approx.backend == "voxel");
     CHECK(approx.iou == Approx(exact.iou).epsilon(0.01));
   }
 }
@@ -171,9 +180,9 @@ TEST_CASE("CADPrompt experts against their ground-truth meshes: voxel agrees wit
     auto t0 = std::chrono::steady_clock::now();
     auto exact = iou(ex.shape, gt);
     boolean_ms += ms_since(t0);
-    INFO("IoU " << exact.iou << " [" << exact.method << "] " << exact.note);
+    INFO("IoU " << exact.iou << " [" << exact.backend << "] " << exact.note);
     IouOptions vox;
-    vox.force_voxel = true;
+    vox.backend = cad::metrics::IouBackend::Voxel;
     t0 = std::chrono::steady_clock::now();
     auto approx = iou(ex.shape, gt, vox);
     voxel_ms += ms_since(t0);
@@ -181,7 +190,7 @@ TEST_CASE("CADPrompt experts against their ground-truth meshes: voxel agrees wit
     bool same = std::find(differs.begin(), differs.end(), id) == differs.end();
     // The ground truth was meshed coarsely (36 segments per circle): IoU a bit below 1.
     if (same) CHECK(exact.iou > 0.97);
-    if (exact.method == "boolean") {
+    if (exact.backend != "voxel") {
       CHECK(approx.iou == Approx(exact.iou).epsilon(same ? 0.01 : 0.02));
       worst = std::max(worst, std::fabs(approx.iou - exact.iou) / exact.iou);
     } else {

@@ -11,8 +11,9 @@ int main(int argc, char** argv) {
   std::string normalize = "unit-cube";
   CLI::App app{
       "Score CAD predictions against ground truth: Chamfer distance (8192 area-weighted surface\n"
-      "points, squared, both directions summed, x1000), IoU (exact OpenCASCADE booleans, voxel\n"
-      "fallback named in the record), IoU_best (CAD-Coder's inertia alignment), F-score,\n"
+      "points, squared, both directions summed, x1000), IoU (exact OpenCASCADE booleans between\n"
+      "solids, CGAL mesh booleans when a side is a mesh, voxel fallback; the record's iou_backend\n"
+      "says which), IoU_best (CAD-Coder's inertia alignment), F-score,\n"
       "Text2CAD's primitive F1, CME-CAD's plane term; then IR, exec rate, mean/median CD and\n"
       "best-of-k over the samples of each id.\n\n"
       "  cad-eval --gt test.jsonl -i generations.jsonl --summary summary.json > eval.jsonl\n"
@@ -43,6 +44,18 @@ int main(int argc, char** argv) {
   app.add_option("--voxel-resolution", config.eval.voxel_resolution,
                  "cells along the largest extent when IoU falls back to voxels")
       ->capture_default_str();
+  std::string iou_backend = "auto";
+  app.add_option("--iou-backend", iou_backend,
+                 "IoU computation: auto (occt for two solids, mesh when a side is a mesh), occt "
+                 "(OpenCASCADE booleans; meshes become solids), mesh (CGAL corefinement of "
+                 "repaired meshes; solids meshed at --mesh-tolerance), voxel (estimate)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "occt", "mesh", "voxel"}));
+  app.add_option("--mesh-tolerance", config.eval.mesh_tolerance,
+                 "mesh backend: linear deflection for meshing a solid, as a fraction of its "
+                 "bounding-box diagonal (the record's iou_mesh_tolerance is the deflection used)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--plane-beta", config.eval.plane_beta, "CME-CAD plane term: origin weight")
       ->capture_default_str();
   app.add_option("--plane-gamma", config.eval.plane_gamma, "CME-CAD plane term: axis weight")
@@ -66,6 +79,7 @@ int main(int argc, char** argv) {
                "read cad-eval records (e.g. concatenated shards) from -i and print their summary");
   return cad::core::run_tool("cad-eval", argc, argv, app, [&] {
     config.eval.normalize = cad::geom::parse_normalization(normalize);
+    config.eval.iou_backend = cad::metrics::parse_iou_backend(iou_backend);
     config.eval.seed = config.common.seed;
     if (!reward.empty()) {
       cad::rl::RewardConfig rc;
