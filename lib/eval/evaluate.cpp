@@ -195,6 +195,7 @@ Normalized normalization(const Loaded& pred, const Loaded& gt, geom::Normalizati
 struct MeshSides {
   geom::Mesh pred, gt;
   double pred_deflection = 0, gt_deflection = 0;  ///< model units; 0 for a mesh side
+  double pred_error = 0, gt_error = 0;            ///< chord volume / volume of a meshed solid
 };
 
 bool mesh_backend_for(const Loaded& pred, const Loaded& gt, metrics::IouBackend backend) {
@@ -204,9 +205,11 @@ bool mesh_backend_for(const Loaded& pred, const Loaded& gt, metrics::IouBackend 
 
 MeshSides mesh_sides(const Loaded& pred, const Loaded& gt, const metrics::IouOptions& io) {
   MeshSides m;
-  m.pred =
-      pred.solid.IsNull() ? pred.mesh : metrics::solid_mesh(pred.solid, io, &m.pred_deflection);
-  m.gt = gt.solid.IsNull() ? gt.mesh : metrics::solid_mesh(gt.solid, io, &m.gt_deflection);
+  m.pred = pred.solid.IsNull()
+               ? pred.mesh
+               : metrics::solid_mesh(pred.solid, io, &m.pred_deflection, &m.pred_error);
+  m.gt = gt.solid.IsNull() ? gt.mesh
+                           : metrics::solid_mesh(gt.solid, io, &m.gt_deflection, &m.gt_error);
   return m;
 }
 
@@ -218,6 +221,7 @@ metrics::IouResult iou_of(const Loaded& pred, const Loaded& gt, const Normalized
     // The deflection in the normalized frame.
     r.mesh_tolerance =
         std::max(meshes->pred_deflection * n.pred.scale, meshes->gt_deflection * n.gt.scale);
+    r.mesh_error = std::max(meshes->pred_error, meshes->gt_error);
     return r;
   }
   // Solids move by gp_Trsf (metrics::transformed_solid) so that planes and cylinders stay
@@ -382,7 +386,10 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
       auto res = iou_of(p, g, n, io, meshes ? &*meshes : nullptr);
       r["iou"] = res.iou;
       r["iou_backend"] = res.backend;
-      if (res.mesh_tolerance > 0) r["iou_mesh_tolerance"] = res.mesh_tolerance;
+      if (res.mesh_tolerance > 0) {
+        r["iou_mesh_tolerance"] = res.mesh_tolerance;
+        r["iou_mesh_error"] = res.mesh_error;
+      }
       if (!res.note.empty()) r["iou_note"] = res.note;
     }
     if (wants(options, "render_sim")) r["render_sim"] = render_similarity(p.mesh, g.mesh);

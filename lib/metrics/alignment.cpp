@@ -237,18 +237,18 @@ IouResult best_over_variants(const std::vector<geom::Similarity>& variants, IouO
 
 // The mesh backend: the prediction is meshed once in its own frame and each variant moves the
 // prepared mesh (no new tessellation, no new repair). Variants are screened first: each gets a
-// voxel estimate (64 cells per axis, a few ms), they are scored exactly from the best estimate
-// down, and a variant whose estimate is more than kScreenMargin below the best exact IoU so far
-// is not corefined (a wrong flip of an asymmetric part scores far below the right one; the
+// voxel estimate (32 cells per axis, about a millisecond), they are scored exactly from the best
+// estimate down, and a variant whose estimate is more than kScreenMargin below the best exact IoU
+// so far is not corefined (a wrong flip of an asymmetric part scores far below the right one; the
 // flips of a symmetric part are all within the margin and all corefined).
 constexpr double kScreenMargin = 0.1;
-constexpr int kScreenResolution = 64;
+constexpr int kScreenResolution = 32;
 
 IouResult best_of_meshes(const geom::Mesh& prediction,
                          const std::vector<geom::Similarity>& variants,
                          const geom::Mesh& truth_aligned, const IouBestOptions& options,
                          double deflection) {
-  VolumeMesh pv(prediction), tv(truth_aligned);
+  VolumeMesh tv(truth_aligned);
   std::vector<geom::Mesh> moved;
   std::vector<double> estimate;
   for (const auto& v : variants) {
@@ -275,7 +275,7 @@ IouResult best_of_meshes(const geom::Mesh& prediction,
       continue;
     }
     try {
-      scored[k] = iou(pv.transformed(variants[k]), tv, moved[k], truth_aligned, options.iou);
+      scored[k] = iou(VolumeMesh(moved[k]), tv, moved[k], truth_aligned, options.iou);
       best_so_far = std::max(best_so_far, scored[k]->iou);
     } catch (const cad::Error& e) {
       errors[k] = e.what();

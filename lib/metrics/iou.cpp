@@ -1,16 +1,24 @@
 // Volumetric IoU of solids and closed meshes: exact OCCT booleans with a voxel fallback.
 #include "metrics/iou.h"
 
+#include <BRepAdaptor_Surface.hxx>
 #include <BRepAlgoAPI_Common.hxx>
 #include <BRepBndLib.hxx>
 #include <BRepBuilderAPI_Copy.hxx>
 #include <BRepCheck_Analyzer.hxx>
 #include <BRepGProp.hxx>
+#include <BRepGProp_Domain.hxx>
+#include <BRepGProp_Face.hxx>
+#include <BRepGProp_Vinert.hxx>
+#include <BRep_Tool.hxx>
 #include <Bnd_Box.hxx>
 #include <GProp_GProps.hxx>
+#include <Poly_Triangulation.hxx>
 #include <Standard_Failure.hxx>
 #include <TopExp_Explorer.hxx>
 #include <TopTools_ListOfShape.hxx>
+#include <TopoDS.hxx>
+#include <TopoDS_Face.hxx>
 
 #include <algorithm>
 #include <cmath>
@@ -321,22 +329,76 @@ IouBackend parse_iou_backend(const std::string& name) {
   throw cad::UsageError("--iou-backend: unknown backend '" + name + "' (auto, occt, mesh, voxel)");
 }
 
-geom::Mesh solid_mesh(const TopoDS_Shape& shape, const IouOptions& options, double* deflection) {
+namespace {
+
+// The volume between the curved faces of `shape` and their triangulations (stored in the shape
+// by BRepMesh): per face, the divergence integral of the exact surface (BRepGProp_Vinert over
+// the trimmed face, about `origin`) against the same integral over its triangles; the sum of
+// the absolute differences. A face of one curvature sign lies on one side of its chords, so
+// this is the volume the two solids differ by, which cancelling signs (a hole's chords adding
+// what the outer wall's remove) would hide from a comparison of total volumes.
+double chord_volume(const TopoDS_Shape& shape, const gp_Pnt& origin) {
+  double total = 0;
+  for (TopExp_Explorer ex(shape, TopAbs_FACE); ex.More(); ex.Next()) {
+    const TopoDS_Face& face = TopoDS::Face(ex.Current());
+    if (BRepAdaptor_Surface(face, false).GetType() == GeomAbs_Plane) continue;  // exact
+    TopLoc_Location loc;
+    Handle(Poly_Triangulation) tri = BRep_Tool::Triangulation(face, loc);
+    if (tri.IsNull()) continue;
+    BRepGProp_Face bf(face);
+    BRepGProp_Domain bd(face);
+    BRepGProp_Vinert exact(bf, bd, origin);
+    const gp_Trsf& trsf = loc.Transformation();
+    const bool reversed = face.Orientation() == TopAbs_REVERSED;
+    double mesh = 0;
+    for (int i = 1; i <= tri->NbTriangles(); ++i) {
+      int a, b, c;
+      tri->Triangle(i).Get(a, b, c);
+      if (reversed) std::swap(b, c);
+      const gp_XYZ p = tri->Node(a).Transformed(trsf).XYZ() - origin.XYZ();
+      const gp_XYZ q = tri->Node(b).Transformed(trsf).XYZ() - origin.XYZ();
+      const gp_XYZ r = tri->Node(c).Transformed(trsf).XYZ() - origin.XYZ();
+      mesh += p.Dot(q.Crossed(r)) / 6;
+    }
+    total += std::fabs(exact.Mass() - mesh);
+  }
+  return total;
+}
+
+}  // namespace
+
+geom::Mesh solid_mesh(const TopoDS_Shape& shape, const IouOptions& options, double* deflection,
+                      double* volume_error) {
   TopoDS_Shape copy;
   Bnd_Box box;
+  double volume = 0;
   try {
     // copyGeom = true, copyMesh = false: a triangulation stored in the shape (coarser, from an
     // earlier tessellation) must not be reused.
     copy = BRepBuilderAPI_Copy(shape, true, false).Shape();
     BRepBndLib::Add(copy, box);
+    volume = volume_of(copy);
   } catch (const Standard_Failure& e) {
     throw cad::Error(std::string("IoU: copying a solid to mesh it failed: ") +
                      e.GetMessageString());
   }
   if (box.IsVoid()) throw cad::Error("IoU: the solid is empty");
-  const double d = std::max(1e-9, options.mesh_tolerance * std::sqrt(box.SquareExtent()));
+  double xmin, ymin, zmin, xmax, ymax, zmax;
+  box.Get(xmin, ymin, zmin, xmax, ymax, zmax);
+  const gp_Pnt centre((xmin + xmax) / 2, (ymin + ymax) / 2, (zmin + zmax) / 2);
+  double d = std::max(1e-9, options.mesh_tolerance * std::sqrt(box.SquareExtent()));
+  geom::Mesh mesh;
+  double error = 0;
+  for (int refinement = 0;; ++refinement) {
+    mesh = geom::tessellate_watertight(copy, d, options.mesh_angle);
+    error = volume > 0 ? chord_volume(copy, centre) / volume : 0;
+    // The chord volume shrinks with the deflection: a quarter of it per step.
+    if (!(error > options.mesh_volume_error) || refinement >= options.mesh_refinements) break;
+    d /= 4;
+  }
   if (deflection) *deflection = d;
-  return geom::tessellate_watertight(copy, d, options.mesh_angle);
+  if (volume_error) *volume_error = error;
+  return mesh;
 }
 
 IouResult iou(const VolumeMesh& a, const VolumeMesh& b, const geom::Mesh& mesh_a,
@@ -363,9 +425,10 @@ bool use_mesh(IouBackend b) {
 }
 
 IouResult mesh_pair(const geom::Mesh& a, const geom::Mesh& b, const IouOptions& options,
-                    double deflection) {
+                    double deflection, double error) {
   IouResult r = iou(VolumeMesh(a), VolumeMesh(b), a, b, options);
   r.mesh_tolerance = deflection;
+  r.mesh_error = error;
   return r;
 }
 
@@ -377,9 +440,9 @@ IouResult iou(const TopoDS_Shape& a, const TopoDS_Shape& b, const IouOptions& op
   auto mesh_b = [&] { return mesh_of(b, options); };
   if (options.backend == IouBackend::Voxel) return voxel_result(mesh_a(), mesh_b(), options, "");
   if (options.backend == IouBackend::Mesh) {
-    double da = 0, db = 0;
-    geom::Mesh ma = solid_mesh(a, options, &da), mb = solid_mesh(b, options, &db);
-    return mesh_pair(ma, mb, options, std::max(da, db));
+    double da = 0, db = 0, ea = 0, eb = 0;
+    geom::Mesh ma = solid_mesh(a, options, &da, &ea), mb = solid_mesh(b, options, &db, &eb);
+    return mesh_pair(ma, mb, options, std::max(da, db), std::max(ea, eb));
   }
   return solve(a, va, b, vb, options, mesh_a, mesh_b);
 }
@@ -389,9 +452,9 @@ IouResult iou(const TopoDS_Shape& solid, const geom::Mesh& mesh, const IouOption
   auto mesh_a = [&] { return mesh_of(solid, options); };
   if (options.backend == IouBackend::Voxel) return voxel_result(mesh_a(), mesh, options, "");
   if (use_mesh(options.backend)) {
-    double d = 0;
-    geom::Mesh ms = solid_mesh(solid, options, &d);
-    return mesh_pair(ms, mesh, options, d);
+    double d = 0, e = 0;
+    geom::Mesh ms = solid_mesh(solid, options, &d, &e);
+    return mesh_pair(ms, mesh, options, d, e);
   }
   std::string why;
   auto ms = geom::mesh_to_solid(mesh, &why);
@@ -402,7 +465,7 @@ IouResult iou(const TopoDS_Shape& solid, const geom::Mesh& mesh, const IouOption
 
 IouResult iou(const geom::Mesh& a, const geom::Mesh& b, const IouOptions& options) {
   if (options.backend == IouBackend::Voxel) return voxel_result(a, b, options, "");
-  if (use_mesh(options.backend)) return mesh_pair(a, b, options, 0);
+  if (use_mesh(options.backend)) return mesh_pair(a, b, options, 0, 0);
   std::string wa, wb;
   auto sa = geom::mesh_to_solid(a, &wa);
   auto sb = geom::mesh_to_solid(b, &wb);
