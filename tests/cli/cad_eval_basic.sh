@@ -58,6 +58,32 @@ printf 'import cadquery as cq\nr = cq.Workplane().box(1, 2, 3)\n' > gtdir/a.py
 cp solids/a.step preddir/a+0.step
 "$BIN/cad-eval" --gt gtdir -i preddir --metrics cd,iou 2>/dev/null | jq -e '.id == "a" and .sample == 0 and .iou > 0.999' > /dev/null
 
+## Show that --iou-backend chooses the IoU computation and the record names it: against a mesh
+## ground truth auto takes the CGAL mesh booleans, occt and voxel on request, a bad name exits 2.
+printf '{"id":"a","code":"%s"}\n' "$box" | "$BIN/cad-exec" --jsonl - --out-dir meshes --format stl > exec_stl.jsonl 2>/dev/null
+jq -c '{id, mesh: .outputs.stl}' exec_stl.jsonl > gt_mesh.jsonl
+printf '{"id":"a","code":"%s"}\n' "$box" > pred_a.jsonl
+for backend in auto:mesh mesh:mesh occt:occt voxel:voxel; do
+  "$BIN/cad-eval" --gt gt_mesh.jsonl -i pred_a.jsonl --metrics iou,iou_best --iou-backend "${backend%%:*}" 2>/dev/null \
+    | jq -e --arg b "${backend##*:}" '.status == "ok" and .iou_backend == $b and .iou > 0.97 and .iou_best > 0.97' > /dev/null
+done
+"$BIN/cad-eval" --gt gt_mesh.jsonl -i pred_a.jsonl --metrics iou 2>/dev/null \
+  | jq -e '.iou > 0.999999 and .iou_mesh_tolerance > 0 and .iou_mesh_error == 0' > /dev/null
+set +e
+"$BIN/cad-eval" --gt gt_mesh.jsonl -i pred_a.jsonl --iou-backend bogus > /dev/null 2> bad.txt
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q 'iou-backend' bad.txt
+
+## Show that a ground-truth mesh with a hole is reported, not scored: open_mesh, and the error says
+## what is left after the repairs. (Drop the last triangle of the binary STL: 50 bytes.)
+stl=$(jq -r .mesh gt_mesh.jsonl)
+n=$(od -An -tu4 -j80 -N4 "$stl" | tr -d ' ')
+{ head -c 80 "$stl"; printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(( (n-1) & 255 )) $(( ((n-1) >> 8) & 255 )) 0 0)"; tail -c +85 "$stl" | head -c $(( 50 * (n - 1) )); } > holed.stl
+jq -cn --arg m "$PWD/holed.stl" '{id: "a", mesh: $m}' > gt_holed.jsonl
+"$BIN/cad-eval" --gt gt_holed.jsonl -i pred_a.jsonl --metrics cd,iou 2>/dev/null \
+  | jq -e '.status == "open_mesh" and .iou == null and .cd != null and (.error.message | test("3 boundary edges left"))' > /dev/null
+
 ## Show that shards joined give the same summary as one run.
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 0/2 > s0.jsonl 2>/dev/null
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 1/2 > s1.jsonl 2>/dev/null
