@@ -86,6 +86,13 @@ bash "$HERE/eval_corpus.sh" "$BIN_DIR"
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
+echo "## The mesh IoU's stages on the corpus, beside the occt backend"
+echo
+echo "    $BIN_DIR/bench_mesh_iou --corpus ../shared/corpus/cadprompt"
+echo
+"$BIN_DIR/bench_mesh_iou" --corpus "$HERE/../../shared/corpus/cadprompt"
+echo
+
 echo "## cad-render throughput on the corpus"
 echo
 echo "    bash bench/render_corpus.sh $BIN_DIR"
