@@ -73,7 +73,13 @@ std::string output_path(const json& outputs, std::initializer_list<const char*> 
   return "";
 }
 
-void finish_solid(Loaded& l) {
+/// Whether a solid side needs its surface mesh: only the point-cloud metrics and the render
+/// similarity read it (IoU meshes solids itself, at its own tolerance).
+bool needs_surface(const EvalOptions& options) {
+  return wants(options, "cd") || wants(options, "f1") || wants(options, "render_sim");
+}
+
+void finish_solid(Loaded& l, const EvalOptions& options) {
   geom::ShapeProperties p = geom::measure(l.solid);
   if (p.solids == 0) {
     l.status = "no_geometry";
@@ -81,7 +87,7 @@ void finish_solid(Loaded& l) {
     return;
   }
   l.bbox = geom::shape_bbox(p);
-  l.mesh = geom::mesh_for_sampling(l.solid);
+  if (needs_surface(options)) l.mesh = geom::mesh_for_sampling(l.solid);
 }
 
 void finish_mesh(Loaded& l, const EvalOptions& options) {
@@ -125,7 +131,7 @@ Loaded load(const json& rec, const EvalOptions& options) {
         return l;
       }
       l.solid = ex.shape;
-      finish_solid(l);
+      finish_solid(l, options);
     } else if (rec.contains("status") && rec["status"].is_string()) {  // a cad-exec record
       l.exec_status = rec["status"];
       if (l.exec_status != "ok") {
@@ -136,7 +142,7 @@ Loaded load(const json& rec, const EvalOptions& options) {
       json outputs = rec.value("outputs", json::object());
       if (std::string p = output_path(outputs, {"step", "brep"}); !p.empty()) {
         l.solid = geom::read_shape(p);
-        finish_solid(l);
+        finish_solid(l, options);
       } else if (std::string m = output_path(outputs, {"stl", "ply", "obj"}); !m.empty()) {
         l.mesh = geom::read_mesh(m);
         finish_mesh(l, options);
@@ -148,7 +154,7 @@ Loaded load(const json& rec, const EvalOptions& options) {
       }
     } else if (rec.contains("step") && rec["step"].is_string()) {
       l.solid = geom::read_shape(rec["step"]);
-      finish_solid(l);
+      finish_solid(l, options);
     } else if (rec.contains("mesh") && rec["mesh"].is_string()) {
       l.mesh = geom::read_mesh(rec["mesh"]);
       finish_mesh(l, options);
@@ -162,6 +168,44 @@ Loaded load(const json& rec, const EvalOptions& options) {
     l.error = error_json("InputError", e.what());
   }
   return l;
+}
+
+/// The ground truth of the last pairs, per process: the k samples of an id (cad-eval's
+/// best-of-k, cad-rl's G rollouts of a prompt) load and execute their ground truth once. Keyed by
+/// the record and what loading depends on; the shapes are only read afterwards (every metric
+/// works on copies). A few dozen entries: the ids of one RL step or one worker's stretch of a
+/// JSONL.
+const Loaded& load_ground_truth(const json& rec, const EvalOptions& options) {
+  static std::map<std::string, Loaded> cache;
+  static std::vector<std::string> order;  // oldest first
+  constexpr std::size_t kEntries = 64;
+  std::string key = rec.dump(-1, ' ', false, json::error_handler_t::replace);
+  key += needs_surface(options) ? "|surface" : "|solid";
+  key += options.iou_backend == metrics::IouBackend::Occt ? "|occt" : "|repair";
+  key +=
+      "|" + std::to_string(options.exec.timeout_s) + "|" + std::to_string(options.exec.memory_mib);
+  // A file the record names may be rewritten between two calls (tests do): its size and time
+  // are part of the key.
+  auto stamp = [&key](const json& path) {
+    if (!path.is_string()) return;
+    std::error_code ec;
+    const auto size = fs::file_size(path.get<std::string>(), ec);
+    const auto time = fs::last_write_time(path.get<std::string>(), ec);
+    if (!ec)
+      key += "|" + std::to_string(size) + "@" + std::to_string(time.time_since_epoch().count());
+  };
+  for (const char* field : {"mesh", "step"})
+    if (rec.contains(field)) stamp(rec[field]);
+  if (rec.contains("outputs") && rec["outputs"].is_object())
+    for (const auto& [format, path] : rec["outputs"].items()) stamp(path);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  if (order.size() >= kEntries) {
+    cache.erase(order.front());
+    order.erase(order.begin());
+  }
+  order.push_back(key);
+  return cache.emplace(key, load(rec, options)).first->second;
 }
 
 metrics::PointCloud transformed_points(const std::vector<std::array<double, 3>>& pts,
@@ -335,7 +379,7 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
     r["error"] = p.error;
     return done();
   }
-  Loaded g = load(gt, options);
+  const Loaded& g = load_ground_truth(gt, options);
   if (g.status != "ok") {
     r["status"] = "invalid_ground_truth";
     r["error"] = g.error.is_null()

@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 
 #include "core/json_schema.h"
 #include "eval/evaluate.h"
+#include "exec/execute.h"
+#include "geom/shape_io.h"
 
 using cad::eval::EvalOptions;
 using nlohmann::json;
@@ -145,4 +148,39 @@ TEST_CASE("the summary: IR, exec rate, first sample and best of k", "[eval]") {
   std::string md = cad::eval::summary_markdown(s);
   CHECK(md.find("best of 2") != std::string::npos);
   CHECK(md.find("| 50.00 |") != std::string::npos);
+}
+
+TEST_CASE(
+    "a ground truth loaded once per process serves every sample of its id, and a "
+    "rewritten file is read again",
+    "[eval]") {
+  // The k samples of an id share one loaded ground truth (cad-eval best-of-k, cad-rl's G
+  // rollouts); the cache must not change a result.
+  const char* kBig = "import cadquery as cq\nr = cq.Workplane().box(2, 1, 1)\n";
+  // Unit-cube normalization: the 1 x 1 x 1 box against the 2 x 1 x 1 one scaled to 1 x 0.5 x 0.5.
+  EvalOptions iou_only;
+  iou_only.metrics = {"iou"};
+  for (int round = 0; round < 3; ++round) {
+    CHECK(evaluate(kBox, kBig, iou_only)["iou"].get<double>() == Approx(0.25).margin(1e-9));
+    CHECK(evaluate(kBig, kBig, iou_only)["iou"].get<double>() == Approx(1).margin(1e-9));
+    // The same ground truth with the surface metrics: CD needs the surface the iou-only load
+    // did not make.
+    json full = evaluate(kBox, kBig);
+    CHECK(full["cd"].is_number());
+    CHECK(full["iou"].get<double>() == Approx(0.25).margin(1e-9));
+  }
+  // A ground-truth file rewritten between two calls is read again.
+  const std::string dir = std::string(CAD_BIN_DIR) + "/../test_eval_cache";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/gt.step";
+  for (const char* gt : {kBig, kBox}) {
+    auto ex = cad::exec::execute({"g", nullptr, gt}, {});
+    REQUIRE(!ex.shape.IsNull());
+    std::filesystem::remove(path);
+    cad::geom::write_shape(ex.shape, path);
+    json r = cad::eval::evaluate_pair({{"id", "a"}, {"sample", 0}, {"code", kBox}},
+                                      {{"id", "a"}, {"step", path}}, iou_only);
+    CHECK(r["iou"].get<double>() == Approx(gt == kBig ? 0.25 : 1.0).margin(1e-9));
+  }
+  std::filesystem::remove_all(dir);
 }
