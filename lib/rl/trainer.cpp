@@ -124,6 +124,36 @@ class PromptMaker {
     throw Error("the record has no ground truth (code, step or mesh)");
   }
 
+  // The prompts of records[i] for i in `which`: tokens, stacked images and ground truths, all
+  // or nothing per record; a record that cannot make one goes to `failures` with the reason.
+  struct Batch {
+    std::vector<std::vector<std::int64_t>> tokens;
+    at::Tensor images;  // [N, C, S, S]; undefined for a task without images
+    std::vector<json> gts;
+    std::vector<std::size_t> records;  // the indices that made it, in order
+    std::vector<std::pair<std::size_t, std::string>> failures;
+  };
+  Batch batch(const std::vector<json>& records, const std::vector<std::size_t>& which) const {
+    Batch b;
+    std::vector<ml::SftImage> images;
+    for (std::size_t i : which) {
+      try {
+        auto prompt = tokens(records[i]);
+        std::optional<ml::SftImage> picture;
+        if (with_image_) picture = image(records[i]);
+        json gt = ground_truth(records[i], i);
+        b.tokens.push_back(std::move(prompt));
+        if (picture) images.push_back(std::move(*picture));
+        b.gts.push_back(std::move(gt));
+        b.records.push_back(i);
+      } catch (const std::exception& e) {
+        b.failures.emplace_back(i, e.what());
+      }
+    }
+    if (with_image_ && !images.empty()) b.images = stack(images);
+    return b;
+  }
+
  private:
   const ml::Tokenizer& tokenizer_;
   const ml::ModelConfig& model_;
@@ -306,37 +336,23 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     std::size_t failed = 0;
     const std::size_t batch = 16;
     for (std::size_t first = 0; first < val_records.size(); first += batch) {
-      std::vector<std::vector<std::int64_t>> prompts;
-      std::vector<ml::SftImage> images;
       std::vector<std::size_t> which;
-      for (std::size_t i = first; i < std::min(val_records.size(), first + batch); ++i) {
-        try {
-          prompts.push_back(maker.tokens(val_records[i]));
-          if (maker.with_image()) images.push_back(maker.image(val_records[i]));
-          which.push_back(i);
-        } catch (const std::exception& e) {
-          if (!prompts.empty() && prompts.size() > which.size()) prompts.pop_back();
-          ++failed;
-        }
-      }
-      if (which.empty()) continue;
+      for (std::size_t i = first; i < std::min(val_records.size(), first + batch); ++i)
+        which.push_back(i);
+      const PromptMaker::Batch b = maker.batch(val_records, which);
+      failed += b.failures.size();
+      if (b.records.empty()) continue;
       ml::SamplingOptions greedy;
       greedy.max_new_tokens = rollout.max_new_tokens;
       greedy.stop_ids = rollout.stop_ids;
       greedy.pad_id = rollout.pad_id;
-      const auto generations = ml::generate(
-          model, prompts, greedy, maker.with_image() ? maker.stack(images) : at::Tensor());
-      for (std::size_t r = 0; r < which.size(); ++r) {
+      const auto generations = ml::generate(model, b.tokens, greedy, b.images);
+      for (std::size_t r = 0; r < b.records.size(); ++r) {
         RewardTask t;
         t.text = tokenizer.decode(generations[r].tokens);
         t.code = ml::parse_generation(t.text).code;
-        t.id = record_id(val_records[which[r]], which[r]);
-        try {
-          t.gt = maker.ground_truth(val_records[which[r]], which[r]);
-        } catch (const std::exception&) {
-          ++failed;
-          continue;
-        }
+        t.id = record_id(val_records[b.records[r]], b.records[r]);
+        t.gt = b.gts[r];
         tasks.push_back(std::move(t));
       }
     }
@@ -383,28 +399,18 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     // This process's prompts: every world_size-th of the step's global prompts.
     std::vector<std::int64_t> global_index;
     std::vector<std::size_t> record_index;
-    std::vector<std::vector<std::int64_t>> prompts;
-    std::vector<ml::SftImage> images;
-    std::vector<json> gts;
     for (std::int64_t j = config.rank; j < config.prompts_per_step; j += config.world_size) {
-      const std::int64_t k = result.step * config.prompts_per_step + j;
-      const std::size_t rec = prompt_record(k);
-      try {
-        auto tokens = maker.tokens(records[rec]);
-        std::optional<ml::SftImage> image;
-        if (maker.with_image()) image = maker.image(records[rec]);
-        json gt = maker.ground_truth(records[rec], rec);
-        prompts.push_back(std::move(tokens));
-        if (image) images.push_back(std::move(*image));
-        gts.push_back(std::move(gt));
-        global_index.push_back(j);
-        record_index.push_back(rec);
-      } catch (const std::exception& e) {
-        throw Error(
-            fmt::format("prompt record {} ({}): {}", record_id(records[rec], rec), rec, e.what()));
-      }
+      global_index.push_back(j);
+      record_index.push_back(prompt_record(result.step * config.prompts_per_step + j));
     }
-    const at::Tensor image_tensor = maker.with_image() ? maker.stack(images) : at::Tensor();
+    PromptMaker::Batch prompt_batch = maker.batch(records, record_index);
+    if (!prompt_batch.failures.empty()) {
+      const auto& [rec, why] = prompt_batch.failures.front();
+      throw Error(fmt::format("prompt record {} ({}): {}", record_id(records[rec], rec), rec, why));
+    }
+    const std::vector<std::vector<std::int64_t>>& prompts = prompt_batch.tokens;
+    const at::Tensor& image_tensor = prompt_batch.images;
+    const std::vector<json>& gts = prompt_batch.gts;
     std::vector<std::uint64_t> seeds;
     for (std::int64_t j : global_index)
       for (std::int64_t g = 0; g < G; ++g)
@@ -696,32 +702,22 @@ MineResult mine_hard_examples(const MineConfig& config) {
        first += static_cast<std::size_t>(config.batch_prompts)) {
     const std::size_t last =
         std::min(records.size(), first + static_cast<std::size_t>(config.batch_prompts));
-    std::vector<std::vector<std::int64_t>> prompts;
-    std::vector<ml::SftImage> images;
-    std::vector<json> gts;
-    std::vector<std::size_t> which;
-    std::vector<std::uint64_t> seeds;
-    for (std::size_t i = first; i < last; ++i) {
-      try {
-        auto tokens = maker.tokens(records[i]);
-        std::optional<ml::SftImage> image;
-        if (maker.with_image()) image = maker.image(records[i]);
-        gts.push_back(maker.ground_truth(records[i], i));
-        prompts.push_back(std::move(tokens));
-        if (image) images.push_back(std::move(*image));
-        which.push_back(i);
-        for (std::int64_t g = 0; g < config.samples; ++g)
-          seeds.push_back(sample_seed(config.seed, -1, static_cast<std::int64_t>(i), g));
-      } catch (const std::exception& e) {
-        log.warn("mine: record {} ({}): {}", record_id(records[i], i), i, e.what());
-        ++result.failed;
-        progress.advance();
-      }
+    std::vector<std::size_t> range;
+    for (std::size_t i = first; i < last; ++i) range.push_back(i);
+    const PromptMaker::Batch b = maker.batch(records, range);
+    for (const auto& [i, why] : b.failures) {
+      log.warn("mine: record {} ({}): {}", record_id(records[i], i), i, why);
+      ++result.failed;
+      progress.advance();
     }
+    const std::vector<std::size_t>& which = b.records;
+    const std::vector<json>& gts = b.gts;
     if (which.empty()) continue;
-    const auto groups =
-        sample_groups(loaded.model, prompts,
-                      maker.with_image() ? maker.stack(images) : at::Tensor(), rollout, seeds);
+    std::vector<std::uint64_t> seeds;
+    for (std::size_t i : which)
+      for (std::int64_t g = 0; g < config.samples; ++g)
+        seeds.push_back(sample_seed(config.seed, -1, static_cast<std::int64_t>(i), g));
+    const auto groups = sample_groups(loaded.model, b.tokens, b.images, rollout, seeds);
     std::vector<RewardTask> tasks;
     for (std::size_t p = 0; p < which.size(); ++p)
       for (std::int64_t g = 0; g < config.samples; ++g) {

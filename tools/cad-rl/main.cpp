@@ -11,6 +11,7 @@
 #include "ml/openmp_env.h"
 #include "ml/process_group.h"
 #include "ml/sft.h"
+#include "ml/trainer_options.h"
 #include "rl/trainer.h"
 
 namespace {
@@ -150,18 +151,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--micro-batch", config.micro_batch, "train: rows per forward/backward (0 = all)")
       ->capture_default_str();
-  app.add_option("--lr", config.lr, "train: peak learning rate")->capture_default_str();
-  app.add_option("--min-lr-ratio", config.min_lr_ratio, "train: cosine floor (1 = constant)")
-      ->capture_default_str();
-  app.add_option("--warmup", config.warmup, "train: warmup steps")->capture_default_str();
-  app.add_option("--weight-decay", config.weight_decay, "train: AdamW weight decay")
-      ->capture_default_str();
-  app.add_option("--beta1", config.beta1, "train: AdamW beta1")->capture_default_str();
-  app.add_option("--beta2", config.beta2, "train: AdamW beta2")->capture_default_str();
-  app.add_option("--clip", config.clip, "train: gradient norm clip (0 = none)")
-      ->capture_default_str();
-  app.add_option("--log-every", config.log_every, "train: metrics line every N steps")
-      ->capture_default_str();
+  cad::ml::add_optimizer_options(app, config, "train: ");
   app.add_option("--completions-every", config.completions_every,
                  "train: completions log every N steps (0 = never)")
       ->capture_default_str();
@@ -170,14 +160,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--val-examples", config.val_examples, "train: validation records (0 = all)")
       ->capture_default_str();
-  app.add_option("--checkpoint-every", config.checkpoint_every,
-                 "train: checkpoint every N steps (0 = at the end)")
-      ->capture_default_str();
-  app.add_option("--keep-checkpoints", config.keep_checkpoints, "train: step checkpoints kept")
-      ->capture_default_str();
-  app.add_option("--stop-after", config.stop_after,
-                 "train: stop after this step with a checkpoint (0 = all steps)")
-      ->capture_default_str();
+  cad::ml::add_checkpoint_options(app, config, "train: ");
   app.add_option("--device", config.device, "cpu, cuda, cuda:N (default: the checkpoint's)");
   app.add_flag("--resume", config.resume, "train: continue from the newest checkpoint");
   app.add_flag("--overwrite", config.overwrite,

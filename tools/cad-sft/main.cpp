@@ -12,6 +12,7 @@
 #include "ml/sft.h"
 #include "ml/sft_data.h"
 #include "ml/tokenizer.h"
+#include "ml/trainer_options.h"
 
 int main(int argc, char** argv) {
   cad::ml::use_passive_openmp_wait(argv);
@@ -68,30 +69,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--grad-accum", config.grad_accum, "micro-batches per optimizer step")
       ->capture_default_str();
-  app.add_option("--lr", config.lr, "peak learning rate")->capture_default_str();
-  app.add_option("--min-lr-ratio", config.min_lr_ratio, "final learning rate / peak")
-      ->capture_default_str();
-  app.add_option("--warmup", config.warmup, "linear warmup steps")->capture_default_str();
-  app.add_option("--weight-decay", config.weight_decay, "AdamW weight decay")
-      ->capture_default_str();
-  app.add_option("--beta1", config.beta1, "AdamW beta1")->capture_default_str();
-  app.add_option("--beta2", config.beta2, "AdamW beta2")->capture_default_str();
-  app.add_option("--clip", config.clip, "gradient norm clip (0 = none)")->capture_default_str();
+  cad::ml::add_optimizer_options(app, config);
   app.add_option("--eval-every", config.eval_every,
                  "validation loss every N steps (0 = at the end)")
       ->capture_default_str();
   app.add_option("--val-examples", config.val_examples, "validation examples (0 = all)")
       ->capture_default_str();
-  app.add_option("--checkpoint-every", config.checkpoint_every,
-                 "checkpoint every N steps (0 = only at the end)")
-      ->capture_default_str();
-  app.add_option("--keep-checkpoints", config.keep_checkpoints, "step checkpoints kept")
-      ->capture_default_str();
-  app.add_option("--log-every", config.log_every, "metrics line every N steps")
-      ->capture_default_str();
-  app.add_option("--stop-after", config.stop_after,
-                 "stop after this step with a checkpoint (0 = run all steps)")
-      ->capture_default_str();
+  cad::ml::add_checkpoint_options(app, config);
   app.add_option("--device", config.device, "cpu, cuda, cuda:N (default: the model config's)");
   app.add_option("--dtype", config.dtype, "float32 or bfloat16 (default: the model config's)");
   app.add_flag("--resume", config.resume, "continue the run from its newest checkpoint");
