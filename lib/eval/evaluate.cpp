@@ -544,6 +544,14 @@ json summarize(const std::vector<json>& records, std::size_t gt_ids, const EvalO
     if (status != "exec_failed" && status != "invalid_input") ++executed;
     if (r["id"].is_string()) by_id[r["id"].get<std::string>()].push_back(&r);
   }
+  // Ids whose ground truth could not be loaded: the benchmark's fault, not the model's. They
+  // are left out of IR (numerator and denominator) and counted apart.
+  std::size_t broken_ids = 0;
+  for (const auto& [id, recs] : by_id) {
+    bool broken = true;
+    for (const json* r : recs) broken = broken && r->value("status", "") == "invalid_ground_truth";
+    broken_ids += broken;
+  }
   std::vector<const json*> first, best_rows;
   std::vector<json> best_storage;
   best_storage.reserve(by_id.size());
@@ -581,17 +589,20 @@ json summarize(const std::vector<json>& records, std::size_t gt_ids, const EvalO
     best_rows.push_back(&best_storage.back());
   }
   std::size_t ids = std::max(gt_ids, all_ids.size());
-  json s = {{"ids", ids},
-            {"predictions", predictions},
-            {"samples_per_id", k},
-            {"by_status", by_status},
-            {"invalidity_ratio", ids ? json(1.0 - double(valid_ids) / ids) : json(nullptr)},
-            {"exec_rate", predictions ? json(double(executed) / predictions) : json(nullptr)},
-            {"normalize", geom::to_string(options.normalize)},
-            {"points", options.points},
-            {"seed", options.seed},
-            {"fscore_threshold", options.fscore_threshold},
-            {"first_sample", metric_row(first)}};
+  const std::size_t scored_ids = ids - std::min(ids, broken_ids);
+  json s = {
+      {"ids", ids},
+      {"predictions", predictions},
+      {"samples_per_id", k},
+      {"by_status", by_status},
+      {"invalid_ground_truth_ids", broken_ids},
+      {"invalidity_ratio", scored_ids ? json(1.0 - double(valid_ids) / scored_ids) : json(nullptr)},
+      {"exec_rate", predictions ? json(double(executed) / predictions) : json(nullptr)},
+      {"normalize", geom::to_string(options.normalize)},
+      {"points", options.points},
+      {"seed", options.seed},
+      {"fscore_threshold", options.fscore_threshold},
+      {"first_sample", metric_row(first)}};
   if (k > 1) s["best_of_k"] = metric_row(best_rows);
   std::vector<double> rewards;  // cad-eval --reward: over every prediction record that has one
   for (const json& r : records)
@@ -623,7 +634,12 @@ std::string summary_markdown(const json& s) {
     row("best of " + std::to_string(s["samples_per_id"].get<std::size_t>()), s["best_of_k"]);
   md += "\nCD x1000 on " + std::to_string(s["points"].get<std::size_t>()) +
         " points, normalization " + s["normalize"].get<std::string>() +
-        "; IR = ids without a valid prediction.\nstatuses:";
+        "; IR = ids without a valid prediction.\n";
+  if (s.value("invalid_ground_truth_ids", 0) > 0)
+    md += std::to_string(s["invalid_ground_truth_ids"].get<std::size_t>()) +
+          " ids have a ground truth that could not be loaded (invalid_ground_truth): the "
+          "benchmark's fault, left out of IR.\n";
+  md += "statuses:";
   for (auto it = s["by_status"].begin(); it != s["by_status"].end(); ++it)
     md += " " + it.key() + "=" + std::to_string(it.value().get<std::size_t>());
   return md + "\n";
@@ -842,6 +858,30 @@ int run(const RunConfig& config) {
   // Ids are counted from the records (predicted or no_prediction), so a shard's summary
   // covers that shard; concatenated shards give the whole run's (cad-eval --summarize-only).
   write_summary(summarize(all, 0, opt), config.summary_path);
+
+  // Predictions whose id no ground truth has: a few are a user's business, none matching is
+  // a wrong --gt or a wrong id scheme, which a summary of nothing would hide.
+  std::size_t unmatched = 0, predictions = 0;
+  std::string example;
+  for (const json& r : all) {
+    const std::string status = r.value("status", "");
+    if (status == "no_prediction") continue;
+    ++predictions;
+    if (status != "no_ground_truth") continue;
+    ++unmatched;
+    if (example.empty()) example = r["id"].dump();
+  }
+  if (predictions > 0 && unmatched == predictions) {
+    core::logger().error(
+        "no prediction matches a ground-truth id: {} predictions (e.g. id {}), {} ground-truth "
+        "ids in {} (e.g. '{}'); check --gt and the ids",
+        predictions, example, gt_order.size(), config.gt,
+        gt_order.empty() ? std::string() : gt_order.front());
+    return 1;
+  }
+  if (unmatched * 10 > predictions)
+    core::logger().warn("{} of {} predictions have no ground truth in {} (e.g. id {})", unmatched,
+                        predictions, config.gt, example);
   return 0;
 }
 

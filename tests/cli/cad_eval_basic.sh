@@ -84,6 +84,36 @@ jq -cn --arg m "$PWD/holed.stl" '{id: "a", mesh: $m}' > gt_holed.jsonl
 "$BIN/cad-eval" --gt gt_holed.jsonl -i pred_a.jsonl --metrics cd,iou 2>/dev/null \
   | jq -e '.status == "open_mesh" and .iou == null and .cd != null and (.error.message | test("3 boundary edges left"))' > /dev/null
 
+## Show that a ground truth that cannot be loaded is the benchmark's fault: 4 good ids (one
+## prediction fails) and one whose mesh is missing give IR 1/4, not 2/5, and the count apart.
+{
+  for id in g1 g2 g3 g4; do printf '{"id":"%s","code":"%s"}\n' "$id" "$box"; done
+  printf '{"id":"g5","mesh":"%s/missing.stl"}\n' "$PWD"
+} > gt_broken.jsonl
+{
+  for id in g1 g2 g3 g5; do printf '{"id":"%s","code":"%s"}\n' "$id" "$box"; done
+  printf '{"id":"g4","code":"import cadquery as cq\\nr = cq.Workplane().nothing()"}\n'
+} > pred_broken.jsonl
+"$BIN/cad-eval" --gt gt_broken.jsonl -i pred_broken.jsonl --metrics iou --summary broken.json > broken.jsonl 2> broken.txt
+jq -e '.invalid_ground_truth_ids == 1 and (.invalidity_ratio - 0.25 | fabs) < 1e-9 and .ids == 5' broken.json > /dev/null
+grep -q 'left out of IR' broken.txt
+[ "$(jq -r 'select(.id == "g5") | .status' broken.jsonl)" = invalid_ground_truth ]
+
+## Show that a run where no prediction matches any ground-truth id is an error with the ids of both
+## sides (every record still written), and that a partial mismatch is a warning with counts.
+printf '{"id":"x1","code":"%s"}\n{"id":"x2","code":"%s"}\n' "$box" "$box" > pred_other.jsonl
+set +e
+"$BIN/cad-eval" --gt gt_broken.jsonl -i pred_other.jsonl --metrics iou > other.jsonl 2> other.txt
+rc=$?
+set -e
+[ "$rc" = 1 ]
+grep -q 'no prediction matches a ground-truth id' other.txt
+grep -q '"x1"' other.txt && grep -q "g1" other.txt
+[ "$(jq -r 'select(.status == "no_ground_truth") | .id' other.jsonl | wc -l)" = 2 ]
+cat pred_broken.jsonl pred_other.jsonl > pred_some.jsonl
+"$BIN/cad-eval" --gt gt_broken.jsonl -i pred_some.jsonl --metrics iou > /dev/null 2> some.txt
+grep -q '2 of 7 predictions have no ground truth' some.txt
+
 ## Show that shards joined give the same summary as one run.
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 0/2 > s0.jsonl 2>/dev/null
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 1/2 > s1.jsonl 2>/dev/null
