@@ -103,6 +103,19 @@ std::optional<double> boolean_iou(const TopoDS_Shape& a, double va, const TopoDS
     // Coincident faces of near-identical solids merge within tolerance: the common may then
     // be the larger of the two.
     double slack = 1e-6 * smaller + (larger - smaller < 1e-4 * larger ? larger - smaller : 0);
+    if (std::isfinite(vi) && vi > smaller + slack) {
+      // Faces that coincide within the shapes' tolerance (a mesh made a solid keeps its float
+      // coordinates) are merged by the boolean, which moves a volume by up to the tolerance
+      // times the surface: that much is the tessellation's, not a broken boolean.
+      double tolerance = 0;
+      for (const TopoDS_Shape* s : {&a, &b})
+        for (TopAbs_ShapeEnum kind : {TopAbs_VERTEX, TopAbs_EDGE, TopAbs_FACE})
+          tolerance = std::max(tolerance, BRep_Tool::MaxTolerance(*s, kind));
+      GProp_GProps pa, pb;
+      BRepGProp::SurfaceProperties(a, pa);
+      BRepGProp::SurfaceProperties(b, pb);
+      slack += 2 * tolerance * std::min(pa.Mass(), pb.Mass());
+    }
     if (vi < -1e-9 * smaller || vi > smaller + slack || !std::isfinite(vi)) {
       std::ostringstream s;
       s.precision(9);
