@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 
 #include <yaml-cpp/yaml.h>
@@ -170,6 +171,17 @@ void add_shard_option(CLI::App& app, Shard& shard) {
          "process only the records whose index modulo N is K")
       ->default_str("0/1")
       ->check(shard_format);
+}
+
+void check_unique_ids(const std::vector<std::string>& ids, const std::vector<std::string>& paths,
+                      const std::string& hint) {
+  std::map<std::string, std::size_t> first;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto [it, inserted] = first.emplace(ids[i], i);
+    if (!inserted)
+      throw UsageError("inputs " + paths[it->second] + " and " + paths[i] + " both get the id '" +
+                       ids[i] + "' (their outputs would overwrite each other): " + hint);
+  }
 }
 
 const char* cad_version() {

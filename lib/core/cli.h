@@ -63,6 +63,12 @@ Shard parse_shard(const std::string& text);
 /// Registers `--shard K/N` (default 0/1) on `app`, bound to `shard`.
 void add_shard_option(CLI::App& app, Shard& shard);
 
+/// Refuses input files whose ids collide: two of them would write the same output files and
+/// their records would carry one id. `ids[i]` is the id given to `paths[i]`. Throws
+/// cad::UsageError naming the id, both paths and `hint` (e.g. "use --id-from-parent").
+void check_unique_ids(const std::vector<std::string>& ids, const std::vector<std::string>& paths,
+                      const std::string& hint);
+
 /// The version string of the toolkit (CAD_VERSION, e.g. "0.1.0").
 const char* cad_version();
 

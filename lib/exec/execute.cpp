@@ -292,6 +292,17 @@ int run(const RunConfig& config) {
   std::vector<Pending> pending;
   std::size_t index = 0;
   if (!config.scripts.empty()) {
+    std::vector<std::string> ids, paths;
+    for (const std::string& path : config.scripts) {
+      fs::path fp(path);
+      ids.push_back(config.id_from_parent ? fs::absolute(fp).parent_path().filename().string()
+                                          : fp.stem().string());
+      paths.push_back(path);
+    }
+    core::check_unique_ids(ids, paths,
+                           config.id_from_parent
+                               ? "give each script its own folder name"
+                               : "use --id-from-parent when the scripts share a file name");
     for (const std::string& path : config.scripts) {
       if (!config.shard.contains(index++)) continue;
       Pending p;
@@ -312,8 +323,24 @@ int run(const RunConfig& config) {
   } else {
     core::JsonlReader reader(config.common.input);
     core::JsonlLine line;
-    while (reader.next(line))
-      if (config.shard.contains(index++)) pending.push_back(pending_from_line(line));
+    // Two records with one (id, sample) would write the same files: the later one is refused.
+    std::map<std::string, std::size_t> seen;  // "id|sample" -> input line
+    while (reader.next(line)) {
+      if (!config.shard.contains(index++)) continue;
+      Pending p = pending_from_line(line);
+      if (!p.final_record && !opt.formats.empty()) {
+        const std::string key = p.task.id + "|" + p.task.sample.dump();
+        auto [it, inserted] = seen.emplace(key, line.line);
+        if (!inserted)
+          p.final_record = invalid_input_record(
+              p.task.id, p.task.sample,
+              "line " + std::to_string(line.line) + ": id '" + p.task.id + "' and sample " +
+                  p.task.sample.dump() + " repeat line " + std::to_string(it->second) +
+                  ": its files would overwrite that record's",
+              line.line);
+      }
+      pending.push_back(std::move(p));
+    }
   }
 
   core::JsonlWriter writer(config.common.output);

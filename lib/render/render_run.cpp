@@ -220,11 +220,22 @@ int run(const RenderConfig& config) {
   std::vector<RenderTask> tasks;
   std::vector<std::optional<json>> final_records;
   std::size_t index = 0;
+  // An input file's id: its stem, or its folder's name (corpus/<id>/expert.py).
+  auto file_id = [&config](const std::string& path) {
+    return config.id_from_parent ? fs::absolute(path).parent_path().filename().string()
+                                 : fs::path(path).stem().string();
+  };
   if (!config.inputs.empty()) {
+    std::vector<std::string> ids;
+    for (const std::string& path : config.inputs) ids.push_back(file_id(path));
+    core::check_unique_ids(ids, config.inputs,
+                           config.id_from_parent
+                               ? "give each input its own folder name"
+                               : "use --id-from-parent when the inputs share a file name");
     for (const std::string& path : config.inputs) {
       if (!config.shard.contains(index++)) continue;
       RenderTask task;
-      task.id = fs::path(path).stem().string();
+      task.id = file_id(path);
       std::optional<json> final_record;
       if (lower_extension(path) == ".py") {
         try {
@@ -241,9 +252,20 @@ int run(const RenderConfig& config) {
   } else {
     core::JsonlReader reader(config.common.input);
     core::JsonlLine line;
+    // Two records with one (id, sample) would write the same files: the later one is refused.
+    std::map<std::string, std::size_t> seen;  // "id|sample" -> input line
     while (reader.next(line)) {
       if (!config.shard.contains(index++)) continue;
       auto [task, final_record] = task_from_line(line);
+      if (!final_record) {
+        auto [it, inserted] = seen.emplace(task.id + "|" + task.sample.dump(), line.line);
+        if (!inserted)
+          final_record = error_record(
+              task, "invalid_input", "InputError",
+              fmt::format("line {}: id '{}' and sample {} repeat line {}: its files would "
+                          "overwrite that record's",
+                          line.line, task.id, task.sample.dump(), it->second));
+      }
       tasks.push_back(std::move(task));
       final_records.push_back(std::move(final_record));
     }

@@ -61,7 +61,8 @@ struct RenderConfig {
   RenderOptions render;
   int jobs = 1;  ///< worker processes; 0 = in this process, no isolation
   core::Shard shard;
-  bool strict = false;  ///< exit 1 when any record is not ok
+  bool strict = false;          ///< exit 1 when any record is not ok
+  bool id_from_parent = false;  ///< input file ids from the parent folder name, not the stem
 };
 
 /// Reads the tasks, draws them through a pool of `jobs` workers and writes one record per

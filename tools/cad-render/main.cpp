@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cad::core::add_shard_option(app, config.shard);
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
+  app.add_flag("--id-from-parent", config.id_from_parent,
+               "input file ids from their parent folder's name (corpus/<id>/ground_truth.stl), "
+               "not their file name; inputs whose ids collide are refused either way");
   return cad::core::run_tool("cad-render", argc, argv, app, [&] {
     if (app.count("--jobs") == 0 && app.count("--threads") > 0) config.jobs = config.common.threads;
     config.render.background = cad::render::parse_color(background);
