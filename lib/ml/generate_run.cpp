@@ -13,6 +13,7 @@
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/progress.h"
+#include "data/cot.h"
 #include "ml/checkpoint.h"
 #include "ml/sampler.h"
 #include "ml/sft_data.h"
@@ -72,6 +73,8 @@ std::size_t run_generate(const GenerateConfig& config) {
   parse_task_weight(config.task);
   if (config.text != "abstract" && config.text != "detailed")
     throw UsageError("--text must be abstract or detailed");
+  // Every option is checked before the model is loaded: a typo must not read as a bad model.
+  cad::data::expert_prompt(config.expert);  // throws UsageError naming the experts
   LoadedModel loaded = load_checkpoint(config.model_dir, config.device, config.dtype);
   Transformer& model = loaded.model;
   model->eval();

@@ -26,6 +26,9 @@ set +e
 [ $rc = 2 ] && grep -q "unknown task 'speech'" err.txt || { echo "rc $rc"; cat err.txt; exit 1; }
 "$BIN/cad-generate" -i x.jsonl 2> err.txt; rc=$?
 [ $rc = 2 ] || { echo "cad-generate without --model: rc $rc"; cat err.txt; exit 1; }
+# An unknown expert is named as such before any model is read (issue 20: it failed on the path).
+"$BIN/cad-generate" --model no-such-model -i x.jsonl --expert poet 2> err.txt; rc=$?
+[ $rc = 2 ] && grep -q "unknown expert 'poet'" err.txt || { echo "--expert poet: rc $rc"; cat err.txt; exit 1; }
 set -e
 
 ## Build a tiny dataset: three families, small drawings.

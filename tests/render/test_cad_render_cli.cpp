@@ -130,11 +130,14 @@ TEST_CASE("cad-render draws STL and STEP files", "[cli]") {
   // Show that mesh and B-rep files give the block's overall extents (and, from STEP, the Ø).
   const fs::path dir = fresh_dir("files");
   const TopoDS_Shape part = block_with_hole();
-  cad::geom::write_mesh(cad::geom::tessellate(part), (dir / "block.stl").string());
-  cad::geom::write_shape(part, (dir / "block.step").string());
-  Run run = run_cad_render((dir / "block.stl").string() + " " + (dir / "block.step").string() +
-                               " --views none --no-png --out-dir " + (dir / "out").string(),
-                           dir);
+  // Two names: block.stl and block.step would both be id "block" and are refused (their
+  // drawings would overwrite each other).
+  cad::geom::write_mesh(cad::geom::tessellate(part), (dir / "block_mesh.stl").string());
+  cad::geom::write_shape(part, (dir / "block_brep.step").string());
+  Run run =
+      run_cad_render((dir / "block_mesh.stl").string() + " " + (dir / "block_brep.step").string() +
+                         " --views none --no-png --out-dir " + (dir / "out").string(),
+                     dir);
   REQUIRE(run.rc == 0);
   REQUIRE(run.records.size() == 2);
   for (const auto& r : run.records) {
