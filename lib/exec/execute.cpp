@@ -234,6 +234,18 @@ Pending pending_from_line(const core::JsonlLine& line) {
   json sample = rec.contains("sample") ? rec["sample"] : json(nullptr);
   if (!rec.contains("id")) {
     fail(id, sample, "line " + std::to_string(line.line) + ": record has no 'id'");
+  } else if ((!rec.contains("code") || !rec["code"].is_string()) && rec.contains("error") &&
+             !rec["error"].is_null()) {
+    // A failed cad-generate (or other tool's) record: relay its own reason.
+    const json& e = rec["error"];
+    const json& m = e.is_object() && e.contains("message") ? e["message"] : e;
+    const std::string why = m.is_string() ? m.get<std::string>() : m.dump();
+    fail(id, sample,
+         "line " + std::to_string(line.line) + ": the input record carries no code; its " +
+             (rec.contains("status") && rec["status"].is_string()
+                  ? "status is '" + rec["status"].get<std::string>() + "' and its "
+                  : std::string()) +
+             "error: " + why);
   } else if (!rec.contains("code") || !rec["code"].is_string()) {
     fail(id, sample, "line " + std::to_string(line.line) + ": record has no string field 'code'");
   } else {
@@ -310,6 +322,8 @@ int run(const RunConfig& config) {
       std::string id = config.id_from_parent ? fs::absolute(fp).parent_path().filename().string()
                                              : fp.stem().string();
       try {
+        if (fs::is_directory(path))
+          throw cad::Error(path + ": is a directory, not a script (give the .py files in it)");
         p.task = ExecTask{id, nullptr, core::read_file(path)};
         std::size_t bad;
         if (!core::valid_utf8(p.task.code, &bad))

@@ -72,4 +72,14 @@ set -e
 "$BIN/cad-exec" --timeout 3 --format stl --dry-run > cfg.yaml
 grep -q 'timeout: 3' cfg.yaml
 "$BIN/cad-exec" --config cfg.yaml --dry-run | grep -q 'timeout: 3'
+
+## Show that a folder given as a script is an input error that says so (it was status empty).
+mkdir -p a_folder
+"$BIN/cad-exec" a_folder 2>/dev/null \
+  | jq -e '.status == "invalid_input" and (.error.message | test("is a directory"))' > /dev/null
+
+## Show that a failed cad-generate record is relayed with its own reason, not "no field 'code'".
+echo '{"id":"g","sample":0,"task":"drawing","expert":"views","status":"error","error":"the record has no drawing image"}' \
+  | "$BIN/cad-exec" --jsonl - 2>/dev/null \
+  | jq -e '.status == "invalid_input" and (.error.message | test("its error: the record has no drawing image"))' > /dev/null
 echo PASS
