@@ -68,3 +68,16 @@ done
 total=$(cat whole/train.jsonl whole/val.jsonl whole/test.jsonl whole/rejected.jsonl | wc -l)
 [ "$total" = 12 ] || { echo "12 planned, $total out"; exit 1; }
 jq -e '.counts.planned == 12' whole/stats.json > /dev/null
+
+## Show that a source folder that does not exist is a usage error that creates nothing, for
+## --deepcad as for --scripts, and that --print-recipe then prints no recipe without a count.
+for src in --deepcad --scripts; do
+  set +e
+  "$BIN/cad-dataset-build" $src /no/such/folder -o never_made 2> err.txt; rc=$?
+  "$BIN/cad-dataset-build" $src /no/such/folder --print-recipe > printed.txt 2>> err.txt; rc2=$?
+  set -e
+  [ "$rc" = 2 ] && [ "$rc2" = 2 ] || { echo "$src /no/such/folder: rc $rc, $rc2"; cat err.txt; exit 1; }
+  [ ! -e never_made ] || { echo "$src /no/such/folder created the output folder"; exit 1; }
+  [ ! -s printed.txt ] || { echo "$src: --print-recipe printed"; cat printed.txt; exit 1; }
+  grep -q "$src /no/such/folder: not a folder" err.txt
+done

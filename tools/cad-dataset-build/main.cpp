@@ -2,6 +2,7 @@
 // CadQuery scripts.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <filesystem>
 
 #include <iostream>
 
@@ -124,9 +125,18 @@ int main(int argc, char** argv) {
     if (no_renders) recipe.renders = false;
     if (no_meshes) recipe.meshes = false;
     if (no_step) recipe.solids = false;
+    // Sources are checked before anything is printed or created: a wrong path is a usage
+    // error that leaves no output folder behind.
+    for (const auto& d : recipe.deepcad)
+      if (!std::filesystem::is_directory(d))
+        throw cad::UsageError("--deepcad " + d + ": not a folder (of DeepCAD JSON files)");
+    for (const auto& d : recipe.scripts)
+      if (!std::filesystem::is_directory(d))
+        throw cad::UsageError("--scripts " + d + ": not a folder (of CadQuery scripts)");
     if (print_recipe) {
+      const std::size_t planned = cad::data::plan(recipe).size();  // may throw: nothing printed
       std::cout << cad::data::recipe_yaml(recipe);
-      std::cout << "# planned samples: " << cad::data::plan(recipe).size() << "\n";
+      std::cout << "# planned samples: " << planned << "\n";
       return 0;
     }
     if (out_dir.empty()) throw cad::UsageError("no output folder: give -o OUT");
