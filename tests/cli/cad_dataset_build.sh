@@ -79,5 +79,5 @@ for src in --deepcad --scripts; do
   [ "$rc" = 2 ] && [ "$rc2" = 2 ] || { echo "$src /no/such/folder: rc $rc, $rc2"; cat err.txt; exit 1; }
   [ ! -e never_made ] || { echo "$src /no/such/folder created the output folder"; exit 1; }
   [ ! -s printed.txt ] || { echo "$src: --print-recipe printed"; cat printed.txt; exit 1; }
-  grep -q "$src /no/such/folder: not a folder" err.txt
+  grep -q -- "$src /no/such/folder: not a folder" err.txt
 done
