@@ -129,6 +129,11 @@ FamilyRequest parse_family(const std::string& name, const YAML::Node& node,
       } else if (k == "styles") {
         req.styles = string_list(entry.second, where, key + ".styles");
         check_styles(req.styles, where, key + ".styles");
+        for (const auto& style : req.styles)
+          if (std::find(fam->styles.begin(), fam->styles.end(), style) == fam->styles.end())
+            recipe_error(where, key + ".styles",
+                         fmt::format("family '{}' cannot write style '{}' (it writes {})", name,
+                                     style, fmt::join(fam->styles, ", ")));
       } else {
         Level level;
         try {
@@ -293,6 +298,18 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& where) {
   }
   r.styles = string_list(root["styles"], where, "styles");
   check_styles(r.styles, where, "styles");
+  // The recipe-wide styles must leave every family without its own list something to write.
+  for (const auto& req : r.families) {
+    if (!req.styles.empty() || r.styles.empty()) continue;
+    const auto& can = family(req.name).styles;
+    bool any = false;
+    for (const auto& style : r.styles)
+      any = any || std::find(can.begin(), can.end(), style) != can.end();
+    if (!any)
+      recipe_error(where, "styles",
+                   fmt::format("family '{}' writes none of {} (it writes {})", req.name,
+                               fmt::join(r.styles, ", "), fmt::join(can, ", ")));
+  }
   r.deepcad = string_list(root["deepcad"], where, "deepcad");
   if (root["deepcad_limit"])
     r.deepcad_limit = scalar<std::size_t>(root["deepcad_limit"], where, "deepcad_limit");

@@ -81,3 +81,13 @@ for src in --deepcad --scripts; do
   [ ! -s printed.txt ] || { echo "$src: --print-recipe printed"; cat printed.txt; exit 1; }
   grep -q -- "$src /no/such/folder: not a folder" err.txt
 done
+
+## Show that a family asked for a style it cannot write is a usage error naming what it writes
+## (it exited 0 and rejected every such sample).
+printf 'name: t\nfamilies:\n  stepped_shaft: {count: 2, styles: [sketch]}\n' > bad_style.yaml
+set +e
+"$BIN/cad-dataset-build" --config bad_style.yaml -o never_styled 2> err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "family 'stepped_shaft' cannot write style 'sketch' (it writes chain, plane)" err.txt \
+  || { echo "bad style: rc $rc"; cat err.txt; exit 1; }
+[ ! -e never_styled ]
