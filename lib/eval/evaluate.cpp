@@ -136,7 +136,16 @@ Loaded load(const json& rec, const EvalOptions& options) {
       l.exec_status = rec["status"];
       if (l.exec_status != "ok") {
         l.status = "exec_failed";
-        l.error = rec.value("error", json());
+        // Relayed as the one error object, whatever the producing tool wrote.
+        const json e = rec.value("error", json());
+        l.error =
+            e.is_object() && e.contains("message")
+                ? e
+                : error_json(
+                      "InputError",
+                      "the input record's status is '" + l.exec_status + "'" +
+                          (e.is_null() ? std::string()
+                                       : ": " + (e.is_string() ? e.get<std::string>() : e.dump())));
         return l;
       }
       json outputs = rec.value("outputs", json::object());

@@ -128,7 +128,8 @@ std::size_t run_generate(const GenerateConfig& config) {
                   {"task", config.task},
                   {"expert", config.expert},
                   {"status", "error"},
-                  {"error", message}});
+                  // The error object of every other tool (cad-exec, cad-eval).
+                  {"error", {{"type", "GenerationError"}, {"message", message}}}});
     ++errors;
   };
 

@@ -185,4 +185,11 @@ r = json.loads(sys.stdin.readline()); r["drawing"] = None; print(json.dumps(r))'
 "$BIN/cad-generate" --model run/final -i broken.jsonl --data-dir data --max-new-tokens 4 -q \
   > broken_gen.jsonl
 grep -q '"status":"error"' broken_gen.jsonl || { cat broken_gen.jsonl; exit 1; }
+# One error object in every tool ({type, message}, as cad-exec and cad-eval write it), and the
+# failed generation is relayed by cad-exec and cad-eval with its own reason.
+jq -e '.error.type == "GenerationError" and (.error.message | length > 0)' broken_gen.jsonl > /dev/null
+"$BIN/cad-exec" --jsonl broken_gen.jsonl 2>/dev/null \
+  | jq -e '.status == "invalid_input" and (.error.message | test("drawing"))' > /dev/null
+"$BIN/cad-eval" --gt data/test.jsonl -i broken_gen.jsonl --metrics iou 2>/dev/null | head -1 \
+  | jq -e '.status == "exec_failed" and (.error | type) == "object" and (.error.message | length > 0)' > /dev/null
 echo "ok"
