@@ -86,9 +86,22 @@ bool JsonlReader::next(JsonlLine& out) {
     out.text.assign(text);
     out.record.reset();
     out.error.clear();
+    out.id.reset();
     std::size_t bad = 0;
     if (!valid_utf8(text, &bad)) {
       out.error = fmt::format("line {}: invalid UTF-8 at byte {}", line_, bad + 1);
+      // The record stays unusable, but its id may be intact: read it from a copy whose invalid
+      // bytes are replaced, so that the failure is reported under the right id.
+      std::string repaired(text);
+      for (std::size_t at = 0; !valid_utf8(repaired, &at);) repaired[at] = '?';
+      try {
+        const auto j = nlohmann::json::parse(repaired);
+        // An id that contained a replaced byte is not the record's: it must appear as it is.
+        if (j.is_object() && j.contains("id") && j["id"].is_string() &&
+            text.find(j["id"].dump()) != std::string_view::npos)
+          out.id = j["id"].get<std::string>();
+      } catch (const nlohmann::json::parse_error&) {
+      }
       return true;
     }
     try {

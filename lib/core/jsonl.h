@@ -27,6 +27,9 @@ struct JsonlLine {
   std::optional<nlohmann::json> record;  ///< the parsed value (any JSON type)
   std::string error;                     ///< e.g. "line 7: invalid JSON: ..."; empty on success
   std::string text;  ///< the raw line, without the newline (and without a trailing '\r')
+  /// The record's string `id` when the line cannot be used but its id can still be read (an
+  /// invalid UTF-8 byte inside another field): the failure record keeps the id.
+  std::optional<std::string> id;
 };
 
 /// Reads a JSONL file (or stdin for "-") one line at a time; blank lines are skipped,

@@ -711,7 +711,9 @@ Input read_input(const std::string& path, bool split_sample) {
                         : !line.record->is_object()
                             ? "line " + std::to_string(line.line) + ": record is not a JSON object"
                             : "line " + std::to_string(line.line) + ": record has no 'id'";
-      in.records.push_back({{"_error", why}, {"_line", line.line}});
+      json bad = {{"_error", why}, {"_line", line.line}};
+      if (line.id) bad["_id"] = *line.id;
+      in.records.push_back(std::move(bad));
       continue;
     }
     json rec = *line.record;
@@ -785,10 +787,11 @@ int run(const RunConfig& config) {
   std::size_t index = 0;
   for (const json& r : pred_in.records) {
     if (r.contains("id") && r["id"].is_string()) predicted.insert(r["id"].get<std::string>());
+    if (r.contains("_id") && r["_id"].is_string()) predicted.insert(r["_id"].get<std::string>());
     if (!config.shard.contains(index++)) continue;
     if (r.contains("_error")) {
-      json rec =
-          bare_record(nullptr, nullptr, "invalid_input", error_json("InputError", r["_error"]));
+      json rec = bare_record(r.value("_id", json()), nullptr, "invalid_input",
+                             error_json("InputError", r["_error"]));
       rec["input_line"] = r["_line"];
       slots.emplace_back(rec);
       continue;

@@ -217,7 +217,7 @@ Pending pending_from_line(const core::JsonlLine& line) {
   };
   std::string fallback_id = "line" + std::to_string(line.line);
   if (!line.record) {
-    fail(fallback_id, nullptr, line.error);
+    fail(line.id.value_or(fallback_id), nullptr, line.error);
     return p;
   }
   const json& rec = *line.record;

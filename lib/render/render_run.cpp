@@ -65,7 +65,7 @@ json task_to_json(const RenderTask& t) {
 /// A task from one JSONL line, or an error record when the line cannot become one.
 std::pair<RenderTask, std::optional<json>> task_from_line(const core::JsonlLine& line) {
   RenderTask task;
-  task.id = "line" + std::to_string(line.line);
+  task.id = line.id.value_or("line" + std::to_string(line.line));
   if (!line.record) return {task, error_record(task, "invalid_input", "InputError", line.error)};
   const json& j = *line.record;
   if (!j.is_object())

@@ -82,4 +82,13 @@ mkdir -p a_folder
 echo '{"id":"g","sample":0,"task":"drawing","expert":"views","status":"error","error":"the record has no drawing image"}' \
   | "$BIN/cad-exec" --jsonl - 2>/dev/null \
   | jq -e '.status == "invalid_input" and (.error.message | test("its error: the record has no drawing image"))' > /dev/null
+## Show that one invalid UTF-8 byte inside `code` keeps the record's id on its invalid_input record
+## (cad-exec, cad-render and cad-eval alike), and that an id with a bad byte is not guessed.
+printf '{"id":"u1","code":"import cadquery as cq\\nr = cq.Workplane().box(1, 1, 1) # \377"}\n{"id":"u\3772","code":"x"}\n' > utf.jsonl
+[ "$("$BIN/cad-exec" --jsonl utf.jsonl 2>/dev/null | jq -r '"\(.id) \(.status)"' | tr '\n' ' ')" = "u1 invalid_input line2 invalid_input " ]
+[ "$("$BIN/cad-render" --jsonl utf.jsonl --out-dir utf_drawings --views none 2>/dev/null | jq -r .id | head -1)" = u1 ]
+printf '{"id":"u1","code":"import cadquery as cq\\nr = cq.Workplane().box(1, 1, 1)"}\n' > utf_gt.jsonl
+"$BIN/cad-eval" --gt utf_gt.jsonl -i utf.jsonl --metrics iou 2>/dev/null > utf_eval.jsonl || true
+[ "$(jq -r '"\(.id) \(.status)"' utf_eval.jsonl | head -1)" = "u1 invalid_input" ]
+[ "$(jq -r 'select(.status == "no_prediction") | .id' utf_eval.jsonl | wc -l)" = 0 ]
 echo PASS

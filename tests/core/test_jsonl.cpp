@@ -138,3 +138,24 @@ TEST_CASE("JsonlWriter lines from concurrent threads never interleave", "[core]"
 TEST_CASE("JsonlWriter throws cad::Error when the file cannot be created", "[core]") {
   CHECK_THROWS_AS(JsonlWriter("/nonexistent/out.jsonl"), cad::Error);
 }
+
+TEST_CASE("JsonlReader keeps the id of a line whose other field has invalid UTF-8", "[core]") {
+  cad::test::TempFile file("jsonl");
+  file.write(
+      "{\"id\": \"a1\", \"code\": \"x = 1 # \xFF\"}\n"  // bad byte in code: the id is kept
+      "{\"id\": \"a\xFF\", \"code\": \"x\"}\n"          // bad byte in the id: not guessed
+      "{\"id\": \"a3\"}\n");
+  JsonlReader reader(file.path());
+  JsonlLine line;
+  REQUIRE(reader.next(line));
+  CHECK_FALSE(line.record);
+  CHECK(line.error == "line 1: invalid UTF-8 at byte 31");
+  REQUIRE(line.id);
+  CHECK(*line.id == "a1");
+  REQUIRE(reader.next(line));
+  CHECK_FALSE(line.record);
+  CHECK_FALSE(line.id);
+  REQUIRE(reader.next(line));
+  REQUIRE(line.record);
+  CHECK_FALSE(line.id);
+}
