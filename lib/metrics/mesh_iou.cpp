@@ -157,7 +157,7 @@ double intersection_volume(const VolumeMesh& a, const VolumeMesh& b) {
   // Corefinement refines both inputs in place: work on copies.
   SurfaceMesh ca = a.impl_->mesh, cb = b.impl_->mesh, out;
   // Faces of the two meshes that coincide exactly (a prediction on the ground truth's planes)
-  // take the corefinement's coplanar path, seven times slower on the corpus. Moving the second
+  // take the corefinement's coplanar path, four times slower on the corpus. Moving the second
   // mesh by kNudge of the pair's diagonal along a direction parallel to no axis plane turns
   // them into parallel faces that do not meet; every volume changes by at most that distance
   // times the area, far below the float precision the meshes come in.

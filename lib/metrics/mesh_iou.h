@@ -65,7 +65,7 @@ class VolumeMesh {
 /// doubles). The copy of B is first moved by 1e-9 of the pair's bounding-box diagonal along a
 /// fixed direction parallel to no axis plane: faces that coincide exactly (a prediction on the
 /// ground truth's planes) then become parallel faces that do not meet, instead of taking the
-/// corefinement's coplanar path, about seven times slower on the corpus. The volumes change by
+/// corefinement's coplanar path, about four times slower on the corpus. The volumes change by
 /// at most that distance times the surface area, far below the float precision meshes come in
 /// (an IoU of two identical unit cubes is 1 - 3e-9). Throws cad::Error when either mesh does
 /// not bound a volume or the corefinement fails (a self-intersecting input).
