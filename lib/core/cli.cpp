@@ -204,9 +204,31 @@ int run_tool(const char* tool_name, int argc, char** argv, CLI::App& app,
       if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
       std::string message = e.what();
       const std::string extras = "INI was not able to parse ";
-      if (message.rfind(extras, 0) == 0)
+      const bool extra = message.rfind(extras, 0) == 0;
+      if (extra)
         message =
             "unknown option '" + message.substr(extras.size()) + "' in the configuration file";
+      // An error that comes from the --config file names that file: a YAML error, an unknown
+      // key, or a bad value of an option the command line does not give.
+      std::string config_path;
+      for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--config" && i + 1 < argc) config_path = argv[i + 1];
+        if (a.rfind("--config=", 0) == 0) config_path = a.substr(9);
+      }
+      if (!config_path.empty()) {
+        bool from_config = extra || dynamic_cast<const CLI::ConfigError*>(&e) != nullptr;
+        if (!from_config && message.rfind("--", 0) == 0) {
+          const std::string option = message.substr(0, message.find(':'));
+          bool on_command_line = false;
+          for (int i = 1; i < argc; ++i) {
+            const std::string a = argv[i];
+            on_command_line = on_command_line || a == option || a.rfind(option + "=", 0) == 0;
+          }
+          from_config = option != "--config" && !on_command_line;
+        }
+        if (from_config) message = config_path + ": " + message;
+      }
       std::cerr << tool << ": " << message << "\nRun with --help for more information."
                 << std::endl;
       return 2;

@@ -91,4 +91,16 @@ printf '{"id":"u1","code":"import cadquery as cq\\nr = cq.Workplane().box(1, 1, 
 "$BIN/cad-eval" --gt utf_gt.jsonl -i utf.jsonl --metrics iou 2>/dev/null > utf_eval.jsonl || true
 [ "$(jq -r '"\(.id) \(.status)"' utf_eval.jsonl | head -1)" = "u1 invalid_input" ]
 [ "$(jq -r 'select(.status == "no_prediction") | .id' utf_eval.jsonl | wc -l)" = 0 ]
+## Show that errors from a --config file name the file: bad YAML, an unknown key, a bad value
+## (and that the command line still wins over the file).
+printf 'timeout: [1\n' > bad_yaml.yaml
+printf 'timeot: 3\n' > bad_key.yaml
+printf 'timeout: abc\n' > bad_value.yaml
+for f in bad_yaml bad_key bad_value; do
+  set +e
+  "$BIN/cad-exec" --config $f.yaml --dry-run > /dev/null 2> err.txt; rc=$?
+  set -e
+  [ "$rc" = 2 ] && grep -q "cad-exec: $f.yaml: " err.txt || { echo "$f: rc $rc"; cat err.txt; exit 1; }
+done
+"$BIN/cad-exec" --config bad_value.yaml --timeout 2 --dry-run | grep -q 'timeout: 2'
 echo PASS
