@@ -8,9 +8,11 @@
 #include <Message.hxx>
 #include <Message_Gravity.hxx>
 #include <Message_Messenger.hxx>
+#include <Message_Printer.hxx>
 #include <STEPControl_Reader.hxx>
 #include <STEPControl_Writer.hxx>
 #include <Standard_Failure.hxx>
+#include <TCollection_AsciiString.hxx>
 
 #include <fstream>
 #include <mutex>
@@ -27,14 +29,47 @@ std::string extension(const std::string& path) {
   return ext;
 }
 
-// OCCT's STEP translators print progress to stdout; stdout carries JSONL here.
-void silence_occt_messages() {
-  static std::once_flag once;
-  std::call_once(once, [] {
+// OCCT's messages (its STEP translators print progress, and parse errors in terminal colours)
+// never reach our stdout (JSONL) or stderr: the default printers are replaced by one that keeps
+// the failures, which read_shape puts into its error message.
+class CollectingPrinter : public Message_Printer {
+ public:
+  std::string take() {
+    std::string out;
+    out.swap(failures_);
+    return out;
+  }
+
+ protected:
+  void send(const TCollection_AsciiString& text, const Message_Gravity gravity) const override {
+    if (gravity < Message_Fail) return;
+    std::string line = text.ToCString();
+    // "**** ERR StepFile : Undefined Parsing: ... ****" -> the words in between.
+    while (!line.empty() && (line.front() == '*' || line.front() == ' ')) line.erase(0, 1);
+    while (!line.empty() && (line.back() == '*' || line.back() == ' ' || line.back() == '\n'))
+      line.pop_back();
+    if (line.empty()) return;
+    if (!failures_.empty()) failures_ += "; ";
+    failures_ += line;
+  }
+
+ private:
+  mutable std::string failures_;
+};
+
+CollectingPrinter& occt_messages() {
+  static Handle(CollectingPrinter) printer = [] {
+    Handle(CollectingPrinter) p = new CollectingPrinter();
     const Handle(Message_Messenger)& m = Message::DefaultMessenger();
-    for (Message_SequenceOfPrinters::Iterator it(m->Printers()); it.More(); it.Next())
-      it.Value()->SetTraceLevel(Message_Fail);
-  });
+    m->ChangePrinters().Clear();
+    m->AddPrinter(p);
+    return p;
+  }();
+  return *printer;
+}
+
+void silence_occt_messages() {
+  occt_messages().take();  // installs the printer; drops what an earlier call left
 }
 
 }  // namespace
@@ -73,8 +108,10 @@ TopoDS_Shape read_shape(const std::string& path) {
     }
     silence_occt_messages();
     STEPControl_Reader reader;
-    if (reader.ReadFile(path.c_str()) != IFSelect_RetDone)
-      throw cad::Error(path + ": not a readable STEP file");
+    if (reader.ReadFile(path.c_str()) != IFSelect_RetDone) {
+      const std::string why = occt_messages().take();
+      throw cad::Error(path + ": not a readable STEP file" + (why.empty() ? "" : " (" + why + ")"));
+    }
     reader.TransferRoots();
     TopoDS_Shape shape = reader.OneShape();
     if (shape.IsNull()) throw cad::Error(path + ": STEP file holds no shape");

@@ -128,6 +128,18 @@ elif [ "${CI:-}" = true ]; then
   exit 1
 fi
 
+## Show that a broken STEP file is reported in the record with OpenCASCADE's reason, and that
+## OCCT's own colour-coded messages do not reach stderr (cad-render and cad-eval).
+printf 'ISO-10303-21;\nHEADER;\ngarbage\nENDSEC;\n' > broken.step
+"$BIN/cad-render" broken.step --out-dir broken_drawings --views none > broken_render.jsonl 2> broken_render.txt || true
+jq -e '.status == "error" and (.error.message | test("not a readable STEP file .*Incorrect syntax"))' broken_render.jsonl > /dev/null
+jq -cn --arg s "$PWD/broken.step" '{id: "a", step: $s}' > gt_broken_step.jsonl
+"$BIN/cad-eval" --gt gt_broken_step.jsonl -i pred_a.jsonl --metrics iou > broken_eval.jsonl 2> broken_eval.txt || true
+jq -e '.status == "invalid_ground_truth" and (.error.message | test("Incorrect syntax"))' broken_eval.jsonl > /dev/null
+if grep -q "$(printf '\033')" broken_render.txt broken_eval.txt || grep -q 'ERR StepFile' broken_render.txt broken_eval.txt; then
+  echo "OCCT's messages reached stderr"; cat -v broken_render.txt broken_eval.txt; exit 1
+fi
+
 ## Show that shards joined give the same summary as one run.
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 0/2 > s0.jsonl 2>/dev/null
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 1/2 > s1.jsonl 2>/dev/null
