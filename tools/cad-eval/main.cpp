@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/cli.h"
+#include "core/log.h"
 #include "eval/evaluate.h"
 #include "rl/reward.h"
 
@@ -79,7 +80,10 @@ int main(int argc, char** argv) {
   cad::core::add_shard_option(app, config.shard);
   app.add_flag("--summarize-only", config.summarize_only,
                "read cad-eval records (e.g. concatenated shards) from -i and print their summary");
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "no progress or info lines on stderr (--log-level warn)");
   return cad::core::run_tool("cad-eval", argc, argv, app, [&] {
+    if (quiet) cad::core::set_log_level("warn");
     config.eval.normalize = cad::geom::parse_normalization(normalize);
     config.eval.iou_backend = cad::metrics::parse_iou_backend(iou_backend);
     config.eval.seed = config.common.seed;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/cli.h"
+#include "core/log.h"
 #include "exec/execute.h"
 
 int main(int argc, char** argv) {
@@ -47,7 +48,10 @@ int main(int argc, char** argv) {
   app.add_flag("--id-from-parent", config.id_from_parent,
                "name each script by its folder (corpus/<id>/expert.py) instead of its file stem");
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "no progress or info lines on stderr (--log-level warn)");
   return cad::core::run_tool("cad-exec", argc, argv, app, [&] {
+    if (quiet) cad::core::set_log_level("warn");
     // --threads is every tool's parallelism option; for cad-exec it means worker processes.
     if (app.count("--jobs") == 0 && app.count("--threads") > 0) config.jobs = config.common.threads;
     return cad::exec::run(config);

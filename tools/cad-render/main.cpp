@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/cli.h"
+#include "core/log.h"
 #include "render/render_run.h"
 
 int main(int argc, char** argv) {
@@ -62,7 +63,10 @@ int main(int argc, char** argv) {
   app.add_flag("--id-from-parent", config.id_from_parent,
                "input file ids from their parent folder's name (corpus/<id>/ground_truth.stl), "
                "not their file name; inputs whose ids collide are refused either way");
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "no progress or info lines on stderr (--log-level warn)");
   return cad::core::run_tool("cad-render", argc, argv, app, [&] {
+    if (quiet) cad::core::set_log_level("warn");
     if (app.count("--jobs") == 0 && app.count("--threads") > 0) config.jobs = config.common.threads;
     config.render.background = cad::render::parse_color(background);
     config.render.svg = !no_svg;

@@ -66,6 +66,11 @@ int main(int argc, char** argv) {
       "mine", "write the records whose mean reward over --samples samples is below --threshold");
   train_cmd->fallthrough();
   mine_cmd->fallthrough();
+  // The options belong to the tool (they fall through to the subcommands): say where they are.
+  for (auto* cmd : {train_cmd, mine_cmd})
+    cmd->footer(
+        "Every option of the tool applies here (those marked train: or mine: to that "
+        "subcommand): see `cad-rl --help` for the list.");
 
   // Data and prompts.
   app.add_option("--init", config.init, "train: cad-sft checkpoint the policy starts from");

@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   auto* train_cmd = app.add_subcommand("train", "train a model");
   tokenizer_cmd->fallthrough();
   train_cmd->fallthrough();
+  // The options belong to the tool (they fall through to the subcommands): say where they are.
+  for (auto* cmd : {tokenizer_cmd, train_cmd})
+    cmd->footer("Every option of the tool applies here: see `cad-sft --help` for the list.");
 
   app.add_option("--data", config.data_dir, "dataset folder (train.jsonl, val.jsonl, images)");
   app.add_option("--split", split, "split the tokenizer is trained on")->capture_default_str();
