@@ -25,6 +25,11 @@ for tool in cad-dataset-build cad-generate cad-exec cad-eval cad-render; do has 
 "$BIN/cad-sft" train --help | grep -q 'cad-sft --help'
 "$BIN/cad-rl" mine --help | grep -q 'cad-rl --help'
 
+## cad-sft's and cad-rl's -i/-o say what they are there, not "JSONL input/output".
+"$BIN/cad-sft" --help | grep -- '-o,' | grep -q 'tokenizer'
+"$BIN/cad-sft" --help | grep -- '-i,' | grep -q 'not used'
+"$BIN/cad-rl" --help | grep -- '-o,' | grep -q 'mine'
+
 ## -q: nothing on stderr for a run that succeeds.
 printf '{"id":"a","code":"import cadquery as cq\\nr = cq.Workplane().box(1, 1, 1)"}\n' > one.jsonl
 "$BIN/cad-exec" --jsonl one.jsonl -q > /dev/null 2> err.txt

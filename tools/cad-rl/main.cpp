@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
       "Exit status: 0 done (or stopped by SIGINT/SIGTERM with a checkpoint), 1 runtime failure,\n"
       "2 usage error."};
   cad::core::add_common_options(app, common);
+  // The common -i/-o describe JSONL streams: here -o is mine's output and -i is unused.
+  app.get_option("-o")->description("mine: the mined records, JSONL (- = stdout)");
+  app.get_option("-i")->description("not used by cad-rl (the data comes from --data / --prompts)");
   app.require_subcommand(1, 1);
   auto* train_cmd = app.add_subcommand("train", "run RL from a cad-sft checkpoint");
   auto* mine_cmd = app.add_subcommand(

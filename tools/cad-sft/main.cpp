@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
       "Runs with OMP_WAIT_POLICY=PASSIVE unless the variable is set (idle OpenMP threads sleep\n"
       "instead of spinning against OpenBLAS's; see tools/cad-sft/README.md)."};
   cad::core::add_common_options(app, common);
+  // The common -i/-o describe JSONL streams; here -o is the tokenizer file and -i is unused.
+  app.get_option("-o")->description("tokenizer: where tokenizer.json is written (required there)");
+  app.get_option("-i")->description("not used by cad-sft (the data comes from --data)");
   app.require_subcommand(1, 1);
   auto* tokenizer_cmd =
       app.add_subcommand("tokenizer", "train a tokenizer on a dataset split (-o tokenizer.json)");
