@@ -1,6 +1,8 @@
 // Corpus test: the CADPrompt experts' scripts execute and match their measured ground truth.
 #include <catch2/catch.hpp>
 
+#include "../corpus_dir.h"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -45,10 +47,7 @@ double volume_at_ground_truth_resolution(const TopoDS_Shape& shape) {
 TEST_CASE("CADPrompt expert scripts reproduce their ground-truth volume and bounding box",
           "[corpus]") {
   fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
-  if (!fs::is_directory(dir)) {
-    WARN("corpus not found at " << dir << ": skipped");
-    return;
-  }
+  CAD_REQUIRE_CORPUS(dir);
   json schema =
       cad::core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/exec.schema.json");
   std::vector<fs::path> cases;

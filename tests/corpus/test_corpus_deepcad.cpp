@@ -2,6 +2,8 @@
 // compared with the case's ground_truth.stl (DeepCAD's normalized frame on both sides).
 #include <catch2/catch.hpp>
 
+#include "../corpus_dir.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -47,10 +49,7 @@ double iou_at_ground_truth_resolution(const TopoDS_Shape& shape, const cad::geom
 
 TEST_CASE("CADPrompt DeepCAD JSON converted to CadQuery against ground_truth.stl", "[corpus]") {
   fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
-  if (!fs::is_directory(dir)) {
-    WARN("corpus not found at " << dir << ": skipped");
-    return;
-  }
+  CAD_REQUIRE_CORPUS(dir);
   auto files = cad::data::find_deepcad_files(dir.string());
   REQUIRE(files.size() == 100);
   auto t0 = Clock::now();

@@ -2,6 +2,8 @@
 // library.
 #include <catch2/catch.hpp>
 
+#include "../corpus_dir.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -31,10 +33,7 @@ double iou_at_ground_truth_resolution(const std::string& code, const cad::geom::
 
 TEST_CASE("CADPrompt expert scripts against ground_truth.stl: IoU above 0.99", "[corpus]") {
   fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
-  if (!fs::is_directory(dir)) {
-    WARN("corpus not found at " << dir << ": skipped");
-    return;
-  }
+  CAD_REQUIRE_CORPUS(dir);
   std::vector<fs::path> cases;
   for (const auto& e : fs::directory_iterator(dir))
     if (fs::exists(e.path() / "expert.py")) cases.push_back(e.path());

@@ -1,6 +1,8 @@
 // Tests of metrics/iou: exact boolean IoU, the voxel fallback, and their agreement.
 #include <catch2/catch.hpp>
 
+#include "../corpus_dir.h"
+
 #include <BRepPrimAPI_MakeBox.hxx>
 
 #include <algorithm>
@@ -148,10 +150,7 @@ TEST_CASE("IoU is deterministic", "[metrics]") {
 TEST_CASE("CADPrompt experts against their ground-truth meshes: voxel agrees with boolean",
           "[metrics][corpus]") {
   fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
-  if (!fs::is_directory(dir)) {
-    WARN("corpus not found at " << dir << ": skipped");
-    return;
-  }
+  CAD_REQUIRE_CORPUS(dir);
   std::vector<fs::path> cases;
   for (const auto& e : fs::directory_iterator(dir))
     if (fs::exists(e.path() / "expert.py") && fs::exists(e.path() / "ground_truth.stl"))

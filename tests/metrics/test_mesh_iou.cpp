@@ -2,6 +2,8 @@
 // derived by hand, and agreement with OCCT's exact booleans on the corpus.
 #include <catch2/catch.hpp>
 
+#include "../corpus_dir.h"
+
 #include <BRepBndLib.hxx>
 #include <BRepPrimAPI_MakeBox.hxx>
 #include <BRepPrimAPI_MakeSphere.hxx>
@@ -46,11 +48,6 @@ Mesh soup(const Mesh& m) {
     out.triangles.push_back({base, base + 1, base + 2});
   }
   return out;
-}
-
-bool env_true(const char* name) {
-  const char* v = std::getenv(name);
-  return v && std::string(v) == "true";
 }
 
 }  // namespace
@@ -192,11 +189,7 @@ TEST_CASE("a moved VolumeMesh keeps its volume and orientation, reflections incl
 TEST_CASE("mesh IoU equals OCCT's exact IoU within 1e-3 on the corpus solids, meshed finely",
           "[metrics][mesh_iou][corpus]") {
   fs::path dir = fs::path(CAD_CORPUS_DIR) / "cadprompt";
-  if (!fs::is_directory(dir)) {
-    if (env_true("CI")) FAIL("corpus not found at " << dir);
-    WARN("corpus not found at " << dir << ": skipped");
-    return;
-  }
+  CAD_REQUIRE_CORPUS(dir);
   std::vector<fs::path> cases;
   for (const auto& e : fs::directory_iterator(dir))
     if (fs::exists(e.path() / "expert.py")) cases.push_back(e.path());
