@@ -2,6 +2,7 @@
 // wrapper.
 #include "core/cli.h"
 
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -182,6 +183,19 @@ void check_unique_ids(const std::vector<std::string>& ids, const std::vector<std
       throw UsageError("inputs " + paths[it->second] + " and " + paths[i] + " both get the id '" +
                        ids[i] + "' (their outputs would overwrite each other): " + hint);
   }
+}
+
+std::string file_id(const std::string& path, bool from_parent) {
+  namespace fs = std::filesystem;
+  return from_parent ? fs::absolute(path).parent_path().filename().string()
+                     : fs::path(path).stem().string();
+}
+
+std::string OutputKeys::repeat(const std::string& id, const std::string& sample, std::size_t line) {
+  auto [it, inserted] = first_line_.emplace(id + "|" + sample, line);
+  if (inserted) return "";
+  return "line " + std::to_string(line) + ": id '" + id + "' and sample " + sample +
+         " repeat line " + std::to_string(it->second) + ": its files would overwrite that record's";
 }
 
 const char* cad_version() {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,21 @@ void add_shard_option(CLI::App& app, Shard& shard);
 /// cad::UsageError naming the id, both paths and `hint` (e.g. "use --id-from-parent").
 void check_unique_ids(const std::vector<std::string>& ids, const std::vector<std::string>& paths,
                       const std::string& hint);
+
+/// The id of an input file: its stem, or with `from_parent` its folder's name
+/// (corpus/<id>/expert.py).
+std::string file_id(const std::string& path, bool from_parent);
+
+/// The (id, sample) pairs of the JSONL records a tool writes files for, in input order.
+class OutputKeys {
+ public:
+  /// "" for a new pair; for a repeat, the reason its record is refused ("line 5: id 'a' and
+  /// sample 0 repeat line 2: its files would overwrite that record's").
+  std::string repeat(const std::string& id, const std::string& sample, std::size_t line);
+
+ private:
+  std::map<std::string, std::size_t> first_line_;
+};
 
 /// The version string of the toolkit (CAD_VERSION, e.g. "0.1.0").
 const char* cad_version();

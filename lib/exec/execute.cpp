@@ -304,23 +304,18 @@ int run(const RunConfig& config) {
   std::vector<Pending> pending;
   std::size_t index = 0;
   if (!config.scripts.empty()) {
-    std::vector<std::string> ids, paths;
-    for (const std::string& path : config.scripts) {
-      fs::path fp(path);
-      ids.push_back(config.id_from_parent ? fs::absolute(fp).parent_path().filename().string()
-                                          : fp.stem().string());
-      paths.push_back(path);
-    }
-    core::check_unique_ids(ids, paths,
+    std::vector<std::string> ids;
+    for (const std::string& path : config.scripts)
+      ids.push_back(core::file_id(path, config.id_from_parent));
+    core::check_unique_ids(ids, config.scripts,
                            config.id_from_parent
                                ? "give each script its own folder name"
                                : "use --id-from-parent when the scripts share a file name");
-    for (const std::string& path : config.scripts) {
+    for (std::size_t k = 0; k < config.scripts.size(); ++k) {
       if (!config.shard.contains(index++)) continue;
+      const std::string& path = config.scripts[k];
+      const std::string& id = ids[k];
       Pending p;
-      fs::path fp(path);
-      std::string id = config.id_from_parent ? fs::absolute(fp).parent_path().filename().string()
-                                             : fp.stem().string();
       try {
         if (fs::is_directory(path))
           throw cad::Error(path + ": is a directory, not a script (give the .py files in it)");
@@ -338,21 +333,13 @@ int run(const RunConfig& config) {
     core::JsonlReader reader(config.common.input);
     core::JsonlLine line;
     // Two records with one (id, sample) would write the same files: the later one is refused.
-    std::map<std::string, std::size_t> seen;  // "id|sample" -> input line
+    core::OutputKeys keys;
     while (reader.next(line)) {
       if (!config.shard.contains(index++)) continue;
       Pending p = pending_from_line(line);
-      if (!p.final_record && !opt.formats.empty()) {
-        const std::string key = p.task.id + "|" + p.task.sample.dump();
-        auto [it, inserted] = seen.emplace(key, line.line);
-        if (!inserted)
-          p.final_record = invalid_input_record(
-              p.task.id, p.task.sample,
-              "line " + std::to_string(line.line) + ": id '" + p.task.id + "' and sample " +
-                  p.task.sample.dump() + " repeat line " + std::to_string(it->second) +
-                  ": its files would overwrite that record's",
-              line.line);
-      }
+      if (!p.final_record && !opt.formats.empty())
+        if (std::string why = keys.repeat(p.task.id, p.task.sample.dump(), line.line); !why.empty())
+          p.final_record = invalid_input_record(p.task.id, p.task.sample, why, line.line);
       pending.push_back(std::move(p));
     }
   }

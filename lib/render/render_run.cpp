@@ -220,22 +220,19 @@ int run(const RenderConfig& config) {
   std::vector<RenderTask> tasks;
   std::vector<std::optional<json>> final_records;
   std::size_t index = 0;
-  // An input file's id: its stem, or its folder's name (corpus/<id>/expert.py).
-  auto file_id = [&config](const std::string& path) {
-    return config.id_from_parent ? fs::absolute(path).parent_path().filename().string()
-                                 : fs::path(path).stem().string();
-  };
   if (!config.inputs.empty()) {
     std::vector<std::string> ids;
-    for (const std::string& path : config.inputs) ids.push_back(file_id(path));
+    for (const std::string& path : config.inputs)
+      ids.push_back(core::file_id(path, config.id_from_parent));
     core::check_unique_ids(ids, config.inputs,
                            config.id_from_parent
                                ? "give each input its own folder name"
                                : "use --id-from-parent when the inputs share a file name");
-    for (const std::string& path : config.inputs) {
+    for (std::size_t k = 0; k < config.inputs.size(); ++k) {
       if (!config.shard.contains(index++)) continue;
+      const std::string& path = config.inputs[k];
       RenderTask task;
-      task.id = file_id(path);
+      task.id = ids[k];
       std::optional<json> final_record;
       if (lower_extension(path) == ".py") {
         try {
@@ -253,19 +250,13 @@ int run(const RenderConfig& config) {
     core::JsonlReader reader(config.common.input);
     core::JsonlLine line;
     // Two records with one (id, sample) would write the same files: the later one is refused.
-    std::map<std::string, std::size_t> seen;  // "id|sample" -> input line
+    core::OutputKeys keys;
     while (reader.next(line)) {
       if (!config.shard.contains(index++)) continue;
       auto [task, final_record] = task_from_line(line);
-      if (!final_record) {
-        auto [it, inserted] = seen.emplace(task.id + "|" + task.sample.dump(), line.line);
-        if (!inserted)
-          final_record = error_record(
-              task, "invalid_input", "InputError",
-              fmt::format("line {}: id '{}' and sample {} repeat line {}: its files would "
-                          "overwrite that record's",
-                          line.line, task.id, task.sample.dump(), it->second));
-      }
+      if (!final_record)
+        if (std::string why = keys.repeat(task.id, task.sample.dump(), line.line); !why.empty())
+          final_record = error_record(task, "invalid_input", "InputError", why);
       tasks.push_back(std::move(task));
       final_records.push_back(std::move(final_record));
     }
