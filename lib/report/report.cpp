@@ -212,7 +212,7 @@ std::string Reporter::row_conventions(const RunData& run) const {
     if (r.contains("iou") && r["iou"].is_number())
       backends[r.value("iou_backend", std::string("unstated"))]++;
   if (backends.empty()) {
-    text += "; IoU kind not recorded (no eval records)";
+    text += run.eval.empty() ? "; IoU kind not recorded (no eval records)" : "; no IoU computed";
   } else {
     std::vector<std::string> parts;
     for (const auto& [b, n] : backends)
@@ -241,7 +241,7 @@ TableOut Reporter::main_table(const TableSpec& spec) {
     if (!labels.count(l))
       throw UsageError("table '" + t.title + "' names row '" + l + "', which is not a row (" +
                        join(std::vector<std::string>(labels.begin(), labels.end()), ", ") + ")");
-  std::vector<std::string> conventions;
+  std::vector<std::pair<std::string, std::string>> conventions;  // (conventions, rows)
   for (const RunData& run : runs_) {
     if (!spec.rows.empty() &&
         std::find(spec.rows.begin(), spec.rows.end(), run.label) == spec.rows.end())
@@ -265,8 +265,12 @@ TableOut Reporter::main_table(const TableSpec& spec) {
         notes.push_back(run.training);
       row.note = join(notes, "; ");
       const std::string c = row_conventions(run);
-      if (std::find(conventions.begin(), conventions.end(), c) == conventions.end())
-        conventions.push_back(c);
+      auto same = std::find_if(conventions.begin(), conventions.end(),
+                               [&](const auto& entry) { return entry.first == c; });
+      if (same == conventions.end())
+        conventions.emplace_back(c, run.label);
+      else
+        same->second += ", " + run.label;
     }
     t.rows.push_back(std::move(row));
   }
@@ -286,11 +290,13 @@ TableOut Reporter::main_table(const TableSpec& spec) {
   }
   for (const auto& key : spec.columns)
     if (!column(key).definition.empty()) t.conventions.push_back(column(key).definition + ".");
+  std::vector<std::string> per_row;
+  for (const auto& [c, rows] : conventions) per_row.push_back(rows + ": " + c);
   t.conventions.push_back(
       std::string("Our rows: ") +
       (spec.samples == "best" ? "best of the k samples of each id (min CD, max IoU)"
                               : "the first sample of each id") +
-      "; " + (conventions.empty() ? "no evaluated rows" : join(conventions, " | ")) + ".");
+      ". " + (per_row.empty() ? "No evaluated rows." : join(per_row, ". ") + "."));
   if (!spec.published.empty())
     t.conventions.push_back(
         "Published rows: figures as printed in the papers" +

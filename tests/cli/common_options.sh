@@ -14,10 +14,10 @@ has() {  # tool option...: the tool's --help lists every option
     grep -q -- "$option" help.txt || { echo "$tool --help lacks $option"; exit 1; }
   done
 }
-for tool in cad-dataset-build cad-sft cad-rl cad-generate cad-exec cad-eval cad-render; do
+for tool in cad-dataset-build cad-sft cad-rl cad-generate cad-exec cad-eval cad-render cad-report; do
   has $tool --config --log-level '-q,' --help
 done
-for tool in cad-sft cad-rl cad-generate cad-exec cad-eval cad-render; do has $tool --dry-run; done
+for tool in cad-sft cad-rl cad-generate cad-exec cad-eval cad-render cad-report; do has $tool --dry-run; done
 has cad-dataset-build --print-recipe
 for tool in cad-dataset-build cad-generate cad-exec cad-eval cad-render; do has $tool --shard; done
 
