@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <map>
 
 #include "core/error.h"
@@ -142,6 +143,58 @@ std::vector<CirclePattern> find_circle_patterns(const std::vector<Point2>& centr
   return patterns;
 }
 
+/// Advance width of a character of DejaVu Sans, em.
+double glyph_width(std::uint32_t c) {
+  if (c >= '0' && c <= '9') return 0.636;
+  switch (c) {
+    case ' ':
+    case '.':
+    case ',':
+      return 0.318;
+    case '(':
+    case ')':
+      return 0.39;
+    case 0x00D7:  // ×
+      return 0.838;
+    case 0x00D8:  // Ø
+      return 0.787;
+    case 0x00B0:  // °
+      return 0.5;
+    case 'R':
+      return 0.695;
+    case 'M':
+      return 0.863;
+    case 'W':
+      return 0.989;
+    case 'I':
+      return 0.295;
+  }
+  if (c >= 'A' && c <= 'Z') return 0.72;
+  if (c >= 'a' && c <= 'z') return 0.6;
+  return 0.7;
+}
+
+std::vector<std::uint32_t> code_points(const std::string& s) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = s[i];
+    int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    std::uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k < n && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+double distance_to_segment(Point2 p, Point2 a, Point2 b) {
+  const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  const double t =
+      len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0;
+  return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
 std::string fmt_number(double v) {
   return fmt::format("{:.2f}", v);
 }
@@ -187,6 +240,12 @@ const char* to_string(DimensionKind kind) {
       return "pitch_circle";
   }
   return "?";
+}
+
+double text_width(const std::string& text, double font_size) {
+  double em = 0;
+  for (std::uint32_t c : code_points(text)) em += glyph_width(c);
+  return em * font_size;
 }
 
 int label_decimals(double value, int decimals) {
@@ -250,7 +309,8 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     bool hole;
   };
   std::array<std::vector<Circle>, 3> circles;
-  for (const CylinderFeature& f : find_cylinders(shape)) {
+  const std::vector<CylinderFeature> cylinders = find_cylinders(shape);
+  for (const CylinderFeature& f : cylinders) {
     const int axis = axis_of(f.direction);
     if (axis < 0) {
       // An inclined hole (boss): its Ø on the view that looks most along its axis, with a
@@ -429,10 +489,38 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       if (!patterned[i]) add_centre_positions(*vp, cs[i].hole ? "hole" : "boss", cs[i].centre);
   }
 
+  // True when a visible edge of `view` passes through `p` (view plane, model units).
+  auto seen = [&](ViewKind view, Point2 p) {
+    const ViewProjection* vp = by_view[view_index(view)];
+    if (!vp) return false;
+    for (const Path2& path : vp->paths) {
+      if (!path.visible) continue;
+      for (std::size_t k = 1; k < path.points.size(); ++k)
+        if (distance_to_segment(p, path.points[k - 1], path.points[k]) <= size * 2e-3) return true;
+    }
+    return false;
+  };
   // Chamfers, on the view where they are slanted lines.
   for (const Chamfer& ch : find_chamfers(shape)) {
     const int axis = axis_of(ch.direction);
     if (axis < 0) continue;
+    if (ch.conical) {
+      // A cone round a rounded corner (a partial cylinder) joins the planar chamfers on either
+      // side of it: it is part of theirs, not a chamfer to count apart.
+      auto off_axis = [&](const std::array<double, 3>& p, const std::array<double, 3>& o,
+                          const std::array<double, 3>& d) {
+        const std::array<double, 3> v{p[0] - o[0], p[1] - o[1], p[2] - o[2]};
+        const double t = v[0] * d[0] + v[1] * d[1] + v[2] * d[2];
+        return std::sqrt(std::max(0.0, v[0] * v[0] + v[1] * v[1] + v[2] * v[2] - t * t));
+      };
+      const double ra = off_axis(ch.a, ch.origin, ch.direction);
+      const bool corner =
+          std::any_of(cylinders.begin(), cylinders.end(), [&](const CylinderFeature& c) {
+            return !c.full() && axis_of(c.direction) == axis && near(c.radius, ra, tol * 1000) &&
+                   off_axis(c.origin, ch.origin, ch.direction) < tol * 1000;
+          });
+      if (corner) continue;
+    }
     ViewKind view = circle_view(axis);
     Point2 a, b, corner, normal;
     if (!ch.conical) {
@@ -494,6 +582,25 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     if (nl < 1e-9) continue;
     d.from = {(a.x + b.x) / 2, (a.y + b.y) / 2};
     d.to = {d.from.x + normal.x / nl, d.from.y + normal.y / nl};
+    if (ch.conical && !seen(view, d.from)) {
+      // A cone hidden from the side (a hole's countersink): on its rim circle where the hole
+      // is seen end-on, the leader going out at 45 degrees.
+      const ViewKind end_on = circle_view(axis);
+      const Point2 o = project_array(end_on, ch.origin);
+      auto radius = [&](const std::array<double, 3>& p) {
+        const std::array<double, 3> v{p[0] - ch.origin[0], p[1] - ch.origin[1],
+                                      p[2] - ch.origin[2]};
+        const double t = v[0] * ch.direction[0] + v[1] * ch.direction[1] + v[2] * ch.direction[2];
+        return std::sqrt(std::max(0.0, v[0] * v[0] + v[1] * v[1] + v[2] * v[2] - t * t));
+      };
+      const double r = std::max(radius(ch.a), radius(ch.b));
+      const Point2 rim{o.x + r * M_SQRT1_2, o.y + r * M_SQRT1_2};
+      if (by_view[view_index(end_on)] && seen(end_on, rim)) {
+        d.view = end_on;
+        d.from = rim;
+        d.to = {rim.x + M_SQRT1_2, rim.y + M_SQRT1_2};
+      }
+    }
     if (near(d.value, d.second, tol * 10) && near(ch.angle, M_PI / 2, 1e-6))
       d.label = format_value(d.value, decimals) + " \u00D7 45\u00B0";
     else
@@ -656,6 +763,11 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
   return dims;
 }
 
+Point2 Drawing::to_page(ViewKind view, const Point2& p) const {
+  const ViewFrame& f = frames[view_index(view)];
+  return {f.corner.x + (p.x - f.bounds.min_x) * scale, f.corner.y + (f.bounds.max_y - p.y) * scale};
+}
+
 Drawing make_drawing(const TopoDS_Shape& shape, const DrawingOptions& options) {
   std::vector<ViewProjection> views;
   for (ViewKind v : all_views) views.push_back(project(shape, v));
@@ -675,6 +787,8 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
   const double spacing = page * 0.04;  // between stacked dimension lines
   drawing.font_size = std::max(8.0, page * 0.022);
   const double pad = page * 0.03;
+  // A strip along the bottom of the page for the units note and the projection symbol.
+  const double strip = drawing.font_size * 2;
 
   // Margin each view needs on each side for its dimension levels.
   std::array<std::array<double, 4>, 3> margin{};
@@ -696,7 +810,7 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
   const double fixed_w = 2 * pad + ml[kLeft] + ml[kRight] + left_of_front + right_of_front;
   const double above_front = std::max(mf[kAbove], ml[kAbove]);
   const double below_front = std::max(mf[kBelow], ml[kBelow]);
-  const double fixed_h = 2 * pad + mt[kAbove] + mt[kBelow] + above_front + below_front;
+  const double fixed_h = 2 * pad + mt[kAbove] + mt[kBelow] + above_front + below_front + strip;
   const double model_w = lb.width() + fb.width();
   const double model_h = tb.height() + fb.height();
   double scale = 1;
@@ -719,6 +833,8 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
   corner[0] = {front_x, front_y};
   corner[1] = {front_x, oy + mt[kAbove]};
   corner[2] = {ox + ml[kLeft], front_y};
+  for (int i = 0; i < 3; ++i) drawing.frames[i] = {corner[i], views[i].bounds};
+  drawing.marks.assign(drawing.dimensions.size(), {});
 
   auto to_page = [&](ViewKind view, const Point2& p) {
     const int i = view_index(view);
@@ -748,18 +864,13 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
   }
 
   const double f = drawing.font_size;
-  auto text_width = [&](const std::string& text) {
-    std::size_t glyphs = 0;
-    for (unsigned char c : text)
-      if ((c & 0xC0) != 0x80) ++glyphs;
-    return 0.62 * f * glyphs;
-  };
+  auto text_width = [&](const std::string& text) { return render::text_width(text, f); };
   auto thin = [&](Point2 a, Point2 b) { drawing.lines.push_back({{a, b}, Pen::Thin}); };
 
   // Text boxes placed so far (page); later labels move to avoid them.
   std::vector<Box2> taken;
   auto text_box = [&](const Point2& c, const std::string& text, bool vertical) {
-    const double w = text_width(text) / 2 + 2, h = f * 0.6 + 1;
+    const double w = text_width(text) / 2 + 2, h = f * 0.45 + 1;
     Box2 b;
     b.add(vertical ? Point2{c.x - h, c.y - w} : Point2{c.x - w, c.y - h});
     b.add(vertical ? Point2{c.x + h, c.y + w} : Point2{c.x + w, c.y + h});
@@ -768,12 +879,79 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
   auto overlaps = [](const Box2& a, const Box2& b) {
     return a.min_x < b.max_x && b.min_x < a.max_x && a.min_y < b.max_y && b.min_y < a.max_y;
   };
+  // The part's edges (visible and hidden, arcs as chords of about 2 pixels): no label on them.
+  std::vector<std::pair<Point2, Point2>> outline;
+  std::vector<bool> outline_visible;
+  for (const PagePolyline& line : drawing.lines)
+    for (std::size_t k = 1; k < line.points.size(); ++k) {
+      outline.push_back({line.points[k - 1], line.points[k]});
+      outline_visible.push_back(line.pen == Pen::Visible);
+    }
+  for (const PageArc& arc : drawing.arcs) {
+    const int n = std::max(8, static_cast<int>(std::ceil((arc.end - arc.start) * arc.radius / 2)));
+    for (int k = 0; k < n; ++k) {
+      const double a0 = arc.start + (arc.end - arc.start) * k / n;
+      const double a1 = arc.start + (arc.end - arc.start) * (k + 1) / n;
+      outline.push_back(
+          {{arc.center.x + arc.radius * std::cos(a0), arc.center.y + arc.radius * std::sin(a0)},
+           {arc.center.x + arc.radius * std::cos(a1), arc.center.y + arc.radius * std::sin(a1)}});
+      outline_visible.push_back(arc.pen == Pen::Visible);
+    }
+  }
+  auto segment_hits_box = [](Point2 p, Point2 q, const Box2& b) {
+    // Liang-Barsky clipping of p + t (q - p), t in [0, 1], against the box.
+    double t0 = 0, t1 = 1;
+    const double d[2] = {q.x - p.x, q.y - p.y};
+    const double lo[2] = {b.min_x - p.x, b.min_y - p.y}, hi[2] = {b.max_x - p.x, b.max_y - p.y};
+    for (int k = 0; k < 2; ++k) {
+      if (std::abs(d[k]) < 1e-12) {
+        if (lo[k] > 0 || hi[k] < 0) return 0;
+        continue;
+      }
+      double a = lo[k] / d[k], c = hi[k] / d[k];
+      if (a > c) std::swap(a, c);
+      t0 = std::max(t0, a);
+      t1 = std::min(t1, c);
+      if (t0 > t1) return 0;
+    }
+    return 1;
+  };
   auto free = [&](const Box2& b) {
     if (b.min_x < 0 || b.min_y < 0 || b.max_x > page || b.max_y > page) return false;
     for (const Box2& t : taken)
       if (overlaps(t, b)) return false;
+    for (const auto& [p, q] : outline)
+      if (segment_hits_box(p, q, b)) return false;
     return true;
   };
+  // The units note and the third-angle projection symbol (ISO 5456-2: a truncated cone's end
+  // view, two circles, left of its side view, whose narrow end faces them) in the strip at
+  // the bottom right of the page.
+  {
+    const double hs = f * 1.1, cy = page - pad - strip / 2;
+    const double symbol_w = hs * 2.5;
+    std::string note = "ALL DIMENSIONS IN mm";
+    if (text_width(note) + f + symbol_w > page - 2 * pad) note = "mm";
+    const double x1 = page - pad, tx1 = x1 - hs * 0.1, tx0 = tx1 - hs * 1.3;
+    const double cx = tx0 - hs * 0.75;
+    drawing.arcs.push_back({{cx, cy}, hs / 2, 0, 2 * M_PI, Pen::Visible});
+    drawing.arcs.push_back({{cx, cy}, hs / 4, 0, 2 * M_PI, Pen::Visible});
+    drawing.lines.push_back({{{tx0, cy - hs / 4},
+                              {tx1, cy - hs / 2},
+                              {tx1, cy + hs / 2},
+                              {tx0, cy + hs / 4},
+                              {tx0, cy - hs / 4}},
+                             Pen::Visible});
+    drawing.lines.push_back({{{cx - hs * 0.65, cy}, {x1, cy}}, Pen::Center});
+    drawing.lines.push_back({{{cx, cy - hs * 0.65}, {cx, cy + hs * 0.65}}, Pen::Center});
+    const double nw = text_width(note);
+    const Point2 at{cx - hs * 0.65 - f - nw / 2, cy};
+    drawing.texts.push_back({at, note, false});
+    Box2 used = text_box(at, note, false);
+    used.add(Point2{x1, cy - hs * 0.65});
+    used.add(Point2{x1, cy + hs * 0.65});
+    taken.push_back(used);
+  }
   // Crossings of a segment with visible model lines (2 each) and, with `thin_too`, with the
   // dimension and extension lines drawn so far (1 each): leaders and their labels keep off
   // them where they can.
@@ -816,69 +994,72 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
     }
     return n;
   };
-  auto segment_hits_box = [](Point2 p, Point2 q, const Box2& b) {
-    // Liang-Barsky clipping of p + t (q - p), t in [0, 1], against the box.
-    double t0 = 0, t1 = 1;
-    const double d[2] = {q.x - p.x, q.y - p.y};
-    const double lo[2] = {b.min_x - p.x, b.min_y - p.y}, hi[2] = {b.max_x - p.x, b.max_y - p.y};
-    for (int k = 0; k < 2; ++k) {
-      if (std::abs(d[k]) < 1e-12) {
-        if (lo[k] > 0 || hi[k] < 0) return 0;
-        continue;
-      }
-      double a = lo[k] / d[k], c = hi[k] / d[k];
-      if (a > c) std::swap(a, c);
-      t0 = std::max(t0, a);
-      t1 = std::min(t1, c);
-      if (t0 > t1) return 0;
-    }
-    return 1;
-  };
   auto box_crossings = [&](const Box2& b) {
     const Point2 p00{b.min_x, b.min_y}, p10{b.max_x, b.min_y}, p11{b.max_x, b.max_y},
         p01{b.min_x, b.max_y};
     return crossings(p00, p10, true) + crossings(p10, p11, true) + crossings(p11, p01, true) +
            crossings(p01, p00, true);
   };
+  // Arrow tips of the leaders drawn so far: two leaders never point at one spot.
+  std::vector<Point2> tips;
+  auto on_visible = [&](Point2 p) {
+    for (std::size_t k = 0; k < outline.size(); ++k)
+      if (outline_visible[k] && distance_to_segment(p, outline[k].first, outline[k].second) <= 2)
+        return true;
+    return false;
+  };
   // A leader from the circle of radius `r` (page) around `c` at one of `angles` (page, y
-  // down): the first whose label is free and which crosses no visible line, else the free one
-  // crossing fewest, else the first.
+  // down), reaching out one to six steps: the first whose label is free (off other labels and
+  // the part's edges), whose tip is its own and on a visible edge, and which crosses no line;
+  // else the one that breaks fewest of these, a label in the way counting most.
   auto place_leader = [&](Point2 c, double r, const std::vector<double>& angles,
-                          const std::string& label) {
+                          const std::string& label, std::size_t di) {
     const double tw = text_width(label);
-    auto geometry = [&](double a, int reach, Point2& on, Point2& elbow, Point2& end, Point2& text) {
+    // The label on the side the leader points to, or (`back`) on the other.
+    auto geometry = [&](double a, int reach, bool back, Point2& on, Point2& elbow, Point2& end,
+                        Point2& text) {
       const Point2 u{std::cos(a), std::sin(a)};
       on = {c.x + u.x * r, c.y + u.y * r};
       elbow = {c.x + u.x * (r + spacing * 1.2 * reach), c.y + u.y * (r + spacing * 1.2 * reach)};
-      end = {elbow.x + (u.x >= 0 ? 1 : -1) * (tw + 6), elbow.y};
+      end = {elbow.x + ((u.x >= 0) != back ? 1 : -1) * (tw + 6), elbow.y};
       text = {(elbow.x + end.x) / 2, elbow.y - f * 0.7};
     };
     Point2 on, elbow, end, text;
     int best = -1;
     double best_angle = angles[0];
     int best_reach = 1;
-    for (int reach = 1; reach <= 4 && best != 0; ++reach)
-      for (double a : angles) {
-        geometry(a, reach, on, elbow, end, text);
+    bool best_back = false;
+    for (int reach = 1; reach <= 6 && best != 0; ++reach)
+      for (int k = 0; k < 2 * static_cast<int>(angles.size()) && best != 0; ++k) {
+        // Each direction with its label on the near side first; the far side after them all.
+        const bool back = k >= static_cast<int>(angles.size());
+        const double a = angles[k % angles.size()];
+        geometry(a, reach, back, on, elbow, end, text);
         const Box2 box = text_box(text, label, false);
-        if (!free(box)) continue;
         const Point2 start{on.x + (elbow.x - on.x) * 0.05, on.y + (elbow.y - on.y) * 0.05};
         int n = crossings(start, elbow, true) + crossings(elbow, end, true) + box_crossings(box);
         // Running through another label is worse than crossing a line.
         for (const Box2& t : taken)
           n += 5 * (segment_hits_box(start, elbow, t) + segment_hits_box(elbow, end, t));
+        if (!free(box)) n += 1000;
+        if (std::any_of(tips.begin(), tips.end(),
+                        [&](Point2 t) { return std::hypot(t.x - on.x, t.y - on.y) < 0.6 * f; }))
+          n += 200;
+        if (!on_visible(on)) n += 100;
         if (best < 0 || n < best) {
           best = n;
           best_angle = a;
           best_reach = reach;
+          best_back = back;
         }
-        if (n == 0) break;
       }
-    geometry(best_angle, best_reach, on, elbow, end, text);
+    geometry(best_angle, best_reach, best_back, on, elbow, end, text);
     const double len = std::hypot(on.x - elbow.x, on.y - elbow.y);
     thin(on, elbow);
     thin(elbow, end);
     drawing.arrows.push_back({on, {(on.x - elbow.x) / len, (on.y - elbow.y) / len}});
+    tips.push_back(on);
+    drawing.marks[di] = {static_cast<int>(drawing.texts.size()), true, on, elbow};
     drawing.texts.push_back({text, label, false});
     taken.push_back(text_box(text, label, false));
   };
@@ -893,9 +1074,50 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
           to_page(d.view, {d.from.x + r * std::cos(a), d.from.y + r * std::sin(a)}));
     }
   }
+  // Where the extension lines that cross dimension `di`'s row meet it (page, along the line):
+  // its own and those of the dimensions on its side as far from the view or farther.
+  auto row_ends = [&](std::size_t di) {
+    const Dimension& d = drawing.dimensions[di];
+    std::vector<double> ends;
+    for (const Dimension& o : drawing.dimensions) {
+      if ((o.kind != DimensionKind::Linear && o.kind != DimensionKind::Position) ||
+          o.view != d.view || o.horizontal != d.horizontal || o.side != d.side || o.level < d.level)
+        continue;
+      for (const Point2& p : {to_page(o.view, o.from), to_page(o.view, o.to)})
+        ends.push_back(d.horizontal ? p.x : p.y);
+    }
+    return ends;
+  };
+  // A label centred at `c` along its line lies beside its own span [s0, s1] when it is inside
+  // it or no extension line is on either side of it: between two others, a reader pairs it
+  // with their span.
+  auto beside_own_span = [](double c, double s0, double s1, const std::vector<double>& ends) {
+    if (c >= s0 - 1 && c <= s1 + 1) return true;
+    const bool lower = std::any_of(ends.begin(), ends.end(), [&](double e) { return e < c - 1; });
+    const bool upper = std::any_of(ends.begin(), ends.end(), [&](double e) { return e > c + 1; });
+    return !(lower && upper);
+  };
+  // Places for a label of width `tw` outside the span [s0, s1] of a row whose extension lines
+  // span [lo, hi]: next to either arrow, stepping outwards, and past the outermost extension
+  // lines; nearest first.
+  auto outside_places = [&](double s0, double s1, double lo, double hi, double tw) {
+    std::vector<std::pair<double, double>> places;  // (distance from the span, centre)
+    for (double g : {0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0}) {
+      places.push_back({g * f, s1 + f + tw / 2 + g * f});
+      places.push_back({g * f + 0.01, s0 - f - tw / 2 - g * f});
+    }
+    places.push_back({std::max(hi, s1) - s1, std::max(hi, s1) + f + tw / 2});
+    places.push_back({s0 - std::min(lo, s0) + 0.01, std::min(lo, s0) - f - tw / 2});
+    std::stable_sort(places.begin(), places.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<double> out;
+    for (const auto& p : places) out.push_back(p.second);
+    return out;
+  };
   // Linear and position dimensions first (their places are fixed by level), then leaders.
   for (int pass = 0; pass < 2; ++pass)
-    for (const Dimension& d : drawing.dimensions) {
+    for (std::size_t di = 0; di < drawing.dimensions.size(); ++di) {
+      const Dimension& d = drawing.dimensions[di];
       const bool leader = d.kind != DimensionKind::Linear && d.kind != DimensionKind::Position;
       if (leader != (pass == 1)) continue;
       const int i = view_index(d.view);
@@ -907,9 +1129,9 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         const Point2 c = to_page(d.view, d.from), n = to_page(d.view, d.to);
         const double a = std::atan2(n.y - c.y, n.x - c.x);
         std::vector<double> angles;
-        for (double deg : {0.0, -20.0, 20.0, -40.0, 40.0, -60.0, 60.0})
+        for (double deg : {0.0, -20.0, 20.0, -40.0, 40.0, -60.0, 60.0, -80.0, 80.0})
           angles.push_back(a + deg * M_PI / 180);
-        place_leader(c, 0, angles, d.label);
+        place_leader(c, 0, angles, d.label, di);
         continue;
       }
       if (d.kind == DimensionKind::PitchCircle) {
@@ -934,7 +1156,7 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
           auto off = [](double x) { return std::abs(std::remainder(x + M_PI / 4, 2 * M_PI)); };
           return off(a) < off(b);
         });
-        place_leader(c, r, angles, d.label);
+        place_leader(c, r, angles, d.label, di);
         continue;
       }
       if (leader) {
@@ -964,7 +1186,7 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
             const double span = d.arc_end - d.arc_start;
             angles.push_back(-((d.arc_start + d.arc_end) / 2 + k * span));
           }
-        place_leader(c, r, angles, d.label);
+        place_leader(c, r, angles, d.label, di);
         continue;
       }
       const Point2 a = to_page(d.view, d.from);
@@ -981,17 +1203,30 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         thin({x0, y}, {x1, y});
         drawing.arrows.push_back({{x0, y}, {-1, 0}});
         drawing.arrows.push_back({{x1, y}, {1, 0}});
-        // Between the arrows when it fits, else outside (right, then left).
+        // Between the arrows when it fits, else outside (right, then left), else past the
+        // outermost extension line on its row (the line drawn on to it): the first that is free
+        // and beside its own span, else the first free one.
+        const std::vector<double> ends = row_ends(di);
+        const double lo = *std::min_element(ends.begin(), ends.end());
+        const double hi = *std::max_element(ends.begin(), ends.end());
         std::vector<double> xs;
         if (tw + 2 * f <= x1 - x0) xs.push_back((x0 + x1) / 2);
-        xs.push_back(x1 + f + tw / 2);
-        xs.push_back(x0 - f - tw / 2);
-        Point2 t{xs[0], y - f * 0.7};
-        for (double x : xs)
-          if (free(text_box({x, y - f * 0.7}, d.label, false))) {
-            t = {x, y - f * 0.7};
-            break;
+        for (double c : outside_places(x0, x1, lo, hi, tw)) xs.push_back(c);
+        double chosen = xs[0];
+        int rank = 3;  // 0: free and beside its span, 1: free
+        for (double x : xs) {
+          const bool ok = free(text_box({x, y - f * 0.7}, d.label, false));
+          const int r = ok && beside_own_span(x, x0, x1, ends) ? 0 : ok ? 1 : 2;
+          if (r < rank) {
+            rank = r;
+            chosen = x;
           }
+          if (r == 0) break;
+        }
+        const Point2 t{chosen, y - f * 0.7};
+        if (chosen - tw / 2 > x1 + f + 1) thin({x1, y}, {chosen + tw / 2, y});
+        if (chosen + tw / 2 < x0 - f - 1) thin({chosen - tw / 2, y}, {x0, y});
+        drawing.marks[di] = {static_cast<int>(drawing.texts.size()), false, {x0, y}, {x1, y}};
         drawing.texts.push_back({t, d.label, false});
         taken.push_back(text_box(t, d.label, false));
       } else {
@@ -1003,16 +1238,27 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         thin({x, y0}, {x, y1});
         drawing.arrows.push_back({{x, y0}, {0, -1}});
         drawing.arrows.push_back({{x, y1}, {0, 1}});
+        const std::vector<double> ends = row_ends(di);
+        const double lo = *std::min_element(ends.begin(), ends.end());
+        const double hi = *std::max_element(ends.begin(), ends.end());
         std::vector<double> ys;
         if (tw + 2 * f <= y1 - y0) ys.push_back((y0 + y1) / 2);
-        ys.push_back(y0 - f - tw / 2);
-        ys.push_back(y1 + f + tw / 2);
-        Point2 t{x - f * 0.7, ys[0]};
-        for (double y : ys)
-          if (free(text_box({x - f * 0.7, y}, d.label, true))) {
-            t = {x - f * 0.7, y};
-            break;
+        for (double c : outside_places(y0, y1, lo, hi, tw)) ys.push_back(c);
+        double chosen = ys[0];
+        int rank = 3;
+        for (double yy : ys) {
+          const bool ok = free(text_box({x - f * 0.7, yy}, d.label, true));
+          const int r = ok && beside_own_span(yy, y0, y1, ends) ? 0 : ok ? 1 : 2;
+          if (r < rank) {
+            rank = r;
+            chosen = yy;
           }
+          if (r == 0) break;
+        }
+        const Point2 t{x - f * 0.7, chosen};
+        if (chosen - tw / 2 > y1 + f + 1) thin({x, y1}, {x, chosen + tw / 2});
+        if (chosen + tw / 2 < y0 - f - 1) thin({x, chosen - tw / 2}, {x, y0});
+        drawing.marks[di] = {static_cast<int>(drawing.texts.size()), false, {x, y0}, {x, y1}};
         drawing.texts.push_back({t, d.label, true});
         taken.push_back(text_box(t, d.label, true));
       }

@@ -3,6 +3,7 @@
 
 #include <TopoDS_Shape.hxx>
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -82,6 +83,20 @@ struct PageText {
   bool vertical = false;
 };
 
+/// Where a view's box lies on the page: its top-left corner (pixels) and its model bounds.
+struct ViewFrame {
+  Point2 corner;
+  Box2 bounds;
+};
+
+/// Where a dimension was drawn on the page (for checks): its label and its line or leader.
+struct DimensionMarks {
+  int text = -1;        ///< index into Drawing::texts; -1 when the dimension was not drawn
+  bool leader = false;  ///< a leader: `a` is its arrow's tip (on the feature), `b` its elbow;
+                        ///< else the dimension line from `a` to `b`
+  Point2 a, b;
+};
+
 /// Options of a drawing.
 struct DrawingOptions {
   int size = 1024;          ///< width and height of the page, pixels
@@ -100,6 +115,11 @@ struct Drawing {
   std::vector<PageArrow> arrows;
   std::vector<PageText> texts;
   std::vector<Dimension> dimensions;
+  std::array<ViewFrame, 3> frames;    ///< front, top, left
+  std::vector<DimensionMarks> marks;  ///< one per dimension, same order
+
+  /// A point of `view`'s plane (model units) on the page.
+  Point2 to_page(ViewKind view, const Point2& p) const;
 };
 
 /// The dimensions a drafter would put on the three views of `shape` (overall extents of
@@ -129,6 +149,9 @@ void write_png(const Drawing& drawing, const std::string& path);
 /// hole_diameter?}], values rounded as their labels are (label_decimals); `legs` (chamfers:
 /// [horizontal, vertical] in the view), `hole_diameter` (pitch circles).
 nlohmann::json dimensions_json(const Drawing& drawing, int decimals);
+
+/// Width of `text` set in DejaVu Sans at `font_size` pixels, from its advance widths, pixels.
+double text_width(const std::string& text, double font_size);
 
 /// Decimals used for `value`: `decimals`, or more when needed to keep two significant digits
 /// (0.126 with 1 decimal is written 0.13, not 0.1; 0.04 is 0.04, not 0).

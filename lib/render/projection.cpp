@@ -2,15 +2,21 @@
 #include "render/projection.h"
 
 #include <BRepAdaptor_Curve.hxx>
+#include <BRepAdaptor_Curve2d.hxx>
+#include <BRepAdaptor_Surface.hxx>
 #include <BRepBndLib.hxx>
 #include <BRepLib.hxx>
+#include <BRep_Builder.hxx>
+#include <BRep_Tool.hxx>
 #include <Bnd_Box.hxx>
 #include <GCPnts_QuasiUniformDeflection.hxx>
 #include <HLRAlgo_Projector.hxx>
 #include <HLRBRep_Algo.hxx>
 #include <HLRBRep_HLRToShape.hxx>
 #include <Standard_Failure.hxx>
+#include <TopExp.hxx>
 #include <TopExp_Explorer.hxx>
+#include <TopTools_IndexedDataMapOfShapeListOfShape.hxx>
 #include <TopoDS.hxx>
 #include <gp_Ax2.hxx>
 #include <gp_Circ.hxx>
@@ -27,6 +33,8 @@ namespace cad::render {
 namespace {
 
 constexpr double kTwoPi = 2 * M_PI;
+/// Faces meeting at less than this angle along an edge are tangent: the edge is not drawn.
+constexpr double kTangentAngle = 1.0 * M_PI / 180;
 
 gp_Ax2 view_axes(ViewKind view) {
   // The projector looks along -N (N points to the viewer); its X axis is the view's x.
@@ -89,6 +97,54 @@ void add_edges(const TopoDS_Shape& compound, bool visible, double deflection,
       }
     }
     if (path.points.size() >= 2) out.push_back(std::move(path));
+  }
+}
+
+/// HLR tells tangent (smooth) edges by their encoded regularity, which boolean operations that
+/// merge faces and STEP files leave unset, or set C0, on some of them: a fillet's seam would
+/// be drawn as a line. Every edge between two faces whose normals agree along it (within
+/// kTangentAngle at seven points) is encoded G1 here.
+void encode_tangent_edges(const TopoDS_Shape& shape) {
+  TopTools_IndexedDataMapOfShapeListOfShape edge_faces;
+  TopExp::MapShapesAndAncestors(shape, TopAbs_EDGE, TopAbs_FACE, edge_faces);
+  BRep_Builder builder;
+  for (int i = 1; i <= edge_faces.Extent(); ++i) {
+    TopoDS_Edge edge = TopoDS::Edge(edge_faces.FindKey(i));
+    if (BRep_Tool::Degenerated(edge)) continue;
+    std::vector<TopoDS_Face> faces;
+    for (const TopoDS_Shape& f : edge_faces(i))
+      if (std::none_of(faces.begin(), faces.end(),
+                       [&](const TopoDS_Face& g) { return g.IsSame(f); }))
+        faces.push_back(TopoDS::Face(f));
+    if (faces.size() != 2) continue;
+    try {
+      BRepAdaptor_Curve curve(edge);
+      const double first = curve.FirstParameter(), last = curve.LastParameter();
+      bool tangent = true;
+      for (int k = 1; k <= 7 && tangent; ++k) {
+        const double t = first + (last - first) * k / 8.0;
+        gp_Dir n[2];
+        for (int j = 0; j < 2 && tangent; ++j) {
+          BRepAdaptor_Curve2d pcurve(edge, faces[j]);
+          const gp_Pnt2d uv = pcurve.Value(t);
+          BRepAdaptor_Surface surface(faces[j], Standard_False);
+          gp_Pnt p;
+          gp_Vec du, dv;
+          surface.D1(uv.X(), uv.Y(), p, du, dv);
+          const gp_Vec nv = du.Crossed(dv);
+          if (nv.Magnitude() < 1e-12)
+            tangent = false;
+          else {
+            n[j] = gp_Dir(nv);
+            if (faces[j].Orientation() == TopAbs_REVERSED) n[j].Reverse();
+          }
+        }
+        tangent = tangent && n[0].Angle(n[1]) <= kTangentAngle;
+      }
+      if (tangent) builder.Continuity(edge, faces[0], faces[1], GeomAbs_G1);
+    } catch (const Standard_Failure&) {
+      // No pcurve or a degenerate point: leave the edge as it is.
+    }
   }
 }
 
@@ -240,6 +296,7 @@ ViewProjection project(const TopoDS_Shape& shape, ViewKind view, const Projectio
     const double diagonal = std::sqrt(box.SquareExtent());
     deflection = std::max(diagonal * options.deflection, 1e-6);
 
+    encode_tangent_edges(shape);
     Handle(HLRBRep_Algo) algo = new HLRBRep_Algo();
     algo->Add(shape);
     algo->Projector(HLRAlgo_Projector(view_axes(view)));

@@ -23,6 +23,7 @@
 #include "core/progress.h"
 #include "geom/mesh.h"
 #include "geom/shape_io.h"
+#include "render/drawing_check.h"
 #include "render/shading.h"
 
 namespace fs = std::filesystem;
@@ -176,6 +177,9 @@ json render_task(const RenderTask& task, const RenderOptions& options) {
     outputs["dims"] = stem + "_dims.json";
     r["outputs"] = outputs;
     r["dimensions"] = dims;
+    // Mesh inputs have no B-rep faces to tell tangent edges by.
+    if (options.check)
+      r["check"] = faults_json(check_drawing(drawing, mesh.empty() ? shape : TopoDS_Shape()));
     r["time_ms"] =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return r;
@@ -283,13 +287,19 @@ int run(const RenderConfig& config) {
       which.push_back(i);
     }
   core::JsonlWriter writer(config.common.output);
-  std::map<std::string, std::size_t> counts;
+  std::map<std::string, std::size_t> counts, fault_counts;
+  std::size_t checked = 0, faulty = 0;
   std::size_t next = 0;
   // Records go out in input order as soon as every earlier one is done.
   auto flush = [&] {
     for (; next < final_records.size() && final_records[next]; ++next) {
       writer.write(*final_records[next]);
       counts[final_records[next]->value("status", std::string("?"))]++;
+      if (const auto c = final_records[next]->find("check"); c != final_records[next]->end()) {
+        ++checked;
+        faulty += !c->empty();
+        for (const json& f : *c) fault_counts[f.value("kind", std::string("?"))]++;
+      }
       final_records[next].reset();
       tasks[next].code.clear();
     }
@@ -313,6 +323,17 @@ int run(const RenderConfig& config) {
   for (const auto& [status, n] : counts) summary += fmt::format(" {}={}", status, n);
   core::logger().info("{} records:{}", writer.count(), summary);
   const bool all_ok = counts.size() == (counts.count("ok") ? 1u : 0u);
+  if (opt.check) {
+    std::size_t total = 0;
+    std::string kinds;
+    for (const auto& [kind, n] : fault_counts) {
+      total += n;
+      kinds += fmt::format(" {}={}", kind, n);
+    }
+    // The figures are the output of a check: shown even with -q.
+    core::logger().warn("check: {} faults in {} of {} drawings{}", total, faulty, checked, kinds);
+    if (total > 0) return 1;
+  }
   return config.strict && !all_ok ? 1 : 0;
 }
 

@@ -27,6 +27,8 @@ struct RenderOptions {
   int render_size = 512;  ///< shaded picture width and height, pixels (not the grid's)
   std::array<std::uint8_t, 3> background{255, 255, 255};  ///< of shaded pictures
   exec::ExecOptions exec;                                 ///< limits for scripts given as code
+  /// Check each drawing (check_drawing) and put its faults in the record's `check`.
+  bool check = false;
 };
 
 /// One thing to draw: CadQuery `code`, or a `path` to a STEP, BREP or STL file.
@@ -44,8 +46,8 @@ TopoDS_Shape read_mesh_as_shape(const std::string& path);
 
 /// Draws one task in this process: the shape (run the code or read the file), its
 /// drawing and dimension files. Returns the output record {id, sample?, status, error?,
-/// outputs {drawing_svg?, drawing_png?, dims}, dimensions [...], time_ms}. Failures become
-/// the record's status: cad-exec's status when the script fails (its record under "exec"),
+/// outputs {drawing_svg?, drawing_png?, dims}, dimensions [...], check? [...], time_ms}. Failures
+/// become the record's status: cad-exec's status when the script fails (its record under "exec"),
 /// "error" when reading or drawing fails.
 nlohmann::json render_task(const RenderTask& task, const RenderOptions& options);
 
@@ -67,7 +69,8 @@ struct RenderConfig {
 
 /// Reads the tasks, draws them through a pool of `jobs` workers and writes one record per
 /// input (in input order) to common.output. JSONL records are {id, code} or {id, path}
-/// (also `mesh`, `step`), with optional `sample`. Returns the exit code.
+/// (also `mesh`, `step`), with optional `sample`. With render.check, logs the faults found
+/// by kind and returns 1 when there is any. Returns the exit code.
 int run(const RenderConfig& config);
 
 }  // namespace cad::render

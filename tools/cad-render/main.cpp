@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cad::core::add_shard_option(app, config.shard);
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
+  app.add_flag("--check", config.render.check,
+               "check each drawing (labels clear of each other and of edges, beside their own "
+               "spans, leaders on visible edges, no tangent edges): faults in the record's "
+               "`check`, counts on stderr, exit 1 when any");
   app.add_flag("--id-from-parent", config.id_from_parent,
                "input file ids from their parent folder's name (corpus/<id>/ground_truth.stl), "
                "not their file name; inputs whose ids collide are refused either way");

@@ -1,0 +1,168 @@
+// render/drawing_check: the check finds what a drafter would send back, and the example drawings
+// pass it (no tangent edges, labels beside their own spans, no overlaps, units note and
+// projection symbol).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "exec/execute.h"
+#include "render/drawing.h"
+#include "render/drawing_check.h"
+#include "render/shading.h"
+#include "test_fixtures.h"
+
+using namespace cad::render;
+
+namespace {
+
+TopoDS_Shape run_example(const std::string& name) {
+  std::ifstream in(std::string(CAD_SOURCE_DIR) + "/examples/parts/" + name + ".py");
+  std::stringstream code;
+  code << in.rdbuf();
+  cad::exec::Execution ex = cad::exec::execute(cad::exec::ExecTask{name, nullptr, code.str()}, {});
+  REQUIRE(ex.record["status"] == "ok");
+  return ex.shape;
+}
+
+std::vector<DrawingFault> of_kind(const std::vector<DrawingFault>& faults,
+                                  const std::string& kind) {
+  std::vector<DrawingFault> out;
+  for (const DrawingFault& f : faults)
+    if (f.kind == kind) out.push_back(f);
+  return out;
+}
+
+std::string describe(const std::vector<DrawingFault>& faults) {
+  std::string out;
+  for (const DrawingFault& f : faults) out += f.kind + " " + f.view + ": " + f.message + "\n";
+  return out;
+}
+
+/// A page with one view frame and a vertical dimension of the span 0..10 (model) at the right
+/// of the view, next to a dimension of 0..30 farther out, its label at `label_y` (model).
+Drawing two_spans(double label_y) {
+  Drawing d;
+  d.width = d.height = 400;
+  d.scale = 5;
+  d.font_size = 10;
+  Box2 b;
+  b.add(Point2{0, 0});
+  b.add(Point2{40, 30});
+  for (ViewFrame& f : d.frames) f = {{100, 100}, b};
+  for (int k = 0; k < 2; ++k) {
+    Dimension dim;
+    dim.kind = DimensionKind::Linear;
+    dim.horizontal = false;
+    dim.side = 3;
+    dim.level = k;
+    dim.value = k == 0 ? 10 : 30;
+    dim.label = k == 0 ? "10" : "30";
+    dim.from = {40, 0};
+    dim.to = {40, dim.value};
+    d.dimensions.push_back(dim);
+    const double x = 300 + 20 * (k + 1);
+    const Point2 a = d.to_page(ViewKind::Front, dim.from), e = d.to_page(ViewKind::Front, dim.to);
+    d.marks.push_back({static_cast<int>(d.texts.size()), false, {x, a.y}, {x, e.y}});
+    const double y = k == 0 ? label_y : 15;
+    d.texts.push_back({{x - 7, d.to_page(ViewKind::Front, {40, y}).y}, dim.label, true});
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("the check finds a label beside another dimension's span", "[render]") {
+  // "10" measures 0..10; at 5 it is beside its span, at 20 it sits between the extension
+  // lines at 10 and 30 (beside the other span), above 30 it is past every extension line.
+  CHECK(of_kind(check_drawing(two_spans(5), {}), "label_off_span").empty());
+  CHECK(of_kind(check_drawing(two_spans(20), {}), "label_off_span").size() == 1);
+  CHECK(of_kind(check_drawing(two_spans(34), {}), "label_off_span").empty());
+}
+
+TEST_CASE("the check finds overlapping labels and labels on edges", "[render]") {
+  Drawing d = two_spans(5);
+  d.texts.push_back({d.texts[0].center, "99", false});
+  d.lines.push_back({{{0, 0}, {400, 400}}, Pen::Visible});
+  d.lines.push_back({{d.texts[1].center, {d.texts[1].center.x, 0}}, Pen::Hidden});
+  const auto faults = check_drawing(d, {});
+  CHECK(!of_kind(faults, "label_overlaps_label").empty());
+  CHECK(!of_kind(faults, "label_overlaps_outline").empty());
+}
+
+TEST_CASE("a fillet's seam is no line in the flanged bracket's left view", "[render]") {
+  const Drawing d = make_drawing(run_example("flanged_bracket"), {800, 1, 2});
+  const auto faults = check_drawing(d, run_example("flanged_bracket"));
+  INFO(describe(faults));
+  CHECK(of_kind(faults, "tangent_edge").empty());
+}
+
+TEST_CASE("short steps are labelled beside their own spans", "[render]") {
+  // The flange's 12 mm disc next to its 20 mm hub, the bracket's 8 mm base and 8 mm upright.
+  for (const char* name : {"flange_six_bolts", "flanged_bracket", "stepped_block"}) {
+    const TopoDS_Shape shape = run_example(name);
+    for (int size : {512, 768, 800}) {
+      const auto faults = check_drawing(make_drawing(shape, {size, 1, size / 512.0}), shape);
+      INFO(name << " at " << size << " px\n" << describe(faults));
+      CHECK(of_kind(faults, "label_off_span").empty());
+    }
+  }
+}
+
+TEST_CASE("the example drawings pass the check", "[render]") {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(CAD_SOURCE_DIR) + "/examples/parts")) {
+    const std::string name = entry.path().stem().string();
+    const TopoDS_Shape shape = run_example(name);
+    const auto faults = check_drawing(make_drawing(shape, {800, 1, 2}), shape);
+    INFO(name << "\n" << describe(faults));
+    CHECK(faults.empty());
+  }
+}
+
+TEST_CASE("drawings carry a units note and a third-angle projection symbol", "[render]") {
+  const Drawing d = make_drawing(block_with_hole(), {600, 1, 1.5});
+  const auto note = std::find_if(d.texts.begin(), d.texts.end(), [](const PageText& t) {
+    return t.text == "ALL DIMENSIONS IN mm";
+  });
+  REQUIRE(note != d.texts.end());
+  // The symbol: two concentric circles (the cone's end view) left of its side view.
+  std::vector<PageArc> circles;
+  for (const PageArc& a : d.arcs)
+    if (a.end - a.start > 6.28 && a.center.y > d.height * 0.9) circles.push_back(a);
+  REQUIRE(circles.size() == 2);
+  CHECK(circles[0].center.x == Approx(circles[1].center.x));
+  CHECK(circles[0].center.x > note->center.x);
+
+  const std::string svg = to_svg(d);
+  CHECK(svg.find(">ALL DIMENSIONS IN mm</text>") != std::string::npos);
+  std::size_t svg_circles = 0;
+  for (std::size_t at = svg.find("<circle"); at != std::string::npos;
+       at = svg.find("<circle", at + 1))
+    ++svg_circles;
+  CHECK(svg_circles >= 3);  // the hole and the symbol's two
+
+  // In the PNG: dark pixels where the note and the symbol are, white above them.
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "cad_render_check_note.png").string();
+  write_png(d, path);
+  const Image image = read_png(path);
+  std::remove(path.c_str());
+  auto dark_in = [&](double x0, double y0, double x1, double y1) {
+    int n = 0;
+    for (int y = static_cast<int>(y0); y < static_cast<int>(y1); ++y)
+      for (int x = static_cast<int>(x0); x < static_cast<int>(x1); ++x)
+        n += image.rgb[(static_cast<std::size_t>(y) * image.width + x) * 3] < 128;
+    return n;
+  };
+  const Box2 nb = label_box(d, *note);
+  CHECK(dark_in(nb.min_x, nb.min_y, nb.max_x, nb.max_y) > 20);
+  const PageArc& c = circles[0];
+  CHECK(dark_in(c.center.x - c.radius - 1, c.center.y - c.radius - 1, c.center.x + c.radius + 1,
+                c.center.y + c.radius + 1) > 10);
+}
