@@ -644,6 +644,104 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     }
   }
 
+  // Keyways: a slot opening into a hole seen end-on in the top view, whose faces are hidden in
+  // the front and left views (inside a hub). Its width between its sides and its depth from the
+  // far side of the hole to its bottom go on the top view, where it is seen, in place of step
+  // widths and depths to hidden lines.
+  std::array<std::vector<double>, 3> keyway_levels;  // per world axis: levels dimensioned so
+  std::vector<Dimension> keyways;
+  if (by_view[1] && !by_view[1]->bounds.empty()) {
+    // A visible edge of `view` along the line x = at (else y = at) over more than half of
+    // [lo, hi].
+    auto visible_along = [&](ViewKind view, bool x_line, double at, double lo, double hi) {
+      const ViewProjection* vp = by_view[view_index(view)];
+      if (!vp) return false;
+      double covered = 0;
+      for (const Path2& path : vp->paths) {
+        if (!path.visible) continue;
+        for (std::size_t k = 1; k < path.points.size(); ++k) {
+          const Point2 p = path.points[k - 1], q = path.points[k];
+          const double pa = x_line ? p.x : p.y, qa = x_line ? q.x : q.y;
+          if (!near(pa, at, tol * 100) || !near(qa, at, tol * 100)) continue;
+          const double u0 = std::max(lo, std::min(x_line ? p.y : p.x, x_line ? q.y : q.x));
+          const double u1 = std::min(hi, std::max(x_line ? p.y : p.x, x_line ? q.y : q.x));
+          covered += std::max(0.0, u1 - u0);
+        }
+      }
+      return covered > 0.5 * (hi - lo);
+    };
+    // Levels across world axis `a` (0 x, 1 y) hidden from the side and seen from the top.
+    auto top_only = [&](int a) {
+      std::vector<StepLevel> out;
+      for (const StepLevel& st : find_step_levels(shape, a)) {
+        const bool side_seen =
+            a == 0 ? visible_along(ViewKind::Front, true, st.level, st.min[2], st.max[2])
+                   : visible_along(ViewKind::Left, true, -st.level, st.min[2], st.max[2]);
+        const bool top_seen =
+            a == 0 ? visible_along(ViewKind::Top, true, st.level, st.min[1], st.max[1])
+                   : visible_along(ViewKind::Top, false, st.level, st.min[0], st.max[0]);
+        if (!side_seen && top_seen) out.push_back(st);
+      }
+      return out;
+    };
+    const std::array<std::vector<StepLevel>, 2> hidden{top_only(0), top_only(1)};
+    for (const Circle& h : circles[1]) {
+      if (!h.hole) continue;
+      const double centre[2] = {h.centre.x, h.centre.y};
+      for (int a = 0; a < 2; ++a) {
+        const int o = 1 - a;  // the axis the keyway runs along
+        const auto& sides_a = hidden[a];
+        bool done = false;
+        for (std::size_t i = 0; i < sides_a.size() && !done; ++i)
+          for (std::size_t j = 0; j < sides_a.size() && !done; ++j) {
+            const double l1 = sides_a[i].level, l2 = sides_a[j].level;
+            if (!(l1 < centre[a] && centre[a] < l2) || l2 - l1 >= 2 * h.radius) continue;
+            // Its bottom: a level across the other axis beyond the hole's edge, spanning the
+            // slot's width.
+            for (const StepLevel& bottom : hidden[o]) {
+              const double off = bottom.level - centre[o];
+              if (std::abs(off) <= h.radius * 0.5 || std::abs(off) > h.radius * 3 ||
+                  bottom.min[a] > l1 + tol * 100 || bottom.max[a] < l2 - tol * 100)
+                continue;
+              const double sgn = off > 0 ? 1 : -1;
+              auto point = [&](double along_a, double along_o) {
+                return a == 0 ? Point2{along_a, along_o} : Point2{along_o, along_a};
+              };
+              Dimension w;
+              w.kind = DimensionKind::Linear;
+              w.view = ViewKind::Top;
+              w.feature = "keyway width";
+              w.value = l2 - l1;
+              w.label = format_value(w.value, decimals);
+              w.horizontal = a == 0;
+              w.side = a == 0 ? (sgn > 0 ? kAbove : kBelow) : (sgn > 0 ? kRight : kLeft);
+              w.from = point(l1, bottom.level);
+              w.to = point(l2, bottom.level);
+              keyways.push_back(w);
+              Dimension t = w;
+              t.feature = "keyway depth";
+              t.value = std::abs(bottom.level - (centre[o] - sgn * h.radius));
+              t.label = format_value(t.value, decimals);
+              t.horizontal = a != 0;
+              t.side = a == 0 ? kRight : kAbove;
+              t.from = point(centre[a], centre[o] - sgn * h.radius);
+              t.to = point(l2, bottom.level);
+              keyways.push_back(t);
+              keyway_levels[a].push_back(l1);
+              keyway_levels[a].push_back(l2);
+              keyway_levels[o].push_back(bottom.level);
+              done = true;
+              break;
+            }
+          }
+      }
+    }
+  }
+  auto keyway_level = [&](int axis, double level) {
+    return std::any_of(keyway_levels[axis].begin(), keyway_levels[axis].end(),
+                       [&](double l) { return near(l, level, tol * 100); });
+  };
+
   for (const ViewProjection* vp : by_view) {
     if (!vp || vp->bounds.empty()) continue;
     const Box2& b = vp->bounds;
@@ -671,6 +769,11 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       d.level = level[d.side]++;
       dims.push_back(d);
     }
+    for (Dimension& d : keyways)
+      if (d.view == vp->view) {
+        d.level = level[d.side]++;
+        dims.push_back(d);
+      }
     auto step = [&](const char* feature, double value, bool horizontal, int side, Point2 from,
                     Point2 to) {
       Dimension h;
@@ -693,13 +796,15 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
         step("step height", s.level - b.min_y, false, kRight, {b.max_x, b.min_y},
              {std::min(s.max[0], b.max_x), s.level});
       for (const StepLevel& s : find_step_levels(shape, 0))
-        step("step width", s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
-             {s.level, std::max(s.min[2], b.min_y)});
+        if (!keyway_level(0, s.level))
+          step("step width", s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
+               {s.level, std::max(s.min[2], b.min_y)});
     } else if (vp->view == ViewKind::Left) {
       // Step depths from the view's left edge (the part's back, +Y), below.
       for (const StepLevel& s : find_step_levels(shape, 1))
-        step("step depth", -s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
-             {-s.level, std::max(s.min[2], b.min_y)});
+        if (!keyway_level(1, s.level))
+          step("step depth", -s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
+               {-s.level, std::max(s.min[2], b.min_y)});
     }
     const double wy = sides.width_side == kAbove ? b.max_y : b.min_y;
     if (b.width() > tol)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 ## Drawings pass the drafter's check (cad-render --check): no label on another label or on an
 ## edge of the part, each label beside its own span, leaders on visible edges and each at its
-## own point, no tangent edges drawn; and they carry the units note and the projection symbol.
+## own point, no tangent edges drawn; and they carry the units note and the projection symbol;
+## keyways are dimensioned (width, depth) where they are seen.
 ## Over the example parts and dataset parts of the families where these were seen (plate_holes,
 ## enclosure, flange, pulley, l_bracket) at the tiny dataset's drawing size.
 set -eu
@@ -62,4 +63,13 @@ grep -q "check: .* of $(wc -l < all.jsonl) drawings" err.txt || { cat err.txt; e
 jq -c '.id as $id | .check[] | select(.kind != "leader_off_feature" and .kind != "shared_leader_tip")
        | {id: $id, kind, message}' parts.jsonl > faults.jsonl
 [ ! -s faults.jsonl ] || { cat faults.jsonl; exit 1; }
+## Show that every pulley with a keyway has its width and depth on the top view.
+for id in $(jq -r 'select((.id | startswith("pulley")) and (.code | contains("keyway"))) | .id' all.jsonl); do
+  for f in "keyway width" "keyway depth"; do
+    jq -r --arg id "$id" --arg f "$f" \
+      'select(.id == $id) | any(.dimensions[]; .feature == $f and .view == "top")' parts.jsonl \
+      | grep -qx true || { echo "$id: no $f on the top view"; exit 1; }
+  done
+done
+[ -n "$(jq -r 'select(.code | contains("keyway")) | .id' all.jsonl)" ] || { echo "no keyway"; exit 1; }
 echo PASS

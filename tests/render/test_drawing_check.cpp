@@ -166,3 +166,33 @@ TEST_CASE("drawings carry a units note and a third-angle projection symbol", "[r
   CHECK(dark_in(c.center.x - c.radius - 1, c.center.y - c.radius - 1, c.center.x + c.radius + 1,
                 c.center.y + c.radius + 1) > 10);
 }
+
+TEST_CASE("a keyway in a hub gets its width and depth where it is seen", "[render]") {
+  // A Ø60 x 20 hub with a Ø20 bore and a keyway 6 wide reaching y = 13: hidden in the front
+  // and left views, seen in the top view. Depth from the far side of the bore: 10 + 13 = 23.
+  TopoDS_Shape hub =
+      BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1)), 30, 20).Shape();
+  hub =
+      BRepAlgoAPI_Cut(
+          hub, BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(0, 0, -1), gp_Dir(0, 0, 1)), 10, 22).Shape())
+          .Shape();
+  hub = BRepAlgoAPI_Cut(hub, BRepPrimAPI_MakeBox(gp_Pnt(-3, 0, -1), 6, 13, 22).Shape()).Shape();
+  const Drawing d = make_drawing(hub, {768, 1, 1.5});
+  auto find = [&](const std::string& feature) {
+    return std::find_if(d.dimensions.begin(), d.dimensions.end(),
+                        [&](const Dimension& x) { return x.feature == feature; });
+  };
+  const auto width = find("keyway width"), depth = find("keyway depth");
+  REQUIRE(width != d.dimensions.end());
+  REQUIRE(depth != d.dimensions.end());
+  CHECK(width->value == Approx(6));
+  CHECK(width->view == ViewKind::Top);
+  CHECK(depth->value == Approx(23));
+  CHECK(depth->view == ViewKind::Top);
+  // Not again as steps to hidden lines in the front and left views.
+  CHECK(find("step width") == d.dimensions.end());
+  CHECK(find("step depth") == d.dimensions.end());
+  const auto faults = check_drawing(d, hub);
+  INFO(describe(faults));
+  CHECK(faults.empty());
+}
