@@ -309,6 +309,20 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     bool hole;
   };
   std::array<std::vector<Circle>, 3> circles;
+  // True when a visible edge of `view` passes through `p` (view plane, model units).
+  auto seen = [&](ViewKind view, Point2 p) {
+    const ViewProjection* vp = by_view[view_index(view)];
+    if (!vp) return false;
+    for (const Path2& path : vp->paths) {
+      if (!path.visible) continue;
+      for (std::size_t k = 1; k < path.points.size(); ++k)
+        if (distance_to_segment(p, path.points[k - 1], path.points[k]) <= size * 2e-3) return true;
+    }
+    return false;
+  };
+  // Diameters of circles hidden where they are seen end-on, measured across a side view
+  // where their outline is seen (a pulley's groove bottom); added with the other linear ones.
+  std::array<std::vector<Dimension>, 3> side_diameters;
   const std::vector<CylinderFeature> cylinders = find_cylinders(shape);
   for (const CylinderFeature& f : cylinders) {
     const int axis = axis_of(f.direction);
@@ -375,8 +389,39 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       d.label = "\u00D8" + format_value(d.value, decimals);
       d.from = c;
       d.to = {c.x + f.radius * M_SQRT1_2, c.y + f.radius * M_SQRT1_2};
-      dims.push_back(d);
       circles[view_index(view)].push_back({c, f.radius, f.hole});
+      bool hidden = true;
+      for (int k = 0; k < 16 && hidden; ++k)
+        hidden = !seen(view, {c.x + f.radius * std::cos(k * M_PI / 8),
+                              c.y + f.radius * std::sin(k * M_PI / 8)});
+      bool moved = false;
+      for (ViewKind side : all_views) {
+        if (!hidden || moved || side == view || !by_view[view_index(side)]) continue;
+        // The axis across the side view: its outline at the centre -/+ the radius, halfway
+        // along the cylinder.
+        const double mid = (f.min_v + f.max_v) / 2;
+        const Point2 o =
+            project_point(side, f.origin[0] + f.direction[0] * mid,
+                          f.origin[1] + f.direction[1] * mid, f.origin[2] + f.direction[2] * mid);
+        const Point2 along = project_array(side, f.direction);
+        const bool horizontal = std::abs(along.y) > 0.5;  // axis vertical: measured along x
+        const Point2 lo = horizontal ? Point2{o.x - f.radius, o.y} : Point2{o.x, o.y - f.radius};
+        const Point2 hi = horizontal ? Point2{o.x + f.radius, o.y} : Point2{o.x, o.y + f.radius};
+        if (!seen(side, lo) || !seen(side, hi)) continue;
+        Dimension l;
+        l.kind = DimensionKind::Linear;
+        l.value = d.value;
+        l.view = side;
+        l.feature = d.feature + " diameter";
+        l.label = d.label;
+        l.horizontal = horizontal;
+        l.side = horizontal ? kBelow : kRight;
+        l.from = lo;
+        l.to = hi;
+        side_diameters[view_index(side)].push_back(l);
+        moved = true;
+      }
+      if (!moved) dims.push_back(d);
     } else {
       if (f.hole && std::abs(f.span - M_PI) < 1e-3)
         slot_ends[view_index(view)].push_back({c, f.radius});
@@ -489,17 +534,6 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       if (!patterned[i]) add_centre_positions(*vp, cs[i].hole ? "hole" : "boss", cs[i].centre);
   }
 
-  // True when a visible edge of `view` passes through `p` (view plane, model units).
-  auto seen = [&](ViewKind view, Point2 p) {
-    const ViewProjection* vp = by_view[view_index(view)];
-    if (!vp) return false;
-    for (const Path2& path : vp->paths) {
-      if (!path.visible) continue;
-      for (std::size_t k = 1; k < path.points.size(); ++k)
-        if (distance_to_segment(p, path.points[k - 1], path.points[k]) <= size * 2e-3) return true;
-    }
-    return false;
-  };
   // Chamfers, on the view where they are slanted lines.
   for (const Chamfer& ch : find_chamfers(shape)) {
     const int axis = axis_of(ch.direction);
@@ -766,6 +800,10 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       dims.push_back(d);
     }
     for (Dimension& d : slot_lengths[view_index(vp->view)]) {
+      d.level = level[d.side]++;
+      dims.push_back(d);
+    }
+    for (Dimension& d : side_diameters[view_index(vp->view)]) {
       d.level = level[d.side]++;
       dims.push_back(d);
     }

@@ -196,3 +196,24 @@ TEST_CASE("a keyway in a hub gets its width and depth where it is seen", "[rende
   INFO(describe(faults));
   CHECK(faults.empty());
 }
+
+TEST_CASE("a groove's bottom hidden from the top is measured across the front view", "[render]") {
+  // A Ø60 x 20 wheel with a groove to Ø50 from z = 8 to 12: its bottom circle is hidden under
+  // the rim in the top view, its outline seen in the notch of the front view.
+  TopoDS_Shape wheel =
+      BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(0, 0, 0), gp_Dir(0, 0, 1)), 30, 20).Shape();
+  const TopoDS_Shape ring = BRepAlgoAPI_Cut(
+      BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(0, 0, 8), gp_Dir(0, 0, 1)), 31, 4).Shape(),
+      BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(0, 0, 7), gp_Dir(0, 0, 1)), 25, 6).Shape());
+  wheel = BRepAlgoAPI_Cut(wheel, ring).Shape();
+  const Drawing d = make_drawing(wheel, {768, 1, 1.5});
+  const auto groove =
+      std::find_if(d.dimensions.begin(), d.dimensions.end(),
+                   [](const Dimension& x) { return std::abs(x.value - 50) < 1e-6; });
+  REQUIRE(groove != d.dimensions.end());
+  CHECK(groove->view != ViewKind::Top);
+  CHECK(groove->label == "\u00D850");
+  const auto faults = check_drawing(d, wheel);
+  INFO(describe(faults));
+  CHECK(faults.empty());
+}
