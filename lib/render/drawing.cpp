@@ -771,6 +771,11 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       }
     }
   }
+  // A plate thin in Z: its front and left views are slivers where steps across X and Y
+  // cannot be read; they go on the top view.
+  const bool thin_plate = by_view[0] && by_view[1] && !by_view[1]->bounds.empty() &&
+                          by_view[0]->bounds.height() < 0.1 * std::min(by_view[1]->bounds.width(),
+                                                                       by_view[1]->bounds.height());
   auto keyway_level = [&](int axis, double level) {
     return std::any_of(keyway_levels[axis].begin(), keyway_levels[axis].end(),
                        [&](double l) { return near(l, level, tol * 100); });
@@ -829,20 +834,31 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     };
     if (vp->view == ViewKind::Front) {
       // Step heights from the bottom (right of the view) and step widths from the left edge
-      // (below), inside the overall extents.
+      // (below), inside the overall extents; a thin plate's widths go on the top view.
       for (const StepLevel& s : find_step_levels(shape, 2))
         step("step height", s.level - b.min_y, false, kRight, {b.max_x, b.min_y},
              {std::min(s.max[0], b.max_x), s.level});
       for (const StepLevel& s : find_step_levels(shape, 0))
-        if (!keyway_level(0, s.level))
+        if (!keyway_level(0, s.level) && !thin_plate)
           step("step width", s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
                {s.level, std::max(s.min[2], b.min_y)});
     } else if (vp->view == ViewKind::Left) {
       // Step depths from the view's left edge (the part's back, +Y), below.
       for (const StepLevel& s : find_step_levels(shape, 1))
-        if (!keyway_level(1, s.level))
+        if (!keyway_level(1, s.level) && !thin_plate)
           step("step depth", -s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
                {-s.level, std::max(s.min[2], b.min_y)});
+    } else if (vp->view == ViewKind::Top && thin_plate) {
+      // A thin plate's notches and steps, seen in outline only from the top: widths from
+      // the left edge (below), depths from the front edge (left).
+      for (const StepLevel& s : find_step_levels(shape, 0))
+        if (!keyway_level(0, s.level))
+          step("step width", s.level - b.min_x, true, kBelow, {b.min_x, b.min_y},
+               {s.level, std::max(s.min[1], b.min_y)});
+      for (const StepLevel& s : find_step_levels(shape, 1))
+        if (!keyway_level(1, s.level))
+          step("step depth", s.level - b.min_y, false, kLeft, {b.min_x, b.min_y},
+               {std::max(s.min[0], b.min_x), s.level});
     }
     const double wy = sides.width_side == kAbove ? b.max_y : b.min_y;
     if (b.width() > tol)

@@ -217,3 +217,23 @@ TEST_CASE("a groove's bottom hidden from the top is measured across the front vi
   INFO(describe(faults));
   CHECK(faults.empty());
 }
+
+TEST_CASE("a thin plate's notch is sized on the top view", "[render]") {
+  // A 60 x 40 x 1 plate with a 20 x 10 notch at its front left corner: front and left views
+  // are slivers, the notch is seen only from the top.
+  TopoDS_Shape plate = BRepPrimAPI_MakeBox(60, 40, 1).Shape();
+  plate =
+      BRepAlgoAPI_Cut(plate, BRepPrimAPI_MakeBox(gp_Pnt(-1, -1, -1), 21, 11, 3).Shape()).Shape();
+  const Drawing d = make_drawing(plate, {768, 1, 1.5});
+  int on_top = 0;
+  for (const Dimension& x : d.dimensions)
+    if (x.feature == "step width" || x.feature == "step depth") {
+      CHECK(x.view == ViewKind::Top);
+      on_top += x.view == ViewKind::Top;
+      CHECK(x.value == Approx(x.feature == "step width" ? 20 : 10));
+    }
+  CHECK(on_top == 2);
+  const auto faults = check_drawing(d, plate);
+  INFO(describe(faults));
+  CHECK(faults.empty());
+}
