@@ -1,6 +1,7 @@
 // Reading an experiment's rows and tables from YAML.
 #include "report/experiment.h"
 
+#include <filesystem>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -149,7 +150,12 @@ void read_tables(const YAML::Node& node, const std::string& path, std::vector<Ta
   for (const auto& entry : node) {
     if (entry.IsScalar()) {
       // Another file's tables, e.g. configs/reports/cmecad.yaml's published figures.
-      const std::string file = entry.Scalar();
+      std::string file = entry.Scalar();
+      // Relative to the working directory, else to the including file's folder.
+      const std::filesystem::path beside = std::filesystem::path(path).parent_path() / file;
+      if (!std::filesystem::exists(file) && std::filesystem::path(file).is_relative() &&
+          std::filesystem::exists(beside))
+        file = beside.string();
       if (depth > 4) fail(path, entry, "tables included too deeply (a file including itself?)");
       YAML::Node root;
       try {

@@ -484,7 +484,8 @@ h1{font-size:1.6em;margin-bottom:0.2em}h2{border-bottom:1px solid #ccc;padding-b
 table{border-collapse:collapse;margin:8px 0 4px 0;font-size:0.92em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}
 th{background:#f1f1f1}td.label,th.label{text-align:left}td.note{text-align:left;color:#555;font-size:0.9em;max-width:420px}
 tr.published td{background:#f7f7fb;color:#334}tr.missing td{background:#fff4f0;color:#a33}
-p.conv{font-size:0.85em;color:#444;margin:2px 0}img.chart{display:block;margin:10px 0;border:1px solid #eee}
+p.conv{font-size:0.85em;color:#444;margin:2px 0}.charts{display:flex;flex-wrap:wrap;gap:10px}.charts figure{margin:0;width:610px}
+img.chart{display:block;width:600px;border:1px solid #eee}.charts figcaption{font-size:0.85em;color:#444}
 .gallery{display:flex;flex-wrap:wrap;gap:14px}.entry{border:1px solid #ccc;border-radius:4px;padding:8px;width:580px}
 .entry h3{font-size:1em;margin:0 0 6px 0}.pics{display:flex;gap:6px}.pics figure{margin:0;text-align:center;font-size:0.8em;color:#555}
 .pics img{width:180px;height:180px;object-fit:contain;border:1px solid #eee;background:#fff}
@@ -577,8 +578,9 @@ std::string Reporter::html() const {
   for (const TableOut& t : breakdowns_)
     h += "<h2>" + html_escape(t.title) + "</h2>\n" + html_table(t);
 
-  h += "<h2 id=\"curves\">Learning curves and IoU histogram</h2>\n";
+  h += "<h2 id=\"curves\">Learning curves and IoU histogram</h2>\n<div class=\"charts\">\n";
   for (std::size_t i = 0; i < charts_.size(); ++i) {
+    h += "<figure>";
     if (!chart_svgs_[i].empty()) {
       h += "<img class=\"chart\" data-kind=\"chart\" alt=\"" + html_escape(charts_[i].title) +
            "\" src=\"data:image/svg+xml;base64," + base64(core::read_file(chart_svgs_[i])) +
@@ -588,8 +590,10 @@ std::string Reporter::html() const {
            "' missing: " + html_escape(chart_missing_[i]) + "</p>\n";
     }
     if (!charts_[i].caption.empty())
-      h += "<p class=\"conv\">" + html_escape(charts_[i].caption) + "</p>\n";
+      h += "<figcaption>" + html_escape(charts_[i].caption) + "</figcaption>";
+    h += "</figure>\n";
   }
+  h += "</div>\n";
   for (const auto& n : curve_notes_) h += "<p class=\"conv\">" + html_escape(n) + "</p>\n";
 
   h +=
