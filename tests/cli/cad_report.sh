@@ -361,6 +361,10 @@ sed 's|src="data:image/png;base64,[A-Za-z0-9+/]\{8\}|src="data:image/png;base64,
 if check_page broken.html broken; then
   echo "a page with broken pictures passed the browser check"; exit 1
 fi
+sed 's|</body>|<script>no_such_function();</script></body>|' report/report.html > script_error.html
+if check_page script_error.html script_error; then
+  echo "a page with a script error passed the browser check"; exit 1
+fi
 timeout 120 "$CHROMIUM" --headless --disable-gpu --no-sandbox --no-first-run \
   --user-data-dir="$T/chromium-profile" --hide-scrollbars --window-size=1280,2600 \
   --screenshot="$ART/report.png" "file://$T/report/report.html" > /dev/null 2>&1 || true
