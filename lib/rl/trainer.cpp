@@ -492,28 +492,23 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
       if (!imgs.defined()) image_rows.clear();
       adv = at::tensor(a, at::kDouble).to(at::kFloat).to(model->device());
     };
-    // The rollout policy's log-probabilities (and the reference's), without gradients.
+    // The rollout policy's log-probabilities are those of the first update's forward pass,
+    // detached: the weights have not moved yet and the model has no layer that behaves
+    // differently in training (no dropout, no batch norm), so a separate scoring pass without
+    // gradients would compute the same numbers. Later updates reuse them. The reference's
+    // log-probabilities (KL > 0 only) need their own pass.
     std::vector<at::Tensor> old_logprobs, ref_logprobs;
     double entropy_sum = 0.0, entropy_tokens = 0.0;
-    const bool need_old = algo.updates > 1;
-    if (need_old || reference) {
+    if (reference) {
       torch::NoGradGuard no_grad;
       for (std::size_t first = 0; first < rows.size(); first += chunk) {
         std::vector<std::vector<std::int64_t>> pt, ct;
         std::vector<std::int64_t> ir;
         at::Tensor imgs, adv;
         chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv, ir);
-        if (need_old) {
-          const ScoredCompletions s =
-              score_completions(model, pt, ct, imgs, rollout.pad_id, rollout.temperature, true, ir);
-          old_logprobs.push_back(s.logprobs);
-          entropy_sum += s.entropy.sum().item<double>();
-          entropy_tokens += s.mask.sum().item<double>();
-        }
-        if (reference)
-          ref_logprobs.push_back(score_completions(reference->model, pt, ct, imgs, rollout.pad_id,
-                                                   rollout.temperature, false, ir)
-                                     .logprobs);
+        ref_logprobs.push_back(score_completions(reference->model, pt, ct, imgs, rollout.pad_id,
+                                                 rollout.temperature, false, ir)
+                                   .logprobs);
       }
     }
     double loss_value = 0.0, clip_fraction = 0.0, kl = 0.0, tokens_counted = 0.0;
@@ -528,14 +523,15 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
         std::vector<std::int64_t> ir;
         at::Tensor imgs, adv;
         chunk_inputs(first, std::min(rows.size(), first + chunk), pt, ct, imgs, adv, ir);
-        const bool first_pass = u == 0 && !need_old;
+        const bool first_pass = u == 0;
         const ScoredCompletions s = score_completions(model, pt, ct, imgs, rollout.pad_id,
                                                       rollout.temperature, first_pass, ir);
         if (first_pass) {
           entropy_sum += s.entropy.sum().item<double>();
           entropy_tokens += s.mask.sum().item<double>();
+          old_logprobs.push_back(s.logprobs.detach());
         }
-        const at::Tensor old = need_old ? old_logprobs[c] : s.logprobs.detach();
+        const at::Tensor& old = old_logprobs[c];
         const PolicyLoss pl =
             policy_loss(s.logprobs, old, adv, s.mask, reference ? ref_logprobs[c] : at::Tensor(),
                         algo, normalizer);

@@ -95,6 +95,19 @@ TEST_CASE("the scorer's log-probs equal the sampler's, with and without left pad
     CHECK(
         at::allclose(alone.logprobs[0].narrow(0, 0, n), s.logprobs[0].narrow(0, 0, n), 1e-5, 1e-5));
     CHECK(s.entropy.min().item<double>() >= 0.0);
+    // The trainer takes the rollout policy's log-probs from its first update's forward pass
+    // (training mode, with gradients) instead of a separate pass: both must give the same
+    // numbers (the model has no dropout or batch statistics).
+    {
+      torch::GradMode::set_enabled(true);
+      model->train();
+      const ScoredCompletions trained =
+          score_completions(model, p_rows, c_rows, row_images, tok.pad_id(), 1.0, false);
+      model->eval();
+      torch::GradMode::set_enabled(false);
+      CHECK(trained.logprobs.requires_grad());
+      CHECK(at::equal(trained.logprobs.detach(), s.logprobs));
+    }
   }
 }
 
