@@ -238,6 +238,8 @@ const char* to_string(DimensionKind kind) {
       return "chamfer";
     case DimensionKind::PitchCircle:
       return "pitch_circle";
+    case DimensionKind::Angle:
+      return "angle";
   }
   return "?";
 }
@@ -449,6 +451,20 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     }
   }
 
+  // A rounded corner whose arc lies on a hole's or boss's circle (a screw boss in the corner of
+  // a shell, its radius the inner fillet's) is that circle, already dimensioned: not twice.
+  dims.erase(std::remove_if(dims.begin(), dims.end(),
+                            [&](const Dimension& d) {
+                              if (d.kind != DimensionKind::Radius) return false;
+                              const auto& cs = circles[view_index(d.view)];
+                              return std::any_of(cs.begin(), cs.end(), [&](const Circle& c) {
+                                return near(c.radius, d.value, tol * 10) &&
+                                       near(c.centre.x, d.from.x, tol * 10) &&
+                                       near(c.centre.y, d.from.y, tol * 10);
+                              });
+                            }),
+             dims.end());
+
   // Equally spaced equal holes (bosses) on a circle get a pitch circle and its centre's
   // position instead of each one's, rows and columns of them the first one's position and
   // the pitch; the others get their own positions.
@@ -525,7 +541,14 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
         d.side = horizontal ? kBelow : kLeft;
         d.from = {xs[0], ys[0]};
         d.to = horizontal ? Point2{xs[1], ys[0]} : Point2{xs[0], ys[1]};
-        pitches[vi].push_back(d);
+        // Holes in bosses on the same centres: one pitch says it for both.
+        const bool same =
+            std::any_of(pitches[vi].begin(), pitches[vi].end(), [&](const Dimension& o) {
+              return o.horizontal == d.horizontal && o.count == d.count &&
+                     near(o.from.x, d.from.x, tol * 100) && near(o.from.y, d.from.y, tol * 100) &&
+                     near(o.to.x, d.to.x, tol * 100) && near(o.to.y, d.to.y, tol * 100);
+            });
+        if (!same) pitches[vi].push_back(d);
       }
       for (std::size_t m : group) patterned[m] = true;
       add_centre_positions(*vp, cs[i].hole ? "hole" : "boss", {xs[0], ys[0]});
@@ -640,6 +663,68 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
     else
       d.label = format_value(d.value, decimals) + " \u00D7 " + format_value(d.second, decimals);
     dims.push_back(d);
+  }
+
+  // V grooves (a pulley's), on the first view showing the axis from the side: the width at
+  // the rim on the right (lower) silhouette with the other linear dimensions, and the angle
+  // between the flanks on the left (upper) one, an arc between their lines drawn on outwards.
+  // With the groove bottom's Ø and the rim's, they fix the groove.
+  std::array<std::vector<Dimension>, 3> groove_widths;
+  for (const Groove& g : find_grooves(shape)) {
+    const int axis = axis_of(g.direction);
+    if (axis < 0) continue;
+    const ViewProjection* vp = nullptr;
+    for (ViewKind v : all_views)
+      if (v != circle_view(axis) && by_view[view_index(v)] &&
+          !by_view[view_index(v)]->bounds.empty()) {
+        vp = by_view[view_index(v)];
+        break;
+      }
+    if (!vp) continue;
+    const ViewKind view = vp->view;
+    const Point2 o = project_array(view, g.origin);
+    const Point2 along = project_array(view, g.direction);
+    const bool axis_vertical = std::abs(along.y) > 0.5;
+    const Point2 out_w = axis_vertical ? Point2{1, 0} : Point2{0, -1};
+    const Point2 out_a{-out_w.x, -out_w.y};
+    auto at = [&](Point2 out, double r, double t) {
+      return Point2{o.x + along.x * t + out.x * r, o.y + along.y * t + out.y * r};
+    };
+    const Point2 w0 = at(out_w, g.r_top, g.top[0]), w1 = at(out_w, g.r_top, g.top[1]);
+    const Point2 a0 = at(out_a, g.r_top, g.top[0]), a1 = at(out_a, g.r_top, g.top[1]);
+    if (!seen(view, w0) || !seen(view, w1) || !seen(view, a0) || !seen(view, a1)) continue;
+    Dimension w;
+    w.kind = DimensionKind::Linear;
+    w.view = view;
+    w.feature = "groove width at rim";
+    w.value = g.top[1] - g.top[0];
+    w.label = format_value(w.value, decimals);
+    w.horizontal = !axis_vertical;
+    w.side = axis_vertical ? kRight : kBelow;
+    w.from = w0;
+    w.to = w1;
+    groove_widths[view_index(view)].push_back(w);
+    // Where the flanks' lines meet: position t0 + s0 k = t1 + s1 k, k = r - r_top (< 0).
+    const double dr = g.r_top - g.r_bottom;
+    const double s0 = (g.top[0] - g.bottom[0]) / dr, s1 = (g.top[1] - g.bottom[1]) / dr;
+    if (!(s1 - s0 > 1e-9)) continue;
+    const double k = -(g.top[1] - g.top[0]) / (s1 - s0);
+    const Point2 apex = at(out_a, g.r_top + k, g.top[0] + s0 * k);
+    Dimension a;
+    a.kind = DimensionKind::Angle;
+    a.view = view;
+    a.feature = "groove angle";
+    a.value = g.angle * 180 / M_PI;
+    a.label = format_value(a.value, decimals) + "\u00B0";
+    a.from = apex;
+    a.side = axis_vertical ? kLeft : kAbove;
+    a.second = std::hypot(a0.x - apex.x, a0.y - apex.y);
+    double t0 = std::atan2(a0.y - apex.y, a0.x - apex.x);
+    double t1 = std::atan2(a1.y - apex.y, a1.x - apex.x);
+    if (std::remainder(t1 - t0, 2 * M_PI) < 0) std::swap(t0, t1);
+    a.arc_start = t0;
+    a.arc_end = t0 + std::abs(std::remainder(t1 - t0, 2 * M_PI));
+    dims.push_back(a);
   }
 
   // Slots: overall length along their axis, and their centre's position like a hole's.
@@ -812,6 +897,10 @@ std::vector<Dimension> find_dimensions(const TopoDS_Shape& shape,
       d.level = level[d.side]++;
       dims.push_back(d);
     }
+    for (Dimension& d : groove_widths[view_index(vp->view)]) {
+      d.level = level[d.side]++;
+      dims.push_back(d);
+    }
     for (Dimension& d : keyways)
       if (d.view == vp->view) {
         d.level = level[d.side]++;
@@ -952,6 +1041,15 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
   // Margin each view needs on each side for its dimension levels.
   std::array<std::array<double, 4>, 3> margin{};
   for (const Dimension& d : drawing.dimensions) {
+    if (d.kind == DimensionKind::Angle) {
+      // Its arc just outside the silhouette, the label beyond it.
+      double& m = margin[view_index(d.view)][d.side];
+      const bool across = d.side == kLeft || d.side == kRight;
+      m = std::max(m, spacing * 1.6 +
+                          (across ? text_width(d.label, drawing.font_size) : drawing.font_size) +
+                          drawing.font_size);
+      continue;
+    }
     if (d.kind != DimensionKind::Linear && d.kind != DimensionKind::Position) continue;
     double& m = margin[view_index(d.view)][d.side];
     m = std::max(m, spacing * (d.level + 1) + drawing.font_size);
@@ -1161,6 +1259,10 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
   };
   // Arrow tips of the leaders drawn so far: two leaders never point at one spot.
   std::vector<Point2> tips;
+  // A chamfer's leader can only point at the middle of its slanted line: other leaders keep
+  // off those spots from the start, whichever is placed first.
+  for (const Dimension& d : drawing.dimensions)
+    if (d.kind == DimensionKind::Chamfer) tips.push_back(to_page(d.view, d.from));
   auto on_visible = [&](Point2 p) {
     for (std::size_t k = 0; k < outline.size(); ++k)
       if (outline_visible[k] && distance_to_segment(p, outline[k].first, outline[k].second) <= 2)
@@ -1274,8 +1376,20 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
     return out;
   };
   // Linear and position dimensions first (their places are fixed by level), then leaders.
+  // Leaders with the fewest places first: a chamfer's points at one spot, a radius's at its
+  // arc, then circles, which can point anywhere round them and so keep off the others' tips.
+  std::vector<std::size_t> order(drawing.dimensions.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  auto freedom = [&](std::size_t k) {
+    const DimensionKind kind = drawing.dimensions[k].kind;
+    return kind == DimensionKind::Chamfer || kind == DimensionKind::Angle ? 0
+           : kind == DimensionKind::Radius                                ? 1
+                                                                          : 2;
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return freedom(a) < freedom(b); });
   for (int pass = 0; pass < 2; ++pass)
-    for (std::size_t di = 0; di < drawing.dimensions.size(); ++di) {
+    for (std::size_t di : order) {
       const Dimension& d = drawing.dimensions[di];
       const bool leader = d.kind != DimensionKind::Linear && d.kind != DimensionKind::Position;
       if (leader != (pass == 1)) continue;
@@ -1291,6 +1405,48 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         for (double deg : {0.0, -20.0, 20.0, -40.0, 40.0, -60.0, 60.0, -80.0, 80.0})
           angles.push_back(a + deg * M_PI / 180);
         place_leader(c, 0, angles, d.label, di);
+        continue;
+      }
+      if (d.kind == DimensionKind::Angle) {
+        // Extension lines along the two flanks from the rim outwards, an arc between them
+        // centred where they meet, arrows on it, the label beyond its middle: the first
+        // radius whose label is free.
+        const Point2 c = to_page(d.view, d.from);
+        const double l = d.second * scale;
+        const double p0 = -d.arc_end, p1 = -d.arc_start;  // page angles (y flips), p0 < p1
+        const double pm = (p0 + p1) / 2;
+        const Point2 ub{std::cos(pm), std::sin(pm)};
+        const double tw = text_width(d.label);
+        const double hw = tw / 2 + 2, hh = f * 0.45 + 1;
+        double radius = l + spacing * 1.2;
+        Point2 text{};
+        for (int reach = 0; reach < 4; ++reach) {
+          const double r = l + spacing * (1.2 + 0.6 * reach);
+          const double dist = r + std::abs(ub.x) * hw + std::abs(ub.y) * hh + 3;
+          const Point2 t{c.x + ub.x * dist, c.y + ub.y * dist};
+          if (reach == 0 || free(text_box(t, d.label, false))) {
+            radius = r;
+            text = t;
+            if (free(text_box(t, d.label, false))) break;
+          }
+        }
+        const double gap = 3, over = 4;
+        for (double p : {p0, p1}) {
+          const Point2 u{std::cos(p), std::sin(p)};
+          thin({c.x + u.x * (l + gap), c.y + u.y * (l + gap)},
+               {c.x + u.x * (radius + over), c.y + u.y * (radius + over)});
+        }
+        drawing.arcs.push_back({c, radius, p0, p1, Pen::Thin});
+        drawing.arrows.push_back({{c.x + radius * std::cos(p0), c.y + radius * std::sin(p0)},
+                                  {std::sin(p0), -std::cos(p0)}});
+        drawing.arrows.push_back({{c.x + radius * std::cos(p1), c.y + radius * std::sin(p1)},
+                                  {-std::sin(p1), std::cos(p1)}});
+        drawing.marks[di] = {static_cast<int>(drawing.texts.size()),
+                             false,
+                             c,
+                             {c.x + ub.x * radius, c.y + ub.y * radius}};
+        drawing.texts.push_back({text, d.label, false});
+        taken.push_back(text_box(text, d.label, false));
         continue;
       }
       if (d.kind == DimensionKind::PitchCircle) {
@@ -1518,6 +1674,7 @@ nlohmann::json dimensions_json(const Drawing& drawing, int decimals) {
     };
     if (d.kind == DimensionKind::Chamfer) j["legs"] = {rounded(d.value), rounded(d.second)};
     if (d.kind == DimensionKind::PitchCircle) j["hole_diameter"] = rounded(d.second);
+    if (d.kind == DimensionKind::Angle) j["unit"] = "degree";
     list.push_back(std::move(j));
   }
   return list;

@@ -20,9 +20,10 @@ enum class DimensionKind {
   Position,     ///< distance of a hole or boss centre from the view's left or bottom edge
   Chamfer,      ///< legs of a chamfer, on the view where it is a slanted line, with a leader
   PitchCircle,  ///< Ø of the circle through the centres of equally spaced equal holes (bosses)
+  Angle,        ///< included angle of a V groove's flanks, degrees, on a view showing its profile
 };
 
-/// "linear", "diameter", "radius", "position", "chamfer" or "pitch_circle".
+/// "linear", "diameter", "radius", "position", "chamfer", "pitch_circle" or "angle".
 const char* to_string(DimensionKind kind);
 
 /// One dimension annotation: what it measures and where it is drawn.
@@ -37,13 +38,16 @@ struct Dimension {
                            ///< centre); Chamfer: the middle of its slanted line and that plus
                            ///< the chamfer's outward normal (unit)
   bool horizontal = true;  ///< Linear/Position: measured along the view's x (else y)
-  int side = 0;            ///< Linear/Position: 0 below, 1 above, 2 left, 3 right of the view
+  int side = 0;            ///< Linear/Position/Angle: 0 below, 1 above, 2 left, 3 right of the view
   int level = 0;           ///< Linear/Position: stacking order away from the view (0 = nearest)
   double arc_start = 0, arc_end = 0;  ///< Radius: the arc's range in the view, radians (ccw)
   int count = 1;  ///< Diameter/Radius/Chamfer: equal features in the view this label stands for
                   ///< ("4× Ø6"); PitchCircle: the holes on the circle
   /// Chamfer: `value` is the leg seen horizontal in the view, `second` the vertical one.
   /// PitchCircle: the Ø of its holes (bosses).
+  /// Angle: `value` in degrees; `from` the point where the flanks' lines meet (inside the
+  /// part), `arc_start`/`arc_end` the view angles (ccw, radians) of the two flanks seen from
+  /// it, `second` its distance to the rim along a flank (model units).
   double second = 0;
 };
 

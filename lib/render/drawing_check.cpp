@@ -221,6 +221,16 @@ std::vector<DrawingFault> check_drawing(const Drawing& drawing, const TopoDS_Sha
     const DimensionMarks& m = drawing.marks[i];
     if (m.text < 0 || m.leader) continue;
     const PageText& t = drawing.texts[m.text];
+    if (d.kind == DimensionKind::Angle) {
+      // Beyond the middle of its arc (`b`), clear of it by at most a line of text.
+      const Box2 box = label_box(drawing, t);
+      const double dx = std::max({box.min_x - m.b.x, 0.0, m.b.x - box.max_x});
+      const double dy = std::max({box.min_y - m.b.y, 0.0, m.b.y - box.max_y});
+      if (std::hypot(dx, dy) > 1.5 * f)
+        fault("label_off_span", d.view, d.label,
+              fmt::format("'{}' at {} is away from its angle's arc", d.label, fmt_point(t.center)));
+      continue;
+    }
     const bool h = d.horizontal;
     auto along = [&](Point2 p) { return h ? p.x : p.y; };
     auto across = [&](Point2 p) { return h ? p.y : p.x; };

@@ -408,4 +408,111 @@ std::vector<Chamfer> find_chamfers(const TopoDS_Shape& shape) {
   return chamfers;
 }
 
+std::vector<Groove> find_grooves(const TopoDS_Shape& shape) {
+  std::vector<Groove> grooves;
+  if (shape.IsNull()) return grooves;
+  // One conical flank: its axis, its inner and outer circles (radius, position along the
+  // axis) and whether its outward normal points along the axis direction.
+  struct Flank {
+    gp_Lin axis;
+    double r_in = 0, r_out = 0, t_in = 0, t_out = 0;
+    double normal_along = 0;
+  };
+  std::vector<Flank> flanks;
+  try {
+    Bnd_Box box;
+    BRepBndLib::Add(shape, box);
+    if (box.IsVoid()) return grooves;
+    const double tol = std::max(1e-6, 1e-6 * std::sqrt(box.SquareExtent()));
+    for (TopExp_Explorer it(shape, TopAbs_FACE); it.More(); it.Next()) {
+      const TopoDS_Face& face = TopoDS::Face(it.Current());
+      BRepAdaptor_Surface surface(face);
+      if (surface.GetType() != GeomAbs_Cone) continue;
+      // A canonical axis direction (largest component positive) so that flanks compare.
+      gp_Ax1 ax = surface.Cone().Axis();
+      gp_Dir d = ax.Direction();
+      const double m[3] = {d.X(), d.Y(), d.Z()};
+      int big = 0;
+      for (int k = 1; k < 3; ++k)
+        if (std::abs(m[k]) > std::abs(m[big])) big = k;
+      if (m[big] < 0) d.Reverse();
+      const gp_Lin axis(ax.Location(), d);
+      std::vector<std::pair<double, double>> circles;  // (radius, position)
+      for (TopExp_Explorer e(face, TopAbs_EDGE); e.More(); e.Next()) {
+        BRepAdaptor_Curve curve(TopoDS::Edge(e.Current()));
+        if (curve.GetType() != GeomAbs_Circle) continue;
+        const gp_Circ c = curve.Circle();
+        if (axis.Distance(c.Location()) > tol * 10) continue;
+        circles.push_back(
+            {c.Radius(), gp_Vec(axis.Location(), c.Location()).Dot(gp_Vec(axis.Direction()))});
+      }
+      if (circles.size() < 2) continue;
+      std::sort(circles.begin(), circles.end());
+      Flank f;
+      f.axis = axis;
+      f.r_in = circles.front().first;
+      f.t_in = circles.front().second;
+      f.r_out = circles.back().first;
+      f.t_out = circles.back().second;
+      if (f.r_out - f.r_in <= tol * 10) continue;
+      const gp_Vec n = outward_normal(face, surface);
+      if (n.Magnitude() < 0.5) continue;
+      f.normal_along = n.Dot(gp_Vec(axis.Direction()));
+      // A cone split in pieces around its axis is one flank.
+      const bool same = std::any_of(flanks.begin(), flanks.end(), [&](const Flank& g) {
+        return g.axis.Distance(axis.Location()) <= tol * 10 &&
+               g.axis.Direction().IsParallel(axis.Direction(), 1e-9) &&
+               std::abs(g.r_in - f.r_in) <= tol * 10 && std::abs(g.r_out - f.r_out) <= tol * 10 &&
+               std::abs(
+                   g.t_in - f.t_in +
+                   (g.axis.Location().XYZ() - axis.Location().XYZ()).Dot(axis.Direction().XYZ())) <=
+                   tol * 10;
+      });
+      if (!same) flanks.push_back(f);
+    }
+    std::vector<bool> used(flanks.size(), false);
+    for (std::size_t i = 0; i < flanks.size(); ++i)
+      for (std::size_t j = i + 1; j < flanks.size() && !used[i]; ++j) {
+        if (used[j]) continue;
+        const Flank &a0 = flanks[i], &b0 = flanks[j];
+        if (a0.axis.Distance(b0.axis.Location()) > tol * 10 ||
+            !a0.axis.Direction().IsParallel(b0.axis.Direction(), 1e-9) ||
+            std::abs(a0.r_in - b0.r_in) > tol * 10 || std::abs(a0.r_out - b0.r_out) > tol * 10)
+          continue;
+        // Both on a's axis origin; the lower flank first.
+        Flank a = a0, b = b0;
+        const double shift =
+            (b.axis.Location().XYZ() - a.axis.Location().XYZ()).Dot(a.axis.Direction().XYZ());
+        b.t_in += shift;
+        b.t_out += shift;
+        if (a.t_out > b.t_out) std::swap(a, b);
+        const double top = b.t_out - a.t_out, bottom = b.t_in - a.t_in;
+        // The gap widens outwards, and the faces look at each other across it (empty between).
+        if (!(top > bottom + tol * 10) || bottom < -tol * 10) continue;
+        if (!(a.normal_along > 1e-6 && b.normal_along < -1e-6)) continue;
+        Groove g;
+        g.origin = {a.axis.Location().X(), a.axis.Location().Y(), a.axis.Location().Z()};
+        g.direction = {a.axis.Direction().X(), a.axis.Direction().Y(), a.axis.Direction().Z()};
+        g.r_bottom = a.r_in;
+        g.r_top = a.r_out;
+        g.top = {a.t_out, b.t_out};
+        g.bottom = {a.t_in, b.t_in};
+        // Each flank's line in the (radius, position) plane, from the bottom outwards.
+        const double dr = g.r_top - g.r_bottom;
+        const double ang_a = std::atan2(a.t_out - a.t_in, dr);  // towards lower positions: < 0
+        const double ang_b = std::atan2(b.t_out - b.t_in, dr);
+        g.angle = ang_b - ang_a;
+        grooves.push_back(g);
+        used[i] = used[j] = true;
+      }
+  } catch (const Standard_Failure& e) {
+    throw Error(std::string("features: OpenCASCADE: ") + e.GetMessageString());
+  }
+  std::sort(grooves.begin(), grooves.end(), [](const Groove& a, const Groove& b) {
+    return std::tie(a.origin[0], a.origin[1], a.origin[2], a.top[0]) <
+           std::tie(b.origin[0], b.origin[1], b.origin[2], b.top[0]);
+  });
+  return grooves;
+}
+
 }  // namespace cad::render

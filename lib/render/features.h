@@ -66,4 +66,22 @@ struct Chamfer {
 /// fails.
 std::vector<Chamfer> find_chamfers(const TopoDS_Shape& shape);
 
+/// A V groove round an axis (a belt pulley's): two coaxial conical flanks running from one
+/// bottom circle radius out to one rim radius, whose gap widens away from the axis and whose
+/// faces look at each other across it.
+struct Groove {
+  std::array<double, 3> origin{};     ///< a point on the axis, world coordinates
+  std::array<double, 3> direction{};  ///< unit axis direction
+  double r_bottom = 0, r_top = 0;     ///< radii of the groove's bottom and of its rim
+  /// Positions along the axis (from `origin`) of the flanks' rim circles and bottom circles,
+  /// lower flank first: the width at the rim is top[1] - top[0], at the bottom
+  /// bottom[1] - bottom[0].
+  std::array<double, 2> top{}, bottom{};
+  double angle = 0;  ///< included angle between the flanks, radians
+};
+
+/// The V grooves of `shape`, in a deterministic order (by axis position). Cones split in
+/// pieces around one axis count once. Throws cad::Error when OCCT fails.
+std::vector<Groove> find_grooves(const TopoDS_Shape& shape);
+
 }  // namespace cad::render
