@@ -1110,11 +1110,13 @@ Drawing make_drawing(const TopoDS_Shape& shape, const std::vector<ViewProjection
         arc.start = -a.end;  // y flips: counter-clockwise in the view is clockwise on the page
         arc.end = -a.start;
         arc.pen = pen;
+        arc.outline = path.outline;
         drawing.arcs.push_back(arc);
         continue;
       }
       PagePolyline line;
       line.pen = pen;
+      line.outline = path.outline;
       for (const Point2& p : path.points) line.points.push_back(to_page(vp.view, p));
       drawing.lines.push_back(std::move(line));
     }

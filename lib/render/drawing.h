@@ -63,6 +63,7 @@ enum class Pen {
 struct PagePolyline {
   std::vector<Point2> points;
   Pen pen = Pen::Visible;
+  bool outline = false;  ///< a view's silhouette (Path2::outline), not an edge of the part
 };
 
 /// An arc in page coordinates: from `start` to `end` radians with angles increasing
@@ -72,6 +73,7 @@ struct PageArc {
   double radius = 0;
   double start = 0, end = 0;
   Pen pen = Pen::Visible;
+  bool outline = false;  ///< a view's silhouette (Path2::outline), not an edge of the part
 };
 
 /// A filled arrowhead whose point is `tip`, pointing along unit `direction` (page).

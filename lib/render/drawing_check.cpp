@@ -63,16 +63,18 @@ Box2 shrunk(Box2 b, double by) {
   return b;
 }
 
-/// The strokes drawn with one of `pens`, arcs as chords of about 2 pixels.
-std::vector<Segment> strokes(const Drawing& d, std::initializer_list<Pen> pens) {
+/// The strokes drawn with one of `pens`, arcs as chords of about 2 pixels; without the views'
+/// silhouettes when `outlines` is false.
+std::vector<Segment> strokes(const Drawing& d, std::initializer_list<Pen> pens,
+                             bool outlines = true) {
   auto wanted = [&](Pen p) { return std::find(pens.begin(), pens.end(), p) != pens.end(); };
   std::vector<Segment> out;
   for (const PagePolyline& line : d.lines)
-    if (wanted(line.pen))
+    if (wanted(line.pen) && (outlines || !line.outline))
       for (std::size_t i = 1; i < line.points.size(); ++i)
         out.push_back({line.points[i - 1], line.points[i]});
   for (const PageArc& arc : d.arcs) {
-    if (!wanted(arc.pen)) continue;
+    if (!wanted(arc.pen) || (!outlines && arc.outline)) continue;
     const int n = std::max(8, static_cast<int>(std::ceil((arc.end - arc.start) * arc.radius / 2)));
     Point2 prev;
     for (int k = 0; k <= n; ++k) {
@@ -300,6 +302,9 @@ std::vector<DrawingFault> check_drawing(const Drawing& drawing, const TopoDS_Sha
       throw Error(std::string("drawing check: OpenCASCADE: ") + e.GetMessageString());
     }
     const double tol = 1.0 + drawing.line_width / 2;
+    // A seam near a silhouette (a small fillet's, a pixel from the curve's outline) is not
+    // drawn: only edge strokes count.
+    const std::vector<Segment> edges = strokes(drawing, {Pen::Visible}, false);
     for (ViewKind view : all_views) {
       const std::array<double, 3> w = view_direction(view);
       auto page = [&](const gp_Pnt& p) {
@@ -320,7 +325,7 @@ std::vector<DrawingFault> check_drawing(const Drawing& drawing, const TopoDS_Sha
           if (near_any(p, sharp_page, tol)) continue;
           extent.add(p);
           ++looked;
-          drawn += near_any(p, visible, tol);
+          drawn += near_any(p, edges, tol);
         }
         if (looked >= 3 && drawn == looked && std::max(extent.width(), extent.height()) > 3) {
           const Point2 mid = page(e.points[e.points.size() / 2]);

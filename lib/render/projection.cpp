@@ -304,7 +304,10 @@ ViewProjection project(const TopoDS_Shape& shape, ViewKind view, const Projectio
     algo->Hide();
     HLRBRep_HLRToShape extract(algo);
     add_edges(extract.VCompound(), true, deflection, result.paths);
+    const std::size_t first_outline = result.paths.size();
     add_edges(extract.OutLineVCompound(), true, deflection, result.paths);
+    for (std::size_t k = first_outline; k < result.paths.size(); ++k)
+      result.paths[k].outline = true;
     add_edges(extract.HCompound(), false, deflection, result.paths);
     add_edges(extract.OutLineHCompound(), false, deflection, result.paths);
     if (options.smooth_edges) {

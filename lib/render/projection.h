@@ -43,7 +43,8 @@ struct Arc2 {
 struct Path2 {
   std::vector<Point2> points;
   std::optional<Arc2> arc;
-  bool visible = true;  ///< false: hidden behind the part (drawn dashed)
+  bool visible = true;   ///< false: hidden behind the part (drawn dashed)
+  bool outline = false;  ///< a silhouette (where a curved face turns away), not an edge
 };
 
 /// The three views of a third-angle drawing, with the part's +Z up:

@@ -104,6 +104,30 @@ TEST_CASE("a fillet's seam is no line in the flanged bracket's left view", "[ren
   CHECK(of_kind(faults, "tangent_edge").empty());
 }
 
+TEST_CASE("the check finds fillet seams drawn as lines, and not a silhouette beside one",
+          "[render]") {
+  // The flanged bracket drawn with its smooth edges (the seams of its fillets) as lines.
+  const TopoDS_Shape bracket = run_example("flanged_bracket");
+  ProjectionOptions with_seams;
+  with_seams.smooth_edges = true;
+  std::vector<ViewProjection> views;
+  for (ViewKind v : all_views) views.push_back(project(bracket, v, with_seams));
+  const auto faults = check_drawing(make_drawing(bracket, views, {800, 1, 2}), bracket);
+  CHECK(!of_kind(faults, "tangent_edge").empty());
+  // A wedge with R1 on its apex: the seam on the slanted face lies a pixel below the fillet's
+  // outline in the left view, which is the silhouette, not the seam.
+  cad::exec::Execution ex =
+      cad::exec::execute(cad::exec::ExecTask{"wedge", nullptr, R"(import cadquery as cq
+result = (cq.Workplane("XZ").polyline([(0, 0), (75, 0), (0, 55)]).close().extrude(12.5, both=True)
+          .edges("|Y").edges(">Z").fillet(1))
+)"},
+                         {});
+  REQUIRE(ex.record["status"] == "ok");
+  const auto wedge_faults = check_drawing(make_drawing(ex.shape, {768, 1, 1.5}), ex.shape);
+  INFO(describe(wedge_faults));
+  CHECK(of_kind(wedge_faults, "tangent_edge").empty());
+}
+
 TEST_CASE("short steps are labelled beside their own spans", "[render]") {
   // The flange's 12 mm disc next to its 20 mm hub, the bracket's 8 mm base and 8 mm upright.
   for (const char* name : {"flange_six_bolts", "flanged_bracket", "stepped_block"}) {
