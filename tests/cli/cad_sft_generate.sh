@@ -5,7 +5,7 @@ set -eu
 BIN=$1
 SRC=$(pwd)
 for tool in cad-sft cad-generate cad-dataset-build cad-exec; do
-  [ -x "$BIN/$tool" ] || { echo "skip: $BIN/$tool is not built"; exit 77; }
+  [ -x "$BIN/$tool" ] || { echo "skip: $BIN/$tool is not built"; [ "${CI:-}" = true ] && exit 1; exit 77; }
 done
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
