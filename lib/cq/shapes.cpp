@@ -49,6 +49,7 @@
 #include <GeomAPI_ProjectPointOnSurf.hxx>
 #include <GeomAdaptor_Surface.hxx>
 #include <LocOpe_DPrism.hxx>
+#include <Precision.hxx>
 #include <ShapeAnalysis_FreeBounds.hxx>
 #include <ShapeFix_Face.hxx>
 #include <ShapeFix_Shape.hxx>
@@ -57,6 +58,7 @@
 #include <TColgp_Array1OfVec.hxx>
 #include <TColgp_HArray1OfPnt.hxx>
 #include <TopExp.hxx>
+#include <TopExp_Explorer.hxx>
 #include <TopTools_HSequenceOfShape.hxx>
 #include <TopTools_IndexedDataMapOfShapeListOfShape.hxx>
 #include <TopTools_IndexedMapOfShape.hxx>
@@ -285,7 +287,23 @@ TopoDS_Shape clean(const TopoDS_Shape& s) {
   ShapeUpgrade_UnifySameDomain u(s, true, true, true);
   u.AllowInternalEdges(false);
   u.Build();
-  return u.Shape();
+  const TopoDS_Shape r = u.Shape();
+  // Merging the pieces of a face split only at points where it touches another (a sphere
+  // inscribed in a box, intersected with it) can give the merged face the wrong orientation:
+  // the solid turns inside out (volume -4/3 pi r^3, BRepCheck: bad orientation). A solid that
+  // holds the point at infinity, or whose volume is negative where the classifier cannot
+  // tell (a solid of one closed face), is such a one: the shape before merging is kept then.
+  for (TopExp_Explorer e(r, TopAbs_SOLID); e.More(); e.Next()) {
+    BRepClass3d_SolidClassifier classifier(e.Current());
+    classifier.PerformInfinitePoint(Precision::Confusion());
+    const TopAbs_State state = classifier.State();
+    if (state == TopAbs_OUT) continue;
+    if (state == TopAbs_IN) return s;
+    GProp_GProps props;
+    BRepGProp::VolumeProperties(e.Current(), props);
+    if (props.Mass() < 0) return s;
+  }
+  return r;
 }
 
 TopoDS_Shape transformed(const TopoDS_Shape& s, const gp_Trsf& t) {

@@ -560,7 +560,8 @@ json build_sample(const PlannedSample& sample, const Recipe& recipe, const std::
   }
   exec::ExecOptions eo;
   eo.timeout_s = std::max(1.0, recipe.timeout_s / 3);
-  eo.memory_mib = 0;  // the worker's limit applies
+  eo.memory_mib = 0;        // the worker's limit applies
+  eo.require_valid = true;  // ground truth is a solid BRepCheck accepts
   exec::Execution ex = exec::execute({sample.id, nullptr, part.code}, eo);
   const json& rec = ex.record;
   if (rec["status"] != "ok")

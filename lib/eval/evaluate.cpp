@@ -58,6 +58,7 @@ struct Loaded {
   std::string status = "ok";  // ok, exec_failed, invalid_input, no_geometry, unreadable
   json error;
   std::string exec_status;  // status of the cad-exec record when the side came from code
+  bool valid = true;        // false: BRepCheck rejects the solid (scored anyway, as the peers do)
   TopoDS_Shape solid;       // null for mesh-only sides
   geom::Mesh mesh;          // the surface to sample (a solid's fine tessellation, or the file)
   bool closed = true;       // the mesh bounds a volume (always true for solids)
@@ -123,6 +124,7 @@ Loaded load(const json& rec, const EvalOptions& options) {
       exec::Execution ex =
           exec::execute({id, rec.value("sample", json()), rec["code"]}, options.exec);
       l.exec_status = ex.record["status"];
+      l.valid = ex.record.value("valid", true);
       l.ops = ex.record["ops"];
       l.first_plane = ex.record.value("first_plane", json());
       if (l.exec_status != "ok") {
@@ -134,6 +136,14 @@ Loaded load(const json& rec, const EvalOptions& options) {
       finish_solid(l, options);
     } else if (rec.contains("status") && rec["status"].is_string()) {  // a cad-exec record
       l.exec_status = rec["status"];
+      l.valid = !rec.contains("valid") || !rec["valid"].is_boolean() || rec["valid"].get<bool>();
+      if (l.exec_status == "ok" && !l.valid && options.exec.require_valid) {
+        l.exec_status = "invalid_geometry";
+        l.status = "exec_failed";
+        l.error = error_json("InvalidGeometry",
+                             "BRepCheck reports the result solid invalid (--require-valid)");
+        return l;
+      }
       if (l.exec_status != "ok") {
         l.status = "exec_failed";
         // Relayed as the one error object, whatever the producing tool wrote.
@@ -381,6 +391,7 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
 
   Loaded p = load(pred, options);
   if (!p.exec_status.empty()) r["pred_status"] = p.exec_status;
+  if (!p.valid && p.status == "ok") r["pred_valid"] = false;
   if (p.status != "ok") {
     r["status"] = p.status == "exec_failed"   ? "exec_failed"
                   : p.status == "no_geometry" ? "no_geometry"
@@ -397,6 +408,7 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
                                   "ground truth: " + g.error.value("message", g.status));
     return done();
   }
+  if (!g.valid) r["gt_valid"] = false;
 
   try {
     if (wants(options, "primitive_f1")) r["primitive_f1"] = primitive_f1(p.ops, g.ops);

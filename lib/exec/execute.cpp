@@ -162,11 +162,13 @@ Execution execute(const ExecTask& task, const ExecOptions& options) {
               error_json("EmptyResult", "the result '" + result->result_var + "' holds no solid (" +
                                             std::to_string(p.faces) + " faces, " +
                                             std::to_string(p.edges) + " edges)");
-        } else if (!p.valid || !std::isfinite(p.volume) || p.volume <= 0) {
+        } else if (!std::isfinite(p.volume) || p.volume <= 0) {
           r["status"] = "invalid_geometry";
-          r["error"] =
-              error_json("InvalidGeometry", !p.valid ? "BRepCheck reports the result solid invalid"
-                                                     : "the result solid has no positive volume");
+          r["error"] = error_json("InvalidGeometry", "the result solid has no positive volume");
+        } else if (!p.valid && options.require_valid) {
+          r["status"] = "invalid_geometry";
+          r["error"] = error_json("InvalidGeometry",
+                                  "BRepCheck reports the result solid invalid (--require-valid)");
         }
       } catch (const std::exception& e) {
         r["status"] = "invalid_geometry";

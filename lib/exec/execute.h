@@ -20,6 +20,10 @@ struct ExecOptions {
   std::vector<std::string> formats;      ///< result files to write: step, stl, brep, ply, obj
   std::string out_dir = ".";             ///< where result files go, named <id>[+<sample>].<ext>
   double mesh_tolerance = 0;  ///< linear deflection for meshes, model units (0 = 0.1 % of diagonal)
+  /// A solid with a positive volume that BRepCheck rejects is `invalid_geometry`. Off (the
+  /// default), it is `ok` with `valid: false`: CadQuery returns such shapes, and the peers'
+  /// evaluations mesh and score them.
+  bool require_valid = false;
 };
 
 /// One script to run.

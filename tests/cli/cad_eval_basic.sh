@@ -140,6 +140,28 @@ if grep -q "$(printf '\033')" broken_render.txt broken_eval.txt || grep -q 'ERR 
   echo "OCCT's messages reached stderr"; cat -v broken_render.txt broken_eval.txt; exit 1
 fi
 
+## Show that a solid BRepCheck rejects (a bow tie extruded, valid CadQuery) is scored as the
+## peers score it, the record saying so on each side, and that --require-valid (in cad-eval
+## and cad-exec) makes it a failed execution.
+BOW='import cadquery as cq
+result = cq.Workplane("XY").polyline([(0, 0), (10, 10), (10, 0), (0, 4)]).close().extrude(2)
+'
+jq -cn --arg c "$BOW" '{id: "bow", code: $c}' > gt_bow.jsonl
+jq -cn --arg c "$BOW" '{id: "bow", sample: 0, code: $c}' > pred_bow.jsonl
+"$BIN/cad-eval" --gt gt_bow.jsonl -i pred_bow.jsonl --metrics iou,cd 2>/dev/null > bow.jsonl
+jq -e '.status == "ok" and .pred_valid == false and .gt_valid == false and .iou > 0.99' bow.jsonl > /dev/null \
+  || { echo "invalid solid not scored:"; cat bow.jsonl; exit 1; }
+"$BIN/cad-eval" --gt gt_bow.jsonl -i pred_bow.jsonl --metrics iou --require-valid 2>/dev/null > bow_strict.jsonl
+jq -e '.status == "exec_failed" and .pred_status == "invalid_geometry"' bow_strict.jsonl > /dev/null \
+  || { echo "--require-valid:"; cat bow_strict.jsonl; exit 1; }
+"$BIN/cad-exec" --jsonl pred_bow.jsonl 2>/dev/null > bow_exec.jsonl
+jq -e '.status == "ok" and .valid == false' bow_exec.jsonl > /dev/null
+"$BIN/cad-exec" --jsonl pred_bow.jsonl --require-valid 2>/dev/null \
+  | jq -e '.status == "invalid_geometry"' > /dev/null
+## ... and a cad-exec record of it as the prediction follows the same rule.
+"$BIN/cad-eval" --gt gt_bow.jsonl -i bow_exec.jsonl --metrics iou --require-valid 2>/dev/null \
+  | jq -e '.status == "exec_failed"' > /dev/null
+
 ## Show that shards joined give the same summary as one run.
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 0/2 > s0.jsonl 2>/dev/null
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 1/2 > s1.jsonl 2>/dev/null

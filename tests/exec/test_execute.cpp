@@ -1,6 +1,7 @@
 // Executing one script in-process: statuses, errors with positions, result selection, outputs.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 
 #include "core/json_schema.h"
@@ -163,4 +164,45 @@ TEST_CASE("invalid input records validate against the schema", "[exec]") {
   CHECK(cad::core::validate_json(r, schema()).empty());
   CHECK(r["status"] == "invalid_input");
   CHECK(r["input_line"] == 3);
+}
+
+TEST_CASE("a solid BRepCheck rejects is ok with valid false unless validity is required",
+          "[exec]") {
+  // A self-intersecting outline (a bow tie) extruded: CadQuery returns the solid (signed
+  // volume 60: the outline's signed area, 30, times the height) and the peers score it.
+  const std::string bow = R"(import cadquery as cq
+result = cq.Workplane("XY").polyline([(0, 0), (10, 10), (10, 0), (0, 4)]).close().extrude(2)
+)";
+  const json lenient = run(bow);
+  CHECK(lenient["status"] == "ok");
+  CHECK(lenient["valid"] == false);
+  CHECK(lenient["volume"].get<double>() == Approx(60));
+  CHECK(lenient["error"].is_null());
+  cad::exec::ExecOptions strict;
+  strict.require_valid = true;
+  const json r = run(bow, strict);
+  CHECK(r["status"] == "invalid_geometry");
+  CHECK(r["error"]["type"] == "InvalidGeometry");
+  CHECK(r["error"]["message"].get<std::string>().find("BRepCheck") != std::string::npos);
+  // No positive volume is invalid either way.
+  const json flat = run(R"(import cadquery as cq
+result = cq.Workplane("XY").polyline([(0, 0), (10, 10), (10, 0), (0, 10)]).close().extrude(2)
+)");
+  CHECK(flat["status"] == "invalid_geometry");
+}
+
+TEST_CASE("a box intersected with its inscribed sphere is the sphere, not inside out", "[exec]") {
+  // The faces touch at six points; merging the sphere's pieces (clean) used to turn the solid
+  // inside out: volume -4/3 pi, BRepCheck invalid. Expected: the sphere, 4/3 pi r^3.
+  for (const char* code : {"import cadquery as cq\nresult = cq.Workplane('XY').box(2, 2, 2)"
+                           ".intersect(cq.Workplane('XY').sphere(1))\n",
+                           "import cadquery as cq\nresult = cq.Workplane('XY').sphere(1)"
+                           ".intersect(cq.Workplane('XY').box(2, 2, 2))\n",
+                           "import cadquery as cq\nresult = cq.Workplane('XY').box(2, 2, 2)"
+                           ".intersect(cq.Workplane('XY').sphere(1), clean=False)\n"}) {
+    const json r = run(code);
+    CHECK(r["status"] == "ok");
+    CHECK(r["valid"] == true);
+    CHECK(r["volume"].get<double>() == Approx(4.0 / 3.0 * M_PI).epsilon(1e-6));
+  }
 }

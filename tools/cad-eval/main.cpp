@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--memory", config.eval.exec.memory_mib, "memory limit per worker, MiB")
       ->capture_default_str();
+  app.add_flag("--require-valid", config.eval.exec.require_valid,
+               "code whose solid BRepCheck rejects is exec_failed (invalid_geometry); default: "
+               "scored as the peers score it, the record saying pred_valid: false");
   std::string reward;
   app.add_option("--reward", reward,
                  "also score each prediction with cad-rl's reward: cadrille (10 IoU, -10 invalid), "

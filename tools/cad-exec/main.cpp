@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   app.add_flag("--id-from-parent", config.id_from_parent,
                "name each script by its folder (corpus/<id>/expert.py) instead of its file stem");
   app.add_flag("--strict", config.strict, "exit 1 when any record is not ok");
+  app.add_flag("--require-valid", config.exec.require_valid,
+               "a solid BRepCheck rejects is invalid_geometry (default: ok with valid: false, "
+               "as CadQuery returns it and the peers score it)");
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "no progress or info lines on stderr (--log-level warn)");
   return cad::core::run_tool("cad-exec", argc, argv, app, [&] {
