@@ -1285,9 +1285,12 @@ Value shape_class(const std::string& name) {
                                  {Param("length", Value()), Param("width", Value()),
                                   Param("basePnt", pnt_default()), Param("dir", dir_default())});
       gp_Pln pln(to_point(b[2], "basePnt"), gp_Dir(to_vec(b[3], "dir")));
-      if (b[0].is_none() || b[1].is_none()) return wrap_shape(BRepBuilderAPI_MakeFace(pln).Face());
-      double l = num(b[0], "length") / 2, w = num(b[1], "width") / 2;
-      return wrap_shape(BRepBuilderAPI_MakeFace(pln, -l, l, -w, w).Face());
+      // CadQuery (occ_impl/shapes.py, Face.makePlane): `if length and width`, else an unbounded
+      // plane; the width along the plane's x direction (u), the length along its y (v).
+      const double l = b[0].is_none() ? 0 : num(b[0], "length") / 2;
+      const double w = b[1].is_none() ? 0 : num(b[1], "width") / 2;
+      if (l == 0 || w == 0) return wrap_shape(BRepBuilderAPI_MakeFace(pln).Face());
+      return wrap_shape(BRepBuilderAPI_MakeFace(pln, -w, w, -l, l).Face());
     });
   }
   if (name == "Vertex")

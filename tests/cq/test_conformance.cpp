@@ -234,3 +234,23 @@ TEST_CASE("testPolarArray locations", "[cq][conformance]") {
   CHECK(num(r, "x3") == Approx(0).margin(1e-9));
   CHECK(num(r, "y3") == Approx(10));
 }
+
+TEST_CASE("Face.makePlane: width along the plane's x, length along its y", "[cq][conformance]") {
+  // CadQuery's Face.makePlane (occ_impl/shapes.py) builds the face on u in [-width/2,
+  // width/2] and v in [-length/2, length/2] of gp_Pln(basePnt, dir), whose x direction for
+  // dir = +Z is +X (gp_Ax2's rule); a zero or missing size gives an unbounded plane.
+  auto r = run_cq(
+      "f = cq.Face.makePlane(10, 4)\n"
+      "bb = f.BoundingBox()\n"
+      "xl, yl, area = bb.xlen, bb.ylen, f.Area()\n"
+      "g = cq.Face.makePlane(10, 4, (1, 2, 3), (1, 0, 0))\n"
+      "gb = g.BoundingBox()\n"
+      "gx, gy, gz = gb.xlen, gb.ylen, gb.zlen\n");
+  CHECK(num(r, "xl") == Approx(4));
+  CHECK(num(r, "yl") == Approx(10));
+  CHECK(num(r, "area") == Approx(40));
+  // dir = +X: gp_Ax2's x direction is then +Z (D = (-C, 0, A)), so the width runs along Z.
+  CHECK(num(r, "gx") == Approx(0).margin(1e-6));
+  CHECK(num(r, "gy") == Approx(10));
+  CHECK(num(r, "gz") == Approx(4));
+}
