@@ -66,11 +66,13 @@ void add_classes(script::Module& m, bool geometry, bool shapes) {
 Value make_cadquery(const Value& exporters) {
   auto m = std::make_shared<CadQueryModule>(
       "cadquery",
-      std::vector<std::string>{"Assembly", "Color", "importers", "Matrix", "BoundBox", "CQ",
-                               "Selector", "StringSyntaxSelector", "NearestToPointSelector",
+      std::vector<std::string>{"Assembly", "Color", "importers", "Matrix", "BoundBox", "Selector",
+                               "StringSyntaxSelector", "NearestToPointSelector",
                                "DirectionMinMaxSelector", "BoxSelector", "occ_impl", "selectors",
                                "Constraint", "func", "vis", "cqgi", "CompSolid"});
-  m->set("Workplane", std::make_shared<HostClass>("Workplane", make_workplane));
+  const auto workplane = std::make_shared<HostClass>("Workplane", make_workplane);
+  m->set("Workplane", workplane);
+  m->set("CQ", workplane);  // cq.py: "CQ = Workplane", the alias for backward compatibility
   m->set("Sketch", std::make_shared<HostClass>("Sketch", make_sketch));
   add_classes(*m, true, true);
   m->set("exporters", exporters);

@@ -254,3 +254,20 @@ TEST_CASE("Face.makePlane: width along the plane's x, length along its y", "[cq]
   CHECK(num(r, "gy") == Approx(10));
   CHECK(num(r, "gz") == Approx(4));
 }
+
+TEST_CASE("CQ is the Workplane class, as cq.py's alias for backward compatibility",
+          "[cq][conformance]") {
+  // cq.py ends with `CQ = Workplane`; test_cadquery.py's testCone wraps a cone in CQ(s) and
+  // counts its two faces. The cone's volume by hand: pi r^2 h / 3.
+  auto r = run_cq(
+      "from cadquery import CQ\n"
+      "s = cq.Solid.makeCone(1, 0, 2)\n"
+      "t = CQ(s)\n"
+      "faces, same = t.faces().size(), 1 if CQ is cq.Workplane else 0\n"
+      "v = t.val().Volume()\n"
+      "w = CQ('XY').box(1, 2, 3).val().Volume()\n");
+  CHECK(num(r, "faces") == 2);
+  CHECK(num(r, "v") == Approx(M_PI * 2 / 3));
+  CHECK(num(r, "w") == Approx(6));
+  CHECK(num(r, "same") == 1);
+}
