@@ -288,6 +288,7 @@ TopoDS_Shape clean(const TopoDS_Shape& s) {
   u.AllowInternalEdges(false);
   u.Build();
   const TopoDS_Shape r = u.Shape();
+  if (r.IsSame(s)) return r;  // nothing merged
   // Merging the pieces of a face split only at points where it touches another (a sphere
   // inscribed in a box, intersected with it) can give the merged face the wrong orientation:
   // the solid turns inside out (volume -4/3 pi r^3, BRepCheck: bad orientation). A solid that
