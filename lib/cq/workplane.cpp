@@ -1895,6 +1895,18 @@ std::optional<Value> Workplane::binary_op(script::BinOp op, const Value& rhs, bo
   }
 }
 
+void Workplane::set_attr(Interpreter& in, const std::string& name, const Value& value) {
+  if (name == "plane") {
+    plane = to_plane(value, "Workplane.plane");
+    return;
+  }
+  if (name == "objects") {
+    objects = script::to_items(value, "Workplane.objects");
+    return;
+  }
+  Object::set_attr(in, name, value);
+}
+
 Value Workplane::get_attr(Interpreter& in, const std::string& name) {
   if (name == "plane") return make_plane(plane);
   if (name == "objects") return script::make_list(objects);

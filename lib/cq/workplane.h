@@ -54,6 +54,10 @@ class Workplane : public script::Object {
   /// Methods as bound builtins (OCCT errors become GeometryError naming the method);
   /// attributes plane, objects, ctx, parent.
   script::Value get_attr(script::Interpreter& in, const std::string& name) override;
+  /// `wp.plane = ...` and `wp.objects = [...]` change this workplane, as in CadQuery, where
+  /// they are plain attributes (later operations on it use them).
+  void set_attr(script::Interpreter& in, const std::string& name,
+                const script::Value& value) override;
   /// + and | union, - cut, & and * intersect.
   std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs,
                                          bool reflected) override;

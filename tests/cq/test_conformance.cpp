@@ -271,3 +271,22 @@ TEST_CASE("CQ is the Workplane class, as cq.py's alias for backward compatibilit
   CHECK(num(r, "w") == Approx(6));
   CHECK(num(r, "same") == 1);
 }
+
+TEST_CASE("wp.plane and wp.objects are attributes a script can set", "[cq][conformance]") {
+  // In CadQuery both are plain attributes of the Workplane object (cq.py: self.plane,
+  // self.objects): setting them changes what later operations on it do. An XZ plane's local
+  // y is world Z and its normal -Y, so rect(2, 4).extrude(1) spans 2 x 1 x 4.
+  auto r = run_cq(
+      "w = cq.Workplane('XY')\n"
+      "w.plane = cq.Plane.named('XZ')\n"
+      "bb = w.rect(2, 4).extrude(1).val().BoundingBox()\n"
+      "x, y, z = bb.xlen, bb.ylen, bb.zlen\n"
+      "v = cq.Workplane()\n"
+      "v.objects = [cq.Workplane().box(1, 2, 3).val()]\n"
+      "vol, n = v.val().Volume(), v.size()\n");
+  CHECK(num(r, "x") == Approx(2));
+  CHECK(num(r, "y") == Approx(1));
+  CHECK(num(r, "z") == Approx(4));
+  CHECK(num(r, "vol") == Approx(6));
+  CHECK(num(r, "n") == 1);
+}
