@@ -1476,18 +1476,22 @@ struct WorkplaneMethods {
     bool top = b[0].truthy(), bottom = b[1].truthy();
     if (!top && !bottom) script::throw_value_error("You have to keep at least one half");
     double d = bbox_diagonal(solid) * 10.0;
-    TopoDS_Shape face = moved(
+    // CadQuery cuts with self.rect(maxDim, maxDim) extruded both ways: a square at every
+    // point of the stack (each object's centre; the plane's origin when the stack is empty).
+    const TopoDS_Shape square =
         BRepBuilderAPI_MakeFace(gp_Pln(gp_Pnt(), gp_Dir(0, 0, 1)), -d / 2, d / 2, -d / 2, d / 2)
-            .Face(),
-        w.plane.location());
+            .Face();
     gp_Vec n = gp_Vec(w.plane.z_dir) * d;
-    TopoDS_Shape top_box = extrude_linear(TopoDS::Face(face), n),
-                 bottom_box = extrude_linear(TopoDS::Face(face), -n);
+    std::vector<TopoDS_Shape> top_boxes, bottom_boxes;
+    for (const TopoDS_Shape& face : w.place_local(square)) {
+      top_boxes.push_back(extrude_linear(TopoDS::Face(face), n));
+      bottom_boxes.push_back(extrude_linear(TopoDS::Face(face), -n));
+    }
     std::vector<Value> objs;
     if (top)
-      objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, {bottom_box}, "Workplane.split")));
+      objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, bottom_boxes, "Workplane.split")));
     if (bottom)
-      objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, {top_box}, "Workplane.split")));
+      objs.push_back(wrap_shape(bool_shapes(BoolOp::Cut, solid, top_boxes, "Workplane.split")));
     return w.new_object(std::move(objs));
   }
 

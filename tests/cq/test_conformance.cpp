@@ -290,3 +290,24 @@ TEST_CASE("wp.plane and wp.objects are attributes a script can set", "[cq][confo
   CHECK(num(r, "vol") == Approx(6));
   CHECK(num(r, "n") == 1);
 }
+
+TEST_CASE("split(keepTop/keepBottom) cuts through each stack object's centre",
+          "[cq][conformance]") {
+  // cq.py's split: topCutBox = self.rect(maxDim, maxDim)._extrude(maxDim), and rect places a
+  // square at every stack point (eachpoint: each object's centre, the origin when empty). A
+  // 2 x 2 x 2 box moved up to z = 4 on the stack is cut through its centre: halves of 4 each;
+  // the plane's origin (z = 0) would keep it whole on top. The classic split after
+  // workplane(-0.25) on an empty stack still cuts at the plane: y = 0.25, normal +Y, so the
+  // top is the 1 x 0.25 x 1 slab beyond it.
+  auto r = run_cq(
+      "b = cq.Workplane('XY').box(2, 2, 2).translate((0, 0, 4))\n"
+      "top = b.split(keepTop=True).val().Volume()\n"
+      "both = b.split(keepTop=True, keepBottom=True)\n"
+      "n, lo = both.size(), both.vals()[1].Volume()\n"
+      "c = cq.Workplane().box(1, 1, 1).faces('>Y').workplane(-0.25).split(keepTop=True)\n"
+      "cv = c.val().Volume()\n");
+  CHECK(num(r, "top") == Approx(4));
+  CHECK(num(r, "n") == 2);
+  CHECK(num(r, "lo") == Approx(4));
+  CHECK(num(r, "cv") == Approx(0.25));
+}
