@@ -48,6 +48,14 @@ Value make_exporters() {
            session().exported.emplace_back(b[0], script::to_str(b[1], "exporters.export fname"));
            return Value();
          }));
+  // exporters.exportDXF(w, fname, opt=None): a 2D section to a DXF file. Accepted and never
+  // written (no file is); unlike export, the section does not become the script's result.
+  m->set("exportDXF", make_builtin("exporters.exportDXF", [](Interpreter&, CallArgs& a) {
+           auto b = script::bind_args(a, "exporters.exportDXF",
+                                      {Param("w"), Param("fname"), Param("opt", Value())});
+           script::to_str(b[1], "exporters.exportDXF fname");
+           return Value();
+         }));
   return m;
 }
 

@@ -1922,10 +1922,23 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
     return make_builtin(qual,
                         [s = self(), fn](Interpreter& i, CallArgs& a) { return fn(*s, i, a); });
   }
-  static const char* unsupported[] = {
-      "text",         "interpPlate",  "parametricCurve", "parametricSurface",
-      "splineApprox", "twistExtrude", "ancestors",       "siblings",
-      "toSvg",        "exportSvg",    "toOCC",           "ctx"};
+  if (name == "exportSvg")  // cq.py: writes an SVG of the view; accepted, never written
+    return make_builtin("Workplane.exportSvg", [](Interpreter&, CallArgs& a) {
+      auto b = script::bind_args(a, "Workplane.exportSvg", {Param("fileName")});
+      script::to_str(b[0], "Workplane.exportSvg fileName");
+      return Value();
+    });
+  static const char* unsupported[] = {"text",
+                                      "interpPlate",
+                                      "parametricCurve",
+                                      "parametricSurface",
+                                      "splineApprox",
+                                      "twistExtrude",
+                                      "ancestors",
+                                      "siblings",
+                                      "toSvg",
+                                      "toOCC",
+                                      "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);

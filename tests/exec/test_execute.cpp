@@ -206,3 +206,24 @@ TEST_CASE("a box intersected with its inscribed sphere is the sphere, not inside
     CHECK(r["volume"].get<double>() == Approx(4.0 / 3.0 * M_PI).epsilon(1e-6));
   }
 }
+
+TEST_CASE("exportDXF and exportSvg are accepted, write nothing and pick no result", "[exec]") {
+  // CadQuery's exporters.exportDXF(w, fname, opt) writes a 2D section and Workplane.exportSvg
+  // (fileName) a picture: neither is the part, so the result stays `result`, and the sandbox
+  // writes no file.
+  const fs::path dir = fs::temp_directory_path() / "cad_exec_export_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir);
+  const json r =
+      run("import cadquery as cq\nresult = cq.Workplane().box(1, 2, 3)\n"
+          "cq.exporters.exportDXF(result.section(), 'a.dxf')\n"
+          "result.exportSvg('a.svg')\n");
+  fs::current_path(cwd);
+  CHECK(r["status"] == "ok");
+  CHECK(r["result_var"] == "result");
+  CHECK(r["volume"].get<double>() == Approx(6));
+  CHECK(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
