@@ -23,6 +23,20 @@ double fval(const Value& v) {
   return v.is_float() ? v.as_float() : static_cast<double>(ival(v));
 }
 
+/// What iter() returns: the items of its argument, taken when it was made, handed out one at a
+/// time by next(); a for loop or list() over it takes what is left, as Python's iterators do.
+struct ListIterator : Object {
+  explicit ListIterator(std::vector<Value> v) : items(std::move(v)) {}
+  std::vector<Value> items;
+  mutable std::size_t pos = 0;
+  std::string type_name() const override { return "list_iterator"; }
+  std::optional<std::vector<Value>> iterate() const override {
+    std::vector<Value> rest(items.begin() + static_cast<std::ptrdiff_t>(pos), items.end());
+    pos = items.size();
+    return rest;
+  }
+};
+
 [[noreturn]] void zero_division(const char* what) {
   throw_runtime("ZeroDivisionError", what);
 }
@@ -361,6 +375,20 @@ void install_functions(Interpreter& in) {
     for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k)
       items.emplace_back(start + k * step);
     return make_list(std::move(items));
+  });
+  builtin(in, "iter", [](Interpreter&, CallArgs& a) {
+    auto v = bind_args(a, "iter", {Param("object")});
+    if (v[0].as<ListIterator>()) return v[0];  // an iterator is its own iterator
+    return Value(std::make_shared<ListIterator>(to_items(v[0], "iter()")));
+  });
+  builtin(in, "next", [](Interpreter&, CallArgs& a) {
+    if (a.positional.empty() || a.positional.size() > 2 || !a.keywords.empty())
+      throw_type_error("next() takes an iterator and an optional default");
+    auto it = a.positional[0].as<ListIterator>();
+    if (!it) throw_type_error("'" + a.positional[0].type_name() + "' object is not an iterator");
+    if (it->pos < it->items.size()) return it->items[it->pos++];
+    if (a.positional.size() == 2) return a.positional[1];
+    throw_runtime("StopIteration", "");
   });
   builtin(in, "len", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "len", {Param("obj")});

@@ -448,6 +448,25 @@ TEST_CASE("range, enumerate, zip, len", "[script][builtins]") {
   check_runtime_error("x = len(5)", "TypeError", 1);
 }
 
+TEST_CASE("iter and next as Python's", "[script][builtins]") {
+  // next() hands out the items in order, then its default or StopIteration; a for loop or
+  // list() over an iterator takes what next() left; iter() of an iterator is itself.
+  CHECK(output("it = iter([1, 2, 3])\n"
+               "print(next(it), next(it))\n"
+               "print(list(it), next(it, 'done'))\n"
+               "try:\n"
+               "    next(it)\n"
+               "except StopIteration:\n"
+               "    print('stop')\n"
+               "j = iter('ab')\n"
+               "print(iter(j) is j, next(j), [c for c in j])\n"
+               "for k in iter((7, 8)):\n"
+               "    print(k)\n") == "1 2\n[3] done\nstop\nTrue a ['b']\n7\n8\n");
+  check_runtime_error("x = next([1, 2])", "TypeError", 1);
+  check_runtime_error("x = iter(5)", "TypeError", 1);
+  check_runtime_error("it = iter([])\nx = next(it)", "StopIteration", 2);
+}
+
 TEST_CASE("abs, min, max with key= and default=", "[script][builtins]") {
   check_reprs({
       {"abs(-3)", "3"},
