@@ -27,6 +27,7 @@
 #include "cq/selectors.h"
 #include "cq/shapes.h"
 #include "cq/sketch.h"
+#include "script/slice.h"
 
 namespace cad::cq {
 
@@ -457,6 +458,10 @@ Value Workplane::get_item(const Value& key) {
   };
   if (key.is_int() || key.is_bool()) return new_object({index(key)});
   std::vector<Value> objs;
+  if (auto range = key.as<script::SliceValue>()) {  // wp[a:b:c]: newObject(self.objects[a:b:c])
+    for (std::size_t i : range->indices(objects.size())) objs.push_back(objects[i]);
+    return new_object(std::move(objs));
+  }
   for (const auto& k : script::to_items(key, "Workplane index")) objs.push_back(index(k));
   return new_object(std::move(objs));
 }

@@ -10,6 +10,7 @@
 
 #include "script/ast.h"
 #include "script/builtins.h"
+#include "script/slice.h"
 
 namespace cad::script {
 
@@ -730,23 +731,18 @@ class Evaluator {
     std::optional<std::int64_t> lo = bound(sl.a), hi = bound(sl.b), st = bound(sl.c);
     std::int64_t step = st.value_or(1);
     if (step == 0) fail(sl.pos, ErrorKind::Runtime, "ValueError", "slice step cannot be zero");
+    const SliceValue range(lo, hi, step);
     std::size_t size;
     if (obj.is_str())
       size = obj.as_str().size();
     else if (auto s = obj.as<Sequence>())
       size = s->items.size();
+    else if (obj.is_object())  // a host sequence (cq.Workplane) takes the slice itself
+      return obj.as_object()->get_item(Value(std::make_shared<SliceValue>(lo, hi, step)));
     else
       fail(sl.pos, ErrorKind::Runtime, "TypeError",
            "'" + obj.type_name() + "' object is not subscriptable");
-    std::int64_t n = size;
-    auto clamp = [&](std::optional<std::int64_t> v, std::int64_t def) {
-      if (!v) return def;
-      std::int64_t x = *v < 0 ? *v + n : *v;
-      return step > 0 ? std::clamp<std::int64_t>(x, 0, n) : std::clamp<std::int64_t>(x, -1, n - 1);
-    };
-    std::int64_t a = clamp(lo, step > 0 ? 0 : n - 1), b = clamp(hi, step > 0 ? n : -1);
-    std::vector<std::int64_t> idx;
-    for (std::int64_t i = a; step > 0 ? i < b : i > b; i += step) idx.push_back(i);
+    const std::vector<std::size_t> idx = range.indices(size);
     if (obj.is_str()) {
       std::string out;
       for (auto i : idx) out += obj.as_str()[i];

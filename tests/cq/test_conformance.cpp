@@ -311,3 +311,20 @@ TEST_CASE("split(keepTop/keepBottom) cuts through each stack object's centre",
   CHECK(num(r, "lo") == Approx(4));
   CHECK(num(r, "cv") == Approx(0.25));
 }
+
+TEST_CASE("Workplane indexing and slicing select stack objects", "[cq][conformance]") {
+  // cq.py's __getitem__: an int, a sequence of ints or a slice of self.objects, as a new
+  // Workplane. A box has six faces on the stack after faces().
+  auto r = run_cq(
+      "f = cq.Workplane().box(1, 2, 3).faces()\n"
+      "a, b, c, d = f[0:2].size(), f[::2].size(), f[-2:].size(), f[5:1:-1].size()\n"
+      "e, g = f[[0, 3]].size(), f[-1].size()\n"
+      "same = 1 if f[1:2].val().Area() == f[1].val().Area() else 0\n");
+  CHECK(num(r, "a") == 2);
+  CHECK(num(r, "b") == 3);
+  CHECK(num(r, "c") == 2);
+  CHECK(num(r, "d") == 4);
+  CHECK(num(r, "e") == 2);
+  CHECK(num(r, "g") == 1);
+  CHECK(num(r, "same") == 1);
+}
