@@ -22,14 +22,17 @@
 #include <BRepCheck_Analyzer.hxx>
 #include <BRepClass3d_SolidClassifier.hxx>
 #include <BRepExtrema_DistShapeShape.hxx>
+#include <BRepFill.hxx>
 #include <BRepFilletAPI_MakeChamfer.hxx>
 #include <BRepFilletAPI_MakeFillet.hxx>
+#include <BRepFilletAPI_MakeFillet2d.hxx>
 #include <BRepGProp.hxx>
 #include <BRepGProp_Face.hxx>
 #include <BRepLib_FindSurface.hxx>
 #include <BRepOffsetAPI_MakePipeShell.hxx>
 #include <BRepOffsetAPI_MakeThickSolid.hxx>
 #include <BRepOffsetAPI_ThruSections.hxx>
+#include <BRepOffset_MakeOffset.hxx>
 #include <BRepPrimAPI_MakeBox.hxx>
 #include <BRepPrimAPI_MakeCone.hxx>
 #include <BRepPrimAPI_MakeCylinder.hxx>
@@ -745,6 +748,14 @@ struct BoundBoxObj : script::Object {
     if (n == "zlen") return z1 - z0;
     if (n == "center") return make_vector(gp_Pnt((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2));
     if (n == "DiagonalLength") return std::sqrt(box.SquareExtent());
+    if (n == "enlarge")  // CadQuery: a copy with the gap set to tol on every side
+      return make_builtin("BoundBox.enlarge", [b = box](Interpreter&, CallArgs& a) {
+        auto v = script::bind_args(a, "BoundBox.enlarge", {Param("tol")});
+        Bnd_Box out;
+        out.Add(b);
+        out.SetGap(script::to_float(v[0], "BoundBox.enlarge tol"));
+        return Value(std::make_shared<BoundBoxObj>(out));
+      });
     return Object::get_attr(in, n);
   }
 };
@@ -950,6 +961,50 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
          return make_vector(face_normal(TopoDS::Face(s.shape), p));
        }},
       {"outerWire", [](ShapeObj& s, Interpreter&, CallArgs&) { return wrap_shape(outer_wire(TopoDS::Face(s.shape))); }},
+      // CadQuery's Face.thicken: an offset skin of the face made solid (BRepOffset_MakeOffset,
+      // tolerance 1e-6, intersection join, thickening on).
+      {"thicken", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Face.thicken", {Param("thickness")});
+         if (s.shape.ShapeType() != TopAbs_FACE) script::throw_runtime("AttributeError", "thicken needs a Face");
+         BRepOffset_MakeOffset builder;
+         builder.Initialize(s.shape, num(b[0], "thickness"), 1.0e-6, BRepOffset_Skin, false, false,
+                            GeomAbs_Intersection, true);
+         builder.MakeOffsetShape();
+         if (!builder.IsDone()) fail("Face.thicken", "BRepOffset_MakeOffset");
+         return wrap_shape(builder.Shape());
+       }},
+      // CadQuery's Face.fillet2D / chamfer2D: BRepFilletAPI_MakeFillet2d at the given vertices
+      // (a chamfer between the two edges meeting there), then fixed.
+      {"fillet2D", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Face.fillet2D", {Param("radius"), Param("vertices")});
+         if (s.shape.ShapeType() != TopAbs_FACE) script::throw_runtime("AttributeError", "fillet2D needs a Face");
+         BRepFilletAPI_MakeFillet2d builder(TopoDS::Face(s.shape));
+         const double r = num(b[0], "radius");
+         for (const auto& v : shape_list(b[1], "Face.fillet2D vertices")) builder.AddFillet(TopoDS::Vertex(v), r);
+         builder.Build();
+         if (!builder.IsDone()) fail("Face.fillet2D", "BRepFilletAPI_MakeFillet2d");
+         ShapeFix_Shape f(builder.Shape());
+         f.Perform();
+         return wrap_shape(f.Shape());
+       }},
+      {"chamfer2D", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Face.chamfer2D", {Param("d"), Param("vertices")});
+         if (s.shape.ShapeType() != TopAbs_FACE) script::throw_runtime("AttributeError", "chamfer2D needs a Face");
+         BRepFilletAPI_MakeFillet2d builder(TopoDS::Face(s.shape));
+         const double d = num(b[0], "d");
+         TopTools_IndexedDataMapOfShapeListOfShape edges_of;
+         TopExp::MapShapesAndAncestors(s.shape, TopAbs_VERTEX, TopAbs_EDGE, edges_of);
+         for (const auto& v : shape_list(b[1], "Face.chamfer2D vertices")) {
+           const int i = edges_of.FindIndex(v);
+           if (i == 0 || edges_of(i).Extent() < 2) script::throw_value_error("Cannot chamfer at this location");
+           builder.AddChamfer(TopoDS::Edge(edges_of(i).First()), TopoDS::Edge(edges_of(i).Last()), d, d);
+         }
+         builder.Build();
+         if (!builder.IsDone()) fail("Face.chamfer2D", "BRepFilletAPI_MakeFillet2d");
+         ShapeFix_Shape f(builder.Shape());
+         f.Perform();
+         return wrap_shape(f.Shape());
+       }},
       {"innerWires", [](ShapeObj& s, Interpreter&, CallArgs&) {
          TopoDS_Wire o = outer_wire(TopoDS::Face(s.shape));
          std::vector<TopoDS_Shape> in;
@@ -1271,6 +1326,18 @@ Value shape_class(const std::string& name) {
   if (name == "Edge") def_edge(*c);
   if (name == "Wire") def_wire(*c);
   if (name == "Face") {
+    // CadQuery's Face.makeRuledSurface(edgeOrWire1, edgeOrWire2): BRepFill's ruled face between
+    // two edges, or ruled shell between two wires.
+    c->def("makeRuledSurface", [](Interpreter&, CallArgs& a) {
+      auto b = script::bind_args(a, "Face.makeRuledSurface",
+                                 {Param("edgeOrWire1"), Param("edgeOrWire2")});
+      const TopoDS_Shape s1 = shape_arg(b[0], "edgeOrWire1"), s2 = shape_arg(b[1], "edgeOrWire2");
+      if (s1.ShapeType() == TopAbs_EDGE && s2.ShapeType() == TopAbs_EDGE)
+        return wrap_shape(BRepFill::Face(TopoDS::Edge(s1), TopoDS::Edge(s2)));
+      if (s1.ShapeType() == TopAbs_WIRE && s2.ShapeType() == TopAbs_WIRE)
+        return wrap_shape(BRepFill::Shell(TopoDS::Wire(s1), TopoDS::Wire(s2)));
+      script::throw_type_error("Face.makeRuledSurface takes two edges or two wires");
+    });
     c->def("makeFromWires", [](Interpreter&, CallArgs& a) {
       auto b = script::bind_args(a, "Face.makeFromWires",
                                  {Param("outerWire"), Param("innerWires", script::make_list({}))});

@@ -328,3 +328,28 @@ TEST_CASE("Workplane indexing and slicing select stack objects", "[cq][conforman
   CHECK(num(r, "g") == 1);
   CHECK(num(r, "same") == 1);
 }
+
+TEST_CASE("Face.thicken, fillet2D, chamfer2D, makeRuledSurface and BoundBox.enlarge",
+          "[cq][conformance]") {
+  // As CadQuery's occ_impl/shapes.py builds them (BRepOffset_MakeOffset skin made solid,
+  // BRepFilletAPI_MakeFillet2d, BRepFill::Face, Bnd_Box::SetGap); the figures by hand for the
+  // unit square on top of a unit box: thickened by 0.5 -> 0.5; four R0.1 corners ->
+  // 1 - 4 (0.1^2 - pi 0.1^2 / 4); four 0.1 chamfers -> 1 - 4 x 0.1^2 / 2; the ruled face
+  // between two unit lines sqrt(2) apart -> sqrt(2); a unit box enlarged by 1 -> 3 across.
+  auto r = run_cq(
+      "b = cq.Workplane().box(1, 1, 1)\n"
+      "top = b.faces('>Z').val()\n"
+      "corners = b.faces('>Z').vertices().vals()\n"
+      "t = top.thicken(0.5).Volume()\n"
+      "f = top.fillet2D(0.1, corners).Area()\n"
+      "c = top.chamfer2D(0.1, corners).Area()\n"
+      "e1 = cq.Edge.makeLine(cq.Vector(0, 0, 0), cq.Vector(1, 0, 0))\n"
+      "e2 = cq.Edge.makeLine(cq.Vector(0, 1, 1), cq.Vector(1, 1, 1))\n"
+      "rs = cq.Face.makeRuledSurface(e1, e2).Area()\n"
+      "x = b.val().BoundingBox().enlarge(1).xlen\n");
+  CHECK(num(r, "t") == Approx(0.5));
+  CHECK(num(r, "f") == Approx(1 - 4 * (0.01 - M_PI * 0.01 / 4)));
+  CHECK(num(r, "c") == Approx(0.98));
+  CHECK(num(r, "rs") == Approx(std::sqrt(2.0)));
+  CHECK(num(r, "x") == Approx(3));
+}
