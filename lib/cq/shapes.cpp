@@ -45,12 +45,16 @@
 #include <BRep_Builder.hxx>
 #include <BRep_Tool.hxx>
 #include <GCPnts_AbscissaPoint.hxx>
+#include <GCPnts_QuasiUniformAbscissa.hxx>
+#include <GCPnts_QuasiUniformDeflection.hxx>
 #include <GC_MakeArcOfCircle.hxx>
 #include <GC_MakeArcOfEllipse.hxx>
 #include <GProp_GProps.hxx>
 #include <GeomAPI_Interpolate.hxx>
 #include <GeomAPI_ProjectPointOnSurf.hxx>
 #include <GeomAdaptor_Surface.hxx>
+#include <GeomFill_CorrectedFrenet.hxx>
+#include <GeomFill_Frenet.hxx>
 #include <LocOpe_DPrism.hxx>
 #include <Precision.hxx>
 #include <ShapeAnalysis_FreeBounds.hxx>
@@ -732,6 +736,38 @@ Value filtered(const TopoDS_Shape& s, TopAbs_ShapeEnum t, const Value& sel,
   return wrap_shape(make_compound(all));
 }
 
+/// CadQuery's Mixin1D.locationAt on an edge or a wire.
+Value location_at(const TopoDS_Shape& shape, double d, const std::string& mode,
+                  const std::string& frame, bool planar) {
+  if (shape.ShapeType() != TopAbs_EDGE && shape.ShapeType() != TopAbs_WIRE)
+    script::throw_runtime("AttributeError", "locationAt needs an Edge or a Wire");
+  Handle(Adaptor3d_Curve) curve;
+  if (shape.ShapeType() == TopAbs_EDGE)
+    curve = new BRepAdaptor_Curve(TopoDS::Edge(shape));
+  else
+    curve = new BRepAdaptor_CompCurve(TopoDS::Wire(shape));
+  double param = d;
+  if (mode == "length") {
+    const double len = GCPnts_AbscissaPoint::Length(*curve);
+    param = GCPnts_AbscissaPoint(*curve, len * d, curve->FirstParameter()).Parameter();
+  }
+  Handle(GeomFill_TrihedronLaw) law;
+  if (frame == "frenet")
+    law = new GeomFill_Frenet();
+  else
+    law = new GeomFill_CorrectedFrenet();
+  law->SetCurve(curve);
+  gp_Vec tangent, normal, binormal;
+  law->D0(param, tangent, normal, binormal);
+  const gp_Pnt p = curve->Value(param);
+  gp_Trsf t;
+  if (planar)
+    t.SetTransformation(gp_Ax3(p, gp_Dir(0, 0, 1), gp_Dir(normal.XYZ())), gp_Ax3());
+  else
+    t.SetTransformation(gp_Ax3(p, gp_Dir(tangent.XYZ()), gp_Dir(normal.XYZ())), gp_Ax3());
+  return make_location(t);
+}
+
 /// cq.BoundBox.
 struct BoundBoxObj : script::Object {
   explicit BoundBoxObj(const Bnd_Box& b) : box(b) { box.Get(x0, y0, z0, x1, y1, z1); }
@@ -1019,6 +1055,44 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
          Curve c(s.shape);
          double d = num(b[0], "positionAt");
          return make_vector(c.c().Value(script::to_str(b[1], "mode") == "length" ? c.param_at(d) : d));
+       }},
+      // CadQuery's Mixin1D.locationAt / locations: the frame of a Frenet (or corrected
+      // Frenet) trihedron law at d, x along the tangent (planar: z up) and the normal.
+      {"locationAt", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Shape.locationAt", {Param("d"), Param("mode", "length"), Param("frame", "frenet"), Param("planar", false)});
+         return location_at(s.shape, num(b[0], "locationAt"), script::to_str(b[1], "mode"), script::to_str(b[2], "frame"), b[3].truthy());
+       }},
+      {"locations", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Shape.locations", {Param("ds"), Param("mode", "length"), Param("frame", "frenet"), Param("planar", false)});
+         std::vector<Value> out;
+         for (const auto& d : script::to_items(b[0], "Shape.locations ds"))
+           out.push_back(location_at(s.shape, num(d, "locations"), script::to_str(b[1], "mode"), script::to_str(b[2], "frame"), b[3].truthy()));
+         return script::make_list(std::move(out));
+       }},
+      // CadQuery's Mixin1D.sample: n points quasi-uniform in length (an int; a closed curve's
+      // last point, its first again, left out) or points within a deflection n (a float);
+      // returns (points, parameters).
+      {"sample", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Shape.sample", {Param("n")});
+         Curve c(s.shape);
+         const Adaptor3d_Curve& crv = c.c();
+         const bool closed = crv.IsClosed();
+         std::vector<double> params;
+         if (b[0].is_int()) {
+           GCPnts_QuasiUniformAbscissa g(crv, static_cast<int>(script::to_int(b[0], "n")) + (closed ? 1 : 0));
+           if (!g.IsDone()) fail("Shape.sample", "GCPnts_QuasiUniformAbscissa");
+           for (int i = 1; i <= (closed ? g.NbPoints() - 1 : g.NbPoints()); ++i) params.push_back(g.Parameter(i));
+         } else {
+           GCPnts_QuasiUniformDeflection g(crv, num(b[0], "n"));
+           if (!g.IsDone()) fail("Shape.sample", "GCPnts_QuasiUniformDeflection");
+           for (int i = 1; i <= (closed ? g.NbPoints() - 1 : g.NbPoints()); ++i) params.push_back(g.Parameter(i));
+         }
+         std::vector<Value> pts, ps;
+         for (double p : params) {
+           pts.push_back(make_vector(crv.Value(p)));
+           ps.push_back(Value(p));
+         }
+         return script::make_tuple({script::make_list(std::move(pts)), script::make_list(std::move(ps))});
        }},
       {"tangentAt", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "Shape.tangentAt", {Param("locationParam", 0.5), Param("mode", "length")});

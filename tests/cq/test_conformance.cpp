@@ -353,3 +353,40 @@ TEST_CASE("Face.thicken, fillet2D, chamfer2D, makeRuledSurface and BoundBox.enla
   CHECK(num(r, "rs") == Approx(std::sqrt(2.0)));
   CHECK(num(r, "x") == Approx(3));
 }
+
+TEST_CASE("locationAt, locations and sample along edges", "[cq][conformance]") {
+  // CadQuery's Mixin1D: locationAt(d) is the Frenet frame at a length fraction d, x along the
+  // normal and z along the tangent (planar: z up). On the unit circle at a quarter of its
+  // length: the point (0, 1), the tangent (-1, 0, 0), the normal towards the centre
+  // (0, -1, 0); so the frame maps local (1, 0, 0) to (0, 0, 0) and (0, 0, 1) to (-1, 1, 0).
+  // sample(4) of the circle: four points a quarter turn apart (the closing one left out); of
+  // a 3-long line, four points 1 apart.
+  auto r = run_cq(
+      "c = cq.Edge.makeCircle(1)\n"
+      "l = c.locationAt(0.25)\n"
+      "ax = cq.Vertex.makeVertex(1, 0, 0).moved(l).Center()\n"
+      "az = cq.Vertex.makeVertex(0, 0, 1).moved(l).Center()\n"
+      "pz = cq.Vertex.makeVertex(0, 0, 1).moved(c.locationAt(0.25, planar=True)).Center()\n"
+      "n = len(c.locations([0, 0.5, 1]))\n"
+      "pts, ts = c.sample(4)\n"
+      "np, t1 = len(pts), ts[1]\n"
+      "lp, lt = cq.Edge.makeLine(cq.Vector(0, 0, 0), cq.Vector(3, 0, 0)).sample(4)\n"
+      "l2 = lp[2].x\n");
+  auto vec = [&](const char* var, int k) {
+    auto v = r.in->global(var);
+    REQUIRE(v);
+    const gp_Vec xyz = cad::cq::to_vec(*v, var);
+    return k == 0 ? xyz.X() : k == 1 ? xyz.Y() : xyz.Z();
+  };
+  CHECK(vec("ax", 0) == Approx(0).margin(1e-9));
+  CHECK(vec("ax", 1) == Approx(0).margin(1e-9));
+  CHECK(vec("az", 0) == Approx(-1));
+  CHECK(vec("az", 1) == Approx(1));
+  CHECK(vec("pz", 0) == Approx(0).margin(1e-9));
+  CHECK(vec("pz", 1) == Approx(1));
+  CHECK(vec("pz", 2) == Approx(1));
+  CHECK(num(r, "n") == 3);
+  CHECK(num(r, "np") == 4);
+  CHECK(num(r, "t1") == Approx(M_PI / 2));
+  CHECK(num(r, "l2") == Approx(2));
+}
