@@ -28,6 +28,7 @@
 #include <BRepFilletAPI_MakeFillet2d.hxx>
 #include <BRepGProp.hxx>
 #include <BRepGProp_Face.hxx>
+#include <BRepLib.hxx>
 #include <BRepLib_FindSurface.hxx>
 #include <BRepOffsetAPI_MakePipeShell.hxx>
 #include <BRepOffsetAPI_MakeThickSolid.hxx>
@@ -44,17 +45,22 @@
 #include <BRepTools.hxx>
 #include <BRep_Builder.hxx>
 #include <BRep_Tool.hxx>
+#include <GCE2d_MakeSegment.hxx>
 #include <GCPnts_AbscissaPoint.hxx>
 #include <GCPnts_QuasiUniformAbscissa.hxx>
 #include <GCPnts_QuasiUniformDeflection.hxx>
 #include <GC_MakeArcOfCircle.hxx>
 #include <GC_MakeArcOfEllipse.hxx>
 #include <GProp_GProps.hxx>
+#include <Geom2d_Line.hxx>
+#include <Geom2d_TrimmedCurve.hxx>
 #include <GeomAPI_Interpolate.hxx>
 #include <GeomAPI_ProjectPointOnSurf.hxx>
 #include <GeomAdaptor_Surface.hxx>
 #include <GeomFill_CorrectedFrenet.hxx>
 #include <GeomFill_Frenet.hxx>
+#include <Geom_ConicalSurface.hxx>
+#include <Geom_CylindricalSurface.hxx>
 #include <LocOpe_DPrism.hxx>
 #include <Precision.hxx>
 #include <ShapeAnalysis_FreeBounds.hxx>
@@ -606,6 +612,68 @@ TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS
   if (!b.IsDone()) fail("", "BRepOffsetAPI_MakePipeShell");
   if (make_solid) b.MakeSolid();
   return b.Shape();
+}
+
+TopoDS_Wire make_helix(double pitch, double height, double radius, const gp_Pnt& center,
+                       const gp_Vec& dir, double angle, bool lefthand) {
+  if (!(pitch > 0) || !(height > 0) || !(radius > 0))
+    script::throw_value_error("Wire.makeHelix: pitch, height and radius must be positive");
+  const gp_Ax3 axes(center, gp_Dir(dir));
+  Handle(Geom_Surface) surface;
+  if (angle == 360.0)
+    surface = new Geom_CylindricalSurface(axes, radius);
+  else
+    surface = new Geom_ConicalSurface(axes, angle * M_PI / 180, radius);
+  const Handle(Geom2d_Line) line =
+      new Geom2d_Line(gp_Pnt2d(0, 0), gp_Dir2d(lefthand ? -2 * M_PI : 2 * M_PI, pitch));
+  const double turns = height / pitch;
+  const gp_Pnt2d start = line->Value(0.0);
+  const gp_Pnt2d stop = line->Value(turns * std::sqrt(4 * M_PI * M_PI + pitch * pitch));
+  const Handle(Geom2d_TrimmedCurve) segment = GCE2d_MakeSegment(start, stop).Value();
+  const TopoDS_Edge e = BRepBuilderAPI_MakeEdge(segment, surface).Edge();
+  TopoDS_Wire w = BRepBuilderAPI_MakeWire(e).Wire();
+  BRepLib::BuildCurves3d(w, 1e-6, GeomAbs_C1, 14, 2000);
+  return w;
+}
+
+TopoDS_Shape extrude_with_rotation(const TopoDS_Face& f, const gp_Pnt& center, const gp_Vec& normal,
+                                   double degrees) {
+  if (degrees == 0) script::throw_runtime("ZeroDivisionError", "float division by zero");
+  const double length = normal.Magnitude();
+  const TopoDS_Wire spine =
+      BRepBuilderAPI_MakeWire(BRepBuilderAPI_MakeEdge(center, center.Translated(normal)).Edge())
+          .Wire();
+  // A negative angle gives a negative pitch: CadQuery passes it on as it is, and the helix
+  // segment then runs the other way round.
+  const double pitch = 360.0 / degrees * length;
+  TopoDS_Wire aux;
+  {
+    const gp_Ax3 axes(center, gp_Dir(normal));
+    const Handle(Geom_Surface) surface = new Geom_CylindricalSurface(axes, 1.0);
+    const Handle(Geom2d_Line) line = new Geom2d_Line(gp_Pnt2d(0, 0), gp_Dir2d(2 * M_PI, pitch));
+    const double turns = length / pitch;
+    const gp_Pnt2d stop = line->Value(turns * std::sqrt(4 * M_PI * M_PI + pitch * pitch));
+    const TopoDS_Edge e =
+        BRepBuilderAPI_MakeEdge(GCE2d_MakeSegment(line->Value(0.0), stop).Value(), surface).Edge();
+    aux = BRepBuilderAPI_MakeWire(e).Wire();
+    BRepLib::BuildCurves3d(aux, 1e-6, GeomAbs_C1, 14, 2000);
+  }
+  auto along = [&](const TopoDS_Wire& w) {
+    BRepOffsetAPI_MakePipeShell b(spine);
+    b.SetMode(aux, false);
+    b.Add(w);
+    b.Build();
+    if (!b.IsDone()) fail("twistExtrude", "BRepOffsetAPI_MakePipeShell");
+    b.MakeSolid();
+    return b.Shape();
+  };
+  const TopoDS_Wire outer = outer_wire(f);
+  TopoDS_Shape solid = along(outer);
+  std::vector<TopoDS_Shape> holes;
+  for (const auto& w : sub_shapes(f, TopAbs_WIRE))
+    if (!w.IsSame(outer)) holes.push_back(along(TopoDS::Wire(w)));
+  if (!holes.empty()) solid = boolean(BoolOp::Cut, {solid}, holes, "twistExtrude");
+  return solid;
 }
 
 TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool solid) {
@@ -1368,6 +1436,15 @@ void def_edge(HostClass& c) {
 }
 
 void def_wire(HostClass& c) {
+  c.def("makeHelix", [](Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(
+        a, "Wire.makeHelix",
+        {Param("pitch"), Param("height"), Param("radius"), Param("center", pnt_default()),
+         Param("dir", dir_default()), Param("angle", 360.0), Param("lefthand", false)});
+    return wrap_shape(make_helix(num(b[0], "pitch"), num(b[1], "height"), num(b[2], "radius"),
+                                 to_point(b[3], "center"), to_vec(b[4], "dir"), num(b[5], "angle"),
+                                 b[6].truthy()));
+  });
   c.def("makeCircle", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Wire.makeCircle",
                                {Param("radius"), Param("center"), Param("normal")});

@@ -134,6 +134,16 @@ TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool mak
                         const std::optional<gp_Vec>& normal);
 TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS_Shape& path,
                          bool make_solid, bool frenet, const std::optional<gp_Vec>& normal);
+/// CadQuery's Wire.makeHelix: a segment of slope pitch / (2 pi) in the (u, v) domain of a
+/// cylinder (a cone of half-angle `angle` degrees when angle != 360) about `dir` through
+/// `center`, `height / pitch` turns, its 3D curve built by BRepLib.
+TopoDS_Wire make_helix(double pitch, double height, double radius, const gp_Pnt& center,
+                       const gp_Vec& dir, double angle = 360, bool lefthand = false);
+/// CadQuery's Solid.extrudeLinearWithRotation: the face's wires swept along the straight
+/// spine center -> center + normal with a helical auxiliary spine of radius 1 that turns
+/// `degrees` over the length, inner wires' sweeps cut from the outer one's.
+TopoDS_Shape extrude_with_rotation(const TopoDS_Face& f, const gp_Pnt& center, const gp_Vec& normal,
+                                   double degrees);
 /// BRepOffsetAPI_ThruSections over wires (or vertices at the ends).
 TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool solid = true);
 TopoDS_Shape make_box(double l, double w, double h, const gp_Pnt& p = gp_Pnt(),

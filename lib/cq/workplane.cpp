@@ -1000,6 +1000,22 @@ struct WorkplaneMethods {
     return w.combine_with_base({r}, false, mode, b[2].truthy(), "Workplane.extrude");
   }
 
+  // cq.py's twistExtrude: each pending face swept with Solid.extrudeLinearWithRotation about
+  // the plane's origin along its normal, the solids fused, then combined with the base.
+  static Value twistExtrude(W& w, Interpreter&, CallArgs& a) {
+    auto b = bind(
+        a, "twistExtrude",
+        {Param("distance"), Param("angleDegrees"), Param("combine", true), Param("clean", true)});
+    const Combine mode = to_combine(b[2], "Workplane.twistExtrude");
+    const gp_Vec normal = gp_Vec(w.plane.z_dir) * num(b[0], "distance");
+    std::vector<TopoDS_Shape> solids;
+    for (const TopoDS_Face& f : w.pending_faces("Workplane.twistExtrude"))
+      solids.push_back(extrude_with_rotation(f, w.plane.origin, normal, num(b[1], "angleDegrees")));
+    const TopoDS_Shape r = fuse_children(make_compound(solids), "Workplane.twistExtrude");
+    session().count("twistExtrude");
+    return w.combine_with_base({r}, false, mode, b[3].truthy(), "Workplane.twistExtrude");
+  }
+
   static Value cutBlind(W& w, Interpreter&, CallArgs& a) {
     auto b =
         bind(a, "cutBlind",
@@ -1813,6 +1829,7 @@ struct WorkplaneMethods {
         {"offset2D", offset2D},
         {"extrude", extrude},
         {"cutBlind", cutBlind},
+        {"twistExtrude", twistExtrude},
         {"cutThruAll", cutThruAll},
         {"revolve", revolve},
         {"loft", loft},
@@ -1933,17 +1950,10 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
       script::to_str(b[0], "Workplane.exportSvg fileName");
       return Value();
     });
-  static const char* unsupported[] = {"text",
-                                      "interpPlate",
-                                      "parametricCurve",
-                                      "parametricSurface",
-                                      "splineApprox",
-                                      "twistExtrude",
-                                      "ancestors",
-                                      "siblings",
-                                      "toSvg",
-                                      "toOCC",
-                                      "ctx"};
+  static const char* unsupported[] = {
+      "text",         "interpPlate", "parametricCurve", "parametricSurface",
+      "splineApprox", "ancestors",   "siblings",        "toSvg",
+      "toOCC",        "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);

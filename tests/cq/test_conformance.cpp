@@ -390,3 +390,34 @@ TEST_CASE("locationAt, locations and sample along edges", "[cq][conformance]") {
   CHECK(num(r, "t1") == Approx(M_PI / 2));
   CHECK(num(r, "l2") == Approx(2));
 }
+
+TEST_CASE("twistExtrude and Wire.makeHelix (threads and springs)", "[cq][conformance]") {
+  // cq.py's twistExtrude sweeps each face along the plane's normal with a helical auxiliary
+  // spine (Solid.extrudeLinearWithRotation): every section is the face turned, so volumes are
+  // area x height (Cavalieri) and the top of a unit square turned 45 degrees has its corners
+  // on the axes at 1/sqrt(2). makeHelix(pitch 2, height 10, radius 5): 5 turns of length
+  // sqrt((2 pi 5)^2 + 2^2) each, from (5, 0, 0) to (5, 0, 10). A circle of radius 0.5 in the
+  // XZ plane swept along it (a spring) has the volume pi 0.5^2 x length x cos of the helix's
+  // lead angle (the section is not square to the path): atan(2 / (2 pi 5)).
+  auto r = run_cq(
+      "t = cq.Workplane().rect(1, 1).twistExtrude(5, 45)\n"
+      "tv = t.val().Volume()\n"
+      "top = t.vertices('>Z').vals()\n"
+      "tx = max(v.X for v in top)\n"
+      "ty = max(v.Y for v in top)\n"
+      "hv = cq.Workplane().rect(4, 4).rect(2, 2).twistExtrude(3, 30).val().Volume()\n"
+      "h = cq.Wire.makeHelix(2, 10, 5)\n"
+      "hl, ez = h.Length(), h.endPoint().z\n"
+      "s = cq.Workplane('XZ').center(5, 0).circle(0.5).sweep(cq.Workplane().add(h), "
+      "isFrenet=True)\n"
+      "sv = s.val().Volume()\n");
+  const double turn = std::sqrt(std::pow(2 * M_PI * 5, 2) + 4);
+  CHECK(num(r, "tv") == Approx(5).epsilon(1e-5));
+  CHECK(num(r, "tx") == Approx(M_SQRT1_2).epsilon(1e-5));
+  CHECK(num(r, "ty") == Approx(M_SQRT1_2).epsilon(1e-5));
+  CHECK(num(r, "hv") == Approx(36).epsilon(1e-5));
+  CHECK(num(r, "hl") == Approx(5 * turn).epsilon(1e-6));
+  CHECK(num(r, "ez") == Approx(10));
+  CHECK(num(r, "sv") ==
+        Approx(M_PI * 0.25 * 5 * turn * std::cos(std::atan(2 / (2 * M_PI * 5)))).epsilon(1e-3));
+}
