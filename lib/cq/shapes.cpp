@@ -55,6 +55,7 @@
 #include <Geom2d_Line.hxx>
 #include <Geom2d_TrimmedCurve.hxx>
 #include <GeomAPI_Interpolate.hxx>
+#include <GeomAPI_PointsToBSpline.hxx>
 #include <GeomAPI_ProjectPointOnSurf.hxx>
 #include <GeomAdaptor_Surface.hxx>
 #include <GeomFill_CorrectedFrenet.hxx>
@@ -68,6 +69,7 @@
 #include <ShapeFix_Shape.hxx>
 #include <ShapeUpgrade_UnifySameDomain.hxx>
 #include <TColStd_HArray1OfBoolean.hxx>
+#include <TColgp_Array1OfPnt.hxx>
 #include <TColgp_Array1OfVec.hxx>
 #include <TColgp_HArray1OfPnt.hxx>
 #include <TopExp.hxx>
@@ -408,6 +410,31 @@ TopoDS_Edge make_ellipse(double rx, double ry, const gp_Pnt& c, const gp_Vec& no
   if (a1 == a2) return BRepBuilderAPI_MakeEdge(el).Edge();
   GC_MakeArcOfEllipse arc(el, a1 * kDeg - corr, a2 * kDeg - corr, sense == 1);
   return BRepBuilderAPI_MakeEdge(arc.Value()).Edge();
+}
+
+std::optional<std::array<double, 3>> smoothing_weights(const Value& v) {
+  if (v.is_none()) return std::nullopt;
+  const auto items = script::to_items(v, "smoothing");
+  if (items.size() != 3) script::throw_value_error("smoothing takes three weights");
+  std::array<double, 3> w{};
+  for (std::size_t i = 0; i < 3; ++i) w[i] = script::to_float(items[i], "smoothing");
+  return w;
+}
+
+TopoDS_Edge make_spline_approx(const std::vector<gp_Pnt>& pts, double tol,
+                               const std::optional<std::array<double, 3>>& smoothing, int min_deg,
+                               int max_deg) {
+  if (pts.size() < 2) script::throw_value_error("B-spline approximation needs two points or more");
+  TColgp_Array1OfPnt array(1, static_cast<int>(pts.size()));
+  for (std::size_t i = 0; i < pts.size(); ++i) array.SetValue(static_cast<int>(i) + 1, pts[i]);
+  std::unique_ptr<GeomAPI_PointsToBSpline> builder;
+  if (smoothing)
+    builder = std::make_unique<GeomAPI_PointsToBSpline>(array, (*smoothing)[0], (*smoothing)[1],
+                                                        (*smoothing)[2], max_deg, GeomAbs_C2, tol);
+  else
+    builder = std::make_unique<GeomAPI_PointsToBSpline>(array, min_deg, max_deg, GeomAbs_C2, tol);
+  if (!builder->IsDone()) script::throw_value_error("B-spline approximation failed");
+  return BRepBuilderAPI_MakeEdge(builder->Curve()).Edge();
 }
 
 TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts,
@@ -1382,6 +1409,16 @@ void def_solid(HostClass& c) {
 }
 
 void def_edge(HostClass& c) {
+  c.def("makeSplineApprox", [](Interpreter&, CallArgs& a) {
+    auto b =
+        script::bind_args(a, "Edge.makeSplineApprox",
+                          {Param("listOfVector"), Param("tol", 1e-3), Param("smoothing", Value()),
+                           Param("minDeg", 1), Param("maxDeg", 6)});
+    return wrap_shape(make_spline_approx(point_list(b[0], "listOfVector"), num(b[1], "tol"),
+                                         smoothing_weights(b[2]),
+                                         static_cast<int>(script::to_int(b[3], "minDeg")),
+                                         static_cast<int>(script::to_int(b[4], "maxDeg"))));
+  });
   c.def("makeLine", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Edge.makeLine", {Param("v1"), Param("v2")});
     return wrap_shape(make_line(to_point(b[0], "v1"), to_point(b[1], "v2")));

@@ -12,6 +12,7 @@
 #include <gp_Trsf.hxx>
 #include <gp_Vec.hxx>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,6 +110,14 @@ TopoDS_Edge make_circle(double r, const gp_Pnt& c, const gp_Vec& normal, double 
                         double a2 = 360, bool orientation = true);
 TopoDS_Edge make_ellipse(double rx, double ry, const gp_Pnt& c, const gp_Vec& normal,
                          const gp_Vec& xdir, double a1 = 360, double a2 = 360, int sense = 1);
+/// `smoothing` as CadQuery takes it: None, or three weights (length, curvature, torsion).
+std::optional<std::array<double, 3>> smoothing_weights(const script::Value& v);
+/// CadQuery's Edge.makeSplineApprox: a B-spline approximating the points within `tol`
+/// (GeomAPI_PointsToBSpline, C2), degrees min_deg..max_deg, or with `smoothing` weights
+/// (curve length, curvature, torsion) and degree at most max_deg.
+TopoDS_Edge make_spline_approx(const std::vector<gp_Pnt>& pts, double tol,
+                               const std::optional<std::array<double, 3>>& smoothing, int min_deg,
+                               int max_deg);
 /// Interpolated B-spline (GeomAPI_Interpolate); tangents: none, two (ends) or one per point.
 TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts,
                         const std::vector<std::optional<gp_Vec>>& tangents, bool periodic,

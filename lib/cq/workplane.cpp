@@ -807,6 +807,49 @@ struct WorkplaneMethods {
     return add_curve(w, e, b[6].truthy(), b[8].truthy());
   }
 
+  // cq.py's splineApprox: a B-spline approximating the points (local coordinates), smoothed
+  // by default; a pending edge, or with makeWire a pending wire.
+  static Value splineApprox(W& w, Interpreter&, CallArgs& a) {
+    auto b = bind(a, "splineApprox",
+                  {Param("points"), Param("tol", 1e-6), Param("minDeg", 1), Param("maxDeg", 6),
+                   Param("smoothing", script::make_tuple({Value(1), Value(8), Value(3)})),
+                   Param("forConstruction", false), Param("includeCurrent", false),
+                   Param("makeWire", false)});
+    std::vector<gp_Pnt> pts;
+    if (b[6].truthy()) pts.push_back(w.find_from_point(false));
+    for (const auto& p : script::to_items(b[0], "points"))
+      pts.push_back(w.plane.to_world(to_point(p, "splineApprox")));
+    const TopoDS_Edge e = make_spline_approx(pts, num(b[1], "tol"), smoothing_weights(b[4]),
+                                             static_cast<int>(script::to_int(b[2], "minDeg")),
+                                             static_cast<int>(script::to_int(b[3], "maxDeg")));
+    session().count("spline");
+    return add_curve(w, e, b[5].truthy(), b[7].truthy());
+  }
+
+  // cq.py's parametricCurve: func(t) at N + 1 evenly spaced t from start to stop (local
+  // coordinates), approximated by a smoothed B-spline; a pending wire unless makeWire=False.
+  static Value parametricCurve(W& w, Interpreter& in, CallArgs& a) {
+    auto b = bind(a, "parametricCurve",
+                  {Param("func"), Param("N", 400), Param("start", 0), Param("stop", 1),
+                   Param("tol", 1e-6), Param("minDeg", 1), Param("maxDeg", 6),
+                   Param("smoothing", script::make_tuple({Value(1), Value(8), Value(3)})),
+                   Param("makeWire", true)});
+    const std::int64_t n = script::to_int(b[1], "N");
+    if (n < 1) script::throw_value_error("parametricCurve: N must be at least 1");
+    const double start = num(b[2], "start"), stop = num(b[3], "stop");
+    std::vector<gp_Pnt> pts;
+    for (std::int64_t t = 0; t <= n; ++t) {
+      CallArgs ca;
+      ca.positional.push_back(Value(start + (stop - start) * static_cast<double>(t) / n));
+      pts.push_back(w.plane.to_world(to_point(in.call(b[0], ca), "parametricCurve func")));
+    }
+    const TopoDS_Edge e = make_spline_approx(pts, num(b[4], "tol"), smoothing_weights(b[7]),
+                                             static_cast<int>(script::to_int(b[5], "minDeg")),
+                                             static_cast<int>(script::to_int(b[6], "maxDeg")));
+    session().count("spline");
+    return add_curve(w, e, false, b[8].truthy());
+  }
+
   /// Pending edge, or with makeWire a pending wire; the new object holds it.
   static Value add_curve(W& w, const TopoDS_Edge& e, bool for_construction, bool make_wire) {
     if (make_wire) {
@@ -1830,6 +1873,8 @@ struct WorkplaneMethods {
         {"extrude", extrude},
         {"cutBlind", cutBlind},
         {"twistExtrude", twistExtrude},
+        {"splineApprox", splineApprox},
+        {"parametricCurve", parametricCurve},
         {"cutThruAll", cutThruAll},
         {"revolve", revolve},
         {"loft", loft},
@@ -1951,9 +1996,7 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
       return Value();
     });
   static const char* unsupported[] = {
-      "text",         "interpPlate", "parametricCurve", "parametricSurface",
-      "splineApprox", "ancestors",   "siblings",        "toSvg",
-      "toOCC",        "ctx"};
+      "text", "interpPlate", "parametricSurface", "ancestors", "siblings", "toSvg", "toOCC", "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);

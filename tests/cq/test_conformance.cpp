@@ -421,3 +421,28 @@ TEST_CASE("twistExtrude and Wire.makeHelix (threads and springs)", "[cq][conform
   CHECK(num(r, "sv") ==
         Approx(M_PI * 0.25 * 5 * turn * std::cos(std::atan(2 / (2 * M_PI * 5)))).epsilon(1e-3));
 }
+
+TEST_CASE("parametricCurve, splineApprox and Edge.makeSplineApprox", "[cq][conformance]") {
+  // cq.py: parametricCurve samples func at N + 1 evenly spaced t and approximates them with a
+  // smoothed B-spline (GeomAPI_PointsToBSpline, weights 1, 8, 3); splineApprox does the same
+  // with given points. By hand: the parabola y = t^2 on [0, 1] is sqrt(5) / 2 + asinh(2) / 4
+  // long; a unit circle traced by (cos t, sin t) and extruded by 1 holds pi; collinear points
+  // give their segment.
+  auto r = run_cq(
+      "import math\n"
+      "p = cq.Workplane().parametricCurve(lambda t: (t, t * t, 0), N=10).val()\n"
+      "pl, pe = p.Length(), p.endPoint().y\n"
+      "c = cq.Workplane().parametricCurve(lambda t: (math.cos(t), math.sin(t), 0), start=0, "
+      "stop=2 * math.pi).extrude(1)\n"
+      "cv = c.val().Volume()\n"
+      "s = cq.Workplane('XZ').splineApprox([(0, 0), (1, 1), (2, 0), (3, 1)]).val()\n"
+      "sz, sy = s.endPoint().z, s.endPoint().y\n"
+      "el = cq.Edge.makeSplineApprox([cq.Vector(0, 0, 0), cq.Vector(1, 0, 0), "
+      "cq.Vector(2, 0, 0)]).Length()\n");
+  CHECK(num(r, "pl") == Approx(std::sqrt(5.0) / 2 + std::asinh(2.0) / 4).epsilon(1e-5));
+  CHECK(num(r, "pe") == Approx(1).epsilon(1e-6));
+  CHECK(num(r, "cv") == Approx(M_PI).epsilon(1e-6));
+  CHECK(num(r, "sz") == Approx(1).epsilon(1e-6));  // local y is world Z on the XZ plane
+  CHECK(num(r, "sy") == Approx(0).margin(1e-9));
+  CHECK(num(r, "el") == Approx(2));
+}
