@@ -1326,6 +1326,70 @@ std::vector<gp_Pnt> point_list(const Value& v, const std::string& what) {
   return pts;
 }
 
+/// Mass properties as CadQuery's shape_properties_LUT chooses them by the shape's own type: a
+/// compound (of anything) gets volume properties, a vertex none.
+GProp_GProps lut_properties(const TopoDS_Shape& s, const std::string& what) {
+  GProp_GProps p;
+  switch (s.ShapeType()) {
+    case TopAbs_EDGE:
+    case TopAbs_WIRE:
+      BRepGProp::LinearProperties(s, p);
+      break;
+    case TopAbs_FACE:
+    case TopAbs_SHELL:
+      BRepGProp::SurfaceProperties(s, p);
+      break;
+    case TopAbs_VERTEX:
+      script::throw_runtime("NotImplementedError", what + " is not defined for a Vertex");
+    default:
+      BRepGProp::VolumeProperties(s, p);
+      break;
+  }
+  return p;
+}
+
+TopoDS_Shape shape_of(const Value& v, const std::string& what) {
+  auto s = as_shape(v);
+  if (!s) script::throw_type_error(what + " takes a Shape, not " + v.type_name());
+  return s->shape;
+}
+
+/// Shape's static methods (CadQuery: Shape.centerOfMass, computeMass, CombinedCenter,
+/// matrixOfInertia), on every shape class.
+void def_shape_statics(HostClass& c) {
+  c.def("centerOfMass", [](Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "Shape.centerOfMass", {Param("obj")});
+    return make_vector(
+        lut_properties(shape_of(b[0], "Shape.centerOfMass"), "centerOfMass").CentreOfMass());
+  });
+  c.def("computeMass", [](Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "Shape.computeMass", {Param("obj")});
+    return Value(lut_properties(shape_of(b[0], "Shape.computeMass"), "computeMass").Mass());
+  });
+  c.def("CombinedCenter", [](Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "Shape.CombinedCenter", {Param("objects")});
+    gp_XYZ sum;
+    double mass = 0;
+    for (const auto& o : script::to_items(b[0], "Shape.CombinedCenter")) {
+      const GProp_GProps p = lut_properties(shape_of(o, "Shape.CombinedCenter"), "CombinedCenter");
+      sum += p.CentreOfMass().XYZ() * p.Mass();
+      mass += p.Mass();
+    }
+    if (mass == 0) script::throw_runtime("ZeroDivisionError", "float division by zero");
+    return make_vector(gp_Pnt(sum / mass));
+  });
+  c.def("matrixOfInertia", [](Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "Shape.matrixOfInertia", {Param("obj")});
+    const gp_Mat m = lut_properties(shape_of(b[0], "Shape.matrixOfInertia"), "matrixOfInertia")
+                         .MatrixOfInertia();
+    std::vector<Value> rows;
+    for (int i = 1; i <= 3; ++i)
+      rows.push_back(
+          script::make_list({Value(m.Value(i, 1)), Value(m.Value(i, 2)), Value(m.Value(i, 3))}));
+    return script::make_list(std::move(rows));
+  });
+}
+
 void def_solid(HostClass& c) {
   c.def("makeBox", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Solid.makeBox",
@@ -1510,6 +1574,7 @@ void def_wire(HostClass& c) {
 
 Value shape_class(const std::string& name) {
   auto c = std::make_shared<HostClass>(name, nullptr);
+  def_shape_statics(*c);
   if (name == "Solid") def_solid(*c);
   if (name == "Edge") def_edge(*c);
   if (name == "Wire") def_wire(*c);

@@ -446,3 +446,25 @@ TEST_CASE("parametricCurve, splineApprox and Edge.makeSplineApprox", "[cq][confo
   CHECK(num(r, "sy") == Approx(0).margin(1e-9));
   CHECK(num(r, "el") == Approx(2));
 }
+
+TEST_CASE("Shape's static mass methods: matrixOfInertia, centerOfMass, computeMass",
+          "[cq][conformance]") {
+  // CadQuery's Shape.matrixOfInertia(obj) and friends pick the properties by the shape's type
+  // (shape_properties_LUT). A 1 x 2 x 3 box of mass 6: Ixx = 6 (2^2 + 3^2) / 12 = 6.5,
+  // Iyy = 6 (1 + 9) / 12 = 5, Izz = 6 (1 + 4) / 12 = 2.5; the combined centre of it and its
+  // copy moved by 2 along X is (1, 0, 0); its top face's "mass" is its area, 2.
+  auto r = run_cq(
+      "b = cq.Workplane().box(1, 2, 3).val()\n"
+      "m = cq.Shape.matrixOfInertia(b)\n"
+      "ixx, iyy, izz, ixy = m[0][0], m[1][1], m[2][2], m[0][1]\n"
+      "mass = cq.Solid.computeMass(b)\n"
+      "cx = cq.Shape.CombinedCenter([b, b.translate((2, 0, 0))]).x\n"
+      "fa = cq.Shape.computeMass(b.faces('>Z'))\n");
+  CHECK(num(r, "ixx") == Approx(6.5));
+  CHECK(num(r, "iyy") == Approx(5));
+  CHECK(num(r, "izz") == Approx(2.5));
+  CHECK(num(r, "ixy") == Approx(0).margin(1e-9));
+  CHECK(num(r, "mass") == Approx(6));
+  CHECK(num(r, "cx") == Approx(1));
+  CHECK(num(r, "fa") == Approx(2));
+}
