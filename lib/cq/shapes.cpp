@@ -960,6 +960,12 @@ Value moved_method(ShapeObj& s, CallArgs& a, bool in_place) {
       return wrap_shape(make_compound(out));
     }
     t = to_trsf(v, name);
+  } else if (a.positional.size() >= 2 && a.keywords.empty() && !a.positional[0].is_number()) {
+    // moved(loc1, loc2, *locs) with Locations or vectors: a compound of the copies.
+    std::vector<TopoDS_Shape> out;
+    for (const auto& l : a.positional) out.push_back(moved(s.shape, to_trsf(l, name)));
+    if (in_place) script::throw_type_error(std::string(name) + " takes one location");
+    return wrap_shape(make_compound(out));
   } else {
     auto b = script::bind_args(a, name,
                                {Param("x", 0), Param("y", 0), Param("z", 0), Param("rx", 0),

@@ -468,3 +468,21 @@ TEST_CASE("Shape's static mass methods: matrixOfInertia, centerOfMass, computeMa
   CHECK(num(r, "cx") == Approx(1));
   CHECK(num(r, "fa") == Approx(2));
 }
+
+TEST_CASE("Shape.moved with several locations or vectors gives a compound of copies",
+          "[cq][conformance]") {
+  // CadQuery's moved(loc1, loc2, *locs) and moved(v1, v2, *vs): one copy per location; with
+  // numbers it is moved(x, y, z, rx, ry, rz).
+  auto r = run_cq(
+      "b = cq.Workplane().box(1, 1, 1).val()\n"
+      "two = b.moved((1, 0, 0), (3, 0, 0))\n"
+      "n2, v2 = len(two.Solids()), two.Volume()\n"
+      "three = b.moved(cq.Location((1, 0, 0)), cq.Location((3, 0, 0)), cq.Location((5, 0, 0)))\n"
+      "n3, x3 = len(three.Solids()), three.Center().x\n"
+      "z = b.moved(1, 2, 3).Center().z\n");
+  CHECK(num(r, "n2") == 2);
+  CHECK(num(r, "v2") == Approx(2));
+  CHECK(num(r, "n3") == 3);
+  CHECK(num(r, "x3") == Approx(3));
+  CHECK(num(r, "z") == Approx(3));
+}
