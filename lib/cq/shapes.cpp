@@ -28,6 +28,7 @@
 #include <BRepFilletAPI_MakeFillet2d.hxx>
 #include <BRepGProp.hxx>
 #include <BRepGProp_Face.hxx>
+#include <BRepIntCurveSurface_Inter.hxx>
 #include <BRepLib.hxx>
 #include <BRepLib_FindSurface.hxx>
 #include <BRepOffsetAPI_MakePipeShell.hxx>
@@ -79,8 +80,10 @@
 #include <TopTools_IndexedMapOfShape.hxx>
 #include <TopoDS.hxx>
 #include <TopoDS_Iterator.hxx>
+#include <gce_MakeDir.hxx>
 #include <gp_Circ.hxx>
 #include <gp_Elips.hxx>
+#include <gp_Lin.hxx>
 
 #include <cmath>
 #include <functional>
@@ -1041,6 +1044,40 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
          auto b = script::bind_args(a, "Shape.locate", {Param("loc")});
          s.shape.Location(TopLoc_Location(to_trsf(b[0], "Shape.locate")));
          return Value(std::static_pointer_cast<ShapeObj>(s.shared_from_this()));
+       }},
+      // CadQuery's Shape.facesIntersectedByLine: the faces a line through `point` along `axis`
+      // meets (BRepIntCurveSurface_Inter), nearest first; "AlongAxis" / "Opposite" keep those
+      // ahead of or behind the point, leaving out one at the point itself.
+      {"facesIntersectedByLine", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Shape.facesIntersectedByLine",
+                                    {Param("point"), Param("axis"), Param("tol", 1e-4), Param("direction", Value())});
+         const gp_Pnt p = to_point(b[0], "point");
+         const gp_Dir axis(to_vec(b[1], "axis"));
+         const double tol = num(b[2], "tol");
+         std::string direction;
+         if (!b[3].is_none()) {
+           direction = script::to_str(b[3], "direction");
+           if (direction != "AlongAxis" && direction != "Opposite")
+             script::throw_value_error("Invalid direction specification.\nValid specification are 'AlongAxis' and 'Opposite'.");
+         }
+         BRepIntCurveSurface_Inter inter;
+         inter.Init(s.shape, gp_Lin(p, axis), tol);
+         std::vector<std::pair<TopoDS_Shape, double>> hits;
+         for (; inter.More(); inter.Next()) {
+           const gp_Pnt q = inter.Pnt();
+           const double d2 = p.SquareDistance(q);
+           const gce_MakeDir dir(p, q);
+           if (direction.empty()) {
+             hits.push_back({inter.Face(), d2});
+           } else if (dir.IsDone() && d2 > tol) {
+             const bool opposite = dir.Value().IsOpposite(axis, tol);
+             if (opposite == (direction == "Opposite")) hits.push_back({inter.Face(), d2});
+           }
+         }
+         std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+         std::vector<TopoDS_Shape> faces;
+         for (const auto& h : hits) faces.push_back(h.first);
+         return shape_values(faces);
        }},
       {"moved", [](ShapeObj& s, Interpreter&, CallArgs& a) { return moved_method(s, a, false); }},
       {"move", [](ShapeObj& s, Interpreter&, CallArgs& a) { return moved_method(s, a, true); }},

@@ -486,3 +486,20 @@ TEST_CASE("Shape.moved with several locations or vectors gives a compound of cop
   CHECK(num(r, "x3") == Approx(3));
   CHECK(num(r, "z") == Approx(3));
 }
+
+TEST_CASE("Shape.facesIntersectedByLine", "[cq][conformance]") {
+  // CadQuery's facesIntersectedByLine: the faces met by the line, nearest first; AlongAxis and
+  // Opposite keep those ahead of or behind the point. A 1 x 1 x 2 box: faces at z = -1 and 1.
+  auto r = run_cq(
+      "b = cq.Workplane().box(1, 1, 2).val()\n"
+      "a = b.facesIntersectedByLine((0, 0, -5), (0, 0, 1), direction='AlongAxis')\n"
+      "na, first = len(a), a[0].Center().z\n"
+      "o = b.facesIntersectedByLine((0, 0, 0), (0, 0, 1), direction='Opposite')\n"
+      "no, oz = len(o), o[0].Center().z\n"
+      "nx = len(b.facesIntersectedByLine((5, 5, 0), (0, 0, 1)))\n");
+  CHECK(num(r, "na") == 2);
+  CHECK(num(r, "first") == Approx(-1));
+  CHECK(num(r, "no") == 1);
+  CHECK(num(r, "oz") == Approx(-1));
+  CHECK(num(r, "nx") == 0);
+}
