@@ -600,6 +600,16 @@ void set_sweep_mode(BRepOffsetAPI_MakePipeShell& b, const TopoDS_Wire& path, boo
 TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool make_solid,
                         bool frenet, const std::string& transition,
                         const std::optional<gp_Vec>& normal) {
+  TopoDS_Wire outer = outer_wire(f);
+  std::vector<TopoDS_Wire> wires{outer};
+  for (const auto& w : sub_shapes(f, TopAbs_WIRE))
+    if (!w.IsSame(outer)) wires.push_back(TopoDS::Wire(w));
+  return sweep_wires(wires, path, make_solid, frenet, transition, normal);
+}
+
+TopoDS_Shape sweep_wires(const std::vector<TopoDS_Wire>& wires, const TopoDS_Shape& path,
+                         bool make_solid, bool frenet, const std::string& transition,
+                         const std::optional<gp_Vec>& normal) {
   TopoDS_Wire p = to_wire(path);
   BRepBuilderAPI_TransitionMode mode = BRepBuilderAPI_RightCorner;
   if (transition == "transformed")
@@ -608,10 +618,6 @@ TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool mak
     mode = BRepBuilderAPI_RoundCorner;
   else if (transition != "right")
     script::throw_value_error("sweep: transition must be 'right', 'round' or 'transformed'");
-  TopoDS_Wire outer = outer_wire(f);
-  std::vector<TopoDS_Wire> wires{outer};
-  for (const auto& w : sub_shapes(f, TopAbs_WIRE))
-    if (!w.IsSame(outer)) wires.push_back(TopoDS::Wire(w));
   std::vector<TopoDS_Shape> shapes;
   for (const auto& w : wires) {
     BRepOffsetAPI_MakePipeShell b(p);
@@ -1434,6 +1440,24 @@ void def_shape_statics(HostClass& c) {
 }
 
 void def_solid(HostClass& c) {
+  // CadQuery's Solid.sweep(outerWire, innerWires, path, makeSolid, isFrenet, mode,
+  // transitionMode): each wire swept along the path, the inner sweeps cut from the outer.
+  c.def("sweep", [](Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(
+        a, "Solid.sweep",
+        {Param("outerWire"), Param("innerWires"), Param("path"), Param("makeSolid", true),
+         Param("isFrenet", false), Param("mode", Value()), Param("transitionMode", "transformed")});
+    std::vector<TopoDS_Wire> wires{to_wire(shape_arg(b[0], "outerWire"))};
+    for (const auto& w : shape_list(b[1], "innerWires")) wires.push_back(to_wire(w));
+    std::optional<gp_Vec> normal;
+    if (!b[5].is_none()) {
+      if (as_shape(b[5]))
+        script::throw_unsupported("Solid.sweep(mode=<auxiliary spine>) is not supported");
+      normal = to_vec(b[5], "mode");
+    }
+    return wrap_shape(sweep_wires(wires, shape_arg(b[2], "path"), b[3].truthy(), b[4].truthy(),
+                                  script::to_str(b[6], "transitionMode"), normal));
+  });
   c.def("makeBox", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Solid.makeBox",
                                {Param("length"), Param("width"), Param("height"),

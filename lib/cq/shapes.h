@@ -141,6 +141,10 @@ TopoDS_Shape revolve_face(const TopoDS_Face& f, double degrees, const gp_Pnt& a,
 TopoDS_Shape sweep_face(const TopoDS_Face& f, const TopoDS_Shape& path, bool make_solid,
                         bool frenet, const std::string& transition,
                         const std::optional<gp_Vec>& normal);
+/// The same for given wires: the first is the outer one, the others' sweeps are cut from it.
+TopoDS_Shape sweep_wires(const std::vector<TopoDS_Wire>& wires, const TopoDS_Shape& path,
+                         bool make_solid, bool frenet, const std::string& transition,
+                         const std::optional<gp_Vec>& normal);
 TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS_Shape& path,
                          bool make_solid, bool frenet, const std::optional<gp_Vec>& normal);
 /// CadQuery's Wire.makeHelix: a segment of slope pitch / (2 pi) in the (u, v) domain of a

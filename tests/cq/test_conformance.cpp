@@ -503,3 +503,17 @@ TEST_CASE("Shape.facesIntersectedByLine", "[cq][conformance]") {
   CHECK(num(r, "oz") == Approx(-1));
   CHECK(num(r, "nx") == 0);
 }
+
+TEST_CASE("Solid.sweep of an outer and inner wires along a path", "[cq][conformance]") {
+  // CadQuery's Solid.sweep(outerWire, innerWires, path): each wire swept, the inner sweeps cut
+  // from the outer: circles of radius 2 and 1 along a 5-long line make a tube of
+  // pi (2^2 - 1^2) 5.
+  auto r = run_cq(
+      "o = cq.Wire.makeCircle(2, cq.Vector(0, 0, 0), cq.Vector(0, 0, 1))\n"
+      "i = cq.Wire.makeCircle(1, cq.Vector(0, 0, 0), cq.Vector(0, 0, 1))\n"
+      "p = cq.Edge.makeLine(cq.Vector(0, 0, 0), cq.Vector(0, 0, 5))\n"
+      "v = cq.Solid.sweep(o, [i], p).Volume()\n"
+      "w = cq.Solid.sweep(o, [], p, isFrenet=True).Volume()\n");
+  CHECK(num(r, "v") == Approx(15 * M_PI));
+  CHECK(num(r, "w") == Approx(20 * M_PI));
+}
