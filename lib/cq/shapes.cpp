@@ -8,6 +8,7 @@
 #include <BRepAlgoAPI_Common.hxx>
 #include <BRepAlgoAPI_Cut.hxx>
 #include <BRepAlgoAPI_Fuse.hxx>
+#include <BRepAlgoAPI_Splitter.hxx>
 #include <BRepBndLib.hxx>
 #include <BRepBuilderAPI_Copy.hxx>
 #include <BRepBuilderAPI_MakeEdge.hxx>
@@ -1085,6 +1086,12 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
          for (const auto& h : hits) faces.push_back(h.first);
          return shape_values(faces);
        }},
+      {"split", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         if (!a.keywords.empty()) script::throw_type_error("Shape.split takes shapes only");
+         std::vector<TopoDS_Shape> tools;
+         for (const auto& t : a.positional) tools.push_back(shape_arg(t, "Shape.split"));
+         return wrap_shape(split_shape(s.shape, tools));
+       }},
       {"moved", [](ShapeObj& s, Interpreter&, CallArgs& a) { return moved_method(s, a, false); }},
       {"move", [](ShapeObj& s, Interpreter&, CallArgs& a) { return moved_method(s, a, true); }},
       {"location", [](ShapeObj& s, Interpreter&, CallArgs&) {
@@ -1314,6 +1321,19 @@ Value ShapeObj::get_attr(Interpreter& in, const std::string& name) {
                       [self, fn](Interpreter& i, CallArgs& a) { return fn(*self, i, a); });
 }
 
+TopoDS_Shape split_shape(const TopoDS_Shape& s, const std::vector<TopoDS_Shape>& tools) {
+  BRepAlgoAPI_Splitter sp;
+  TopTools_ListOfShape args, tl;
+  args.Append(s);
+  for (const auto& t : tools) tl.Append(t);
+  sp.SetArguments(args);
+  sp.SetTools(tl);
+  sp.SetRunParallel(false);
+  sp.Build();
+  if (!sp.IsDone() || sp.HasErrors()) fail("Shape.split", "BRepAlgoAPI_Splitter");
+  return sp.Shape();
+}
+
 std::optional<Value> ShapeObj::binary_op(script::BinOp op, const Value& rhs, bool reflected) {
   auto o = as_shape(rhs);
   if (!o || reflected) return std::nullopt;
@@ -1327,6 +1347,8 @@ std::optional<Value> ShapeObj::binary_op(script::BinOp op, const Value& rhs, boo
       return run(BoolOp::Cut, "Shape.cut");
     case script::BinOp::Mul:
       return run(BoolOp::Common, "Shape.intersect");
+    case script::BinOp::Div:  // "Split self with other"
+      return guarded("Shape.split", [&] { return wrap_shape(split_shape(shape, {o->shape})); });
     default:
       return std::nullopt;
   }

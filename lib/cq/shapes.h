@@ -84,6 +84,8 @@ enum class BoolOp { Fuse, Cut, Common };
 TopoDS_Shape boolean(BoolOp op, const std::vector<TopoDS_Shape>& args,
                      const std::vector<TopoDS_Shape>& tools, const std::string& what,
                      bool glue = false);
+/// CadQuery's Shape.split(*splitters): BRepAlgoAPI_Splitter of `s` by the tools.
+TopoDS_Shape split_shape(const TopoDS_Shape& s, const std::vector<TopoDS_Shape>& tools);
 /// CadQuery's Compound.fuse(): fuses the children of `s` together (s itself if one child).
 TopoDS_Shape fuse_children(const TopoDS_Shape& s, const std::string& what);
 /// ShapeUpgrade_UnifySameDomain as CadQuery's clean().

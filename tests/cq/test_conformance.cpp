@@ -517,3 +517,22 @@ TEST_CASE("Solid.sweep of an outer and inner wires along a path", "[cq][conforma
   CHECK(num(r, "v") == Approx(15 * M_PI));
   CHECK(num(r, "w") == Approx(20 * M_PI));
 }
+
+TEST_CASE("Shape.split and the / operator split a shape by others", "[cq][conformance]") {
+  // CadQuery's Shape.split(*splitters) and __truediv__ ("Split self with other"): a 2-cube
+  // split by a 1 x 1 x 4 bar through it is the bar's inside (1 x 1 x 2) and the rest, volume 8
+  // in all; split by the XY plane it is two halves of 4.
+  auto r = run_cq(
+      "a = cq.Workplane().box(2, 2, 2).val()\n"
+      "bar = cq.Workplane().box(1, 1, 4).val()\n"
+      "d = a / bar\n"
+      "nd, vd = len(d.Solids()), d.Volume()\n"
+      "small = min(s.Volume() for s in d.Solids())\n"
+      "h = a.split(cq.Face.makePlane(10, 10))\n"
+      "nh, vh = len(h.Solids()), max(s.Volume() for s in h.Solids())\n");
+  CHECK(num(r, "nd") == 2);
+  CHECK(num(r, "vd") == Approx(8));
+  CHECK(num(r, "small") == Approx(2));
+  CHECK(num(r, "nh") == 2);
+  CHECK(num(r, "vh") == Approx(4));
+}
