@@ -32,6 +32,7 @@
 #include <BRepIntCurveSurface_Inter.hxx>
 #include <BRepLib.hxx>
 #include <BRepLib_FindSurface.hxx>
+#include <BRepOffsetAPI_MakeOffset.hxx>
 #include <BRepOffsetAPI_MakePipeShell.hxx>
 #include <BRepOffsetAPI_MakeThickSolid.hxx>
 #include <BRepOffsetAPI_ThruSections.hxx>
@@ -1086,6 +1087,14 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
          for (const auto& h : hits) faces.push_back(h.first);
          return shape_values(faces);
        }},
+      {"offset2D", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Wire.offset2D", {Param("d"), Param("kind", "arc")});
+         if (s.shape.ShapeType() != TopAbs_WIRE) script::throw_runtime("AttributeError", "offset2D needs a Wire");
+         std::vector<TopoDS_Shape> out;
+         for (const auto& w : offset_wire_2d(TopoDS::Wire(s.shape), num(b[0], "d"), script::to_str(b[1], "kind")))
+           out.push_back(w);
+         return shape_values(out);
+       }},
       {"split", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          if (!a.keywords.empty()) script::throw_type_error("Shape.split takes shapes only");
          std::vector<TopoDS_Shape> tools;
@@ -1319,6 +1328,24 @@ Value ShapeObj::get_attr(Interpreter& in, const std::string& name) {
   ShapeFn fn = it->second;
   return make_builtin(type_name() + "." + name,
                       [self, fn](Interpreter& i, CallArgs& a) { return fn(*self, i, a); });
+}
+
+std::vector<TopoDS_Wire> offset_wire_2d(const TopoDS_Wire& w, double d, const std::string& kind) {
+  GeomAbs_JoinType join = GeomAbs_Arc;
+  if (kind == "intersection")
+    join = GeomAbs_Intersection;
+  else if (kind == "tangent")
+    join = GeomAbs_Tangent;
+  else if (kind != "arc")
+    script::throw_value_error("offset2D: kind must be 'arc', 'intersection' or 'tangent'");
+  BRepOffsetAPI_MakeOffset off;
+  off.Init(join);
+  off.AddWire(w);
+  off.Perform(d);
+  if (!off.IsDone()) fail("offset2D", "BRepOffsetAPI_MakeOffset");
+  std::vector<TopoDS_Wire> out;
+  for (const auto& r : sub_shapes(off.Shape(), TopAbs_WIRE)) out.push_back(TopoDS::Wire(r));
+  return out;
 }
 
 TopoDS_Shape split_shape(const TopoDS_Shape& s, const std::vector<TopoDS_Shape>& tools) {

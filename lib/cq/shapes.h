@@ -84,6 +84,9 @@ enum class BoolOp { Fuse, Cut, Common };
 TopoDS_Shape boolean(BoolOp op, const std::vector<TopoDS_Shape>& args,
                      const std::vector<TopoDS_Shape>& tools, const std::string& what,
                      bool glue = false);
+/// CadQuery's Wire.offset2D(d, kind): BRepOffsetAPI_MakeOffset with the join `kind` ("arc",
+/// "intersection", "tangent"); the resulting wires.
+std::vector<TopoDS_Wire> offset_wire_2d(const TopoDS_Wire& w, double d, const std::string& kind);
 /// CadQuery's Shape.split(*splitters): BRepAlgoAPI_Splitter of `s` by the tools.
 TopoDS_Shape split_shape(const TopoDS_Shape& s, const std::vector<TopoDS_Shape>& tools);
 /// CadQuery's Compound.fuse(): fuses the children of `s` together (s itself if one child).

@@ -486,6 +486,22 @@ struct SketchOps {
     return face_from(s, b[0], num(b[1], "face angle"), b[2], b[3], b[4].truthy());
   }
 
+  // CadQuery's Sketch.offset: each selected wire offset by d (arc joins), each result added
+  // as a face by `mode`.
+  static Value offset(Sketch& s, Interpreter& in, CallArgs& a) {
+    auto b = script::bind_args(a, "offset", {"d", Param("mode", "a"), Param("tag", Value())});
+    const bool selected = has_selection(s);
+    std::vector<TopoDS_Wire> wires;
+    if (selected)
+      for (const auto& i : *s.selection_)
+        if (!i.shape.IsNull() && i.shape.ShapeType() == TopAbs_WIRE)
+          for (const auto& w : offset_wire_2d(TopoDS::Wire(i.shape), num(b[0], "offset d"), "arc"))
+            wires.push_back(w);
+    for (const auto& w : wires) face_from(s, wrap_shape(w), 0, b[1], b[2], selected);
+    (void)in;
+    return s.shared_from_this();
+  }
+
   static Value hull(Sketch& s, Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "hull", {Param("mode", "a"), Param("tag", Value())});
     std::vector<TopoDS_Edge> edges;
@@ -909,28 +925,28 @@ const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
       {"ellipse", &SketchOps::ellipse},   {"trapezoid", &SketchOps::trapezoid},
       {"slot", &SketchOps::slot},         {"regularPolygon", &SketchOps::regular_polygon},
       {"polygon", &SketchOps::polygon},   {"face", &SketchOps::face},
-      {"hull", &SketchOps::hull},         {"push", &SketchOps::push},
-      {"rarray", &SketchOps::rarray},     {"parray", &SketchOps::parray},
-      {"reset", &SketchOps::reset},       {"faces", &SketchOps::faces},
-      {"edges", &SketchOps::edges},       {"wires", &SketchOps::wires},
-      {"vertices", &SketchOps::vertices}, {"tag", &SketchOps::tag},
-      {"select", &SketchOps::select},     {"fillet", &SketchOps::fillet},
-      {"chamfer", &SketchOps::chamfer},   {"clean", &SketchOps::clean},
-      {"delete", &SketchOps::del},        {"segment", &SketchOps::segment},
-      {"arc", &SketchOps::arc},           {"spline", &SketchOps::spline},
-      {"bezier", &SketchOps::bezier},     {"close", &SketchOps::close},
-      {"assemble", &SketchOps::assemble}, {"finalize", &SketchOps::finalize},
-      {"val", &SketchOps::val},           {"vals", &SketchOps::vals},
-      {"copy", &SketchOps::copy},         {"located", &SketchOps::located},
-      {"moved", &SketchOps::moved_copy},
+      {"hull", &SketchOps::hull},         {"offset", &SketchOps::offset},
+      {"push", &SketchOps::push},         {"rarray", &SketchOps::rarray},
+      {"parray", &SketchOps::parray},     {"reset", &SketchOps::reset},
+      {"faces", &SketchOps::faces},       {"edges", &SketchOps::edges},
+      {"wires", &SketchOps::wires},       {"vertices", &SketchOps::vertices},
+      {"tag", &SketchOps::tag},           {"select", &SketchOps::select},
+      {"fillet", &SketchOps::fillet},     {"chamfer", &SketchOps::chamfer},
+      {"clean", &SketchOps::clean},       {"delete", &SketchOps::del},
+      {"segment", &SketchOps::segment},   {"arc", &SketchOps::arc},
+      {"spline", &SketchOps::spline},     {"bezier", &SketchOps::bezier},
+      {"close", &SketchOps::close},       {"assemble", &SketchOps::assemble},
+      {"finalize", &SketchOps::finalize}, {"val", &SketchOps::val},
+      {"vals", &SketchOps::vals},         {"copy", &SketchOps::copy},
+      {"located", &SketchOps::located},   {"moved", &SketchOps::moved_copy},
   };
   return methods;
 }
 
 // CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
 const std::unordered_set<std::string> kUnsupported = {
-    "distribute", "offset",   "constrain", "solve",  "importDXF", "edge", "each",
-    "add",        "subtract", "replace",   "export", "exportDXF", "locs"};
+    "distribute", "constrain", "solve",   "importDXF", "edge",      "each",
+    "add",        "subtract",  "replace", "export",    "exportDXF", "locs"};
 
 }  // namespace
 

@@ -536,3 +536,19 @@ TEST_CASE("Shape.split and the / operator split a shape by others", "[cq][confor
   CHECK(num(r, "nh") == 2);
   CHECK(num(r, "vh") == Approx(4));
 }
+
+TEST_CASE("Wire.offset2D and Sketch.offset", "[cq][conformance]") {
+  // CadQuery: Wire.offset2D(d, kind) is BRepOffsetAPI_MakeOffset with arc, intersection or
+  // tangent joins; Sketch.offset(d, mode) offsets the selected wires and adds them as faces.
+  // A 4 x 4 square offset by 1: arc joins 16 + 2 pi long, sharp ones 24; as a sketch face,
+  // 16 + 16 + pi; offset by -1 and subtracted, 16 - 4.
+  auto r = run_cq(
+      "w = cq.Workplane().rect(4, 4).val()\n"
+      "arc, sharp = w.offset2D(1)[0].Length(), w.offset2D(1, 'intersection')[0].Length()\n"
+      "grown = cq.Sketch().rect(4, 4).wires().offset(1).reset().val().Area()\n"
+      "ring = cq.Sketch().rect(4, 4).wires().offset(-1, mode='s').reset().val().Area()\n");
+  CHECK(num(r, "arc") == Approx(16 + 2 * M_PI));
+  CHECK(num(r, "sharp") == Approx(24));
+  CHECK(num(r, "grown") == Approx(32 + M_PI));
+  CHECK(num(r, "ring") == Approx(12));
+}
