@@ -842,9 +842,10 @@ Value filtered(const TopoDS_Shape& s, TopAbs_ShapeEnum t, const Value& sel,
   return wrap_shape(make_compound(all));
 }
 
-/// CadQuery's Mixin1D.locationAt on an edge or a wire.
-Value location_at(const TopoDS_Shape& shape, double d, const std::string& mode,
-                  const std::string& frame, bool planar) {
+}  // namespace
+
+gp_Trsf curve_location(const TopoDS_Shape& shape, double d, const std::string& mode,
+                       const std::string& frame, bool planar) {
   if (shape.ShapeType() != TopAbs_EDGE && shape.ShapeType() != TopAbs_WIRE)
     script::throw_runtime("AttributeError", "locationAt needs an Edge or a Wire");
   Handle(Adaptor3d_Curve) curve;
@@ -871,7 +872,15 @@ Value location_at(const TopoDS_Shape& shape, double d, const std::string& mode,
     t.SetTransformation(gp_Ax3(p, gp_Dir(0, 0, 1), gp_Dir(normal.XYZ())), gp_Ax3());
   else
     t.SetTransformation(gp_Ax3(p, gp_Dir(tangent.XYZ()), gp_Dir(normal.XYZ())), gp_Ax3());
-  return make_location(t);
+  return t;
+}
+
+namespace {
+
+/// CadQuery's Mixin1D.locationAt on an edge or a wire.
+Value location_at(const TopoDS_Shape& shape, double d, const std::string& mode,
+                  const std::string& frame, bool planar) {
+  return make_location(curve_location(shape, d, mode, frame, planar));
 }
 
 /// cq.BoundBox.

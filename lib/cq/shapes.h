@@ -87,6 +87,11 @@ TopoDS_Shape boolean(BoolOp op, const std::vector<TopoDS_Shape>& args,
 /// CadQuery's Wire.offset2D(d, kind): BRepOffsetAPI_MakeOffset with the join `kind` ("arc",
 /// "intersection", "tangent"); the resulting wires.
 std::vector<TopoDS_Wire> offset_wire_2d(const TopoDS_Wire& w, double d, const std::string& kind);
+/// CadQuery's Mixin1D.locationAt(d, mode, frame, planar) on an edge or a wire: the Frenet
+/// (frame "frenet") or corrected Frenet frame at d (a length fraction, or a parameter with
+/// mode "parameter"), z along the tangent (planar: z up) and x along the normal.
+gp_Trsf curve_location(const TopoDS_Shape& shape, double d, const std::string& mode,
+                       const std::string& frame, bool planar);
 /// CadQuery's Shape.split(*splitters): BRepAlgoAPI_Splitter of `s` by the tools.
 TopoDS_Shape split_shape(const TopoDS_Shape& s, const std::vector<TopoDS_Shape>& tools);
 /// CadQuery's Compound.fuse(): fuses the children of `s` together (s itself if one child).

@@ -8,6 +8,7 @@
 #include <BRepBuilderAPI_MakeVertex.hxx>
 #include <BRepBuilderAPI_MakeWire.hxx>
 #include <BRepFilletAPI_MakeFillet2d.hxx>
+#include <BRep_Tool.hxx>
 #include <Geom_BezierCurve.hxx>
 #include <Precision.hxx>
 #include <TColgp_Array1OfPnt.hxx>
@@ -338,6 +339,12 @@ struct SketchOps {
       for (const auto& f : sub_shapes(moved(shape, loc), TopAbs_FACE)) res.push_back(f);
     for (const auto& [kind, n] : counts)
       session().count(kind, n * static_cast<std::int64_t>(locs.size()));
+    return combine(s, res, mode, tag);
+  }
+
+  // The faces `res` tagged and combined with the sketch's faces by `mode` (CadQuery's each).
+  static Value combine(Sketch& s, const std::vector<TopoDS_Shape>& res, const Value& mode,
+                       const Value& tag) {
     auto tag_name = opt_str(tag, "tag");
     if (tag_name) {
       auto& tagged = s.tags_[*tag_name];
@@ -499,6 +506,69 @@ struct SketchOps {
             wires.push_back(w);
     for (const auto& w : wires) face_from(s, wrap_shape(w), 0, b[1], b[2], selected);
     (void)in;
+    return s.shared_from_this();
+  }
+
+  // CadQuery's Sketch.each(callback, mode, tag, ignore_selection): the callback's faces (a
+  // Face, a Compound or a Sketch) for each location of the selection, combined by `mode`.
+  static Value each(Sketch& s, Interpreter& in, CallArgs& a) {
+    auto b = script::bind_args(
+        a, "each",
+        {"callback", Param("mode", "a"), Param("tag", Value()), Param("ignore_selection", false)});
+    std::vector<TopoDS_Shape> res;
+    for (const auto& loc : placements(s, b[3].truthy())) {
+      CallArgs ca;
+      ca.positional.push_back(make_location(loc));
+      const Value r = in.call(b[0], ca);
+      TopoDS_Shape faces;
+      if (auto sk = r.as<Sketch>())
+        faces = sk->faces_;
+      else if (auto sh = as_shape(r))
+        faces = sh->shape;
+      else
+        script::throw_type_error("Sketch.each: the callback returned " + r.type_name() +
+                                 ", not a Face, Compound or Sketch");
+      for (const auto& f : sub_shapes(faces, TopAbs_FACE)) res.push_back(f);
+    }
+    return combine(s, res, b[1], b[2]);
+  }
+
+  // CadQuery's Sketch.distribute(n, start, stop, rotate): n locations along each selected
+  // edge or wire (a closed one untrimmed gets n evenly round it), planar frames when
+  // rotating, else positions; they become the selection.
+  static Value distribute(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "distribute",
+                               {"n", Param("start", 0), Param("stop", 1), Param("rotate", true)});
+    const std::int64_t n = script::to_int(b[0], "distribute n");
+    if (n < 1)
+      script::throw_value_error("At least 1 element required, requested " + std::to_string(n));
+    if (!has_selection(s)) script::throw_value_error("Nothing selected to distribute over");
+    const double start = num(b[1], "start"), stop = num(b[2], "stop");
+    const bool trimmed = !(1 - std::abs(stop - start) < 1e-6);
+    std::vector<double> closed_params, open_params;
+    for (std::int64_t i = 0; i < n; ++i) {
+      closed_params.push_back(start + static_cast<double>(i) * (stop - start) / n);
+      open_params.push_back(n > 1 ? start + static_cast<double>(i) * (stop - start) / (n - 1)
+                                  : start);
+    }
+    std::vector<Item> sel;
+    for (const auto& el : *s.selection_) {
+      if (el.shape.IsNull() ||
+          (el.shape.ShapeType() != TopAbs_EDGE && el.shape.ShapeType() != TopAbs_WIRE))
+        script::throw_value_error("Unsupported selection: distribute needs edges or wires");
+      const bool closed = BRep_Tool::IsClosed(el.shape);
+      for (double d : closed && !trimmed ? closed_params : open_params) {
+        if (b[3].truthy()) {
+          sel.push_back(item(curve_location(el.shape, d, "length", "frenet", true)));
+        } else {
+          const gp_Trsf f = curve_location(el.shape, d, "length", "frenet", false);
+          gp_Trsf t;
+          t.SetTranslation(gp_Vec(f.TranslationPart()));
+          sel.push_back(item(t));
+        }
+      }
+    }
+    s.selection_ = sel;
     return s.shared_from_this();
   }
 
@@ -926,6 +996,7 @@ const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
       {"slot", &SketchOps::slot},         {"regularPolygon", &SketchOps::regular_polygon},
       {"polygon", &SketchOps::polygon},   {"face", &SketchOps::face},
       {"hull", &SketchOps::hull},         {"offset", &SketchOps::offset},
+      {"each", &SketchOps::each},         {"distribute", &SketchOps::distribute},
       {"push", &SketchOps::push},         {"rarray", &SketchOps::rarray},
       {"parray", &SketchOps::parray},     {"reset", &SketchOps::reset},
       {"faces", &SketchOps::faces},       {"edges", &SketchOps::edges},
@@ -945,8 +1016,8 @@ const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
 
 // CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
 const std::unordered_set<std::string> kUnsupported = {
-    "distribute", "constrain", "solve",   "importDXF", "edge",      "each",
-    "add",        "subtract",  "replace", "export",    "exportDXF", "locs"};
+    "constrain", "solve",   "importDXF", "edge",      "add",
+    "subtract",  "replace", "export",    "exportDXF", "locs"};
 
 }  // namespace
 

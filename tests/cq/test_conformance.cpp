@@ -552,3 +552,25 @@ TEST_CASE("Wire.offset2D and Sketch.offset", "[cq][conformance]") {
   CHECK(num(r, "grown") == Approx(32 + M_PI));
   CHECK(num(r, "ring") == Approx(12));
 }
+
+TEST_CASE("Sketch.each and Sketch.distribute", "[cq][conformance]") {
+  // CadQuery's Sketch.each(callback) adds the callback's faces at every selected location;
+  // distribute(n) puts n locations evenly round a selected closed edge. Two unit squares at
+  // (0, 0) and (3, 0) cover 2. Circles of radius 1 cut at four points of a radius-5 circle
+  // remove four lenses: each is the unit disc's part inside the big circle, by the
+  // circle-circle intersection formula.
+  auto r = run_cq(
+      "sq = cq.Sketch().push([(0, 0), (3, 0)]).each(lambda l: cq.Face.makePlane(1, 1).moved(l))"
+      ".reset().val().Area()\n"
+      "s = cq.Sketch().circle(5).edges().distribute(4, rotate=False)\n"
+      "n = len(s.vals())\n"
+      "cut = s.circle(1, mode='s').reset().val().Area()\n");
+  CHECK(num(r, "sq") == Approx(2));
+  CHECK(num(r, "n") == 4);
+  // Overlap of circles R = 5 and r = 1 with centres d = 5 apart.
+  const double R = 5, rr = 1, d = 5;
+  const double lens = rr * rr * std::acos((d * d + rr * rr - R * R) / (2 * d * rr)) +
+                      R * R * std::acos((d * d + R * R - rr * rr) / (2 * d * R)) -
+                      0.5 * std::sqrt((-d + rr + R) * (d + rr - R) * (d - rr + R) * (d + rr + R));
+  CHECK(num(r, "cut") == Approx(M_PI * 25 - 4 * lens).epsilon(1e-6));
+}
