@@ -1016,8 +1016,8 @@ const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
 
 // CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
 const std::unordered_set<std::string> kUnsupported = {
-    "constrain", "solve",   "importDXF", "edge",      "add",
-    "subtract",  "replace", "export",    "exportDXF", "locs"};
+    "constrain", "solve", "importDXF", "edge",  "add",  "subtract", "replace", "export",
+    "exportDXF", "locs",  "map",       "apply", "sort", "filter",   "invoke"};
 
 }  // namespace
 
@@ -1045,6 +1045,17 @@ Value Sketch::get_attr(Interpreter& in, const std::string& name) {
   SketchMethod m = it->second;
   return make_builtin("Sketch." + name,
                       [self, m](Interpreter& i, CallArgs& a) { return m(*self, i, a); });
+}
+
+std::optional<Value> Sketch::binary_op(script::BinOp op, const Value& rhs, bool) {
+  if (!rhs.as<Sketch>()) return std::nullopt;
+  const char* name = op == script::BinOp::Add   ? "+"
+                     : op == script::BinOp::Sub ? "-"
+                     : op == script::BinOp::Mul ? "*"
+                     : op == script::BinOp::Div ? "/"
+                                                : nullptr;
+  if (!name) return std::nullopt;
+  script::throw_unsupported(std::string("Sketch ") + name + " Sketch is not supported");
 }
 
 std::optional<std::vector<Value>> Sketch::iterate() const {

@@ -54,6 +54,10 @@ struct Sketch : script::Object {
   /// CadQuery's __iter__: the faces at every loc, else the edges at every loc.
   std::optional<std::vector<script::Value>> iterate() const override;
   std::string repr() const override { return "<cadquery.Sketch>"; }
+  /// CadQuery's Sketch operators (+ - * / between sketches) are not implemented: they raise
+  /// the unsupported error rather than Python's TypeError.
+  std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs,
+                                         bool reflected) override;
 
   Sketch();
 
