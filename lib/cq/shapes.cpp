@@ -124,9 +124,10 @@ TopAbs_ShapeEnum mass_type(const TopoDS_Shape& s) {
   return c.ShapeType();
 }
 
-GProp_GProps props(const TopoDS_Shape& s) {
+/// Linear, surface or volume properties of `s` as for a shape of type `t` (none for a vertex).
+GProp_GProps properties_as(const TopoDS_Shape& s, TopAbs_ShapeEnum t) {
   GProp_GProps p;
-  switch (mass_type(s)) {
+  switch (t) {
     case TopAbs_EDGE:
     case TopAbs_WIRE:
       BRepGProp::LinearProperties(s, p);
@@ -142,6 +143,10 @@ GProp_GProps props(const TopoDS_Shape& s) {
       break;
   }
   return p;
+}
+
+GProp_GProps props(const TopoDS_Shape& s) {
+  return properties_as(s, mass_type(s));
 }
 
 }  // namespace
@@ -654,8 +659,6 @@ TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS
 
 TopoDS_Wire make_helix(double pitch, double height, double radius, const gp_Pnt& center,
                        const gp_Vec& dir, double angle, bool lefthand) {
-  if (!(pitch > 0) || !(height > 0) || !(radius > 0))
-    script::throw_value_error("Wire.makeHelix: pitch, height and radius must be positive");
   const gp_Ax3 axes(center, gp_Dir(dir));
   Handle(Geom_Surface) surface;
   if (angle == 360.0)
@@ -684,18 +687,7 @@ TopoDS_Shape extrude_with_rotation(const TopoDS_Face& f, const gp_Pnt& center, c
   // A negative angle gives a negative pitch: CadQuery passes it on as it is, and the helix
   // segment then runs the other way round.
   const double pitch = 360.0 / degrees * length;
-  TopoDS_Wire aux;
-  {
-    const gp_Ax3 axes(center, gp_Dir(normal));
-    const Handle(Geom_Surface) surface = new Geom_CylindricalSurface(axes, 1.0);
-    const Handle(Geom2d_Line) line = new Geom2d_Line(gp_Pnt2d(0, 0), gp_Dir2d(2 * M_PI, pitch));
-    const double turns = length / pitch;
-    const gp_Pnt2d stop = line->Value(turns * std::sqrt(4 * M_PI * M_PI + pitch * pitch));
-    const TopoDS_Edge e =
-        BRepBuilderAPI_MakeEdge(GCE2d_MakeSegment(line->Value(0.0), stop).Value(), surface).Edge();
-    aux = BRepBuilderAPI_MakeWire(e).Wire();
-    BRepLib::BuildCurves3d(aux, 1e-6, GeomAbs_C1, 14, 2000);
-  }
+  const TopoDS_Wire aux = make_helix(pitch, length, 1.0, center, normal);
   auto along = [&](const TopoDS_Wire& w) {
     BRepOffsetAPI_MakePipeShell b(spine);
     b.SetMode(aux, false);
@@ -876,6 +868,15 @@ gp_Trsf curve_location(const TopoDS_Shape& shape, double d, const std::string& m
 }
 
 namespace {
+
+/// The face a 2D fillet or chamfer builder makes, fixed (CadQuery's `.fix()`).
+Value fixed_fillet_2d(BRepFilletAPI_MakeFillet2d& builder, const std::string& what) {
+  builder.Build();
+  if (!builder.IsDone()) fail(what, "BRepFilletAPI_MakeFillet2d");
+  ShapeFix_Shape f(builder.Shape());
+  f.Perform();
+  return wrap_shape(f.Shape());
+}
 
 /// CadQuery's Mixin1D.locationAt on an edge or a wire.
 Value location_at(const TopoDS_Shape& shape, double d, const std::string& mode,
@@ -1186,11 +1187,7 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
          BRepFilletAPI_MakeFillet2d builder(TopoDS::Face(s.shape));
          const double r = num(b[0], "radius");
          for (const auto& v : shape_list(b[1], "Face.fillet2D vertices")) builder.AddFillet(TopoDS::Vertex(v), r);
-         builder.Build();
-         if (!builder.IsDone()) fail("Face.fillet2D", "BRepFilletAPI_MakeFillet2d");
-         ShapeFix_Shape f(builder.Shape());
-         f.Perform();
-         return wrap_shape(f.Shape());
+         return fixed_fillet_2d(builder, "Face.fillet2D");
        }},
       {"chamfer2D", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "Face.chamfer2D", {Param("d"), Param("vertices")});
@@ -1204,11 +1201,7 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
            if (i == 0 || edges_of(i).Extent() < 2) script::throw_value_error("Cannot chamfer at this location");
            builder.AddChamfer(TopoDS::Edge(edges_of(i).First()), TopoDS::Edge(edges_of(i).Last()), d, d);
          }
-         builder.Build();
-         if (!builder.IsDone()) fail("Face.chamfer2D", "BRepFilletAPI_MakeFillet2d");
-         ShapeFix_Shape f(builder.Shape());
-         f.Perform();
-         return wrap_shape(f.Shape());
+         return fixed_fillet_2d(builder, "Face.chamfer2D");
        }},
       {"innerWires", [](ShapeObj& s, Interpreter&, CallArgs&) {
          TopoDS_Wire o = outer_wire(TopoDS::Face(s.shape));
@@ -1436,23 +1429,9 @@ std::vector<gp_Pnt> point_list(const Value& v, const std::string& what) {
 /// Mass properties as CadQuery's shape_properties_LUT chooses them by the shape's own type: a
 /// compound (of anything) gets volume properties, a vertex none.
 GProp_GProps lut_properties(const TopoDS_Shape& s, const std::string& what) {
-  GProp_GProps p;
-  switch (s.ShapeType()) {
-    case TopAbs_EDGE:
-    case TopAbs_WIRE:
-      BRepGProp::LinearProperties(s, p);
-      break;
-    case TopAbs_FACE:
-    case TopAbs_SHELL:
-      BRepGProp::SurfaceProperties(s, p);
-      break;
-    case TopAbs_VERTEX:
-      script::throw_runtime("NotImplementedError", what + " is not defined for a Vertex");
-    default:
-      BRepGProp::VolumeProperties(s, p);
-      break;
-  }
-  return p;
+  if (s.ShapeType() == TopAbs_VERTEX)
+    script::throw_runtime("NotImplementedError", what + " is not defined for a Vertex");
+  return properties_as(s, s.ShapeType());
 }
 
 TopoDS_Shape shape_of(const Value& v, const std::string& what) {
@@ -1667,6 +1646,8 @@ void def_wire(HostClass& c) {
         a, "Wire.makeHelix",
         {Param("pitch"), Param("height"), Param("radius"), Param("center", pnt_default()),
          Param("dir", dir_default()), Param("angle", 360.0), Param("lefthand", false)});
+    if (!(num(b[0], "pitch") > 0) || !(num(b[1], "height") > 0) || !(num(b[2], "radius") > 0))
+      script::throw_value_error("Wire.makeHelix: pitch, height and radius must be positive");
     return wrap_shape(make_helix(num(b[0], "pitch"), num(b[1], "height"), num(b[2], "radius"),
                                  to_point(b[3], "center"), to_vec(b[4], "dir"), num(b[5], "angle"),
                                  b[6].truthy()));

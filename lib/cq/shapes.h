@@ -159,7 +159,8 @@ TopoDS_Shape sweep_multi(const std::vector<TopoDS_Shape>& sections, const TopoDS
                          bool make_solid, bool frenet, const std::optional<gp_Vec>& normal);
 /// CadQuery's Wire.makeHelix: a segment of slope pitch / (2 pi) in the (u, v) domain of a
 /// cylinder (a cone of half-angle `angle` degrees when angle != 360) about `dir` through
-/// `center`, `height / pitch` turns, its 3D curve built by BRepLib.
+/// `center`, `height / pitch` turns, its 3D curve built by BRepLib. A negative pitch (a
+/// negative twist) runs the other way round, as in CadQuery.
 TopoDS_Wire make_helix(double pitch, double height, double radius, const gp_Pnt& center,
                        const gp_Vec& dir, double angle = 360, bool lefthand = false);
 /// CadQuery's Solid.extrudeLinearWithRotation: the face's wires swept along the straight

@@ -781,16 +781,24 @@ struct WorkplaneMethods {
     return w.new_object({wrap_shape(e)});
   }
 
+  // CadQuery's _toVectors: points in plane coordinates as world ones, after the current point
+  // when `include_current`.
+  static std::vector<gp_Pnt> world_points(const W& w, const Value& items, bool include_current,
+                                          const char* items_what, const char* point_what) {
+    std::vector<gp_Pnt> pts;
+    if (include_current) pts.push_back(w.find_from_point(false));
+    for (const auto& p : script::to_items(items, items_what))
+      pts.push_back(w.plane.to_world(to_point(p, point_what)));
+    return pts;
+  }
+
   static Value spline(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "spline",
                   {Param("listOfXYTuple"), Param("tangents", Value()), Param("periodic", false),
                    Param("parameters", Value()), Param("scale", true), Param("tol", Value()),
                    Param("forConstruction", false), Param("includeCurrent", false),
                    Param("makeWire", false)});
-    std::vector<gp_Pnt> pts;
-    if (b[7].truthy()) pts.push_back(w.find_from_point(false));
-    for (const auto& p : script::to_items(b[0], "listOfXYTuple"))
-      pts.push_back(w.plane.to_world(to_point(p, "spline")));
+    const std::vector<gp_Pnt> pts = world_points(w, b[0], b[7].truthy(), "listOfXYTuple", "spline");
     std::vector<std::optional<gp_Vec>> tangents;
     if (b[1].truthy())
       for (const auto& t : script::to_items(b[1], "tangents"))
@@ -815,10 +823,7 @@ struct WorkplaneMethods {
                    Param("smoothing", script::make_tuple({Value(1), Value(8), Value(3)})),
                    Param("forConstruction", false), Param("includeCurrent", false),
                    Param("makeWire", false)});
-    std::vector<gp_Pnt> pts;
-    if (b[6].truthy()) pts.push_back(w.find_from_point(false));
-    for (const auto& p : script::to_items(b[0], "points"))
-      pts.push_back(w.plane.to_world(to_point(p, "splineApprox")));
+    const std::vector<gp_Pnt> pts = world_points(w, b[0], b[6].truthy(), "points", "splineApprox");
     const TopoDS_Edge e = make_spline_approx(pts, num(b[1], "tol"), smoothing_weights(b[4]),
                                              static_cast<int>(script::to_int(b[2], "minDeg")),
                                              static_cast<int>(script::to_int(b[3], "maxDeg")));
@@ -865,10 +870,7 @@ struct WorkplaneMethods {
     auto b = bind(a, "bezier",
                   {Param("listOfXYTuple"), Param("forConstruction", false),
                    Param("includeCurrent", false), Param("makeWire", false)});
-    std::vector<gp_Pnt> pts;
-    if (b[2].truthy()) pts.push_back(w.find_from_point(false));
-    for (const auto& p : script::to_items(b[0], "listOfXYTuple"))
-      pts.push_back(w.plane.to_world(to_point(p, "bezier")));
+    const std::vector<gp_Pnt> pts = world_points(w, b[0], b[2].truthy(), "listOfXYTuple", "bezier");
     if (pts.size() < 2)
       script::throw_value_error("Workplane.bezier: at least two points are required");
     TColgp_Array1OfPnt arr(1, static_cast<int>(pts.size()));
