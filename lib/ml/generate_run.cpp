@@ -4,9 +4,12 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -65,6 +68,30 @@ ParsedGeneration parse_generation(const std::string& text) {
   return parsed;
 }
 
+std::vector<std::string> shape_inputs(const std::string& input) {
+  auto is_shape = [](const fs::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext == ".stl" || ext == ".ply" || ext == ".obj" || ext == ".step" || ext == ".stp" ||
+           ext == ".brep";
+  };
+  std::vector<std::string> paths;
+  if (input == "-") return paths;
+  std::error_code ec;
+  if (fs::is_directory(input, ec)) {
+    for (const auto& entry : fs::directory_iterator(input))
+      if (entry.is_regular_file() && is_shape(entry.path())) paths.push_back(entry.path().string());
+    std::sort(paths.begin(), paths.end());
+    if (paths.empty())
+      throw UsageError(input + ": the folder holds no .stl, .ply, .obj, .step or .brep file");
+  } else if (is_shape(input)) {
+    if (!fs::exists(input, ec)) throw Error(input + ": no such file");
+    paths.push_back(input);
+  }
+  return paths;
+}
+
 std::size_t run_generate(const GenerateConfig& config) {
   auto& log = cad::core::logger();
   if (config.model_dir.empty()) throw UsageError("--model is required");
@@ -75,22 +102,47 @@ std::size_t run_generate(const GenerateConfig& config) {
     throw UsageError("--text must be abstract or detailed");
   // Every option is checked before the model is loaded: a typo must not read as a bad model.
   cad::data::expert_prompt(config.expert);  // throws UsageError naming the experts
+  const std::vector<std::string> scans = shape_inputs(config.input);
+  if (!scans.empty() && !sft_task_has_points(config.task))
+    throw UsageError(config.input + ": mesh and STEP inputs need --task points");
   LoadedModel loaded = load_checkpoint(config.model_dir, config.device, config.dtype);
   Transformer& model = loaded.model;
   model->eval();
   const ModelConfig& model_config = model->config();
   const bool with_image = sft_task_has_image(config.task);
+  const bool with_points = sft_task_has_points(config.task);
   if (with_image && !model_config.vision)
     throw UsageError("task '" + config.task + "' needs a model with vision");
+  if (with_points && !model_config.points)
+    throw UsageError("task '" + config.task + "' needs a model with a point encoder");
+  if (with_points) {
+    const auto& specials = loaded.tokenizer.special_tokens();
+    if (std::find(specials.begin(), specials.end(), "<points>") == specials.end())
+      throw UsageError(
+          "the model's tokenizer has no <points> token: it was not trained for points");
+  }
+  SftDataOptions point_options;
+  point_options.point_count = model_config.point_count;
+  point_options.point_frame = model_config.point_frame;
+  point_options.point_scale = model_config.point_scale;
   const std::string data_dir =
       !config.data_dir.empty()
           ? config.data_dir
-          : (config.input == "-" ? std::string(".")
-                                 : fs::path(config.input).parent_path().string());
+          : (config.input == "-"              ? std::string(".")
+             : fs::is_directory(config.input) ? config.input
+                                              : fs::path(config.input).parent_path().string());
 
-  // Records of this shard; unparsable lines become error records.
+  // Records of this shard; unparsable lines become error records. A folder of scans or one
+  // shape file gives one record per file: {id: the file's stem, mesh: its path}.
   std::vector<nlohmann::json> records;
-  {
+  if (!scans.empty()) {
+    std::size_t position = 0;
+    for (const std::string& path : scans) {
+      if (!config.shard.contains(position++)) continue;
+      records.push_back(
+          {{"id", fs::path(path).stem().string()}, {"mesh", fs::absolute(path).string()}});
+    }
+  } else {
     cad::core::JsonlReader reader(config.input);
     cad::core::JsonlLine line;
     std::size_t position = 0;
@@ -115,6 +167,7 @@ std::size_t run_generate(const GenerateConfig& config) {
       config.progress ? cad::core::ProgressMode::Auto : cad::core::ProgressMode::Off);
   std::size_t errors = 0;
   std::int64_t new_tokens_total = 0;
+  std::map<std::size_t, std::shared_ptr<const SftPoints>> cloud_cache;  // by record
   const auto start = std::chrono::steady_clock::now();
   auto id_of = [&](const Row& row) {
     const auto& r = records[row.index];
@@ -140,6 +193,7 @@ std::size_t run_generate(const GenerateConfig& config) {
     std::vector<Row> batch_rows;
     std::vector<std::vector<std::int64_t>> prompts;
     std::vector<SftImage> images;
+    std::vector<std::shared_ptr<const SftPoints>> clouds;
     std::vector<std::uint64_t> seeds;
     for (std::size_t j = first; j < last; ++j) {
       const Row& row = rows[j];
@@ -157,6 +211,20 @@ std::size_t run_generate(const GenerateConfig& config) {
             throw Error("the record has no " + config.task + " image");
           images.push_back(load_sft_image((fs::path(data_dir) / rel->get<std::string>()).string(),
                                           model_config.image_size, model_config.image_channels));
+        }
+        if (with_points) {
+          auto cached = cloud_cache.find(row.index);
+          if (cached == cloud_cache.end()) {
+            const std::string rel = record_shape_path(record);
+            if (rel.empty()) throw Error("the record has no mesh or step file for its points");
+            const fs::path path =
+                fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(data_dir) / rel;
+            cached = cloud_cache
+                         .emplace(row.index, std::make_shared<SftPoints>(
+                                                 load_sft_points(path.string(), point_options)))
+                         .first;
+          }
+          clouds.push_back(cached->second);
         }
         prompts.push_back(loaded.tokenizer.encode(text));
         batch_rows.push_back(row);
@@ -185,6 +253,13 @@ std::size_t run_generate(const GenerateConfig& config) {
         std::memcpy(hwc[static_cast<std::int64_t>(r)].data_ptr<std::uint8_t>(),
                     images[r].pixels.data(), images[r].pixels.size());
       image_tensor = hwc.permute({0, 3, 1, 2}).to(at::kFloat).div_(255.0).contiguous();
+    }
+    if (with_points) {
+      const std::int64_t n = model_config.point_count;
+      image_tensor = at::empty({static_cast<std::int64_t>(clouds.size()), n, 3}, at::kFloat);
+      for (std::size_t r = 0; r < clouds.size(); ++r)
+        std::copy(clouds[r]->xyz.begin(), clouds[r]->xyz.end(),
+                  image_tensor[static_cast<std::int64_t>(r)].data_ptr<float>());
     }
     std::vector<Generation> generations;
     try {

@@ -15,7 +15,7 @@ struct GenerateConfig {
   std::string input = "-";        ///< JSONL of dataset records ("-" = stdin)
   std::string output = "-";       ///< JSONL of generations ("-" = stdout)
   std::string data_dir;           ///< base of the records' image paths ("" = the input's folder)
-  std::string task = "drawing";   ///< drawing, image, text or dims
+  std::string task = "drawing";   ///< drawing, image, text, dims or points
   std::string expert = "views";   ///< expert prompt
   std::string text = "abstract";  ///< text task input: abstract or detailed
   std::int64_t num_samples = 1;   ///< samples per record
@@ -38,6 +38,11 @@ struct ParsedGeneration {
                               ///< <code>, everything after </think>; special tokens removed
   bool has_code_tag = false;  ///< a <code> tag was generated
 };
+
+/// The shape files `input` names: every .stl/.ply/.obj/.step/.stp/.brep file of a folder (sorted
+/// by name), or `input` itself when it is one such file; empty for anything else (a JSONL file,
+/// "-"). Throws cad::UsageError for a folder without shape files, cad::Error for a missing file.
+std::vector<std::string> shape_inputs(const std::string& input);
 
 /// Splits a decoded generation (special tokens kept as text) into CoT and code.
 ParsedGeneration parse_generation(const std::string& text);

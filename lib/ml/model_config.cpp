@@ -51,6 +51,15 @@ const std::vector<std::pair<std::string, FieldIo>>& fields() {
       {"vision_layers", field(&ModelConfig::vision_layers)},
       {"vision_heads", field(&ModelConfig::vision_heads)},
       {"vision_ffn_hidden", field(&ModelConfig::vision_ffn_hidden)},
+      {"points", field(&ModelConfig::points)},
+      {"point_count", field(&ModelConfig::point_count)},
+      {"point_encoder", field(&ModelConfig::point_encoder)},
+      {"point_frequencies", field(&ModelConfig::point_frequencies)},
+      {"point_d_model", field(&ModelConfig::point_d_model)},
+      {"point_layers", field(&ModelConfig::point_layers)},
+      {"point_heads", field(&ModelConfig::point_heads)},
+      {"point_frame", field(&ModelConfig::point_frame)},
+      {"point_scale", field(&ModelConfig::point_scale)},
       {"dtype", field(&ModelConfig::dtype)},
       {"device", field(&ModelConfig::device)},
   };
@@ -69,6 +78,10 @@ std::int64_t ModelConfig::ffn_width() const {
 
 std::int64_t ModelConfig::vision_ffn_width() const {
   return vision_ffn_hidden > 0 ? vision_ffn_hidden : default_ffn(vision_d_model);
+}
+
+std::int64_t ModelConfig::point_ffn_width() const {
+  return default_ffn(point_d_model);
 }
 
 std::int64_t ModelConfig::image_tokens() const {
@@ -99,6 +112,18 @@ void ModelConfig::validate() const {
                 vision_d_model % vision_heads == 0,
             "vision_d_model must be a positive multiple of vision_heads");
     require(image_tokens() < context, "the image prefix must be shorter than the context");
+  }
+  if (points) {
+    require(point_count > 0 && point_count < context,
+            "point_count must be positive and shorter than the context");
+    require(point_encoder == "fourier" || point_encoder == "attention",
+            "point_encoder must be fourier or attention");
+    require(point_frequencies >= 0 && point_frequencies <= 20, "point_frequencies must be 0-20");
+    require(point_d_model > 0 && point_layers >= 0 && point_heads > 0 &&
+                point_d_model % point_heads == 0,
+            "point_d_model must be a positive multiple of point_heads");
+    require(point_frame == "unit" || point_frame == "fixed", "point_frame must be unit or fixed");
+    require(point_scale > 0, "point_scale must be positive");
   }
 }
 

@@ -36,6 +36,24 @@ struct ModelConfig {
   std::int64_t vision_heads = 4;       ///< encoder heads
   std::int64_t vision_ffn_hidden = 0;  ///< 0 = 8/3 vision_d_model rounded up to 32
 
+  /// Point-cloud input (`points` task, CAD-Recode / cadrille): point_count points of the shape's
+  /// surface (farthest-point sampled) prefix the sequence, one token each.
+  bool points = false;             ///< build the point encoder
+  std::int64_t point_count = 256;  ///< N points per cloud (both papers: 256)
+  /// "fourier": per point [xyz, sin(2^k pi xyz), cos(2^k pi xyz)], k < point_frequencies, then
+  /// a linear map to d_model (CAD-Recode); "attention": the same features, a linear map to
+  /// point_d_model, point_layers bidirectional blocks without positions, RMSNorm, a linear map
+  /// to d_model. Both treat each point alike (permutation-equivariant).
+  std::string point_encoder = "fourier";
+  std::int64_t point_frequencies = 8;  ///< Fourier octaves
+  std::int64_t point_d_model = 128;    ///< attention encoder width
+  std::int64_t point_layers = 2;       ///< attention encoder blocks
+  std::int64_t point_heads = 4;        ///< attention encoder heads
+  /// Frame of the clouds (cad::geom::PointFrame): "unit" (bounding-box centre 0, longest side 2:
+  /// CAD-Recode's demo and cadrille) or "fixed" (coordinates / point_scale, not centred).
+  std::string point_frame = "unit";
+  double point_scale = 100.0;  ///< fixed frame: model units per unit
+
   std::string dtype = "float32";  ///< parameter/compute dtype: float32 or bfloat16 (CUDA)
   std::string device = "cpu";     ///< default device: cpu, cuda, cuda:N
 
@@ -47,6 +65,10 @@ struct ModelConfig {
   std::int64_t head_dim() const { return d_model / n_heads; }
   /// Tokens an image contributes to the sequence ((image_size / patch_size)^2; 0 without vision).
   std::int64_t image_tokens() const;
+  /// Tokens a point cloud contributes (point_count; 0 without the point encoder).
+  std::int64_t point_tokens() const { return points ? point_count : 0; }
+  /// Hidden width of the point encoder's SwiGLU.
+  std::int64_t point_ffn_width() const;
   /// Throws cad::UsageError naming the first inconsistent field (divisibility, ranges, dtype).
   void validate() const;
 };

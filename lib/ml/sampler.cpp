@@ -84,7 +84,7 @@ std::vector<Generation> generate(Transformer& model,
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(prompt.size()));
   }
   const ModelConfig& config = model->config();
-  const std::int64_t prefix = images.defined() ? config.image_tokens() : 0;
+  const std::int64_t prefix = prefix_length(config, images);
   if (prefix + longest >= config.context) {
     throw UsageError("generate: prompt of " + std::to_string(longest) +
                      " tokens (plus image prefix) does not fit the context");

@@ -15,11 +15,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 
 #include "core/error.h"
 #include "core/jsonl.h"
 #include "core/log.h"
 #include "core/progress.h"
+#include "geom/points.h"
 #include "ml/checkpoint.h"
 #include "ml/process_group.h"
 #include "ml/safetensors.h"
@@ -45,11 +47,18 @@ SftDataOptions data_options_for(const SftConfig& config, const ModelConfig& mode
   options.image_channels = model.image_channels;
   options.image_tokens = model.image_tokens();
   options.max_length = model.context;
-  if (!model.vision) {
-    for (const auto& t : options.tasks)
-      if (sft_task_has_image(t.task))
-        throw UsageError("task '" + t.task + "' needs a model with vision");
+  options.point_count = model.point_count;
+  options.point_frame = model.point_frame;
+  options.point_scale = model.point_scale;
+  for (const auto& t : options.tasks) {
+    if (!model.vision && sft_task_has_image(t.task))
+      throw UsageError("task '" + t.task + "' needs a model with vision");
+    if (!model.points && sft_task_has_points(t.task))
+      throw UsageError("task '" + t.task + "' needs a model with a point encoder (points: true)");
   }
+  if (options.point_noise < 0 || options.point_noise_probability < 0 ||
+      options.point_noise_probability > 1)
+    throw UsageError("point noise needs sigma >= 0 and a probability in [0, 1]");
   return options;
 }
 
@@ -60,7 +69,9 @@ double sft_learning_rate(const SftConfig& config, std::int64_t step) {
 }
 
 SftBatch make_sft_batch(const std::vector<SftExample>& examples,
-                        const std::vector<std::size_t>& indices, std::int64_t pad_id) {
+                        const std::vector<std::size_t>& indices, std::int64_t pad_id,
+                        double point_noise, double point_noise_probability,
+                        std::uint64_t noise_seed) {
   if (indices.empty()) throw UsageError("empty batch");
   const auto rows = static_cast<std::int64_t>(indices.size());
   std::int64_t width = 1;
@@ -72,11 +83,12 @@ SftBatch make_sft_batch(const std::vector<SftExample>& examples,
   batch.targets = at::full({rows, width}, -100, at::kLong);
   auto in = batch.inputs.accessor<std::int64_t, 2>();
   auto tg = batch.targets.accessor<std::int64_t, 2>();
-  const bool with_images = examples.at(indices[0]).image != nullptr;
+  const int kind = examples.at(indices[0]).prefix_kind();
+  const bool with_images = kind == 1;
   for (std::int64_t r = 0; r < rows; ++r) {
     const SftExample& e = examples[indices[r]];
-    if ((e.image != nullptr) != with_images)
-      throw UsageError("a batch mixes examples with and without images");
+    if (e.prefix_kind() != kind)
+      throw UsageError("a batch mixes examples with different prefixes (image, points, none)");
     const auto n = static_cast<std::int64_t>(e.tokens.size());
     for (std::int64_t t = 0; t + 1 < n; ++t) {
       in[r][t] = e.tokens[t];
@@ -98,6 +110,26 @@ SftBatch make_sft_batch(const std::vector<SftExample>& examples,
     }
     batch.images = hwc.permute({0, 3, 1, 2}).to(at::kFloat).div_(255.0).contiguous();
   }
+  if (kind == 2) {
+    const std::int64_t n = examples[indices[0]].points->count;
+    batch.images = at::empty({rows, n, 3}, at::kFloat);
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const SftPoints& cloud = *examples[indices[r]].points;
+      if (cloud.count != n) throw UsageError("a batch mixes point clouds of different sizes");
+      float* out = batch.images[r].data_ptr<float>();
+      std::copy(cloud.xyz.begin(), cloud.xyz.end(), out);
+      if (point_noise > 0 && point_noise_probability > 0) {
+        std::vector<cad::geom::Point3> pts(static_cast<std::size_t>(n));
+        for (std::int64_t i = 0; i < n; ++i)
+          for (int k = 0; k < 3; ++k) pts[i][k] = cloud.xyz[i * 3 + k];
+        std::mt19937_64 rng(noise_seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(r) + 1);
+        if (cad::geom::add_point_noise(pts, point_noise, point_noise_probability, rng)) {
+          for (std::int64_t i = 0; i < n; ++i)
+            for (int k = 0; k < 3; ++k) out[i * 3 + k] = static_cast<float>(pts[i][k]);
+        }
+      }
+    }
+  }
   return batch;
 }
 
@@ -109,8 +141,8 @@ double sft_eval_loss(TransformerImpl& model, const std::vector<SftExample>& exam
   torch::NoGradGuard no_grad;
   double total = 0.0;
   std::int64_t counted = 0;
-  // Batches never mix examples with and without images.
-  for (int with_image = 0; with_image < 2; ++with_image) {
+  // Batches never mix prefix kinds (none, image, points).
+  for (int kind = 0; kind < 3; ++kind) {
     std::vector<std::size_t> current;
     auto flush = [&] {
       if (current.empty()) return;
@@ -122,7 +154,7 @@ double sft_eval_loss(TransformerImpl& model, const std::vector<SftExample>& exam
       current.clear();
     };
     for (std::size_t i = 0; i < examples.size(); ++i) {
-      if ((examples[i].image != nullptr) != (with_image == 1)) continue;
+      if (examples[i].prefix_kind() != kind) continue;
       current.push_back(i);
       if (static_cast<std::int64_t>(current.size()) == batch_size) flush();
     }
@@ -298,7 +330,10 @@ SftResult train_sft(const SftConfig& config) {
     for (std::int64_t a = 0; a < config.grad_accum; ++a) {
       const std::int64_t g =
           (result.step * config.grad_accum + a) * config.world_size + config.rank;
-      const SftBatch batch = make_sft_batch(train_set.examples(), locate(g), tokenizer.pad_id());
+      const SftBatch batch =
+          make_sft_batch(train_set.examples(), locate(g), tokenizer.pad_id(),
+                         data_options.point_noise, data_options.point_noise_probability,
+                         config.seed * 1000003ULL + static_cast<std::uint64_t>(g));
       at::Tensor loss = batch_loss(*model, batch);
       (loss / static_cast<double>(config.grad_accum)).backward();
       step_loss += loss.item<double>() / static_cast<double>(config.grad_accum);

@@ -58,17 +58,24 @@ double sft_learning_rate(const SftConfig& config, std::int64_t step);
 
 /// A padded batch on the CPU.
 struct SftBatch {
-  at::Tensor inputs;        ///< [B, T] int64, tokens[0, n-1) right-padded with <pad>
-  at::Tensor targets;       ///< [B, T] int64, tokens[1, n) on the target part, -100 elsewhere
-  at::Tensor images;        ///< [B, C, S, S] float in [0, 1], undefined when the batch has none
-  std::int64_t tokens = 0;  ///< real input tokens (padding excluded)
+  at::Tensor inputs;   ///< [B, T] int64, tokens[0, n-1) right-padded with <pad>
+  at::Tensor targets;  ///< [B, T] int64, tokens[1, n) on the target part, -100 elsewhere
+  /// The prefix input: images [B, C, S, S] float in [0, 1], or point clouds [B, N, 3];
+  /// undefined when the batch has neither.
+  at::Tensor images;
+  std::int64_t tokens = 0;         ///< real input tokens (padding excluded)
   std::int64_t target_tokens = 0;  ///< tokens the loss covers
 };
 
-/// Pads examples[indices] into a batch. Examples must all have an image or none. The loss
-/// covers the target: position t predicts tokens[t + 1] when t + 1 >= prompt_length.
+/// Pads examples[indices] into a batch. Examples must all have the same prefix kind (an image,
+/// a point cloud or none). The loss covers the target: position t predicts tokens[t + 1] when
+/// t + 1 >= prompt_length. With `point_noise` > 0, each point cloud gets cadrille's noise
+/// (cad::geom::add_point_noise) with `point_noise_probability`, from a generator seeded by
+/// (noise_seed, row).
 SftBatch make_sft_batch(const std::vector<SftExample>& examples,
-                        const std::vector<std::size_t>& indices, std::int64_t pad_id);
+                        const std::vector<std::size_t>& indices, std::int64_t pad_id,
+                        double point_noise = 0.0, double point_noise_probability = 0.0,
+                        std::uint64_t noise_seed = 0);
 
 /// Result of a run.
 struct SftResult {

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/jsonl.h"
 #include "data/cot.h"
+#include "geom/points.h"
 #include "render/shading.h"
 
 namespace cad::ml {
@@ -46,12 +47,46 @@ std::mt19937_64 seeded(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0) {
 }  // namespace
 
 const std::vector<std::string>& sft_task_names() {
-  static const std::vector<std::string> names = {"drawing", "image", "text", "dims"};
+  static const std::vector<std::string> names = {"drawing", "image", "text", "dims", "points"};
   return names;
 }
 
 bool sft_task_has_image(const std::string& task) {
   return task == "drawing" || task == "image";
+}
+
+bool sft_task_has_points(const std::string& task) {
+  return task == "points";
+}
+
+std::string record_shape_path(const nlohmann::json& record) {
+  std::string path = string_field(record, "mesh");
+  if (path.empty()) path = string_field(record, "step");
+  return path;
+}
+
+SftPoints load_sft_points(const std::string& path, const SftDataOptions& options) {
+  cad::geom::PointCloudOptions cloud_options;
+  cloud_options.points = static_cast<std::size_t>(std::max<std::int64_t>(options.point_count, 0));
+  cloud_options.surface_samples =
+      static_cast<std::size_t>(std::max<std::int64_t>(options.point_samples, 0));
+  cloud_options.frame = cad::geom::parse_point_frame(options.point_frame);
+  cloud_options.scale = options.point_scale;
+  std::vector<cad::geom::Point3> cloud;
+  try {
+    cloud = cad::geom::point_cloud(cad::geom::load_mesh_for_points(path), cloud_options);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    throw Error(what.rfind(path, 0) == 0 ? what : path + ": " + what);
+  }
+  SftPoints points;
+  points.count = static_cast<std::int64_t>(cloud.size());
+  points.xyz.reserve(cloud.size() * 3);
+  for (const auto& p : cloud)
+    for (double v : p) points.xyz.push_back(static_cast<float>(v));
+  return points;
 }
 
 TaskWeight parse_task_weight(const std::string& text) {
@@ -60,8 +95,8 @@ TaskWeight parse_task_weight(const std::string& text) {
   result.task = text.substr(0, colon);
   const auto& names = sft_task_names();
   if (std::find(names.begin(), names.end(), result.task) == names.end())
-    throw UsageError(
-        fmt::format("unknown task '{}' (expected drawing, image, text or dims)", result.task));
+    throw UsageError(fmt::format(
+        "unknown task '{}' (expected drawing, image, text, dims or points)", result.task));
   if (colon != std::string::npos) {
     try {
       std::size_t used = 0;
@@ -93,6 +128,7 @@ std::string sft_prompt_text(const nlohmann::json& record, const std::string& tas
                             const std::string& expert, const std::string& variant) {
   std::string text = "<bos><task:" + task + ">";
   if (sft_task_has_image(task)) text += "<image>";
+  if (sft_task_has_points(task)) text += "<points>";
   text += "<expert:" + expert + ">" + cad::data::expert_prompt(expert) + "\n";
   if (task == "text") {
     auto it = record.find("text");
@@ -233,7 +269,16 @@ void SftDataset::build(const std::vector<nlohmann::json>& records, const std::st
   if (options_.tasks.empty()) throw UsageError("no task given");
   if (options_.experts.empty()) throw UsageError("no expert given");
   for (const auto& e : options_.experts) cad::data::expert_prompt(e);  // validates the name
-  for (const auto& t : options_.tasks) parse_task_weight(t.task);
+  for (const auto& t : options_.tasks) {
+    parse_task_weight(t.task);
+    if (sft_task_has_points(t.task)) {
+      const auto& specials = tokenizer.special_tokens();
+      if (std::find(specials.begin(), specials.end(), "<points>") == specials.end())
+        throw UsageError(
+            "the points task needs a tokenizer with the <points> and <task:points> "
+            "tokens (one trained by this version of cad-sft)");
+    }
+  }
   if (options_.text != "abstract" && options_.text != "detailed" && options_.text != "both")
     throw UsageError("text must be abstract, detailed or both, not '" + options_.text + "'");
   variants_.clear();
@@ -264,6 +309,14 @@ void SftDataset::build(const std::vector<nlohmann::json>& records, const std::st
             load_sft_image(path.string(), options_.image_size, options_.image_channels));
         prefix = options_.image_tokens;
       }
+      std::shared_ptr<const SftPoints> cloud;
+      if (sft_task_has_points(task)) {
+        const std::string rel = record_shape_path(record);
+        if (rel.empty()) continue;
+        const std::filesystem::path path = std::filesystem::path(dir) / rel;
+        cloud = std::make_shared<SftPoints>(load_sft_points(path.string(), options_));
+        prefix = cloud->count;
+      }
       if (task == "dims" && dimensions_text(record).empty()) continue;
       for (std::size_t v = 0; v < variants_[t].size(); ++v) {
         for (const auto& expert : options_.experts) {
@@ -277,6 +330,7 @@ void SftDataset::build(const std::vector<nlohmann::json>& records, const std::st
           const auto target = tokenizer.encode(sft_target_text(record, expert, options_.cot));
           example.tokens.insert(example.tokens.end(), target.begin(), target.end());
           example.image = image;
+          example.points = cloud;
           // The model sees tokens[0, n-1) as inputs: n - 1 positions after the image prefix.
           if (static_cast<std::int64_t>(example.tokens.size()) - 1 + prefix > options_.max_length) {
             ++dropped_;
@@ -330,10 +384,10 @@ std::vector<std::vector<std::size_t>> SftDataset::epoch_batches(std::uint64_t se
   if (batch_size < 1) throw UsageError("batch size must be >= 1");
   const auto groups = epoch_groups(seed, epoch);
   std::vector<std::vector<std::size_t>> batches;
-  for (int with_image = 0; with_image < 2; ++with_image) {
+  for (int kind = 0; kind < 3; ++kind) {  // batches hold one prefix kind
     std::vector<std::size_t> current;
     for (const auto& group : groups) {
-      if (group.empty() || (examples_[group[0]].image != nullptr) != (with_image == 1)) continue;
+      if (group.empty() || examples_[group[0]].prefix_kind() != kind) continue;
       for (std::size_t e : group) {
         current.push_back(e);
         if (static_cast<std::int64_t>(current.size()) == batch_size) {

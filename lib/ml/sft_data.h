@@ -19,6 +19,8 @@ const std::vector<std::string>& sft_task_names();
 
 /// True for the tasks whose prompt carries an image ("drawing", "image").
 bool sft_task_has_image(const std::string& task);
+/// True for the task whose prompt carries a point cloud ("points").
+bool sft_task_has_points(const std::string& task);
 
 /// A task and its weight in the mix ("drawing", "text:0.5").
 struct TaskWeight {
@@ -39,7 +41,15 @@ struct SftDataOptions {
   std::int64_t image_size = 128;    ///< square side images are resized (letterboxed) to
   std::int64_t image_channels = 3;  ///< 3 = RGB, 1 = grey
   std::int64_t image_tokens = 0;    ///< tokens the image prefix takes (for the length limit)
-  std::int64_t max_length = 1024;   ///< examples longer than this (image prefix included) drop
+  std::int64_t point_count = 256;   ///< points task: N points per cloud (the model's)
+  std::string point_frame = "unit";   ///< points task: "unit" or "fixed" (the model's)
+  double point_scale = 100.0;         ///< points task: fixed frame divisor (the model's)
+  std::int64_t point_samples = 8192;  ///< surface samples FPS picks the N points from
+  /// cadrille's training noise: N(0, point_noise^2) on every coordinate of a cloud with
+  /// probability point_noise_probability, drawn anew for every batch (0 = off).
+  double point_noise = 0.0;
+  double point_noise_probability = 0.5;
+  std::int64_t max_length = 1024;  ///< examples longer than this (image prefix included) drop
 };
 
 /// An image resized for the model: image_size^2 pixels, channel-interleaved bytes.
@@ -49,15 +59,24 @@ struct SftImage {
   std::vector<std::uint8_t> pixels;  ///< size * size * channels bytes, row-major, HWC
 };
 
+/// A point cloud for the model: count points, xyz interleaved, in the model's point frame.
+struct SftPoints {
+  std::int64_t count = 0;
+  std::vector<float> xyz;  ///< count * 3 floats
+};
+
 /// One training sequence: prompt then target. The loss covers the target tokens only.
 struct SftExample {
   std::size_t sample = 0;  ///< index of the record in the dataset
   std::string task;        ///< the task it was made for
   std::string variant;     ///< the text variant ("abstract"/"detailed") for "text", else ""
   std::string expert;      ///< the expert style of the prompt and the target
-  std::vector<std::int64_t> tokens;       ///< <bos>...<eos>
-  std::int64_t prompt_length = 0;         ///< tokens[0, prompt_length) are the prompt (no loss)
-  std::shared_ptr<const SftImage> image;  ///< the image prefix (drawing/image tasks), else null
+  std::vector<std::int64_t> tokens;         ///< <bos>...<eos>
+  std::int64_t prompt_length = 0;           ///< tokens[0, prompt_length) are the prompt (no loss)
+  std::shared_ptr<const SftImage> image;    ///< the image prefix (drawing/image tasks), else null
+  std::shared_ptr<const SftPoints> points;  ///< the point prefix (points task), else null
+  /// What prefixes the sequence: 0 nothing, 1 an image, 2 a point cloud (a batch holds one kind).
+  int prefix_kind() const { return image ? 1 : points ? 2 : 0; }
 };
 
 /// The prompt text of a record for a task: "<bos><task:T>[<image>]<expert:E>" + the expert's
@@ -74,6 +93,16 @@ std::string sft_target_text(const nlohmann::json& record, const std::string& exp
 /// The dimension list of a record as prompt text, one line per dimension:
 /// "<view> <kind> <label> (<feature>)".
 std::string dimensions_text(const nlohmann::json& record);
+
+/// The point cloud of a mesh or shape file (STL/PLY/OBJ/STEP/BREP): options.point_samples
+/// area-weighted surface samples (seed 0), farthest-point sampling to options.point_count,
+/// normalized to options.point_frame (cad::geom::point_cloud). Throws cad::Error on I/O
+/// failure or a mesh without area, cad::UsageError on a bad frame or extension.
+SftPoints load_sft_points(const std::string& path, const SftDataOptions& options);
+
+/// The shape file a record's point cloud comes from: its `mesh` (STL), else its `step`; "" when
+/// it has neither.
+std::string record_shape_path(const nlohmann::json& record);
 
 /// Reads a PNG (cad::render::read_png), letterboxes it onto white to a square and resizes it
 /// to `size` by area averaging; `channels` 1 makes it grey. Throws cad::Error on I/O failure.

@@ -100,7 +100,8 @@ const std::vector<std::string>& default_special_tokens() {
   static const std::vector<std::string> tokens = {
       "<pad>",           "<bos>",          "<eos>",        "<think>",        "</think>",
       "<code>",          "</code>",        "<image>",      "<expert:views>", "<expert:planner>",
-      "<expert:coords>", "<task:drawing>", "<task:image>", "<task:text>",    "<task:dims>"};
+      "<expert:coords>", "<task:drawing>", "<task:image>", "<task:text>",    "<task:dims>",
+      "<task:points>",   "<points>"};
   return tokens;
 }
 

@@ -13,7 +13,9 @@ namespace cad::ml {
 /// The special tokens every tokenizer has, in id order (ids 0, 1, 2, ...): <pad>, <bos>, <eos>,
 /// <think>, </think>, <code>, </code>, <image> (the slot an image prefix fills), the expert
 /// prompts <expert:views>, <expert:planner>, <expert:coords>, and the tasks <task:drawing>,
-/// <task:image>, <task:text>, <task:dims>.
+/// <task:image>, <task:text>, <task:dims>, then <task:points> and <points> (the slot a point
+/// cloud fills; tokenizers saved before they existed keep their own list and cannot serve the
+/// points task).
 const std::vector<std::string>& default_special_tokens();
 
 /// Byte-level BPE. Ids: the special tokens first, then the 256 bytes, then one id per merge in

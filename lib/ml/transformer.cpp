@@ -174,6 +174,41 @@ at::Tensor VisionEncoderImpl::forward(const at::Tensor& images) {
   return proj(norm(x));
 }
 
+PointEncoderImpl::PointEncoderImpl(const ModelConfig& config)
+    : frequencies_(config.point_frequencies) {
+  const std::int64_t features = 3 * (1 + 2 * frequencies_);
+  if (config.point_encoder == "attention") {
+    const std::int64_t width = config.point_d_model;
+    embed = register_module("embed", linear(features, width));
+    layers = register_module("layers", torch::nn::ModuleList());
+    for (std::int64_t i = 0; i < config.point_layers; ++i) {
+      layers->push_back(Block(width, config.point_heads, config.point_heads,
+                              config.point_ffn_width(), config.norm_eps));
+    }
+    norm = register_module("norm", RmsNorm(width, config.norm_eps));
+    proj = register_module("proj", linear(width, config.d_model));
+  } else {
+    proj = register_module("proj", linear(features, config.d_model));
+  }
+}
+
+at::Tensor PointEncoderImpl::forward(const at::Tensor& points) {
+  TORCH_CHECK(points.dim() == 3 && points.size(2) == 3,
+              "point encoder: expected points [B, N, 3], got ", points.sizes());
+  const at::Tensor x = points.to(proj->weight.device()).to(at::kFloat);
+  std::vector<at::Tensor> parts{x};
+  for (std::int64_t k = 0; k < frequencies_; ++k) {
+    const at::Tensor angle = x * (M_PI * static_cast<double>(std::int64_t{1} << k));
+    parts.push_back(at::sin(angle));
+    parts.push_back(at::cos(angle));
+  }
+  at::Tensor h = at::cat(parts, 2).to(proj->weight.scalar_type());
+  if (embed.is_empty()) return proj(h);
+  h = embed(h);
+  for (const auto& layer : *layers) h = layer->as<Block>()->forward(h, {}, {});
+  return proj(norm(h));
+}
+
 TransformerImpl::TransformerImpl(const ModelConfig& config) : config_(config) {
   config_.validate();
   if (config_.vocab_size <= 0) throw UsageError("model config: vocab_size is not set");
@@ -188,6 +223,7 @@ TransformerImpl::TransformerImpl(const ModelConfig& config) : config_(config) {
     lm_head = register_module("lm_head", linear(config_.d_model, config_.vocab_size));
   }
   if (config_.vision) vision = register_module("vision", VisionEncoder(config_));
+  if (config_.points) points = register_module("points", PointEncoder(config_));
 
   torch::NoGradGuard no_grad;
   const double residual_std = config_.init_std / std::sqrt(2.0 * config_.n_layers);
@@ -214,12 +250,25 @@ at::Tensor TransformerImpl::forward(const at::Tensor& tokens, const at::Tensor& 
                                     KvCache* cache, const at::Tensor& valid) {
   at::Tensor prefix_embeddings;
   if (images.defined()) {
-    TORCH_CHECK(!vision.is_empty(), "transformer: images given to a model without vision");
     TORCH_CHECK(images.size(0) == tokens.size(0),
                 "transformer: images and tokens differ in batch size");
-    prefix_embeddings = vision(images.to(device()));
+    prefix_embeddings = encode_prefix(images);
   }
   return forward_embedded(tokens, prefix_embeddings, cache, valid);
+}
+
+at::Tensor TransformerImpl::encode_prefix(const at::Tensor& input) {
+  if (input.dim() == 3) {
+    TORCH_CHECK(!points.is_empty(), "transformer: points given to a model without a point encoder");
+    return points(input.to(device()));
+  }
+  TORCH_CHECK(!vision.is_empty(), "transformer: images given to a model without vision");
+  return vision(input.to(device()));
+}
+
+std::int64_t prefix_length(const ModelConfig& config, const at::Tensor& input) {
+  if (!input.defined()) return 0;
+  return input.dim() == 3 ? input.size(1) : config.image_tokens();
 }
 
 at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,

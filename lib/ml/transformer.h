@@ -107,6 +107,25 @@ class VisionEncoderImpl : public torch::nn::Module {
 };
 TORCH_MODULE(VisionEncoder);
 
+/// Point encoder: per point the Fourier features [xyz, sin(2^k pi xyz), cos(2^k pi xyz)]
+/// (k < point_frequencies), then either one linear map to the decoder width ("fourier",
+/// CAD-Recode) or a linear map, bidirectional blocks without positions, RMSNorm and a linear
+/// map ("attention"). Every point is treated alike: permuting the input permutes the output.
+class PointEncoderImpl : public torch::nn::Module {
+ public:
+  explicit PointEncoderImpl(const ModelConfig& config);
+  /// points [B, N, 3] (float, in the model's point frame) -> [B, N, d_model]. Throws c10::Error
+  /// on a wrong shape.
+  at::Tensor forward(const at::Tensor& points);
+  torch::nn::Linear embed{nullptr}, proj{nullptr};  ///< embed: attention only
+  torch::nn::ModuleList layers{nullptr};            ///< attention only
+  RmsNorm norm{nullptr};                            ///< attention only
+
+ private:
+  std::int64_t frequencies_;
+};
+TORCH_MODULE(PointEncoder);
+
 /// The language model. Parameter names (as saved in model.safetensors): tok_emb.weight,
 /// layers.N.{attn_norm,ffn_norm}.weight, layers.N.attn.{wq,wk,wv,wo}.weight,
 /// layers.N.ffn.{w1,w2,w3}.weight, norm.weight, lm_head.weight (untied only), vision.* .
@@ -118,9 +137,10 @@ class TransformerImpl : public torch::nn::Module {
   explicit TransformerImpl(const ModelConfig& config);
 
   /// Logits [B, T, vocab] (float32) for `tokens` [B, T] int64, continuing `cache` when given
-  /// (positions after those it holds) and updating it. `images` [B, C, H, W] in [0, 1], only
-  /// allowed when the model has vision and the cache (if any) is empty: their patch embeddings
-  /// come before the tokens (no logits are returned for them). `valid` [B, T] bool marks real
+  /// (positions after those it holds) and updating it. `images` is the prefix input: images
+  /// [B, C, H, W] in [0, 1] (a model with vision) or point clouds [B, N, 3] (a model with the
+  /// point encoder), only allowed when the cache (if any) is empty: their embeddings come
+  /// before the tokens (no logits are returned for them). `valid` [B, T] bool marks real
   /// tokens (false = padding, e.g. left padding of a batch of prompts): padding is never
   /// attended to and does not advance RoPE positions. Without cache and valid, positions are
   /// 0.. in order and attention is causal.
@@ -148,11 +168,20 @@ class TransformerImpl : public torch::nn::Module {
   RmsNorm norm{nullptr};
   torch::nn::Linear lm_head{nullptr};  ///< null when embeddings are tied
   VisionEncoder vision{nullptr};       ///< null without vision
+  PointEncoder points{nullptr};        ///< null without the point encoder
+
+  /// The prefix embeddings of a prefix input: images [B, C, H, W] through `vision`, point
+  /// clouds [B, N, 3] through `points`. Throws c10::Error when the model lacks that encoder.
+  at::Tensor encode_prefix(const at::Tensor& input);
 
  private:
   ModelConfig config_;
 };
 TORCH_MODULE(Transformer);
+
+/// Positions a prefix input takes: N for point clouds [B, N, 3], config.image_tokens() for
+/// images, 0 when undefined.
+std::int64_t prefix_length(const ModelConfig& config, const at::Tensor& input);
 
 /// Moves `model` to config.device with config.dtype (bfloat16 on CUDA).
 void place_model(Transformer& model);

@@ -40,7 +40,7 @@ std::vector<std::vector<Rollout>> sample_groups(
     longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(prompt.size()));
   }
   const ml::ModelConfig& config = model->config();
-  const std::int64_t prefix = images.defined() ? config.image_tokens() : 0;
+  const std::int64_t prefix = ml::prefix_length(config, images);
   if (prefix + longest >= config.context)
     throw UsageError("rollouts: a prompt of " + std::to_string(longest) +
                      " tokens (plus image prefix) does not fit the context");
@@ -133,7 +133,7 @@ ScoredCompletions score_completions(ml::Transformer& model,
     completion_width = std::max<std::int64_t>(completion_width, completions[r].size());
   }
   const ml::ModelConfig& config = model->config();
-  const std::int64_t prefix = images.defined() ? config.image_tokens() : 0;
+  const std::int64_t prefix = ml::prefix_length(config, images);
   const std::int64_t width = prompt_width + completion_width - 1;
   if (prefix + width > config.context)
     throw UsageError("score_completions: " + std::to_string(prefix + width) +
@@ -170,9 +170,7 @@ ScoredCompletions score_completions(ml::Transformer& model,
   const at::Device device = model->device();
   at::Tensor embedded;
   if (images.defined()) {
-    TORCH_CHECK(!model->vision.is_empty(),
-                "score_completions: images given to a model without vision");
-    embedded = model->vision(images.to(device));
+    embedded = model->encode_prefix(images.to(device));
     if (!image_rows.empty()) {
       if (static_cast<std::int64_t>(image_rows.size()) != rows)
         throw UsageError("score_completions: one image row per completion is needed");

@@ -80,9 +80,22 @@ class PromptMaker {
         task_(std::move(task)),
         expert_(std::move(expert)),
         text_(std::move(text)),
-        with_image_(ml::sft_task_has_image(task_)) {
+        with_image_(ml::sft_task_has_image(task_)),
+        with_points_(ml::sft_task_has_points(task_)) {
     if (with_image_ && !model_.vision)
       throw UsageError("task '" + task_ + "' needs a model with vision");
+    if (with_points_ && !model_.points)
+      throw UsageError("task '" + task_ + "' needs a model with a point encoder");
+    if (with_points_) {
+      const auto& specials = tokenizer_.special_tokens();
+      if (std::find(specials.begin(), specials.end(), "<points>") == specials.end())
+        throw UsageError(
+            "the model's tokenizer has no <points> token: it was not trained for "
+            "points");
+    }
+    point_options_.point_count = model_.point_count;
+    point_options_.point_frame = model_.point_frame;
+    point_options_.point_scale = model_.point_scale;
   }
   bool with_image() const { return with_image_; }
 
@@ -99,6 +112,18 @@ class PromptMaker {
     if (rel == nullptr || !rel->is_string()) throw Error("the record has no " + task_ + " image");
     return ml::load_sft_image((fs::path(data_dir_) / rel->get<std::string>()).string(),
                               model_.image_size, model_.image_channels);
+  }
+  // The record's point cloud (cached: records come back every epoch).
+  std::shared_ptr<const ml::SftPoints> points(const json& record, std::size_t index) const {
+    auto found = clouds_.find(index);
+    if (found != clouds_.end()) return found->second;
+    const std::string rel = ml::record_shape_path(record);
+    if (rel.empty()) throw Error("the record has no mesh or step file for its points");
+    const fs::path path = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(data_dir_) / rel;
+    auto cloud =
+        std::make_shared<const ml::SftPoints>(ml::load_sft_points(path.string(), point_options_));
+    clouds_.emplace(index, cloud);
+    return cloud;
   }
   // [N, C, S, S] float in [0, 1].
   at::Tensor stack(const std::vector<ml::SftImage>& images) const {
@@ -128,7 +153,7 @@ class PromptMaker {
   // or nothing per record; a record that cannot make one goes to `failures` with the reason.
   struct Batch {
     std::vector<std::vector<std::int64_t>> tokens;
-    at::Tensor images;  // [N, C, S, S]; undefined for a task without images
+    at::Tensor images;  // [N, C, S, S] or points [N, P, 3]; undefined for text tasks
     std::vector<json> gts;
     std::vector<std::size_t> records;  // the indices that made it, in order
     std::vector<std::pair<std::size_t, std::string>> failures;
@@ -136,14 +161,18 @@ class PromptMaker {
   Batch batch(const std::vector<json>& records, const std::vector<std::size_t>& which) const {
     Batch b;
     std::vector<ml::SftImage> images;
+    std::vector<std::shared_ptr<const ml::SftPoints>> clouds;
     for (std::size_t i : which) {
       try {
         auto prompt = tokens(records[i]);
         std::optional<ml::SftImage> picture;
         if (with_image_) picture = image(records[i]);
+        std::shared_ptr<const ml::SftPoints> cloud;
+        if (with_points_) cloud = points(records[i], i);
         json gt = ground_truth(records[i], i);
         b.tokens.push_back(std::move(prompt));
         if (picture) images.push_back(std::move(*picture));
+        if (cloud) clouds.push_back(std::move(cloud));
         b.gts.push_back(std::move(gt));
         b.records.push_back(i);
       } catch (const std::exception& e) {
@@ -151,6 +180,13 @@ class PromptMaker {
       }
     }
     if (with_image_ && !images.empty()) b.images = stack(images);
+    if (with_points_ && !clouds.empty()) {  // [N, point_count, 3]
+      b.images =
+          at::empty({static_cast<std::int64_t>(clouds.size()), model_.point_count, 3}, at::kFloat);
+      for (std::size_t r = 0; r < clouds.size(); ++r)
+        std::copy(clouds[r]->xyz.begin(), clouds[r]->xyz.end(),
+                  b.images[static_cast<std::int64_t>(r)].data_ptr<float>());
+    }
     return b;
   }
 
@@ -158,7 +194,9 @@ class PromptMaker {
   const ml::Tokenizer& tokenizer_;
   const ml::ModelConfig& model_;
   std::string data_dir_, task_, expert_, text_;
-  bool with_image_;
+  bool with_image_, with_points_;
+  ml::SftDataOptions point_options_;
+  mutable std::map<std::size_t, std::shared_ptr<const ml::SftPoints>> clouds_;
 };
 
 // Mean of the finite numbers among `values`, or null.

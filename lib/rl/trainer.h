@@ -23,7 +23,7 @@ struct RlConfig {
                                   ///< image paths stay relative to data_dir
   std::string val_split = "val";  ///< split of the periodic greedy validation ("" = none)
   std::string out_dir;  ///< run folder: metrics.jsonl, completions.jsonl, checkpoints/, final/
-  std::string task = "drawing";   ///< drawing, image, text or dims (as cad-generate)
+  std::string task = "drawing";   ///< drawing, image, text, dims or points (as cad-generate)
   std::string expert = "views";   ///< expert prompt
   std::string text = "abstract";  ///< text task input
 

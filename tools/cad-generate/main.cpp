@@ -17,6 +17,12 @@ int main(int argc, char** argv) {
       "samples, batched, with a KV cache. One JSONL record per sample (id, sample, code, cot,\n"
       "token counts, log-probability), ready for cad-exec and cad-eval.\n\n"
       "  cad-generate --model runs/sft-tiny/final -i data/tiny/test.jsonl > gen.jsonl\n"
+      "  cad-generate --model runs/points-tiny/final --task points -i scans/ -k 4 \\\n"
+      "    --temperature 0.9 > gen.jsonl\n\n"
+      "--task points reads each record's `mesh` (else `step`) file, or, when -i is a folder,\n"
+      "every .stl/.ply/.obj/.step/.brep file in it (id = the file's stem; a user's scans, no\n"
+      "code needed), or one such file; the cloud is made as in training (surface samples,\n"
+      "farthest-point sampling, the model's point frame).\n"
       "  cad-generate --model M -i test.jsonl --num-samples 4 --temperature 0.9 --top-p 0.95\n\n"
       "Exit status: 0 when every record was processed (failures are records with status\n"
       "\"error\"), 1 on a runtime failure (unreadable model or input), 2 on a usage error.\n"
@@ -26,8 +32,9 @@ int main(int argc, char** argv) {
   app.add_option("--model", config.model_dir, "checkpoint directory (cad-sft's OUT/final)")
       ->required();
   app.add_option("--data-dir", config.data_dir,
-                 "folder the records' image paths are relative to (default: the input's)");
-  app.add_option("--task", config.task, "drawing, image, text or dims")->capture_default_str();
+                 "folder the records' image and mesh paths are relative to (default: the input's)");
+  app.add_option("--task", config.task, "drawing, image, text, dims or points")
+      ->capture_default_str();
   app.add_option("--expert", config.expert, "expert prompt: views, planner or coords")
       ->capture_default_str();
   app.add_option("--text", config.text, "text task input: abstract or detailed")

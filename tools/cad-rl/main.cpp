@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--name", name, "train: run name: the output folder is runs/<name>");
   app.add_option("--out-dir", config.out_dir, "train: output folder (overrides --name)");
-  app.add_option("--task", config.task, "drawing, image, text or dims")->capture_default_str();
+  app.add_option("--task", config.task, "drawing, image, text, dims or points")
+      ->capture_default_str();
   app.add_option("--expert", config.expert, "expert prompt: views, planner or coords")
       ->capture_default_str();
   app.add_option("--text", config.text, "text task input: abstract or detailed")

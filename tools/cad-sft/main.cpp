@@ -1,4 +1,5 @@
-// cad-sft: train a tokenizer, and fine-tune (MEFT / SFT) a drawing/image/text-to-CadQuery model.
+// cad-sft: train a tokenizer, and fine-tune (MEFT / SFT) a drawing/image/text/points-to-CadQuery
+// model.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -58,9 +59,16 @@ int main(int argc, char** argv) {
   app.add_option("--name", name, "run name: the output folder is runs/<name>");
   app.add_option("--out-dir", config.out_dir, "output folder (overrides --name)");
   app.add_option("--tasks", tasks,
-                 "task mix: drawing, image, text, dims, each optionally :weight "
-                 "(e.g. drawing:2,text)")
+                 "task mix: drawing, image, text, dims, points, each optionally :weight "
+                 "(e.g. drawing:2,text); points needs a model with `points: true`")
       ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--point-noise", config.data.point_noise,
+                 "points task: sigma of cadrille's Gaussian training noise in the model's point "
+                 "frame (cadrille: 0.01; 0 = off)")
+      ->capture_default_str();
+  app.add_option("--point-noise-probability", config.data.point_noise_probability,
+                 "points task: share of clouds the noise is applied to (cadrille: 0.5)")
       ->capture_default_str();
   app.add_option("--experts", config.data.experts, "expert styles: views, planner, coords")
       ->delimiter(',')
