@@ -7,6 +7,7 @@
 
 #include "cq/geom_types.h"
 #include "cq/host.h"
+#include "cq/selector_classes.h"
 #include "cq/shapes.h"
 #include "cq/sketch.h"
 #include "cq/workplane.h"
@@ -74,15 +75,15 @@ void add_classes(script::Module& m, bool geometry, bool shapes) {
 Value make_cadquery(const Value& exporters) {
   auto m = std::make_shared<CadQueryModule>(
       "cadquery",
-      std::vector<std::string>{"Assembly", "Color", "importers", "Matrix", "BoundBox", "Selector",
-                               "StringSyntaxSelector", "NearestToPointSelector",
-                               "DirectionMinMaxSelector", "BoxSelector", "occ_impl", "selectors",
+      std::vector<std::string>{"Assembly", "Color", "importers", "Matrix", "BoundBox", "occ_impl",
                                "Constraint", "func", "vis", "cqgi", "CompSolid"});
   const auto workplane = std::make_shared<HostClass>("Workplane", make_workplane);
   m->set("Workplane", workplane);
   m->set("CQ", workplane);  // cq.py: "CQ = Workplane", the alias for backward compatibility
   m->set("Sketch", std::make_shared<HostClass>("Sketch", make_sketch));
   add_classes(*m, true, true);
+  add_selector_classes(*m, false);
+  m->set("selectors", make_selectors_module());
   m->set("exporters", exporters);
   return m;
 }
@@ -129,6 +130,7 @@ void install(Interpreter& in, std::shared_ptr<Session> s) {
                      [get_exporters](Interpreter&) { return get_exporters(); });
   in.register_module("cadquery.occ_impl.exporters",
                      [get_exporters](Interpreter&) { return get_exporters(); });
+  in.register_module("cadquery.selectors", [](Interpreter&) { return make_selectors_module(); });
   in.register_module("cadquery.occ_impl.shapes", [](Interpreter&) {
     auto m = std::make_shared<script::Module>("cadquery.occ_impl.shapes");
     add_classes(*m, false, true);

@@ -2,12 +2,17 @@
 // evaluation over indices into the input list (so set operations keep the input order).
 #include "cq/selectors.h"
 
+#include <BRepAdaptor_CompCurve.hxx>
 #include <BRepAdaptor_Curve.hxx>
 #include <BRepAdaptor_Surface.hxx>
+#include <BRepBndLib.hxx>
+#include <BRepBuilderAPI_MakeFace.hxx>
 #include <BRepGProp.hxx>
 #include <BRepGProp_Face.hxx>
 #include <BRepTools.hxx>
 #include <BRep_Tool.hxx>
+#include <Bnd_Box.hxx>
+#include <GCPnts_AbscissaPoint.hxx>
 #include <GProp_GProps.hxx>
 #include <TopoDS.hxx>
 #include <algorithm>
@@ -28,20 +33,45 @@ using script::ScriptError;
 
 constexpr double kTolerance = 1e-4;  // CadQuery's default for every direction/cluster test
 
-struct Node {
-  enum class Kind { Along, Parallel, Perpendicular, Type, Nth, And, Or, Except, Not };
-  Kind kind;
-  gp_Vec dir;                  // Along/Parallel/Perpendicular/Nth
-  std::string type;            // Type
-  bool ascending = true;       // Nth: '>' indexes clusters by ascending key, '<' descending
-  long index = -1;             // Nth
-  bool parallel_only = false;  // Nth: DirectionNthSelector keeps only shapes parallel to dir
-  std::unique_ptr<Node> lhs, rhs;
-};
-using NodePtr = std::unique_ptr<Node>;
+}  // namespace
 
-NodePtr make_node(Node::Kind kind, NodePtr lhs = nullptr, NodePtr rhs = nullptr) {
-  auto n = std::make_unique<Node>();
+// One selector: the classes of cadquery/selectors.py as node kinds; the string grammar parses
+// into the same tree, so a string and the equivalent objects select alike.
+struct SelectorNode {
+  enum class Kind {
+    All,            // Selector(): the list unchanged
+    Along,          // DirectionSelector, "+D", "-D", "D"
+    Parallel,       // ParallelDirSelector, "|D"
+    Perpendicular,  // PerpendicularDirSelector, "#D"
+    Type,           // TypeSelector, "%T"
+    Nth,            // _NthSelector subclasses, ">D", "<D[n]", ">>D[n]", named views
+    NearestToPoint,
+    Box,
+    And,     // AndSelector, "and"
+    Or,      // SumSelector, "or"
+    Except,  // SubtractSelector, "exc"
+    Not,     // InverseSelector, "not"
+  };
+  Kind kind = Kind::All;
+  gp_Vec dir;  // Along/Parallel/Perpendicular/Nth (Center key)
+  double tolerance = kTolerance;
+  std::string type;             // Type
+  NthKey key = NthKey::Center;  // Nth
+  bool ascending = true;        // Nth: '>' (directionMax) indexes clusters by ascending key
+  long index = -1;              // Nth
+  bool parallel_only = false;   // Nth: DirectionNthSelector keeps only shapes parallel to dir
+  gp_Pnt p0, p1;                // NearestToPoint (p0), Box
+  bool bounding_box = false;    // Box: test the bounding box, not the centre
+  std::shared_ptr<const SelectorNode> lhs, rhs;
+};
+
+namespace {
+
+using Node = SelectorNode;
+using NodePtr = std::shared_ptr<Node>;
+
+NodePtr make_node(Node::Kind kind, Selector lhs = nullptr, Selector rhs = nullptr) {
+  auto n = std::make_shared<Node>();
   n->kind = kind;
   n->lhs = std::move(lhs);
   n->rhs = std::move(rhs);
@@ -310,6 +340,54 @@ std::optional<gp_Vec> test_vector(const TopoDS_Shape& s) {
   return std::nullopt;
 }
 
+// The key an _NthSelector sorts by; nullopt where CadQuery's key() raises ValueError (the
+// shape is dropped).
+std::optional<double> nth_key(const Node& n, const TopoDS_Shape& s, const gp_Pnt& center) {
+  const TopAbs_ShapeEnum t = s.ShapeType();
+  switch (n.key) {
+    case NthKey::Center:
+      return gp_Vec(center.XYZ()).Dot(n.dir);
+    case NthKey::Radius: {
+      // Edge/Wire.radius(): the radius of a curve that is a circle, else ValueError.
+      if (t == TopAbs_EDGE) {
+        BRepAdaptor_Curve c(TopoDS::Edge(s));
+        if (c.GetType() == GeomAbs_Circle) return c.Circle().Radius();
+      } else if (t == TopAbs_WIRE) {
+        BRepAdaptor_CompCurve c(TopoDS::Wire(s));
+        if (c.GetType() == GeomAbs_Circle) return c.Circle().Radius();
+      }
+      return std::nullopt;
+    }
+    case NthKey::Length:
+      if (t == TopAbs_EDGE) return GCPnts_AbscissaPoint::Length(BRepAdaptor_Curve(TopoDS::Edge(s)));
+      if (t == TopAbs_WIRE)
+        return GCPnts_AbscissaPoint::Length(BRepAdaptor_CompCurve(TopoDS::Wire(s)));
+      return std::nullopt;
+    case NthKey::Area: {
+      GProp_GProps props;
+      if (t == TopAbs_FACE || t == TopAbs_SHELL || t == TopAbs_SOLID) {
+        BRepGProp::SurfaceProperties(s, props);
+        return props.Mass();
+      }
+      if (t == TopAbs_WIRE) {  // closed planar wires: the area of a face made from them
+        BRepBuilderAPI_MakeFace face(TopoDS::Wire(s), true);
+        if (!face.IsDone()) return std::nullopt;
+        BRepGProp::SurfaceProperties(face.Face(), props);
+        return std::abs(props.Mass());
+      }
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// Bounding box of a shape as CadQuery's BoundingBox() (optimal, triangulation, no tolerance).
+Bnd_Box optimal_box(const TopoDS_Shape& s) {
+  Bnd_Box b;
+  BRepBndLib::AddOptimal(s, b, true, false);
+  return b;
+}
+
 class Evaluator {
  public:
   explicit Evaluator(const std::vector<TopoDS_Shape>& objects)
@@ -318,22 +396,54 @@ class Evaluator {
   std::vector<size_t> eval(const Node& n, const std::vector<size_t>& in) {
     using K = Node::Kind;
     switch (n.kind) {
+      case K::All:
+        return in;
       case K::Along:
         return filter(in, [&](size_t i) {
           auto v = test_vector(objects_[i]);
-          return v && n.dir.Angle(*v) < kTolerance;
+          return v && n.dir.Angle(*v) < n.tolerance;
         });
       case K::Parallel:
-        return parallel(in, n.dir);
+        return parallel(in, n.dir, n.tolerance);
       case K::Perpendicular:
         return filter(in, [&](size_t i) {
           auto v = test_vector(objects_[i]);
-          return v && std::abs(n.dir.Angle(*v) - M_PI / 2) < kTolerance;
+          return v && std::abs(n.dir.Angle(*v) - M_PI / 2) < n.tolerance;
         });
       case K::Type:
         return filter(in, [&](size_t i) { return selector_geom_type(objects_[i]) == n.type; });
       case K::Nth:
-        return nth(n, n.parallel_only ? parallel(in, n.dir) : in);
+        return nth(n, n.parallel_only ? parallel(in, n.dir, n.tolerance) : in);
+      case K::NearestToPoint: {
+        // min(objectList, key=distance of Center() to the point): the first of the nearest.
+        if (in.empty())
+          throw ScriptError(ErrorKind::Runtime, "ValueError", "min() arg is an empty sequence");
+        size_t best = in[0];
+        double best_d = center(best).Distance(n.p0);
+        for (size_t i : in) {
+          const double d = center(i).Distance(n.p0);
+          if (d < best_d) best = i, best_d = d;
+        }
+        return {best};
+      }
+      case K::Box: {
+        // Inside on every axis whatever the order of the corners: (p < a) xor (p < b).
+        auto inside = [&](double x, double y, double z) {
+          return ((x < n.p0.X()) != (x < n.p1.X())) && ((y < n.p0.Y()) != (y < n.p1.Y())) &&
+                 ((z < n.p0.Z()) != (z < n.p1.Z()));
+        };
+        return filter(in, [&](size_t i) {
+          if (!n.bounding_box) {
+            const gp_Pnt& c = center(i);
+            return inside(c.X(), c.Y(), c.Z());
+          }
+          const Bnd_Box b = optimal_box(objects_[i]);
+          if (b.IsVoid()) return false;
+          double x0, y0, z0, x1, y1, z1;
+          b.Get(x0, y0, z0, x1, y1, z1);
+          return inside(x0, y0, z0) && inside(x1, y1, z1);
+        });
+      }
       case K::And:
         return combine(eval(*n.lhs, in), eval(*n.rhs, in), in, true, true);
       case K::Or:
@@ -358,10 +468,10 @@ class Evaluator {
     return out;
   }
 
-  std::vector<size_t> parallel(const std::vector<size_t>& in, const gp_Vec& dir) {
+  std::vector<size_t> parallel(const std::vector<size_t>& in, const gp_Vec& dir, double tol) {
     return filter(in, [&](size_t i) {
       auto v = test_vector(objects_[i]);
-      return v && dir.Crossed(*v).Magnitude() < kTolerance;
+      return v && dir.Crossed(*v).Magnitude() < tol;
     });
   }
 
@@ -382,20 +492,24 @@ class Evaluator {
     return *centers_[i];
   }
 
-  // CadQuery's _NthSelector: sort by centre . dir, cluster keys within the tolerance of
-  // the cluster's first key, then pick one cluster (Python indexing).
+  // CadQuery's _NthSelector: sort by the key (centre . dir, radius, length or area; shapes
+  // without one drop out), cluster keys within the tolerance of the cluster's first key, then
+  // pick one cluster (Python indexing).
   std::vector<size_t> nth(const Node& n, const std::vector<size_t>& in) {
     if (in.empty())
       throw ScriptError(ErrorKind::Runtime, "ValueError",
                         "Can not return the Nth element of an empty list");
     std::vector<std::pair<double, size_t>> keyed;
-    for (size_t i : in) keyed.emplace_back(gp_Vec(center(i).XYZ()).Dot(n.dir), i);
+    for (size_t i : in) {
+      const gp_Pnt c = n.key == NthKey::Center ? center(i) : gp_Pnt();
+      if (auto key = nth_key(n, objects_[i], c)) keyed.emplace_back(*key, i);
+    }
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<std::vector<size_t>> clusters;
     double start = 0;
     for (const auto& [key, i] : keyed) {
-      if (clusters.empty() || std::abs(key - start) > kTolerance) {
+      if (clusters.empty() || std::abs(key - start) > n.tolerance) {
         clusters.emplace_back();
         start = key;
       }
@@ -434,14 +548,81 @@ gp_Pnt shape_center(const TopoDS_Shape& shape) {
   return props.CentreOfMass();
 }
 
+Selector parse_selector(const std::string& text) {
+  return Parser(text).parse();
+}
+
 std::vector<TopoDS_Shape> select_shapes(const std::vector<TopoDS_Shape>& objects,
-                                        const std::string& selector) {
-  NodePtr tree = Parser(selector).parse();
+                                        const Selector& selector) {
   std::vector<size_t> all(objects.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   std::vector<TopoDS_Shape> out;
-  for (size_t i : Evaluator(objects).eval(*tree, all)) out.push_back(objects[i]);
+  if (!selector) return objects;
+  for (size_t i : Evaluator(objects).eval(*selector, all)) out.push_back(objects[i]);
   return out;
+}
+
+std::vector<TopoDS_Shape> select_shapes(const std::vector<TopoDS_Shape>& objects,
+                                        const std::string& selector) {
+  return select_shapes(objects, parse_selector(selector));
+}
+
+Selector all_selector() {
+  return make_node(Node::Kind::All);
+}
+
+Selector direction_selector(DirectionTest test, const gp_Vec& direction, double tolerance) {
+  if (direction.Magnitude() == 0)
+    throw ScriptError(ErrorKind::Runtime, "ValueError", "a selector direction must not be zero");
+  auto n = make_node(test == DirectionTest::Along      ? Node::Kind::Along
+                     : test == DirectionTest::Parallel ? Node::Kind::Parallel
+                                                       : Node::Kind::Perpendicular);
+  n->dir = direction;
+  n->tolerance = tolerance;
+  return n;
+}
+
+Selector type_selector(const std::string& type) {
+  auto n = make_node(Node::Kind::Type);
+  n->type = type;
+  for (char& c : n->type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return n;
+}
+
+Selector nth_selector(NthKey key, long index, bool direction_max, double tolerance,
+                      const gp_Vec& direction, bool parallel_only) {
+  if ((key == NthKey::Center || parallel_only) && direction.Magnitude() == 0)
+    throw ScriptError(ErrorKind::Runtime, "ValueError", "a selector direction must not be zero");
+  auto n = make_node(Node::Kind::Nth);
+  n->key = key;
+  n->index = index;
+  n->ascending = direction_max;
+  n->tolerance = tolerance;
+  n->dir = direction;
+  n->parallel_only = parallel_only;
+  return n;
+}
+
+Selector nearest_to_point_selector(const gp_Pnt& point) {
+  auto n = make_node(Node::Kind::NearestToPoint);
+  n->p0 = point;
+  return n;
+}
+
+Selector box_selector(const gp_Pnt& corner0, const gp_Pnt& corner1, bool bounding_box) {
+  auto n = make_node(Node::Kind::Box);
+  n->p0 = corner0;
+  n->p1 = corner1;
+  n->bounding_box = bounding_box;
+  return n;
+}
+
+Selector combine_selectors(SetOperation op, Selector lhs, Selector rhs) {
+  if (op == SetOperation::Inverse) return make_node(Node::Kind::Not, std::move(lhs));
+  return make_node(op == SetOperation::And   ? Node::Kind::And
+                   : op == SetOperation::Sum ? Node::Kind::Or
+                                             : Node::Kind::Except,
+                   std::move(lhs), std::move(rhs));
 }
 
 }  // namespace cad::cq

@@ -4,6 +4,8 @@
 
 #include <TopoDS_Shape.hxx>
 #include <gp_Pnt.hxx>
+#include <gp_Vec.hxx>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,47 @@ namespace cad::cq {
 /// type "IndexError" for an index past the number of clusters.
 std::vector<TopoDS_Shape> select_shapes(const std::vector<TopoDS_Shape>& objects,
                                         const std::string& selector);
+
+/// A selector tree: a parsed string or CadQuery's selector classes (cadquery/selectors.py)
+/// combined with their set operations. Immutable and shareable.
+struct SelectorNode;
+using Selector = std::shared_ptr<const SelectorNode>;
+
+/// Parses a string selector (the grammar above). Throws as select_shapes.
+Selector parse_selector(const std::string& text);
+/// Filters `objects` with a selector tree (a null selector keeps them all), in input order.
+std::vector<TopoDS_Shape> select_shapes(const std::vector<TopoDS_Shape>& objects,
+                                        const Selector& selector);
+
+/// Selector(): keeps every object.
+Selector all_selector();
+/// The BaseDirSelector tests on planar faces' normals and straight edges' tangents (other shapes
+/// drop out): DirectionSelector (angle < tolerance), ParallelDirSelector (|d x v| < tolerance),
+/// PerpendicularDirSelector (|angle - pi/2| < tolerance). ValueError for a zero direction.
+enum class DirectionTest { Along, Parallel, Perpendicular };
+Selector direction_selector(DirectionTest test, const gp_Vec& direction, double tolerance = 1e-4);
+/// TypeSelector: geomType() equal to `type` upper-cased.
+Selector type_selector(const std::string& type);
+/// The keys of the _NthSelector classes: CenterNthSelector / DirectionMinMaxSelector /
+/// DirectionNthSelector (centre . direction, every shape), RadiusNthSelector (edges and wires
+/// that are circles), LengthNthSelector (edges, wires), AreaNthSelector (faces, shells, solids;
+/// closed planar wires through a face). Shapes without a key drop out.
+enum class NthKey { Center, Radius, Length, Area };
+/// An _NthSelector: clusters of keys within `tolerance` in ascending order (descending unless
+/// `direction_max`), the one at `index` (Python indexing). `parallel_only` first keeps the
+/// shapes parallel to `direction` (DirectionNthSelector). ValueError on an empty list,
+/// IndexError past the clusters.
+Selector nth_selector(NthKey key, long index, bool direction_max = true, double tolerance = 1e-4,
+                      const gp_Vec& direction = gp_Vec(0, 0, 1), bool parallel_only = false);
+/// NearestToPointSelector: the one object whose Center() is nearest `point` (the first of ties).
+Selector nearest_to_point_selector(const gp_Pnt& point);
+/// BoxSelector: objects whose Center() (or, with `bounding_box`, both corners of their bounding
+/// box) lie strictly between the corners on every axis, in either order.
+Selector box_selector(const gp_Pnt& corner0, const gp_Pnt& corner1, bool bounding_box = false);
+/// AndSelector (&), SumSelector (+), SubtractSelector (-), InverseSelector (unary -; `rhs`
+/// unused).
+enum class SetOperation { And, Sum, Subtract, Inverse };
+Selector combine_selectors(SetOperation op, Selector lhs, Selector rhs = nullptr);
 
 /// CadQuery's Center(): the point of a vertex, else the centre of mass (linear for
 /// edges/wires, surface for faces/shells, volume for solids/compounds).

@@ -2,6 +2,7 @@
 #include "cq/shapes.h"
 
 #include "cq/cadquery.h"
+#include "cq/selector_classes.h"
 
 #include <BRepAdaptor_CompCurve.hxx>
 #include <BRepAdaptor_Curve.hxx>
@@ -829,7 +830,7 @@ Value shape_values(const std::vector<TopoDS_Shape>& shapes) {
 Value filtered(const TopoDS_Shape& s, TopAbs_ShapeEnum t, const Value& sel,
                const std::string& what) {
   auto all = sub_shapes(s, t);
-  if (!sel.is_none()) all = select_shapes(all, script::to_str(sel, what));
+  if (!sel.is_none()) all = select_shapes(all, to_selector(sel, what));
   if (all.size() == 1) return wrap_shape(all[0]);
   return wrap_shape(make_compound(all));
 }

@@ -26,6 +26,7 @@
 #include "cq/cadquery.h"
 #include "cq/geom_types.h"
 #include "cq/host.h"
+#include "cq/selector_classes.h"
 #include "cq/selectors.h"
 #include "cq/shapes.h"
 
@@ -670,12 +671,7 @@ struct SketchOps {
       add(s.faces_);
       for (const auto& e : s.edges_) add(e.edge);
     }
-    if (!b[0].is_none()) {
-      if (!b[0].is_str())
-        script::throw_unsupported(std::string("Sketch.") + name +
-                                  ": only string selectors are supported");
-      rv = select_shapes(rv, b[0].as_str());
-    }
+    if (!b[0].is_none()) rv = select_shapes(rv, to_selector(b[0], std::string("Sketch.") + name));
     std::vector<Item> sel;
     for (const auto& sh : rv)
       if (std::none_of(sel.begin(), sel.end(), [&](const Item& i) { return i.shape.IsSame(sh); }))

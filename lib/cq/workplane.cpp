@@ -24,6 +24,7 @@
 #include <unordered_map>
 
 #include "cq/cadquery.h"
+#include "cq/selector_classes.h"
 #include "cq/selectors.h"
 #include "cq/shapes.h"
 #include "cq/sketch.h"
@@ -406,11 +407,7 @@ Value Workplane::select(TopAbs_ShapeEnum type, const Value& selector, const Valu
     if (auto s = as_shape(o))
       for (const auto& x : sub_shapes(s->shape, type))
         if (seen.Add(x) > static_cast<int>(found.size())) found.push_back(x);
-  if (!selector.is_none()) {
-    if (!selector.is_str())
-      script::throw_unsupported(what + ": selector objects are not supported, use a string");
-    found = select_shapes(found, selector.as_str());
-  }
+  if (!selector.is_none()) found = select_shapes(found, to_selector(selector, what));
   std::vector<Value> objs;
   for (const auto& s : found) objs.push_back(wrap_shape(s));
   return new_object(std::move(objs));

@@ -574,3 +574,99 @@ TEST_CASE("Sketch.each and Sketch.distribute", "[cq][conformance]") {
                       0.5 * std::sqrt((-d + rr + R) * (d + rr - R) * (d - rr + R) * (d + rr + R));
   CHECK(num(r, "cut") == Approx(M_PI * 25 - 4 * lens).epsilon(1e-6));
 }
+
+TEST_CASE("selector objects of cadquery.selectors select as CadQuery's classes",
+          "[cq][conformance][selectors]") {
+  auto r = run_cq(
+      "from cadquery.selectors import AreaNthSelector, LengthNthSelector, RadiusNthSelector\n"
+      "from cadquery import selectors\n"
+      "S = cq.selectors\n"
+      "box = cq.Workplane().box(2, 2, 2)\n"
+      "near_face = box.faces(cq.NearestToPointSelector((0, 0, 5))).val().Center().z\n"
+      "near_vertex = box.vertices(S.NearestToPointSelector((2, 2, 2))).val().toTuple()\n"
+      "nvx, nvy, nvz = near_vertex\n"
+      "in_box = box.faces(cq.BoxSelector((0, 0, 0), (2, 2, 2))).size()\n"
+      "in_box_bb = box.faces(S.BoxSelector((-1.5, -1.5, 0.5), (1.5, 1.5, 1.5), True)).size()\n"
+      "in_box_bb_edges = box.edges(S.BoxSelector((1.5, 1.5, 1.5), (-1.5, -1.5, 0.5), "
+      "True)).size()\n"
+      "parallel = box.edges(cq.ParallelDirSelector(cq.Vector(0, 0, 1))).size()\n"
+      "down = box.faces(cq.DirectionSelector(cq.Vector(0, 0, -1))).val().Center().z\n"
+      "perp = box.faces(cq.PerpendicularDirSelector(cq.Vector(0, 0, 1))).size()\n"
+      "planes = box.faces(cq.TypeSelector('plane')).size()\n"
+      "bottom = box.faces(cq.DirectionMinMaxSelector(cq.Vector(0, 0, 1), False)).val().Center().z\n"
+      "middle = box.faces(S.CenterNthSelector(cq.Vector(0, 0, 1), 1)).size()\n"
+      "top = box.faces(S.DirectionNthSelector(cq.Vector(0, 0, 1), 1)).val().Center().z\n"
+      "top_x = box.edges(cq.ParallelDirSelector(cq.Vector(1, 0, 0))\n"
+      "                  & cq.DirectionMinMaxSelector(cq.Vector(0, 0, 1))).size()\n"
+      "both = box.faces(cq.DirectionSelector(cq.Vector(0, 0, 1))\n"
+      "                 + cq.DirectionSelector(cq.Vector(0, 0, -1))).size()\n"
+      "sides = box.faces(cq.TypeSelector('PLANE') - cq.ParallelDirSelector(cq.Vector(0, 0, "
+      "1))).size()\n"
+      "inverse = box.faces(-cq.ParallelDirSelector(cq.Vector(0, 0, 1))).size()\n"
+      "classes = box.faces(S.InverseSelector(\n"
+      "    S.SumSelector(S.StringSyntaxSelector('>Z'), S.StringSyntaxSelector('<Z')))).size()\n"
+      "everything = box.edges(cq.Selector()).size()\n"
+      "filtered = len(S.StringSyntaxSelector('|Z').filter(box.edges().vals()))\n"
+      "tube = cq.Workplane().circle(5).circle(2).extrude(3)\n"
+      "r_small = tube.edges(RadiusNthSelector(0)).size()\n"
+      "r_small_len = tube.edges(RadiusNthSelector(0)).val().Length()\n"
+      "r_large_len = tube.edges(RadiusNthSelector(0, directionMax=False)).val().Length()\n"
+      "slab = cq.Workplane().box(1, 2, 3)\n"
+      "short = slab.edges(LengthNthSelector(0)).size()\n"
+      "longest = slab.edges(LengthNthSelector(2)).val().Length()\n"
+      "largest = slab.faces(AreaNthSelector(-1)).val().Area()\n"
+      "largest_n = slab.faces(AreaNthSelector(-1)).size()\n"
+      "shank = cq.Workplane('XY').circle(5).extrude(2).circle(2).extrude(10)\n"
+      "inner = shank.faces('>Z[-2]').wires(AreaNthSelector(0)).val().Length()\n"
+      "shape_top = box.val().faces(cq.DirectionSelector(cq.Vector(0, 0, 1))).Center().z\n"
+      "sk = cq.Sketch().rect(2, 2).vertices(cq.NearestToPointSelector((1, 1, 0))).fillet(0.5)\n"
+      "sk_area = cq.Workplane().placeSketch(sk).extrude(1).val().Volume()\n");
+  CHECK(num(r, "near_face") == Approx(1));
+  CHECK(num(r, "nvx") == Approx(1));
+  CHECK(num(r, "nvy") == Approx(1));
+  CHECK(num(r, "nvz") == Approx(1));
+  CHECK(num(r, "in_box") == 3);  // x0 <= c < x1 on each axis: the +X, +Y, +Z faces
+  CHECK(num(r, "in_box_bb") == 1);
+  CHECK(num(r, "in_box_bb_edges") == 4);
+  CHECK(num(r, "parallel") == 4);
+  CHECK(num(r, "down") == Approx(-1));
+  CHECK(num(r, "perp") == 4);
+  CHECK(num(r, "planes") == 6);
+  CHECK(num(r, "bottom") == Approx(-1));
+  CHECK(num(r, "middle") == 4);
+  CHECK(num(r, "top") == Approx(1));
+  CHECK(num(r, "top_x") == 2);
+  CHECK(num(r, "both") == 2);
+  CHECK(num(r, "sides") == 4);
+  CHECK(num(r, "inverse") == 4);
+  CHECK(num(r, "classes") == 4);
+  CHECK(num(r, "everything") == 12);
+  CHECK(num(r, "filtered") == 4);
+  CHECK(num(r, "r_small") == 2);
+  CHECK(num(r, "r_small_len") == Approx(2 * M_PI * 2));
+  CHECK(num(r, "r_large_len") == Approx(2 * M_PI * 5));
+  CHECK(num(r, "short") == 4);
+  CHECK(num(r, "longest") == Approx(3));
+  CHECK(num(r, "largest") == Approx(6));
+  CHECK(num(r, "largest_n") == 2);
+  CHECK(num(r, "inner") == Approx(2 * M_PI * 2));
+  CHECK(num(r, "shape_top") == Approx(1));
+  CHECK(num(r, "sk_area") == Approx(4 - (1 - M_PI / 4) * 0.25).epsilon(1e-6));
+}
+
+TEST_CASE("selector objects: errors as CadQuery raises them", "[cq][conformance][selectors]") {
+  auto error_type = [](const std::string& source) -> std::string {
+    try {
+      run_cq(source);
+    } catch (const cad::script::ScriptError& e) {
+      return e.type;
+    }
+    return "none";
+  };
+  CHECK(error_type("cq.Workplane().box(1, 1, 1).faces(5)\n") == "TypeError");
+  CHECK(error_type("cq.NearestToPointSelector((0, 0, 0)).filter([])\n") == "ValueError");
+  CHECK(error_type("cq.selectors.RadiusNthSelector(0).filter([])\n") == "ValueError");
+  CHECK(error_type("cq.Workplane().box(1, 1, 1).faces(cq.selectors.LengthNthSelector(3))\n") ==
+        "IndexError");  // faces have no length: no cluster at all
+  CHECK(error_type("cq.ParallelDirSelector(cq.Vector(0, 0, 0))\n") == "ValueError");
+}
