@@ -180,7 +180,12 @@ std::optional<ScriptResult> select_result(const Interpreter& in, const Session& 
   };
   if (!s.shown.empty()) return result(s.shown.back(), "show_object");
   if (!s.exported.empty()) return result(s.exported.back().first, "exporters.export");
-  for (const char* name : {"r", "result", "solid", "part", "assembly", "part_1"})
+  // The result names: the first that holds a solid (CadQuery's documentation builds `r` as a
+  // sketch, then `result = r.extrude(...)`), else the first that holds any shape.
+  static const char* const names[] = {"r", "result", "solid", "part", "assembly", "part_1"};
+  for (const char* name : names)
+    if (auto v = in.global(name); v && holds_solid(*v)) return result(*v, name);
+  for (const char* name : names)
     if (auto v = in.global(name); v && to_shape(*v)) return result(*v, name);
   auto order = in.assignment_order();
   for (auto it = order.rbegin(); it != order.rend(); ++it)

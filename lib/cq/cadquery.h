@@ -69,9 +69,9 @@ Session& session();
 void install(script::Interpreter& in, std::shared_ptr<Session> session);
 
 /// The object a script produced, chosen as DESIGN.md says: the last show_object
-/// argument, else the last exporters.export argument, else the first bound of the
-/// variables r, result, solid, part, assembly, part_1, else the last assigned
-/// Workplane that holds a solid.
+/// argument, else the last exporters.export argument, else the first of the variables r,
+/// result, solid, part, assembly, part_1 that holds a solid, else the first of them bound to
+/// any shape, else the last assigned Workplane that holds a solid.
 struct ScriptResult {
   TopoDS_Shape shape;      ///< compound/solid of the chosen object; null if it holds none
   std::string result_var;  ///< "show_object", "exporters.export", or the variable name

@@ -33,6 +33,7 @@
 #include <BRepIntCurveSurface_Inter.hxx>
 #include <BRepLib.hxx>
 #include <BRepLib_FindSurface.hxx>
+#include <BRepOffsetAPI_MakeFilling.hxx>
 #include <BRepOffsetAPI_MakeOffset.hxx>
 #include <BRepOffsetAPI_MakePipeShell.hxx>
 #include <BRepOffsetAPI_MakeThickSolid.hxx>
@@ -837,6 +838,58 @@ Value filtered(const TopoDS_Shape& s, TopAbs_ShapeEnum t, const Value& sel,
 
 }  // namespace
 
+TopoDS_Shape thicken_face(const TopoDS_Face& face, double thickness) {
+  BRepOffset_MakeOffset builder;
+  builder.Initialize(face, thickness, 1.0e-6, BRepOffset_Skin, false, false, GeomAbs_Intersection,
+                     true);
+  builder.MakeOffsetShape();
+  if (!builder.IsDone()) fail("Face.thicken", "BRepOffset_MakeOffset");
+  return builder.Shape();
+}
+
+TopoDS_Shape make_n_sided_surface(const std::vector<TopoDS_Shape>& boundary,
+                                  const std::vector<TopoDS_Shape>& edge_constraints,
+                                  const std::vector<gp_Pnt>& point_constraints,
+                                  const NSidedOptions& o) {
+  BRepOffsetAPI_MakeFilling filling(o.degree, o.nb_pts_on_cur, o.nb_iter, o.anisotropy, o.tol2d,
+                                    o.tol3d, o.tol_ang, o.tol_curv, o.max_deg, o.max_segments);
+  for (const auto& shape : boundary)
+    for (const auto& e : sub_shapes(shape, TopAbs_EDGE)) filling.Add(TopoDS::Edge(e), GeomAbs_C0);
+  for (const auto& shape : edge_constraints)
+    for (const auto& e : sub_shapes(shape, TopAbs_EDGE))
+      filling.Add(TopoDS::Edge(e), GeomAbs_C0, false);
+  for (const gp_Pnt& p : point_constraints) filling.Add(p);
+  filling.Build();
+  if (!filling.IsDone()) fail("Face.makeNSidedSurface", "BRepOffsetAPI_MakeFilling");
+  ShapeFix_Shape fix(filling.Shape());  // Face(face).fix()
+  fix.Perform();
+  return fix.Shape();
+}
+
+std::vector<TopoDS_Shape> faces_intersected_by_line(const TopoDS_Shape& shape, const gp_Pnt& p,
+                                                    const gp_Dir& axis, double tol,
+                                                    const std::string& direction) {
+  BRepIntCurveSurface_Inter inter;
+  inter.Init(shape, gp_Lin(p, axis), tol);
+  std::vector<std::pair<TopoDS_Shape, double>> hits;
+  for (; inter.More(); inter.Next()) {
+    const gp_Pnt q = inter.Pnt();
+    const double d2 = p.SquareDistance(q);
+    const gce_MakeDir dir(p, q);
+    if (direction.empty()) {
+      hits.push_back({inter.Face(), d2});
+    } else if (dir.IsDone() && d2 > tol) {
+      const bool opposite = dir.Value().IsOpposite(axis, tol);
+      if (opposite == (direction == "Opposite")) hits.push_back({inter.Face(), d2});
+    }
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const auto& x, const auto& y) { return x.second < y.second; });
+  std::vector<TopoDS_Shape> faces;
+  for (const auto& h : hits) faces.push_back(h.first);
+  return faces;
+}
+
 gp_Trsf curve_location(const TopoDS_Shape& shape, double d, const std::string& mode,
                        const std::string& frame, bool planar) {
   if (shape.ShapeType() != TopAbs_EDGE && shape.ShapeType() != TopAbs_WIRE)
@@ -1079,24 +1132,7 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
            if (direction != "AlongAxis" && direction != "Opposite")
              script::throw_value_error("Invalid direction specification.\nValid specification are 'AlongAxis' and 'Opposite'.");
          }
-         BRepIntCurveSurface_Inter inter;
-         inter.Init(s.shape, gp_Lin(p, axis), tol);
-         std::vector<std::pair<TopoDS_Shape, double>> hits;
-         for (; inter.More(); inter.Next()) {
-           const gp_Pnt q = inter.Pnt();
-           const double d2 = p.SquareDistance(q);
-           const gce_MakeDir dir(p, q);
-           if (direction.empty()) {
-             hits.push_back({inter.Face(), d2});
-           } else if (dir.IsDone() && d2 > tol) {
-             const bool opposite = dir.Value().IsOpposite(axis, tol);
-             if (opposite == (direction == "Opposite")) hits.push_back({inter.Face(), d2});
-           }
-         }
-         std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
-         std::vector<TopoDS_Shape> faces;
-         for (const auto& h : hits) faces.push_back(h.first);
-         return shape_values(faces);
+         return shape_values(faces_intersected_by_line(s.shape, p, axis, tol, direction));
        }},
       {"offset2D", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "Wire.offset2D", {Param("d"), Param("kind", "arc")});
@@ -1173,12 +1209,7 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
       {"thicken", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "Face.thicken", {Param("thickness")});
          if (s.shape.ShapeType() != TopAbs_FACE) script::throw_runtime("AttributeError", "thicken needs a Face");
-         BRepOffset_MakeOffset builder;
-         builder.Initialize(s.shape, num(b[0], "thickness"), 1.0e-6, BRepOffset_Skin, false, false,
-                            GeomAbs_Intersection, true);
-         builder.MakeOffsetShape();
-         if (!builder.IsDone()) fail("Face.thicken", "BRepOffset_MakeOffset");
-         return wrap_shape(builder.Shape());
+         return wrap_shape(thicken_face(TopoDS::Face(s.shape), num(b[0], "thickness")));
        }},
       // CadQuery's Face.fillet2D / chamfer2D: BRepFilletAPI_MakeFillet2d at the given vertices
       // (a chamfer between the two edges meeting there), then fixed.

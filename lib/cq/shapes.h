@@ -8,6 +8,7 @@
 #include <TopoDS_Face.hxx>
 #include <TopoDS_Shape.hxx>
 #include <TopoDS_Wire.hxx>
+#include <gp_Dir.hxx>
 #include <gp_Pnt.hxx>
 #include <gp_Trsf.hxx>
 #include <gp_Vec.hxx>
@@ -65,6 +66,31 @@ double mass(const TopoDS_Shape& s);
 /// Exact bounding box (BRepBndLib::AddOptimal, no tolerance gap).
 Bnd_Box bounding_box(const TopoDS_Shape& s);
 gp_Pnt bbox_center(const TopoDS_Shape& s);
+/// CadQuery's Face.thicken: an offset skin of the face made solid (BRepOffset_MakeOffset,
+/// tolerance 1e-6, intersection join, thickening on). Throws a geometry error on failure.
+TopoDS_Shape thicken_face(const TopoDS_Face& face, double thickness);
+
+/// The settings of BRepOffsetAPI_MakeFilling, with CadQuery's defaults (Face.makeNSidedSurface).
+struct NSidedOptions {
+  int degree = 3, nb_pts_on_cur = 15, nb_iter = 2;
+  bool anisotropy = false;
+  double tol2d = 1e-5, tol3d = 1e-4, tol_ang = 0.01, tol_curv = 0.1;
+  int max_deg = 8, max_segments = 9;
+};
+/// CadQuery's Face.makeNSidedSurface: a filling surface bounded by the edges of `boundary`
+/// (C0), through the edges of `edge_constraints` (C0, not bounding) and the points
+/// `point_constraints`, then fixed (ShapeFix_Shape). Throws a geometry error on failure.
+TopoDS_Shape make_n_sided_surface(const std::vector<TopoDS_Shape>& boundary,
+                                  const std::vector<TopoDS_Shape>& edge_constraints,
+                                  const std::vector<gp_Pnt>& point_constraints,
+                                  const NSidedOptions& options);
+
+/// CadQuery's Shape.facesIntersectedByLine: the faces of `shape` a line through `p` along `axis`
+/// meets (BRepIntCurveSurface_Inter), nearest first; `direction` "AlongAxis" / "Opposite" keeps
+/// those ahead of / behind `p` (leaving out one at `p` itself), "" keeps all.
+std::vector<TopoDS_Shape> faces_intersected_by_line(const TopoDS_Shape& shape, const gp_Pnt& p,
+                                                    const gp_Dir& axis, double tol,
+                                                    const std::string& direction);
 double bbox_diagonal(const TopoDS_Shape& s);
 
 // ---- topology ------------------------------------------------------------------------

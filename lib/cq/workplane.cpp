@@ -6,6 +6,8 @@
 #include <BRepAlgoAPI_Splitter.hxx>
 #include <BRepBuilderAPI_MakeEdge.hxx>
 #include <BRepBuilderAPI_MakeFace.hxx>
+#include <BRepClass3d_SolidClassifier.hxx>
+#include <BRepFeat_MakeDPrism.hxx>
 #include <BRepOffsetAPI_MakeOffset.hxx>
 #include <BRep_Tool.hxx>
 #include <Geom_BezierCurve.hxx>
@@ -424,6 +426,77 @@ Value Workplane::cut_blind(double depth, bool do_clean, bool both, double taper)
   TopoDS_Shape s = bool_shapes(BoolOp::Cut, *solid, {tool}, "Workplane.cutBlind");
   if (do_clean) s = clean(s);
   return new_object({wrap_shape(s)});
+}
+
+TopoDS_Shape Workplane::extrude_until(const Value& until, bool additive, bool both, double taper,
+                                      const std::string& what) {
+  long index = 0;
+  std::optional<TopoDS_Face> limit;
+  if (auto f = as_shape(until); f && f->shape.ShapeType() == TopAbs_FACE) {
+    limit = TopoDS::Face(f->shape);
+  } else if (until.is_str() && (until.as_str() == "next" || until.as_str() == "last")) {
+    index = until.as_str() == "next" ? 0 : -1;
+  } else {
+    script::throw_value_error("Do not know how to handle until argument of type " +
+                              until.type_name());
+  }
+  const std::vector<TopoDS_Face> faces = pending_faces(what);
+  auto solid = find_solid();
+  if (!solid)
+    script::throw_value_error(what + ": Cannot find a solid on the stack or in the parent chain");
+  const gp_Dir normal = plane.z_dir;
+  const std::string direction = additive ? "AlongAxis" : "Opposite";
+  // getFacesList: the faces ahead (or, failing that, behind) along `axis`.
+  auto faces_list = [&](const TopoDS_Face& face, const gp_Dir& axis, bool need_both) {
+    const gp_Pnt center = center_of_mass(face);
+    auto found = faces_intersected_by_line(*solid, center, axis, 1e-4, direction);
+    if (found.empty() && need_both)
+      script::throw_value_error(
+          "Couldn't find a face to extrude/cut to for at least one of the two required "
+          "directions of extrusion/cut.");
+    if (found.empty())
+      found = faces_intersected_by_line(*solid, center, axis.Reversed(), 1e-4, direction);
+    if (found.empty())
+      script::throw_value_error(
+          "Couldn't find a face to extrude/cut to. Check your workplane orientation.");
+    return found;
+  };
+  auto pick = [&](const std::vector<TopoDS_Shape>& list) {
+    const long n = static_cast<long>(list.size());
+    const long k = index < 0 ? index + n : index;
+    if (k < 0 || k >= n) script::throw_runtime("IndexError", "list index out of range");
+    return TopoDS::Face(list[k]);
+  };
+  auto dprism = [&](const TopoDS_Shape& base, const TopoDS_Face& face, const TopoDS_Face& to) {
+    BRepFeat_MakeDPrism feat(base, face, TopoDS_Face(), taper * M_PI / 180.0, additive ? 1 : 0,
+                             false);
+    feat.Perform(to);
+    if (!feat.IsDone() || feat.Shape().IsNull())
+      script::throw_geometry(what + ": the extrusion up to the face failed");
+    return feat.Shape();
+  };
+  TopoDS_Shape res = *solid;
+  for (const TopoDS_Face& face : faces) {
+    TopoDS_Face to;
+    if (limit) {
+      to = *limit;
+    } else {
+      const auto list = faces_list(face, normal, both);
+      // Res.isInside(outer wire's centre): an extrusion from inside goes to the next face out.
+      BRepClass3d_SolidClassifier inside(res, center_of_mass(outer_wire(face)), 1e-6);
+      if ((inside.State() == TopAbs_IN || inside.IsOnAFace()) && additive && index == 0) index = 1;
+      to = pick(list);
+    }
+    res = dprism(res, face, to);
+    if (both) {
+      // CadQuery indexes the reverse list with the same upToFace (a Face limit included).
+      const auto list2 = faces_list(face, normal.Reversed(), true);
+      res = dprism(res, face, limit ? *limit : pick(list2));
+    }
+  }
+  session().count("extrude");
+  if (!additive) session().count("cut");
+  return res;
 }
 
 std::string Workplane::repr() const {
@@ -1031,11 +1104,16 @@ struct WorkplaneMethods {
                   {Param("until"), Param("combine", true), Param("clean", true),
                    Param("both", false), Param("taper", Value())});
     Combine mode = to_combine(b[1], "Workplane.extrude");
-    if (!b[0].is_number())
-      script::throw_unsupported("Workplane.extrude(until='next'|'last'|Face) is not supported");
     double taper = b[4].is_none() ? 0.0 : num(b[4], "taper");
-    if (mode == Combine::Cut)
-      return w.cut_blind(num(b[0], "until"), b[2].truthy(), b[3].truthy(), taper);
+    if (mode == Combine::Cut) return cut_blind_until(w, b[0], b[2].truthy(), b[3].truthy(), taper);
+    if (!b[0].is_number()) {
+      // until='next' | 'last' | a Face: the context solid with the feature, combined with it.
+      const bool face_limit = b[0].is_str() || as_shape(b[0]) != nullptr;
+      if (face_limit && mode == Combine::None)
+        script::throw_value_error("`combine` can't be set to False when extruding until a face");
+      TopoDS_Shape r = w.extrude_until(b[0], true, b[3].truthy(), taper, "Workplane.extrude");
+      return w.combine_with_base({r}, false, mode, b[2].truthy(), "Workplane.extrude");
+    }
     TopoDS_Shape r = w.extrude_faces(w.pending_faces("Workplane.extrude"), num(b[0], "until"),
                                      b[3].truthy(), taper);
     session().count("extrude");
@@ -1062,12 +1140,18 @@ struct WorkplaneMethods {
     auto b =
         bind(a, "cutBlind",
              {Param("until"), Param("clean", true), Param("both", false), Param("taper", Value())});
-    if (!b[0].is_number())
-      script::throw_unsupported("Workplane.cutBlind(until='next'|'last'|Face) is not supported");
     double taper = b[3].is_none() ? 0.0 : num(b[3], "taper");
-    if (b[2].is_number() && !b[2].is_bool() && b[3].is_none())
-      return w.cut_blind(num(b[0], "until"), b[1].truthy(), false, num(b[2], "taper"));
-    return w.cut_blind(num(b[0], "until"), b[1].truthy(), b[2].truthy(), taper);
+    if (b[2].is_number() && !b[2].is_bool() && b[3].is_none())  // the old (until, clean, taper)
+      return cut_blind_until(w, b[0], b[1].truthy(), false, num(b[2], "taper"));
+    return cut_blind_until(w, b[0], b[1].truthy(), b[2].truthy(), taper);
+  }
+
+  // cutBlind(until): a depth, or 'next' | 'last' | a Face (the solid cut up to that face).
+  static Value cut_blind_until(W& w, const Value& until, bool do_clean, bool both, double taper) {
+    if (until.is_number()) return w.cut_blind(num(until, "until"), do_clean, both, taper);
+    TopoDS_Shape s = w.extrude_until(until, false, both, taper, "Workplane.cutBlind");
+    if (do_clean) s = clean(s);
+    return w.new_object({wrap_shape(s)});
   }
 
   static Value cutThruAll(W& w, Interpreter&, CallArgs& a) {
@@ -1690,6 +1774,66 @@ struct WorkplaneMethods {
 
   // -- callbacks --
 
+  // cq.py's interpPlate: a surface bounded by `surf_edges` (a Workplane's edges, Edges and
+  // Wires, or points joined into a closed polygon) through `surf_pts` (Face.makeNSidedSurface),
+  // thickened when thickness > 0, then placed at every stack item (eachpoint, local
+  // coordinates) and combined (default: not).
+  static Value interpPlate(W& w, Interpreter&, CallArgs& a) {
+    auto b =
+        bind(a, "interpPlate",
+             {Param("surf_edges"), Param("surf_pts", script::make_list({})), Param("thickness", 0),
+              Param("combine", false), Param("clean", true), Param("degree", 3),
+              Param("nbPtsOnCur", 15), Param("nbIter", 2), Param("anisotropy", false),
+              Param("tol2d", 0.00001), Param("tol3d", 0.0001), Param("tolAng", 0.01),
+              Param("tolCurv", 0.1), Param("maxDeg", 8), Param("maxSegments", 9)});
+    const std::string what = "Workplane.interpPlate";
+    std::vector<TopoDS_Shape> edges;
+    std::vector<gp_Pnt> points;
+    if (auto other = b[0].as<W>()) {
+      TopTools_IndexedMapOfShape seen;
+      for (const auto& o : other->objects)
+        if (auto s = as_shape(o))
+          for (const auto& e : sub_shapes(s->shape, TopAbs_EDGE))
+            if (seen.Add(e) > static_cast<int>(edges.size())) edges.push_back(e);
+    } else {
+      for (const Value& item : script::to_items(b[0], what + " surf_edges")) {
+        auto s = as_shape(item);
+        if (s && (s->shape.ShapeType() == TopAbs_EDGE || s->shape.ShapeType() == TopAbs_WIRE))
+          edges.push_back(s->shape);
+        else
+          points.push_back(to_point(item, what + " surf_edges"));
+      }
+    }
+    if (!points.empty()) edges = {make_polygon(points, true)};
+    std::vector<gp_Pnt> through;
+    for (const Value& p : script::to_items(b[1], what + " surf_pts"))
+      through.push_back(to_point(p, what + " surf_pts"));
+    NSidedOptions o;
+    o.degree = static_cast<int>(script::to_int(b[5], "degree"));
+    o.nb_pts_on_cur = static_cast<int>(script::to_int(b[6], "nbPtsOnCur"));
+    o.nb_iter = static_cast<int>(script::to_int(b[7], "nbIter"));
+    o.anisotropy = b[8].truthy();
+    o.tol2d = num(b[9], "tol2d");
+    o.tol3d = num(b[10], "tol3d");
+    o.tol_ang = num(b[11], "tolAng");
+    o.tol_curv = num(b[12], "tolCurv");
+    o.max_deg = static_cast<int>(script::to_int(b[13], "maxDeg"));
+    o.max_segments = static_cast<int>(script::to_int(b[14], "maxSegments"));
+    TopoDS_Shape plate = make_n_sided_surface(edges, {}, through, o);
+    const double thickness = num(b[2], "thickness");
+    if (thickness > 0) {
+      if (plate.ShapeType() != TopAbs_FACE) {
+        auto faces = sub_shapes(plate, TopAbs_FACE);
+        if (faces.size() != 1) script::throw_geometry(what + ": the plate is not one face");
+        plate = faces[0];
+      }
+      plate = thicken_face(TopoDS::Face(plate), thickness);
+    }
+    session().count("interpPlate");
+    return w.combine_with_base(w.place_local(plate), true, to_combine(b[3], what), b[4].truthy(),
+                               what);
+  }
+
   static Value eachpoint(W& w, Interpreter& in, CallArgs& a) {
     auto b = bind(a, "eachpoint",
                   {Param("arg"), Param("useLocalCoordinates", false), Param("combine", false),
@@ -1923,6 +2067,7 @@ struct WorkplaneMethods {
         {"findSolid", findSolid},
         {"largestDimension", largestDimension},
         {"eachpoint", eachpoint},
+        {"interpPlate", interpPlate},
         {"each", each},
         {"filter", filter},
         {"map", map},
@@ -1995,7 +2140,7 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
       return Value();
     });
   static const char* unsupported[] = {
-      "text", "interpPlate", "parametricSurface", "ancestors", "siblings", "toSvg", "toOCC", "ctx"};
+      "text", "parametricSurface", "ancestors", "siblings", "toSvg", "toOCC", "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);

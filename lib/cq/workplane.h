@@ -109,6 +109,14 @@ class Workplane : public script::Object {
   V mirror_2d(bool about_x);
   V select(TopAbs_ShapeEnum type, const V& selector, const V& tag, const std::string& what);
   V cut_blind(double depth, bool clean, bool both, double taper);
+  /// CadQuery's _extrude(upToFace=...): the context solid with each pending face extruded
+  /// (`additive`) or cut up to a face by BRepFeat_MakeDPrism: `until` is a Face, "next" (index
+  /// 0) or "last" (-1) among the faces the line through the face's centre along the plane's
+  /// normal meets (ahead of it for an extrusion, behind it for a cut; the other way when none
+  /// is; an extrusion starting inside the solid goes to the next face after); `both` also
+  /// extrudes the other way. ValueError as CadQuery's messages.
+  TopoDS_Shape extrude_until(const script::Value& until, bool additive, bool both, double taper,
+                             const std::string& what);
 };
 
 /// `cq.Workplane(inPlane='XY', origin=(0, 0, 0), obj=None)`.

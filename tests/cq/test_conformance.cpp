@@ -670,3 +670,164 @@ TEST_CASE("selector objects: errors as CadQuery raises them", "[cq][conformance]
         "IndexError");  // faces have no length: no cluster at all
   CHECK(error_type("cq.ParallelDirSelector(cq.Vector(0, 0, 0))\n") == "ValueError");
 }
+
+TEST_CASE("testExtrudeUntilFace and testCutBlindUntilFace", "[cq][conformance]") {
+  // CadQuery's tests/test_cadquery.py, testExtrudeUntilFace / testCutBlindUntilFace.
+  auto r = run_cq(
+      "wp_ref = cq.Workplane('XY').box(10, 10, 10).center(20, 0).box(10, 10, 10)\n"
+      "ref = wp_ref.faces('>X[1]').workplane().rect(1, 1).extrude(10)\n"
+      "nb_faces = wp_ref.faces().size()\n"
+      "nxt = wp_ref.faces('>X[1]').workplane().rect(1, 1).extrude('next')\n"
+      "same_volume = abs(ref.val().Volume() - nxt.val().Volume())\n"
+      "added_faces = nxt.faces().size() - nb_faces\n"
+      "both = (wp_ref.faces('>X[1]').workplane(centerOption='CenterOfMass', offset=5)\n"
+      "        .polygon(5, 3).extrude('next', both=True))\n"
+      "both_valid = both.val().isValid()\n"
+      "tapered = (wp_ref.faces('>X[1]').workplane(centerOption='CenterOfMass')\n"
+      "           .polygon(5, 3).extrude('next', taper=5))\n"
+      "taper_smaller = tapered.val().Volume() < both.val().Volume()\n"
+      "two = (wp_ref.faces('>X[1]').workplane(centerOption='CenterOfMass')\n"
+      "       .pushPoints([(0, 0), (3, 3)]).rect(2, 3).extrude('next'))\n"
+      "two_solids = two.solids().size()\n"
+      "wp_ref3 = wp_ref.workplane().move(10, 0).box(5, 5, 5)\n"
+      "last = (wp_ref3.faces('>X[1]').workplane(centerOption='CenterOfMass')\n"
+      "        .circle(2).extrude('last'))\n"
+      "last_solids = last.solids().size()\n"
+      "arbitrary_face = (cq.Workplane('XZ', origin=(0, 30, 0)).transformed((20, 0, 0))\n"
+      "                  .box(10, 10, 10).faces('<Y').val())\n"
+      "to_face = (cq.Workplane().box(5, 5, 5).faces('>Y').workplane().circle(2)\n"
+      "           .extrude(until=arbitrary_face))\n"
+      "extremity = to_face.faces('>Y').val().Area()\n"
+      "part = (cq.Workplane().tag('base').box(10, 1, 1, centered=True)\n"
+      "        .faces('>Z').workplane().box(1, 1, 10, centered=(True, True, False))\n"
+      "        .faces('>Z').workplane().box(10, 1, 1, centered=(True, True, False))\n"
+      "        .workplaneFromTagged('base').center(3, 0).circle(0.4).extrude('next'))\n"
+      "inside_top = part.faces('>Z').val().Center().z\n"
+      "part_section = part.faces('<Z').workplane().section(-5).faces().size()\n"
+      "part_volume = part.val().Volume()\n"
+      "cut_ref = (cq.Workplane('XY').box(40, 10, 2)\n"
+      "           .pushPoints([(-20, 0, 5), (0, 0, 5), (20, 0, 5)]).box(10, 10, 10))\n"
+      "regular = (cut_ref.faces('>X[2]').workplane(centerOption='CenterOfMass')\n"
+      "           .rect(2, 2).cutBlind(-10))\n"
+      "cut_last = (cut_ref.faces('>X[2]').workplane(centerOption='CenterOfMass')\n"
+      "            .rect(2, 2).cutBlind('last'))\n"
+      "cut_same = abs(regular.val().Volume() - cut_last.val().Volume())\n"
+      "cut_last_volume = cut_last.val().Volume()\n"
+      "last4 = (cut_ref.faces('>X[4]').workplane(centerOption='CenterOfMass')\n"
+      "         .rect(2, 2).cutBlind('last')).val().Volume()\n"
+      "next4 = (cut_ref.faces('>X[4]').workplane(centerOption='CenterOfMass')\n"
+      "         .rect(2, 2).cutBlind('next')).val().Volume()\n"
+      "multi = (cut_ref.faces('>X[4]').workplane(centerOption='CenterOfMass', offset=0)\n"
+      "         .rect(2.5, 2.5, forConstruction=True).vertices().rect(1, 1).cutBlind('last'))\n"
+      "multi_faces = multi.faces().size()\n"
+      "via_combine = (cut_ref.faces('>X[2]').workplane(centerOption='CenterOfMass')\n"
+      "               .rect(2, 2).extrude('last', combine='cut')).val().Volume()\n");
+  CHECK(num(r, "same_volume") < 1e-6);
+  CHECK(num(r, "added_faces") == 4);
+  CHECK(r.in->global("both_valid")->truthy());
+  CHECK(r.in->global("taper_smaller")->truthy());
+  CHECK(num(r, "two_solids") == 1);
+  CHECK(num(r, "last_solids") == 1);
+  CHECK(num(r, "extremity") == Approx(13.372852288495501).margin(1e-5));
+  // The pin starts inside the bottom flange (z = 0) and goes past its top face (0.5) to the
+  // next one, the top flange's underside (10.5): 10 units of pin outside the flanges.
+  CHECK(num(r, "inside_top") == Approx(11.5));
+  CHECK(num(r, "part_section") == 2);  // CadQuery's check: web and pin
+  CHECK(num(r, "part_volume") == Approx(30 + M_PI * 0.16 * 10).epsilon(1e-6));
+  CHECK(num(r, "cut_same") < 1e-6);
+  CHECK(num(r, "last4") < num(r, "next4"));
+  CHECK(num(r, "multi_faces") == 50);
+  CHECK(num(r, "via_combine") == Approx(num(r, "cut_last_volume")));
+  auto error_type = [](const std::string& source) -> std::string {
+    try {
+      run_cq(source);
+    } catch (const cad::script::ScriptError& e) {
+      return e.type;
+    }
+    return "none";
+  };
+  const std::string two_boxes =
+      "w = cq.Workplane('XY').box(10, 10, 10).center(20, 0).box(10, 10, 10).faces('>X[1]')"
+      ".workplane().rect(1, 1)\n";
+  CHECK(error_type(two_boxes + "w.extrude('test')\n") == "ValueError");
+  CHECK(error_type(two_boxes + "w.cutBlind('test')\n") == "ValueError");
+  const std::string beside =
+      "w = cq.Workplane().box(5, 5, 5).faces('>X').workplane(offset=10)"
+      ".transformed((90, 0, 0)).circle(2)\n";
+  CHECK(error_type(beside + "w.extrude(until='next')\n") == "ValueError");
+  CHECK(error_type(beside + "w.extrude(until='next', both=True)\n") == "ValueError");
+  CHECK(error_type(beside + "w.extrude(until='next', combine=False)\n") == "ValueError");
+  CHECK(error_type("cq.Workplane().circle(2).extrude(until='next', both=True)\n") == "ValueError");
+}
+
+TEST_CASE("test_interpPlate: plates through points, thickened, on a pattern", "[cq][conformance]") {
+  // CadQuery's tests/test_cadquery.py, test_interpPlate: the same plates and their figures
+  // (compared there to 0-2 decimal places, as here).
+  auto r = run_cq(
+      "import math\n"
+      "edge_points = [(0.0, 0.0, 0.0), (0.0, 10.0, 0.0), (0.0, 10.0, 10.0), (0.0, 0.0, 10.0)]\n"
+      "plate_0 = cq.Workplane('XY').interpPlate(edge_points, [(5.0, 5.0, 5.0)], 0)\n"
+      "a0 = plate_0.val().Area()\n"
+      "v0 = plate_0.val().isValid()\n"
+      "edge_wire = cq.Workplane('XY').polyline([(-7.0, -7.0), (7.0, -7.0), (7.0, 7.0), (-7.0, "
+      "7.0)])\n"
+      "edge_wire = edge_wire.add(cq.Workplane('YZ').workplane()\n"
+      "    .transformed(offset=cq.Vector(0, 0, -7), rotate=cq.Vector(45, 0, 0))\n"
+      "    .spline([(-7.0, 0.0), (3, -3), (7.0, 0.0)]))\n"
+      "plate_1 = cq.Workplane('XY').interpPlate(edge_wire, [(-3.0, -3.0, -3.0), (3.0, 3.0, 3.0)], "
+      "0.1)\n"
+      "vol1 = plate_1.val().Volume()\n"
+      "r1, r2, fn = 3.0, 10.0, 6\n"
+      "pts = [(r1 * math.cos(i * math.pi / fn), r1 * math.sin(i * math.pi / fn)) if i % 2 == 0\n"
+      "       else (r2 * math.cos(i * math.pi / fn), r2 * math.sin(i * math.pi / fn))\n"
+      "       for i in range(2 * fn + 1)]\n"
+      "star = cq.Workplane('XY').polyline(pts)\n"
+      "r2 = 4.5\n"
+      "through = [(r2 * math.cos(i * math.pi / fn), r2 * math.sin(i * math.pi / fn), 1.0)\n"
+      "           for i in range(2 * fn)] + [(0.0, 0.0, -2.0)]\n"
+      "plate_2 = cq.Workplane('XY').interpPlate(star, through, 0.1, combine=True, clean=True,\n"
+      "    degree=3, nbPtsOnCur=15, nbIter=2, anisotropy=False, tol2d=0.00001, tol3d=0.0001,\n"
+      "    tolAng=0.01, tolCurv=0.1, maxDeg=8, maxSegments=49)\n"
+      "vol2 = plate_2.val().Volume()\n"
+      "r1 = 1.0\n"
+      "hexes = [(-3.0, -3.0), (-1.267949, -3.0), (0.464102, -3.0), (2.196152, -3.0)]\n"
+      "edge_points = [(r1 * math.cos(i * 2 * math.pi / fn + 30 * math.pi / 180),\n"
+      "                r1 * math.sin(i * 2 * math.pi / fn + 30 * math.pi / 180)) for i in range(fn "
+      "+ 1)]\n"
+      "spikes = [(r1 / 4 * math.cos(i * 2 * math.pi / fn + 30 * math.pi / 180),\n"
+      "           r1 / 4 * math.sin(i * 2 * math.pi / fn + 30 * math.pi / 180), 0.75)\n"
+      "          for i in range(fn + 1)] + [(0, 0, 2)]\n"
+      "plate_3 = (cq.Workplane('XY').pushPoints(hexes).interpPlate(\n"
+      "    cq.Workplane('XY').polyline(edge_points), spikes, 0.1, combine=False, clean=False,\n"
+      "    degree=2, nbPtsOnCur=20, nbIter=2, anisotropy=False, tol2d=0.00001, tol3d=0.0001,\n"
+      "    tolAng=0.01, tolCurv=0.1, maxDeg=8, maxSegments=9))\n"
+      "vol3 = plate_3.val().Volume()\n"
+      "n3 = plate_3.size()\n"
+      "x3 = plate_3.vals()[3].Center().x\n"
+      "gyroid_pts = [[[3.54, 3.54], [1.77, 0.0], [3.54, -3.54]],\n"
+      "              [[-3.54, -3.54], [0.0, -1.77], [3.54, -3.54]],\n"
+      "              [[-3.54, -3.54], [0.0, -1.77], [3.54, -3.54]],\n"
+      "              [[-3.54, -3.54], [-1.77, 0.0], [-3.54, 3.54]],\n"
+      "              [[3.54, 3.54], [0.0, 1.77], [-3.54, 3.54]],\n"
+      "              [[3.54, 3.54], [0.0, 1.77], [-3.54, 3.54]]]\n"
+      "planes = ['XZ', 'XY', 'YZ', 'XZ', 'YZ', 'XY']\n"
+      "offsets = [-3.54, 3.54, 3.54, 3.54, -3.54, -3.54]\n"
+      "gyroid = cq.Workplane(planes[0]).workplane(offset=-offsets[0]).spline(gyroid_pts[0])\n"
+      "for i in range(len(gyroid_pts) - 1):\n"
+      "    gyroid = gyroid.add(cq.Workplane(planes[i + 1]).workplane(offset=-offsets[i + 1])\n"
+      "                        .spline(gyroid_pts[i + 1]))\n"
+      "plate_4 = cq.Workplane('XY').interpPlate(gyroid, [(0, 0, 0)], 0.1)\n"
+      "vol4 = plate_4.val().Volume()\n"
+      "plate_5 = cq.Workplane().interpPlate(cq.Workplane().slot2D(2, 1).vals())\n"
+      "a5 = plate_5.val().Area()\n");
+  CHECK(r.in->global("v0")->truthy());
+  CHECK(num(r, "a0") == Approx(141.218823892).margin(0.05));
+  CHECK(num(r, "vol1") == Approx(26.124970206).margin(0.005));
+  CHECK(num(r, "vol2") == Approx(10.956054314).margin(0.5));
+  CHECK(num(r, "vol3") == Approx(0.45893954685189414).margin(0.05));
+  CHECK(num(r, "n3") == 4);
+  CHECK(num(r, "x3") == Approx(2.196152).margin(0.01));  // placed at its pushed point
+  CHECK(num(r, "vol4") == Approx(7.760559490).margin(0.005));
+  // A flat slot2D(2, 1): overall length 2, so a 1 x 1 middle and two half discs of radius 0.5.
+  CHECK(num(r, "a5") == Approx((2 - 1) * 1 + M_PI * 0.25).margin(1e-3));
+}

@@ -120,6 +120,15 @@ TEST_CASE("the result is chosen as DESIGN.md says", "[exec]") {
           "cq.Workplane().box(2,1,1)\n");
   CHECK(r["result_var"] == "result");
   CHECK(r["volume"].get<double>() == Approx(2));
+  // ... the first of them that holds a solid: CadQuery's documentation sketches in `r`, then
+  // extrudes into `result` (doc/examples.rst, "Using Point Lists").
+  r =
+      run("import cadquery as cq\nr = cq.Workplane('front').circle(2.0)\n"
+          "r = r.pushPoints([(1.5, 0), (0, 1.5), (-1.5, 0), (0, -1.5)]).circle(0.25)\n"
+          "result = r.extrude(0.125)\n");
+  CHECK(r["status"] == "ok");
+  CHECK(r["result_var"] == "result");
+  CHECK(r["volume"].get<double>() == Approx((4 * M_PI - 4 * M_PI * 0.0625) * 0.125));
   // else the last assigned Workplane holding a solid
   r =
       run("import cadquery as cq\na = cq.Workplane().box(1,1,1)\nb = cq.Workplane().box(5,1,1)\nc "

@@ -46,14 +46,20 @@ std::vector<std::vector<Rollout>> sample(ml::Transformer& model, const ml::Token
 
 TEST_CASE("the scorer's log-probs equal the sampler's, with and without left padding", "[rl]") {
   const ml::Tokenizer tok = small_tokenizer();
-  for (bool vision : {false, true}) {
-    ml::Transformer model = ml::test::make_model(ml::test::test_config(tok.vocab_size(), vision));
+  // The prefix: none, an image, a point cloud (the points task's prompts).
+  for (int kind : {0, 1, 2}) {
+    INFO("prefix kind " << kind);
+    const bool vision = kind != 0;  // a prefix input per prompt (image or points)
+    ml::ModelConfig config = ml::test::test_config(tok.vocab_size(), kind == 1);
+    config.points = kind == 2;
+    config.point_count = 16;
+    ml::Transformer model = ml::test::make_model(config);
     const std::vector<std::vector<std::int64_t>> prompts = {tok.encode("<bos>a box"),
                                                             tok.encode("<bos>write seven digits")};
     at::Tensor images;
     if (vision) {
       torch::manual_seed(3);
-      images = torch::rand({2, 3, 32, 32});
+      images = kind == 1 ? torch::rand({2, 3, 32, 32}) : torch::rand({2, 16, 3}) * 2 - 1;
     }
     const auto groups = sample(model, tok, prompts, images, true);
     // Shared prefill and separate rows sample the same tokens with the same log-probs.
