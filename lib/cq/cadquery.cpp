@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "cq/assembly.h"
 #include "cq/geom_types.h"
 #include "cq/host.h"
 #include "cq/selector_classes.h"
@@ -74,15 +75,16 @@ void add_classes(script::Module& m, bool geometry, bool shapes) {
 
 Value make_cadquery(const Value& exporters) {
   auto m = std::make_shared<CadQueryModule>(
-      "cadquery",
-      std::vector<std::string>{"Assembly", "Color", "importers", "Matrix", "BoundBox", "occ_impl",
-                               "Constraint", "func", "vis", "cqgi", "CompSolid"});
+      "cadquery", std::vector<std::string>{"importers", "Matrix", "BoundBox", "occ_impl",
+                                           "Constraint", "func", "vis", "cqgi", "CompSolid"});
   const auto workplane = std::make_shared<HostClass>("Workplane", make_workplane);
   m->set("Workplane", workplane);
   m->set("CQ", workplane);  // cq.py: "CQ = Workplane", the alias for backward compatibility
   m->set("Sketch", std::make_shared<HostClass>("Sketch", make_sketch));
   add_classes(*m, true, true);
   add_selector_classes(*m, false);
+  m->set("Assembly", assembly_class());
+  m->set("Color", color_class());
   m->set("selectors", make_selectors_module());
   m->set("exporters", exporters);
   return m;
@@ -106,6 +108,7 @@ Value show_object(Interpreter&, CallArgs& a) {
 
 bool holds_solid(const Value& v) {
   if (auto w = v.as<Workplane>()) return w->find_solid(true, false).has_value();
+  if (auto c = assembly_compound(v)) return !sub_shapes(*c, TopAbs_SOLID).empty();
   if (auto s = as_shape(v)) return !sub_shapes(s->shape, TopAbs_SOLID).empty();
   return false;
 }
@@ -148,6 +151,10 @@ void install(Interpreter& in, std::shared_ptr<Session> s) {
 
 std::optional<TopoDS_Shape> to_shape(const Value& v) {
   if (auto s = as_shape(v)) return s->shape;
+  if (auto c = assembly_compound(v)) {
+    if (sub_shapes(*c, TopAbs_VERTEX).empty()) return std::nullopt;  // an empty assembly
+    return *c;
+  }
   if (auto w = v.as<Workplane>()) {
     if (auto solids = w->find_solid(true, false)) {
       auto ch = children(*solids);

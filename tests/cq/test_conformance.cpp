@@ -831,3 +831,60 @@ TEST_CASE("test_interpPlate: plates through points, thickened, on a pattern", "[
   // A flat slot2D(2, 1): overall length 2, so a 1 x 1 middle and two half discs of radius 0.5.
   CHECK(num(r, "a5") == Approx((2 - 1) * 1 + M_PI * 0.25).margin(1e-3));
 }
+
+TEST_CASE("cq.Assembly places its parts; cq.Color", "[cq][conformance]") {
+  // CadQuery 2.4's assembly.py: add() copies a subassembly with its own location unless one is
+  // given, toCompound() locates each level's compound by its loc, names are unique.
+  auto r = run_cq(
+      "b = cq.Workplane().box(1, 1, 1)\n"
+      "assy = cq.Assembly()\n"
+      "assy.add(b, loc=cq.Location(cq.Vector(0, 0, 5)), name='top', color=cq.Color('red'))\n"
+      "assy.add(b, name='bottom')\n"
+      "c = assy.toCompound()\n"
+      "vol = c.Volume()\n"
+      "zmax = c.BoundingBox().zmax\n"
+      "sub = cq.Assembly(b, name='sub')\n"
+      "sub.add(b, loc=cq.Location(cq.Vector(2, 0, 0)), name='s2')\n"
+      "root = cq.Assembly(name='root').add(sub, loc=cq.Location(cq.Vector(0, 10, 0)))\n"
+      "bb = root.toCompound().BoundingBox()\n"
+      "xmax, ymin, ymax = bb.xmax, bb.ymin, bb.ymax\n"
+      "names = [n for n, _ in root.traverse()]\n"
+      "n_names = len(names)\n"
+      "last_name = names[-1]\n"
+      "first_name = names[0]\n"
+      "red = cq.Color('red').toTuple()\n"
+      "rr, rg, rb, ra = red\n"
+      "alpha = cq.Color(0.1, 0.2, 0.3).toTuple()[3]\n"
+      "top_z = assy.children[0].loc.toTuple()[0][2]\n"
+      "assembly = root\n");
+  CHECK(num(r, "vol") == Approx(2));
+  CHECK(num(r, "zmax") == Approx(5.5));
+  CHECK(num(r, "xmax") == Approx(2.5));
+  CHECK(num(r, "ymin") == Approx(9.5));
+  CHECK(num(r, "ymax") == Approx(10.5));
+  CHECK(num(r, "n_names") == 3);
+  CHECK(r.in->global("first_name")->as_str() == "s2");
+  CHECK(r.in->global("last_name")->as_str() == "root");
+  CHECK(num(r, "rr") == Approx(1));
+  CHECK(num(r, "rg") == Approx(0));
+  CHECK(num(r, "ra") == Approx(1));
+  CHECK(num(r, "alpha") == Approx(1));
+  CHECK(num(r, "top_z") == Approx(5));
+  // The script's result: the assembly's solids, placed.
+  auto res = cad::cq::select_result(*r.in, *r.session);
+  REQUIRE(res);
+  CHECK(res->result_var == "assembly");
+  CHECK(cad::cq::testing::count(res->shape, TopAbs_SOLID) == 2);
+  auto error_type = [](const std::string& source) -> std::string {
+    try {
+      run_cq(source);
+    } catch (const cad::script::ScriptError& e) {
+      return e.type;
+    }
+    return "none";
+  };
+  CHECK(error_type("a = cq.Assembly(name='x')\na.add(cq.Workplane().box(1, 1, 1), name='x')\n") ==
+        "ValueError");
+  CHECK(error_type("cq.Color('no such colour')\n") == "ValueError");
+  CHECK(error_type("cq.Assembly().constrain('a', 'b', 'Plane')\n") == "NotImplementedError");
+}
