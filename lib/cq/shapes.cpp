@@ -61,10 +61,12 @@
 #include <Geom2d_TrimmedCurve.hxx>
 #include <GeomAPI_Interpolate.hxx>
 #include <GeomAPI_PointsToBSpline.hxx>
+#include <GeomAPI_PointsToBSplineSurface.hxx>
 #include <GeomAPI_ProjectPointOnSurf.hxx>
 #include <GeomAdaptor_Surface.hxx>
 #include <GeomFill_CorrectedFrenet.hxx>
 #include <GeomFill_Frenet.hxx>
+#include <Geom_BSplineSurface.hxx>
 #include <Geom_ConicalSurface.hxx>
 #include <Geom_CylindricalSurface.hxx>
 #include <LocOpe_DPrism.hxx>
@@ -76,6 +78,7 @@
 #include <TColStd_HArray1OfBoolean.hxx>
 #include <TColgp_Array1OfPnt.hxx>
 #include <TColgp_Array1OfVec.hxx>
+#include <TColgp_Array2OfPnt.hxx>
 #include <TColgp_HArray1OfPnt.hxx>
 #include <TopExp.hxx>
 #include <TopExp_Explorer.hxx>
@@ -447,6 +450,28 @@ TopoDS_Edge make_spline_approx(const std::vector<gp_Pnt>& pts, double tol,
     builder = std::make_unique<GeomAPI_PointsToBSpline>(array, min_deg, max_deg, GeomAbs_C2, tol);
   if (!builder->IsDone()) script::throw_value_error("B-spline approximation failed");
   return BRepBuilderAPI_MakeEdge(builder->Curve()).Edge();
+}
+
+TopoDS_Face make_spline_approx_surface(const std::vector<std::vector<gp_Pnt>>& grid, double tol,
+                                       const std::optional<std::array<double, 3>>& smoothing,
+                                       int min_deg, int max_deg) {
+  if (grid.size() < 2 || grid[0].size() < 2)
+    script::throw_value_error("B-spline approximation needs a grid of at least 2 x 2 points");
+  const int rows = static_cast<int>(grid.size()), cols = static_cast<int>(grid[0].size());
+  TColgp_Array2OfPnt array(1, rows, 1, cols);
+  for (int i = 0; i < rows; ++i) {
+    if (static_cast<int>(grid[i].size()) != cols)
+      script::throw_value_error("B-spline approximation needs rows of equal length");
+    for (int j = 0; j < cols; ++j) array.SetValue(i + 1, j + 1, grid[i][j]);
+  }
+  GeomAPI_PointsToBSplineSurface builder;
+  if (smoothing)
+    builder.Init(array, (*smoothing)[0], (*smoothing)[1], (*smoothing)[2], max_deg, GeomAbs_C2,
+                 tol);
+  else
+    builder.Init(array, min_deg, max_deg, GeomAbs_C2, tol);
+  if (!builder.IsDone()) script::throw_value_error("B-spline approximation failed");
+  return BRepBuilderAPI_MakeFace(builder.Surface(), Precision::Confusion()).Face();
 }
 
 TopoDS_Edge make_spline(const std::vector<gp_Pnt>& pts,
@@ -1728,6 +1753,20 @@ Value shape_class(const std::string& name) {
       if (s1.ShapeType() == TopAbs_WIRE && s2.ShapeType() == TopAbs_WIRE)
         return wrap_shape(BRepFill::Shell(TopoDS::Wire(s1), TopoDS::Wire(s2)));
       script::throw_type_error("Face.makeRuledSurface takes two edges or two wires");
+    });
+    // CadQuery 2.4's Face.makeSplineApprox(points, tol=1e-2, smoothing=None, minDeg=1,
+    // maxDeg=3): a B-spline surface through a grid of points.
+    c->def("makeSplineApprox", [](Interpreter&, CallArgs& a) {
+      auto b = script::bind_args(a, "Face.makeSplineApprox",
+                                 {Param("points"), Param("tol", 1e-2), Param("smoothing", Value()),
+                                  Param("minDeg", 1), Param("maxDeg", 3)});
+      std::vector<std::vector<gp_Pnt>> grid;
+      for (const Value& row : script::to_items(b[0], "Face.makeSplineApprox points"))
+        grid.push_back(point_list(row, "Face.makeSplineApprox points"));
+      return wrap_shape(
+          make_spline_approx_surface(grid, num(b[1], "tol"), smoothing_weights(b[2]),
+                                     static_cast<int>(script::to_int(b[3], "minDeg")),
+                                     static_cast<int>(script::to_int(b[4], "maxDeg"))));
     });
     c->def("makeFromWires", [](Interpreter&, CallArgs& a) {
       auto b = script::bind_args(a, "Face.makeFromWires",

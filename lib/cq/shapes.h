@@ -151,6 +151,12 @@ std::optional<std::array<double, 3>> smoothing_weights(const script::Value& v);
 /// CadQuery's Edge.makeSplineApprox: a B-spline approximating the points within `tol`
 /// (GeomAPI_PointsToBSpline, C2), degrees min_deg..max_deg, or with `smoothing` weights
 /// (curve length, curvature, torsion) and degree at most max_deg.
+/// CadQuery 2.4's Face.makeSplineApprox: GeomAPI_PointsToBSplineSurface through grid[i][j]
+/// (smoothed with the three weights and maxDeg, else between minDeg and maxDeg; C2, tol 3D).
+/// ValueError when the approximation fails or the grid is not rectangular.
+TopoDS_Face make_spline_approx_surface(const std::vector<std::vector<gp_Pnt>>& grid, double tol,
+                                       const std::optional<std::array<double, 3>>& smoothing,
+                                       int min_deg, int max_deg);
 TopoDS_Edge make_spline_approx(const std::vector<gp_Pnt>& pts, double tol,
                                const std::optional<std::array<double, 3>>& smoothing, int min_deg,
                                int max_deg);

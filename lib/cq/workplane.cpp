@@ -925,6 +925,33 @@ struct WorkplaneMethods {
     return add_curve(w, e, false, b[8].truthy());
   }
 
+  // CadQuery 2.4's parametricSurface: func(u, v) sampled on an (N + 1) x (N + 1) grid over
+  // [start, stop]^2 (plane coordinates), Face.makeSplineApprox through it; the face is the new
+  // object (not combined).
+  static Value parametricSurface(W& w, Interpreter& in, CallArgs& a) {
+    auto b = bind(a, "parametricSurface",
+                  {Param("func"), Param("N", 20), Param("start", 0), Param("stop", 1),
+                   Param("tol", 1e-2), Param("minDeg", 1), Param("maxDeg", 6),
+                   Param("smoothing", script::make_tuple({Value(1), Value(1), Value(1)}))});
+    const std::int64_t n = script::to_int(b[1], "N");
+    if (n < 1) script::throw_value_error("parametricSurface: N must be at least 1");
+    const double start = num(b[2], "start"), diff = num(b[3], "stop") - start;
+    std::vector<std::vector<gp_Pnt>> grid(static_cast<std::size_t>(n + 1));
+    for (std::int64_t i = 0; i <= n; ++i)
+      for (std::int64_t j = 0; j <= n; ++j) {
+        CallArgs ca;
+        ca.positional.push_back(Value(start + diff * static_cast<double>(i) / n));
+        ca.positional.push_back(Value(start + diff * static_cast<double>(j) / n));
+        grid[i].push_back(w.plane.to_world(to_point(in.call(b[0], ca), "parametricSurface func")));
+      }
+    const TopoDS_Face f =
+        make_spline_approx_surface(grid, num(b[4], "tol"), smoothing_weights(b[7]),
+                                   static_cast<int>(script::to_int(b[5], "minDeg")),
+                                   static_cast<int>(script::to_int(b[6], "maxDeg")));
+    session().count("parametricSurface");
+    return w.new_object({wrap_shape(f)});
+  }
+
   /// Pending edge, or with makeWire a pending wire; the new object holds it.
   static Value add_curve(W& w, const TopoDS_Edge& e, bool for_construction, bool make_wire) {
     if (make_wire) {
@@ -2068,6 +2095,7 @@ struct WorkplaneMethods {
         {"largestDimension", largestDimension},
         {"eachpoint", eachpoint},
         {"interpPlate", interpPlate},
+        {"parametricSurface", parametricSurface},
         {"each", each},
         {"filter", filter},
         {"map", map},
@@ -2139,8 +2167,7 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
       script::to_str(b[0], "Workplane.exportSvg fileName");
       return Value();
     });
-  static const char* unsupported[] = {
-      "text", "parametricSurface", "ancestors", "siblings", "toSvg", "toOCC", "ctx"};
+  static const char* unsupported[] = {"text", "ancestors", "siblings", "toSvg", "toOCC", "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);

@@ -888,3 +888,30 @@ TEST_CASE("cq.Assembly places its parts; cq.Color", "[cq][conformance]") {
   CHECK(error_type("cq.Color('no such colour')\n") == "ValueError");
   CHECK(error_type("cq.Assembly().constrain('a', 'b', 'Plane')\n") == "NotImplementedError");
 }
+
+TEST_CASE("testParametricSurface and Face.makeSplineApprox", "[cq][conformance]") {
+  // CadQuery's tests/test_cadquery.py, testParametricSurface / testMakeSplineApprox (2.4).
+  auto r = run_cq(
+      "from math import pi, cos\n"
+      "r1 = cq.Workplane().parametricSurface(lambda u, v: (u, v, cos(pi * u) * cos(pi * v)),\n"
+      "                                      start=-1, stop=1)\n"
+      "valid = r1.faces().val().isValid()\n"
+      "r2 = cq.Workplane().box(1, 1, 3).split(r1)\n"
+      "n_solids = r2.solids().size()\n"
+      "halves = r2.solids().val().isValid()\n"
+      "total = sum(s.Volume() for s in r2.solids().vals())\n"
+      "zc = r1.val().Center().z\n"
+      "pts = [[cq.Vector(x, y, 0.1 * x * y) for y in range(5)] for x in range(5)]\n"
+      "f1 = cq.Face.makeSplineApprox(pts, smoothing=(1, 1, 1), maxDeg=6)\n"
+      "f2 = cq.Face.makeSplineApprox(pts)\n"
+      "ok = f1.isValid() and f2.isValid()\n"
+      "flat_area = cq.Face.makeSplineApprox([[(0, 0, 0), (0, 2, 0)], [(3, 0, 0), (3, 2, "
+      "0)]]).Area()\n");
+  CHECK(r.in->global("valid")->truthy());
+  CHECK(num(r, "n_solids") == 2);
+  CHECK(r.in->global("halves")->truthy());
+  CHECK(num(r, "total") == Approx(3).epsilon(1e-4));  // split by a B-spline: kernel tolerance
+  CHECK(num(r, "zc") == Approx(0).margin(0.05));      // cos(pi u) cos(pi v) averages to 0
+  CHECK(r.in->global("ok")->truthy());
+  CHECK(num(r, "flat_area") == Approx(6).epsilon(1e-6));
+}
