@@ -22,7 +22,7 @@ done
 fam=$("$BIN/cad-dataset-build" --list-families | awk 'NR<=3 {print $1}')
 {
   echo "name: points-cli"
-  echo "seed: 5"
+  echo "seed: 3"
   echo "families:"
   for f in $fam; do echo "  $f: 4"; done
   echo "experts: [views]"
