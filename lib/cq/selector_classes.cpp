@@ -100,6 +100,17 @@ Value nth_ctor(const std::string& cls, NthKey key, CallArgs& a) {
                                 script::to_float(b[2], cls + " tolerance")));
 }
 
+// CenterNthSelector(vector, n, directionMax, tolerance); DirectionNthSelector keeps only the
+// shapes parallel to the vector first.
+Value center_nth_ctor(const std::string& cls, bool parallel_only, CallArgs& a) {
+  auto b = script::bind_args(a, cls,
+                             {Param("vector"), Param("n"), Param("directionMax", true),
+                              Param("tolerance", kDefaultTolerance)});
+  return wrap(cls, nth_selector(NthKey::Center, script::to_int(b[1], cls + " n"), to_bool(b[2]),
+                                script::to_float(b[3], cls + " tolerance"),
+                                to_vec(b[0], cls + " vector"), parallel_only));
+}
+
 Value binary_ctor(const std::string& cls, SetOperation op, CallArgs& a) {
   auto b = script::bind_args(a, cls, {Param("left"), Param("right")});
   return wrap(cls, combine_selectors(op, to_selector(b[0], cls + " left"),
@@ -155,23 +166,9 @@ const std::vector<ClassDef>& class_defs() {
       {"AreaNthSelector", false,
        [](const std::string& cls, CallArgs& a) { return nth_ctor(cls, NthKey::Area, a); }},
       {"CenterNthSelector", false,
-       [](const std::string& cls, CallArgs& a) {
-         auto b = script::bind_args(a, cls,
-                                    {Param("vector"), Param("n"), Param("directionMax", true),
-                                     Param("tolerance", kDefaultTolerance)});
-         return wrap(cls, nth_selector(NthKey::Center, script::to_int(b[1], cls + " n"),
-                                       to_bool(b[2]), script::to_float(b[3], cls + " tolerance"),
-                                       to_vec(b[0], cls + " vector")));
-       }},
+       [](const std::string& cls, CallArgs& a) { return center_nth_ctor(cls, false, a); }},
       {"DirectionNthSelector", false,
-       [](const std::string& cls, CallArgs& a) {
-         auto b = script::bind_args(a, cls,
-                                    {Param("vector"), Param("n"), Param("directionMax", true),
-                                     Param("tolerance", kDefaultTolerance)});
-         return wrap(cls, nth_selector(NthKey::Center, script::to_int(b[1], cls + " n"),
-                                       to_bool(b[2]), script::to_float(b[3], cls + " tolerance"),
-                                       to_vec(b[0], cls + " vector"), true));
-       }},
+       [](const std::string& cls, CallArgs& a) { return center_nth_ctor(cls, true, a); }},
       {"DirectionMinMaxSelector", true,
        [](const std::string& cls, CallArgs& a) {
          auto b = script::bind_args(

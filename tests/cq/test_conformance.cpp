@@ -19,6 +19,16 @@ double num(const cad::cq::testing::Run& r, const char* var) {
   return r.number(var);
 }
 
+// The Python exception type a script raises ("none" when it runs).
+std::string error_type(const std::string& source) {
+  try {
+    run_cq(source);
+  } catch (const cad::script::ScriptError& e) {
+    return e.type;
+  }
+  return "none";
+}
+
 }  // namespace
 
 TEST_CASE("testSlot2D volumes and rotation", "[cq][conformance]") {
@@ -655,14 +665,6 @@ TEST_CASE("selector objects of cadquery.selectors select as CadQuery's classes",
 }
 
 TEST_CASE("selector objects: errors as CadQuery raises them", "[cq][conformance][selectors]") {
-  auto error_type = [](const std::string& source) -> std::string {
-    try {
-      run_cq(source);
-    } catch (const cad::script::ScriptError& e) {
-      return e.type;
-    }
-    return "none";
-  };
   CHECK(error_type("cq.Workplane().box(1, 1, 1).faces(5)\n") == "TypeError");
   CHECK(error_type("cq.NearestToPointSelector((0, 0, 0)).filter([])\n") == "ValueError");
   CHECK(error_type("cq.selectors.RadiusNthSelector(0).filter([])\n") == "ValueError");
@@ -738,14 +740,6 @@ TEST_CASE("testExtrudeUntilFace and testCutBlindUntilFace", "[cq][conformance]")
   CHECK(num(r, "last4") < num(r, "next4"));
   CHECK(num(r, "multi_faces") == 50);
   CHECK(num(r, "via_combine") == Approx(num(r, "cut_last_volume")));
-  auto error_type = [](const std::string& source) -> std::string {
-    try {
-      run_cq(source);
-    } catch (const cad::script::ScriptError& e) {
-      return e.type;
-    }
-    return "none";
-  };
   const std::string two_boxes =
       "w = cq.Workplane('XY').box(10, 10, 10).center(20, 0).box(10, 10, 10).faces('>X[1]')"
       ".workplane().rect(1, 1)\n";
@@ -875,14 +869,6 @@ TEST_CASE("cq.Assembly places its parts; cq.Color", "[cq][conformance]") {
   REQUIRE(res);
   CHECK(res->result_var == "assembly");
   CHECK(cad::cq::testing::count(res->shape, TopAbs_SOLID) == 2);
-  auto error_type = [](const std::string& source) -> std::string {
-    try {
-      run_cq(source);
-    } catch (const cad::script::ScriptError& e) {
-      return e.type;
-    }
-    return "none";
-  };
   CHECK(error_type("a = cq.Assembly(name='x')\na.add(cq.Workplane().box(1, 1, 1), name='x')\n") ==
         "ValueError");
   CHECK(error_type("cq.Color('no such colour')\n") == "ValueError");
