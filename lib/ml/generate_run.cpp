@@ -19,6 +19,7 @@
 #include "data/cot.h"
 #include "ml/checkpoint.h"
 #include "ml/sampler.h"
+#include "ml/sft.h"
 #include "ml/sft_data.h"
 
 namespace cad::ml {
@@ -115,16 +116,9 @@ std::size_t run_generate(const GenerateConfig& config) {
     throw UsageError("task '" + config.task + "' needs a model with vision");
   if (with_points && !model_config.points)
     throw UsageError("task '" + config.task + "' needs a model with a point encoder");
-  if (with_points) {
-    const auto& specials = loaded.tokenizer.special_tokens();
-    if (std::find(specials.begin(), specials.end(), "<points>") == specials.end())
-      throw UsageError(
-          "the model's tokenizer has no <points> token: it was not trained for points");
-  }
+  if (with_points) require_points_tokens(loaded.tokenizer);
   SftDataOptions point_options;
-  point_options.point_count = model_config.point_count;
-  point_options.point_frame = model_config.point_frame;
-  point_options.point_scale = model_config.point_scale;
+  set_point_options(point_options, model_config);
   const std::string data_dir =
       !config.data_dir.empty()
           ? config.data_dir
@@ -254,13 +248,7 @@ std::size_t run_generate(const GenerateConfig& config) {
                     images[r].pixels.data(), images[r].pixels.size());
       image_tensor = hwc.permute({0, 3, 1, 2}).to(at::kFloat).div_(255.0).contiguous();
     }
-    if (with_points) {
-      const std::int64_t n = model_config.point_count;
-      image_tensor = at::empty({static_cast<std::int64_t>(clouds.size()), n, 3}, at::kFloat);
-      for (std::size_t r = 0; r < clouds.size(); ++r)
-        std::copy(clouds[r]->xyz.begin(), clouds[r]->xyz.end(),
-                  image_tensor[static_cast<std::int64_t>(r)].data_ptr<float>());
-    }
+    if (with_points) image_tensor = stack_points(clouds);
     std::vector<Generation> generations;
     try {
       generations = generate(model, prompts, options, image_tensor);

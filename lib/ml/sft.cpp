@@ -47,9 +47,7 @@ SftDataOptions data_options_for(const SftConfig& config, const ModelConfig& mode
   options.image_channels = model.image_channels;
   options.image_tokens = model.image_tokens();
   options.max_length = model.context;
-  options.point_count = model.point_count;
-  options.point_frame = model.point_frame;
-  options.point_scale = model.point_scale;
+  set_point_options(options, model);
   for (const auto& t : options.tasks) {
     if (!model.vision && sft_task_has_image(t.task))
       throw UsageError("task '" + t.task + "' needs a model with vision");
@@ -131,6 +129,17 @@ SftBatch make_sft_batch(const std::vector<SftExample>& examples,
     }
   }
   return batch;
+}
+
+at::Tensor stack_points(const std::vector<std::shared_ptr<const SftPoints>>& clouds) {
+  const std::int64_t n = clouds.empty() ? 0 : clouds[0]->count;
+  at::Tensor out = at::empty({static_cast<std::int64_t>(clouds.size()), n, 3}, at::kFloat);
+  for (std::size_t r = 0; r < clouds.size(); ++r) {
+    if (clouds[r]->count != n) throw UsageError("point clouds of different sizes in one batch");
+    std::copy(clouds[r]->xyz.begin(), clouds[r]->xyz.end(),
+              out[static_cast<std::int64_t>(r)].data_ptr<float>());
+  }
+  return out;
 }
 
 double sft_eval_loss(TransformerImpl& model, const std::vector<SftExample>& examples,

@@ -77,6 +77,10 @@ SftBatch make_sft_batch(const std::vector<SftExample>& examples,
                         double point_noise = 0.0, double point_noise_probability = 0.0,
                         std::uint64_t noise_seed = 0);
 
+/// Point clouds of one size stacked into [N, point_count, 3] float. Throws cad::UsageError when
+/// their sizes differ.
+at::Tensor stack_points(const std::vector<std::shared_ptr<const SftPoints>>& clouds);
+
 /// Result of a run.
 struct SftResult {
   std::int64_t step = 0;           ///< optimizer steps done (the run's total so far)

@@ -59,6 +59,21 @@ bool sft_task_has_points(const std::string& task) {
   return task == "points";
 }
 
+void require_points_tokens(const Tokenizer& tokenizer) {
+  const auto& specials = tokenizer.special_tokens();
+  for (const char* token : {"<task:points>", "<points>"})
+    if (std::find(specials.begin(), specials.end(), token) == specials.end())
+      throw UsageError(
+          "the points task needs a tokenizer with the <points> and <task:points> tokens (one "
+          "trained by this version of cad-sft)");
+}
+
+void set_point_options(SftDataOptions& options, const ModelConfig& model) {
+  options.point_count = model.point_count;
+  options.point_frame = model.point_frame;
+  options.point_scale = model.point_scale;
+}
+
 std::string record_shape_path(const nlohmann::json& record) {
   std::string path = string_field(record, "mesh");
   if (path.empty()) path = string_field(record, "step");
@@ -271,13 +286,7 @@ void SftDataset::build(const std::vector<nlohmann::json>& records, const std::st
   for (const auto& e : options_.experts) cad::data::expert_prompt(e);  // validates the name
   for (const auto& t : options_.tasks) {
     parse_task_weight(t.task);
-    if (sft_task_has_points(t.task)) {
-      const auto& specials = tokenizer.special_tokens();
-      if (std::find(specials.begin(), specials.end(), "<points>") == specials.end())
-        throw UsageError(
-            "the points task needs a tokenizer with the <points> and <task:points> "
-            "tokens (one trained by this version of cad-sft)");
-    }
+    if (sft_task_has_points(t.task)) require_points_tokens(tokenizer);
   }
   if (options_.text != "abstract" && options_.text != "detailed" && options_.text != "both")
     throw UsageError("text must be abstract, detailed or both, not '" + options_.text + "'");

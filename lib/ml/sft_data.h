@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ml/model_config.h"
 #include "ml/tokenizer.h"
 
 namespace cad::ml {
@@ -99,6 +100,13 @@ std::string dimensions_text(const nlohmann::json& record);
 /// normalized to options.point_frame (cad::geom::point_cloud). Throws cad::Error on I/O
 /// failure or a mesh without area, cad::UsageError on a bad frame or extension.
 SftPoints load_sft_points(const std::string& path, const SftDataOptions& options);
+
+/// Throws cad::UsageError unless `tokenizer` has the <task:points> and <points> tokens (every
+/// tokenizer trained by this version; older ones cannot serve the points task).
+void require_points_tokens(const Tokenizer& tokenizer);
+
+/// Sets the point-cloud fields of `options` (count, frame, scale) from a model's config.
+void set_point_options(SftDataOptions& options, const ModelConfig& model);
 
 /// The shape file a record's point cloud comes from: its `mesh` (STL), else its `step`; "" when
 /// it has neither.

@@ -23,6 +23,7 @@
 #include "ml/generate_run.h"
 #include "ml/process_group.h"
 #include "ml/sampler.h"
+#include "ml/sft.h"
 #include "ml/sft_data.h"
 #include "ml/trainer.h"
 
@@ -86,16 +87,8 @@ class PromptMaker {
       throw UsageError("task '" + task_ + "' needs a model with vision");
     if (with_points_ && !model_.points)
       throw UsageError("task '" + task_ + "' needs a model with a point encoder");
-    if (with_points_) {
-      const auto& specials = tokenizer_.special_tokens();
-      if (std::find(specials.begin(), specials.end(), "<points>") == specials.end())
-        throw UsageError(
-            "the model's tokenizer has no <points> token: it was not trained for "
-            "points");
-    }
-    point_options_.point_count = model_.point_count;
-    point_options_.point_frame = model_.point_frame;
-    point_options_.point_scale = model_.point_scale;
+    if (with_points_) ml::require_points_tokens(tokenizer_);
+    ml::set_point_options(point_options_, model_);
   }
   bool with_image() const { return with_image_; }
 
@@ -180,13 +173,7 @@ class PromptMaker {
       }
     }
     if (with_image_ && !images.empty()) b.images = stack(images);
-    if (with_points_ && !clouds.empty()) {  // [N, point_count, 3]
-      b.images =
-          at::empty({static_cast<std::int64_t>(clouds.size()), model_.point_count, 3}, at::kFloat);
-      for (std::size_t r = 0; r < clouds.size(); ++r)
-        std::copy(clouds[r]->xyz.begin(), clouds[r]->xyz.end(),
-                  b.images[static_cast<std::int64_t>(r)].data_ptr<float>());
-    }
+    if (with_points_ && !clouds.empty()) b.images = ml::stack_points(clouds);  // [N, P, 3]
     return b;
   }
 
