@@ -1,10 +1,14 @@
-// Training and generation speed of the tiny transformer in LibTorch, and the machine's matrix
-// product peak. bench/ml.sh runs it beside bench/ml_pytorch.py (the same model in PyTorch).
+// Training and generation speed of the transformer in LibTorch, and the machine's matrix product
+// peak. bench/ml.sh runs it beside bench/ml_pytorch.py (the same model in PyTorch) on the CPU;
+// bench/gpu.sh on CUDA in bf16 autocast and fp32. Needs only the model-and-trainer core.
 //
 //   bench_ml [--threads N] [--batch B] [--seq T] [--steps S] [--vocab V] [--new-tokens N]
+//            [--model configs/models/tiny.yaml] [--device cpu|cuda] [--dtype float32|bfloat16]
 //
-// Prints one JSON object: train tokens/s, step time, estimated FLOP/s of a training step and
-// its share of the measured matmul peak, generation tokens/s with and without the KV cache.
+// Prints one JSON object: train tokens/s, step time, the loss of every timed step (one fixed
+// batch, so the curve falls as it is memorized: fp32 and bf16 runs compare), estimated FLOP/s of
+// a training step and its share of the measured matmul peak (CPU), generation tokens/s with and
+// without the KV cache (--new-tokens 0: none).
 #include <torch/torch.h>
 
 #include <chrono>
@@ -15,7 +19,9 @@
 #include <string>
 
 #include "ml/model_config.h"
+#include "ml/precision.h"
 #include "ml/sampler.h"
+#include "ml/trainer.h"
 #include "ml/transformer.h"
 
 namespace {
@@ -41,10 +47,18 @@ double matmul_peak(int n, int reps) {
 
 int main(int argc, char** argv) {
   int threads = 1, batch = 8, seq = 256, steps = 10, vocab = 4096, new_tokens = 512;
+  std::string model_path = std::string(CAD_SOURCE_DIR) + "/configs/models/tiny.yaml";
+  std::string device = "cpu", dtype = "float32";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
     const int value = std::atoi(argv[i + 1]);
-    if (key == "--threads")
+    if (key == "--model")
+      model_path = argv[i + 1];
+    else if (key == "--device")
+      device = argv[i + 1];
+    else if (key == "--dtype")
+      dtype = argv[i + 1];
+    else if (key == "--threads")
       threads = value;
     else if (key == "--batch")
       batch = value;
@@ -64,20 +78,27 @@ int main(int argc, char** argv) {
   at::set_num_threads(threads);
   torch::manual_seed(0);
 
-  cad::ml::ModelConfig config =
-      cad::ml::load_model_config(std::string(CAD_SOURCE_DIR) + "/configs/models/tiny.yaml");
+  cad::ml::ModelConfig config = cad::ml::load_model_config(model_path);
   config.vocab_size = vocab;
   config.vision = false;  // text tokens only: the same work as the PyTorch twin
+  config.points = false;
+  config.device = device;
+  config.dtype = dtype;
+  config.context = std::max<std::int64_t>(config.context, seq + 16);
   cad::ml::Transformer model(config);
+  cad::ml::place_model(model);
+  const bool on_cpu = model->device().is_cpu();
   model->train();
   torch::optim::AdamW optimizer(model->parameters(),
                                 torch::optim::AdamWOptions(1e-3).weight_decay(0.01));
 
   at::Tensor tokens = at::randint(vocab, {batch, seq + 1}, at::kLong);
-  at::Tensor inputs = tokens.narrow(1, 0, seq), targets = tokens.narrow(1, 1, seq);
+  cad::ml::LmBatch lm_batch;
+  lm_batch.inputs = tokens.narrow(1, 0, seq).to(model->device());
+  lm_batch.targets = tokens.narrow(1, 1, seq).to(model->device());
   auto step = [&] {
     optimizer.zero_grad();
-    at::Tensor loss = cad::ml::token_cross_entropy(model->forward(inputs), targets);
+    at::Tensor loss = cad::ml::lm_batch_loss(*model, lm_batch);
     loss.backward();
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     optimizer.step();
@@ -86,7 +107,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 3; ++i) step();  // warm-up
   auto start = std::chrono::steady_clock::now();
   double loss = 0;
-  for (int i = 0; i < steps; ++i) loss = step();
+  std::vector<double> losses;
+  for (int i = 0; i < steps; ++i) losses.push_back(loss = step());
   const double train_s = seconds_since(start) / steps;
   const double train_tps = batch * seq / train_s;
 
@@ -98,7 +120,7 @@ int main(int argc, char** argv) {
                           d;  // norms are not matrix products
   const double flops_per_token = 6.0 * n_matmul + 3.0 * 4.0 * seq * d * config.n_layers / 2.0;
   const double achieved = flops_per_token * batch * seq / train_s / 1e9;
-  const double peak = matmul_peak(1024, 5);
+  const double peak = on_cpu ? matmul_peak(1024, 5) : 0.0;  // CPU only
 
   // Generation: one prompt of 16 tokens, `new_tokens` greedy tokens, with and without cache.
   model->eval();
@@ -112,11 +134,22 @@ int main(int argc, char** argv) {
     auto out = cad::ml::generate(model, prompt, options);
     return out[0].tokens.size() / seconds_since(s);
   };
-  const double cached = gen(true, new_tokens);
-  const double uncached = gen(false, new_tokens);
+  const double cached = new_tokens > 0 ? gen(true, new_tokens) : 0.0;
+  const double uncached = new_tokens > 0 ? gen(false, new_tokens) : 0.0;
 
   nlohmann::json result{{"impl", "libtorch"},
                         {"torch", TORCH_VERSION},
+                        {"model", config.name},
+                        {"d_model", config.d_model},
+                        {"n_layers", config.n_layers},
+                        {"n_heads", config.n_heads},
+                        {"n_kv_heads", config.n_kv_heads},
+                        {"ffn_hidden", config.ffn_width()},
+                        {"vocab", vocab},
+                        {"device", device},
+                        {"dtype", dtype},
+                        {"fused_attention", cad::ml::fused_attention_available()},
+                        {"losses", losses},
                         {"threads", threads},
                         {"batch", batch},
                         {"seq", seq},
@@ -126,11 +159,11 @@ int main(int argc, char** argv) {
                         {"train_tokens_per_s", train_tps},
                         {"train_gflops", achieved},
                         {"matmul_peak_gflops", peak},
-                        {"share_of_peak", achieved / peak},
+                        {"share_of_peak", peak > 0 ? achieved / peak : 0.0},
                         {"gen_new_tokens", new_tokens},
                         {"gen_tokens_per_s_cache", cached},
                         {"gen_tokens_per_s_no_cache", uncached},
-                        {"cache_speedup", cached / uncached}};
+                        {"cache_speedup", uncached > 0 ? cached / uncached : 0.0}};
   std::printf("%s\n", result.dump().c_str());
   return 0;
 }

@@ -1,11 +1,16 @@
 #!/usr/bin/python3
-"""The tiny transformer of configs/models/tiny.yaml in PyTorch: the baseline of bench/ml.sh.
+"""The transformer of lib/ml in PyTorch: the baseline of bench/ml.sh (CPU) and bench/gpu.sh (CUDA).
 
 Same architecture as lib/ml (RMSNorm in float32, rotary embedding on the two halves of each
 head, grouped-query attention, SwiGLU, tied output embedding, no biases), same batch, same
-optimizer step (AdamW, gradient clipping), same thread count. Prints one JSON object.
+optimizer step (AdamW, gradient clipping), same thread count. The shape defaults to
+configs/models/tiny.yaml; bench/gpu.sh passes the shape bench_ml printed. With --dtype bfloat16
+the forward runs under torch.autocast (fp32 weights, as lib/ml does); where PyTorch has
+F.scaled_dot_product_attention (2.0+) the attention uses it with is_causal, as practitioners do.
+Prints one JSON object, with the loss of every timed step (one fixed batch).
 
     /usr/bin/python3 bench/ml_pytorch.py --threads 1 --batch 8 --seq 256 --steps 10
+    python3 bench/ml_pytorch.py --device cuda --dtype bfloat16 --d-model 512 --layers 8 ...
 """
 import argparse
 import json
@@ -15,6 +20,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+FUSED = hasattr(F, "scaled_dot_product_attention")
 
 
 class RMSNorm(nn.Module):
@@ -50,6 +57,11 @@ class Attention(nn.Module):
         k = self.wk(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
         v = self.wv(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
         q, k = rope(q, cos, sin), rope(k, cos, sin)
+        if FUSED:
+            if g > 1:
+                k, v = k.repeat_interleave(g, 1), v.repeat_interleave(g, 1)
+            out = F.scaled_dot_product_attention(q, k.to(q.dtype), v.to(q.dtype), is_causal=True)
+            return self.wo(out.transpose(1, 2).reshape(b, t, self.heads * self.head_dim))
         qg = q.reshape(b, self.kv_heads, g * t, self.head_dim)
         scores = torch.matmul(qg, k.transpose(-1, -2)).float() / math.sqrt(self.head_dim)
         scores = scores.view(b, self.kv_heads, g, t, t).masked_fill(~mask, float("-inf"))
@@ -88,10 +100,11 @@ class Transformer(nn.Module):
     def forward(self, tokens):
         b, t = tokens.shape
         half = self.head_dim // 2
-        inv_freq = torch.exp(torch.arange(half, dtype=torch.float32) * (-2.0 / self.head_dim) * math.log(self.theta))
-        angles = torch.arange(t, dtype=torch.float32)[:, None] * inv_freq
+        dev = tokens.device
+        inv_freq = torch.exp(torch.arange(half, dtype=torch.float32, device=dev) * (-2.0 / self.head_dim) * math.log(self.theta))
+        angles = torch.arange(t, dtype=torch.float32, device=dev)[:, None] * inv_freq
         cos, sin = angles.cos()[None, None], angles.sin()[None, None]
-        idx = torch.arange(t)
+        idx = torch.arange(t, device=dev)
         mask = (idx[None, :] <= idx[:, None]).view(1, 1, 1, t, t)
         x = self.tok_emb(tokens)
         for layer in self.layers:
@@ -106,19 +119,30 @@ def main():
     ap.add_argument("--seq", type=int, default=256)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--vocab", type=int, default=4096)
+    # configs/models/tiny.yaml: d_model 128, 4 layers, 4 heads, 2 kv heads, SwiGLU 352.
+    ap.add_argument("--d-model", type=int, default=128)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--kv-heads", type=int, default=2)
+    ap.add_argument("--hidden", type=int, default=352)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
+    ap.add_argument("--model", default="tiny", help="a label for the output")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    # configs/models/tiny.yaml: d_model 128, 4 layers, 4 heads, 2 kv heads, SwiGLU 352.
-    model = Transformer(a.vocab, 128, 4, 4, 2, 352, 1e-5, 10000.0)
+    dev = torch.device(a.device)
+    model = Transformer(a.vocab, a.d_model, a.layers, a.heads, a.kv_heads, a.hidden, 1e-5, 10000.0).to(dev)
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
-    tokens = torch.randint(a.vocab, (a.batch, a.seq + 1))
+    tokens = torch.randint(a.vocab, (a.batch, a.seq + 1)).to(dev)
     inputs, targets = tokens[:, :-1], tokens[:, 1:]
+    autocast = a.dtype == "bfloat16"
 
     def step():
         opt.zero_grad()
-        logits = model(inputs)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=autocast):
+            logits = model(inputs)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -128,11 +152,14 @@ def main():
     for _ in range(3):
         step()
     start = time.perf_counter()
+    losses = []
     for _ in range(a.steps):
         loss = step()
+        losses.append(loss)
     step_s = (time.perf_counter() - start) / a.steps
     print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "threads": a.threads,
-                      "batch": a.batch, "seq": a.seq,
+                      "batch": a.batch, "seq": a.seq, "model": a.model, "device": a.device,
+                      "dtype": a.dtype, "fused_attention": FUSED, "losses": losses,
                       "params": sum(p.numel() for p in model.parameters()), "loss": loss,
                       "train_step_ms": step_s * 1e3, "train_tokens_per_s": a.batch * a.seq / step_s}))
 

@@ -54,8 +54,11 @@ struct ModelConfig {
   std::string point_frame = "unit";
   double point_scale = 100.0;  ///< fixed frame: model units per unit
 
-  std::string dtype = "float32";  ///< parameter/compute dtype: float32 or bfloat16 (CUDA)
-  std::string device = "cpu";     ///< default device: cpu, cuda, cuda:N
+  /// Compute precision: "float32", or "bfloat16" = bf16 autocast (matrix products in bf16,
+  /// weights, optimizer state, norms, softmax and loss in fp32; checkpoints stay fp32), on the
+  /// CPU or CUDA.
+  std::string dtype = "float32";
+  std::string device = "cpu";  ///< default device: cpu, cuda, cuda:N
 
   /// Hidden width of the decoder's SwiGLU (ffn_hidden or its default).
   std::int64_t ffn_width() const;

@@ -1,4 +1,5 @@
-// c10d Gloo process group for data-parallel training (built when the Gloo headers exist).
+// c10d process groups for data-parallel training: Gloo on the CPU (built when the Gloo headers
+// exist) and NCCL on CUDA (built when CMake found a CUDA LibTorch and nccl.h: CAD_WITH_NCCL).
 #include "ml/process_group.h"
 
 #include <fmt/format.h>
@@ -6,8 +7,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
 
 #include "core/error.h"
+#include "core/log.h"
 
 #if __has_include(<gloo/algorithm.h>) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
 #define CAD_HAVE_GLOO 1
@@ -15,9 +18,23 @@
 #define USE_C10D_GLOO
 #endif
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #else
 #define CAD_HAVE_GLOO 0
+#endif
+
+#if defined(CAD_WITH_NCCL)
+#define CAD_HAVE_NCCL 1
+#ifndef USE_C10D_NCCL
+#define USE_C10D_NCCL
+#endif
+#include <c10/cuda/CUDAFunctions.h>
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#else
+#define CAD_HAVE_NCCL 0
+#endif
+
+#if CAD_HAVE_GLOO || CAD_HAVE_NCCL
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
 
 namespace cad::ml {
@@ -42,32 +59,104 @@ DistributedEnv distributed_env_from_environment() {
   DistributedEnv env;
   env.rank = env_int("RANK", 0);
   env.world_size = env_int("WORLD_SIZE", 1);
+  env.local_rank = env_int("LOCAL_RANK", env.rank);
   env.master_port = env_int("MASTER_PORT", 29500);
   if (const char* addr = std::getenv("MASTER_ADDR"); addr != nullptr && *addr != '\0')
     env.master_addr = addr;
   if (env.world_size < 1 || env.rank < 0 || env.rank >= env.world_size)
     throw UsageError(fmt::format("RANK {} and WORLD_SIZE {} do not fit", env.rank, env.world_size));
+  if (env.local_rank < 0)
+    throw UsageError(fmt::format("LOCAL_RANK {} is negative", env.local_rank));
   if (env.master_port < 1 || env.master_port > 65535)
     throw UsageError(fmt::format("MASTER_PORT {} is out of range", env.master_port));
   return env;
 }
 
-bool distributed_available() {
-  return CAD_HAVE_GLOO != 0;
+std::string rank_device(const std::string& device, const DistributedEnv& env) {
+  if (device != "cuda" || env.world_size <= 1) return device;
+  return fmt::format("cuda:{}", env.local_rank);
 }
 
-#if CAD_HAVE_GLOO
+bool distributed_available() {
+  return CAD_HAVE_GLOO != 0 || CAD_HAVE_NCCL != 0;
+}
+
+bool nccl_available() {
+  return CAD_HAVE_NCCL != 0;
+}
+
+std::string process_group_backend(const c10::Device& device) {
+  return device.is_cuda() && nccl_available() ? "nccl" : "gloo";
+}
+
 struct ProcessGroup::Impl {
+#if CAD_HAVE_GLOO || CAD_HAVE_NCCL
   c10::intrusive_ptr<c10d::TCPStore> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
-};
-#else
-struct ProcessGroup::Impl {};
+#endif
+#if CAD_HAVE_GLOO
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#endif
+#if CAD_HAVE_NCCL
+  c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
 
-ProcessGroup::ProcessGroup(const DistributedEnv& env, double timeout_s) : env_(env) {
+  void allreduce(std::vector<at::Tensor>& buffer) {
+#if CAD_HAVE_NCCL
+    if (nccl) {
+      nccl->allreduce(buffer)->wait();
+      return;
+    }
+#endif
 #if CAD_HAVE_GLOO
+    gloo->allreduce(buffer)->wait();
+#else
+    (void)buffer;
+#endif
+  }
+
+  void broadcast(std::vector<at::Tensor>& buffer, int root) {
+#if CAD_HAVE_GLOO || CAD_HAVE_NCCL
+    c10d::BroadcastOptions options;
+    options.rootRank = root;
+#endif
+#if CAD_HAVE_NCCL
+    if (nccl) {
+      nccl->broadcast(buffer, options)->wait();
+      return;
+    }
+#endif
+#if CAD_HAVE_GLOO
+    gloo->broadcast(buffer, options)->wait();
+#else
+    (void)buffer;
+    (void)root;
+#endif
+  }
+
+  void barrier() {
+#if CAD_HAVE_NCCL
+    if (nccl) {
+      nccl->barrier()->wait();
+      return;
+    }
+#endif
+#if CAD_HAVE_GLOO
+    gloo->barrier()->wait();
+#endif
+  }
+};
+
+ProcessGroup::ProcessGroup(const DistributedEnv& env, double timeout_s, const c10::Device& device)
+    : env_(env), backend_(process_group_backend(device)), device_(c10::DeviceType::CPU) {
+  if (device.is_cuda() && backend_ == "gloo")
+    cad::core::logger().warn(
+        "this build has no NCCL: gradients of the CUDA model are averaged through Gloo on the CPU");
+  if (backend_ == "gloo" && CAD_HAVE_GLOO == 0)
+    throw Error(
+        "several processes need the c10d Gloo backend, which this build lacks "
+        "(install libgloo-dev and rebuild)");
   impl_ = std::make_unique<Impl>();
+#if CAD_HAVE_GLOO || CAD_HAVE_NCCL
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
   try {
     c10d::TCPStoreOptions options;
@@ -80,34 +169,44 @@ ProcessGroup::ProcessGroup(const DistributedEnv& env, double timeout_s) : env_(e
     options.waitWorkers = true;
     options.timeout = timeout;
     impl_->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, options);
-    auto group_options = c10d::ProcessGroupGloo::Options::create(timeout);
-    group_options->devices.push_back(
-        c10d::ProcessGroupGloo::createDeviceForHostname(env.master_addr));
-    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, env.rank,
-                                                               env.world_size, group_options);
+#if CAD_HAVE_NCCL
+    if (backend_ == "nccl") {
+      device_ = device.has_index() ? device : c10::Device(c10::DeviceType::CUDA, env.local_rank);
+      c10::cuda::set_device(device_.index());
+      auto group_options = c10d::ProcessGroupNCCL::Options::create();
+      group_options->timeout = timeout;
+      impl_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(impl_->store, env.rank,
+                                                                env.world_size, group_options);
+    }
+#endif
+#if CAD_HAVE_GLOO
+    if (backend_ == "gloo") {
+      auto group_options = c10d::ProcessGroupGloo::Options::create(timeout);
+      group_options->devices.push_back(
+          c10d::ProcessGroupGloo::createDeviceForHostname(env.master_addr));
+      impl_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, env.rank,
+                                                                env.world_size, group_options);
+    }
+#endif
   } catch (const std::exception& e) {
-    throw Error(fmt::format("process group (rank {} of {}, {}:{}): {}", env.rank, env.world_size,
-                            env.master_addr, env.master_port, e.what()));
+    throw Error(fmt::format("process group ({}, rank {} of {}, {}:{}): {}", backend_, env.rank,
+                            env.world_size, env.master_addr, env.master_port, e.what()));
   }
 #else
   (void)timeout_s;
-  throw Error(
-      "several processes need the c10d Gloo backend, which this build lacks "
-      "(install libgloo-dev and rebuild)");
 #endif
 }
 
 ProcessGroup::~ProcessGroup() = default;
 
 void ProcessGroup::all_reduce_mean(const std::vector<at::Tensor>& tensors) {
-#if CAD_HAVE_GLOO
   if (tensors.empty() || env_.world_size == 1) return;
   std::vector<at::Tensor> flat_parts;
   flat_parts.reserve(tensors.size());
   for (const auto& t : tensors)
-    flat_parts.push_back(t.detach().to(at::kCPU, at::kFloat).reshape(-1));
+    flat_parts.push_back(t.detach().to(device_, at::kFloat).reshape(-1));
   std::vector<at::Tensor> buffer = {at::cat(flat_parts)};
-  impl_->group->allreduce(buffer)->wait();
+  impl_->allreduce(buffer);
   buffer[0].div_(static_cast<double>(env_.world_size));
   std::int64_t offset = 0;
   for (const auto& t : tensors) {
@@ -115,15 +214,33 @@ void ProcessGroup::all_reduce_mean(const std::vector<at::Tensor>& tensors) {
     t.detach().copy_(buffer[0].slice(0, offset, offset + n).view_as(t));
     offset += n;
   }
-#else
-  (void)tensors;
-#endif
+}
+
+void ProcessGroup::broadcast(const std::vector<at::Tensor>& tensors, int root) {
+  if (tensors.empty() || env_.world_size == 1) return;
+  if (root < 0 || root >= env_.world_size)
+    throw UsageError(fmt::format("broadcast from rank {} of {}", root, env_.world_size));
+  // One flat buffer per dtype, so that every value arrives bit for bit.
+  std::map<int, std::vector<std::size_t>> by_type;
+  for (std::size_t i = 0; i < tensors.size(); ++i)
+    by_type[static_cast<int>(tensors[i].scalar_type())].push_back(i);
+  for (const auto& [type, indices] : by_type) {
+    std::vector<at::Tensor> flat_parts;
+    for (std::size_t i : indices) flat_parts.push_back(tensors[i].detach().to(device_).reshape(-1));
+    std::vector<at::Tensor> buffer = {at::cat(flat_parts)};
+    impl_->broadcast(buffer, root);
+    std::int64_t offset = 0;
+    for (std::size_t i : indices) {
+      const at::Tensor& t = tensors[i];
+      const std::int64_t n = t.numel();
+      t.detach().copy_(buffer[0].slice(0, offset, offset + n).view_as(t));
+      offset += n;
+    }
+  }
 }
 
 void ProcessGroup::barrier() {
-#if CAD_HAVE_GLOO
-  impl_->group->barrier()->wait();
-#endif
+  impl_->barrier();
 }
 
 }  // namespace cad::ml

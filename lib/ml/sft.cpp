@@ -33,14 +33,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-at::Tensor batch_loss(TransformerImpl& model, const SftBatch& batch) {
-  const at::Device device = model.device();
-  at::Tensor images;
-  if (batch.images.defined()) images = batch.images.to(device);
-  const at::Tensor logits = model.forward(batch.inputs.to(device), images);
-  return token_cross_entropy(logits, batch.targets.to(device));
-}
-
 SftDataOptions data_options_for(const SftConfig& config, const ModelConfig& model) {
   SftDataOptions options = config.data;
   options.image_size = model.image_size;
@@ -157,7 +149,8 @@ double sft_eval_loss(TransformerImpl& model, const std::vector<SftExample>& exam
       if (current.empty()) return;
       const SftBatch batch = make_sft_batch(examples, current, pad_id);
       if (batch.target_tokens > 0) {
-        total += batch_loss(model, batch).item<double>() * static_cast<double>(batch.target_tokens);
+        total +=
+            lm_batch_loss(model, batch).item<double>() * static_cast<double>(batch.target_tokens);
         counted += batch.target_tokens;
       }
       current.clear();
@@ -189,16 +182,24 @@ SftResult train_sft(const SftConfig& config) {
   if (config.out_dir.empty()) throw UsageError("no output folder (--out-dir or --name)");
   if (config.world_size < 1 || config.rank < 0 || config.rank >= config.world_size)
     throw UsageError("bad rank / world size");
+  // The device this rank trains on ("cuda" is cuda:LOCAL_RANK with several processes); the
+  // process group's backend follows it (NCCL on CUDA, Gloo on the CPU).
+  DistributedEnv env;
+  env.rank = config.rank;
+  env.world_size = config.world_size;
+  env.local_rank = config.local_rank >= 0 ? config.local_rank : config.rank;
+  env.master_addr = config.master_addr;
+  env.master_port = config.master_port;
+  std::string device = config.device;
+  if (device.empty() && !config.model_config.empty() && fs::exists(config.model_config))
+    device = load_model_config(config.model_config).device;
+  device = rank_device(device, env);
   std::unique_ptr<ProcessGroup> group;
   if (config.world_size > 1) {
-    DistributedEnv env;
-    env.rank = config.rank;
-    env.world_size = config.world_size;
-    env.master_addr = config.master_addr;
-    env.master_port = config.master_port;
-    group = std::make_unique<ProcessGroup>(env);
-    log.info("rank {} of {} joined {}:{}", env.rank, env.world_size, env.master_addr,
-             env.master_port);
+    group = std::make_unique<ProcessGroup>(
+        env, 300.0, device.empty() ? c10::Device(c10::DeviceType::CPU) : c10::Device(device));
+    log.info("rank {} of {} joined {}:{} ({})", env.rank, env.world_size, env.master_addr,
+             env.master_port, group->backend());
   }
   const bool writer = config.rank == 0;
   if (writer) prepare_run_folder(config.out_dir, config.resume, config.overwrite);
@@ -213,7 +214,7 @@ SftResult train_sft(const SftConfig& config) {
   Tokenizer tokenizer;
   std::optional<Transformer> model_holder;
   if (!resume_dir.empty()) {
-    LoadedModel loaded = load_checkpoint(resume_dir, config.device, config.dtype);
+    LoadedModel loaded = load_checkpoint(resume_dir, device, config.dtype);
     tokenizer = std::move(loaded.tokenizer);
     model_holder.emplace(std::move(loaded.model));
     const nlohmann::json state = load_trainer_state(resume_dir);
@@ -234,11 +235,14 @@ SftResult train_sft(const SftConfig& config) {
     }
     ModelConfig model_config = load_model_config(config.model_config);
     model_config.vocab_size = tokenizer.vocab_size();
-    if (!config.device.empty()) model_config.device = config.device;
+    if (!device.empty()) model_config.device = device;
     if (!config.dtype.empty()) model_config.dtype = config.dtype;
     torch::manual_seed(config.seed);
     Transformer fresh(model_config);
     place_model(fresh);
+    // Every process starts from rank 0's weights (the same seed gives the same weights on one
+    // kind of machine; the broadcast makes it so everywhere).
+    if (group) group->broadcast(fresh->parameters(), 0);
     model_holder.emplace(std::move(fresh));
   }
   Transformer& model = *model_holder;
@@ -343,7 +347,7 @@ SftResult train_sft(const SftConfig& config) {
           make_sft_batch(train_set.examples(), locate(g), tokenizer.pad_id(),
                          data_options.point_noise, data_options.point_noise_probability,
                          config.seed * 1000003ULL + static_cast<std::uint64_t>(g));
-      at::Tensor loss = batch_loss(*model, batch);
+      at::Tensor loss = lm_batch_loss(*model, batch);
       (loss / static_cast<double>(config.grad_accum)).backward();
       step_loss += loss.item<double>() / static_cast<double>(config.grad_accum);
       window_tokens += batch.tokens;

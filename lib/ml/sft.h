@@ -12,6 +12,7 @@
 #include "ml/model_config.h"
 #include "ml/sft_data.h"
 #include "ml/tokenizer.h"
+#include "ml/trainer.h"
 
 namespace cad::ml {
 
@@ -46,7 +47,8 @@ struct SftConfig {
   std::string dtype;            ///< "" = the model config's
   bool progress = true;         ///< progress bar / log lines on stderr
   int rank = 0;                 ///< this process (torchrun's RANK)
-  int world_size = 1;           ///< number of processes (WORLD_SIZE); > 1 needs Gloo
+  int world_size = 1;           ///< number of processes (WORLD_SIZE); > 1 needs Gloo or NCCL
+  int local_rank = -1;          ///< GPU index on this node (LOCAL_RANK; -1 = rank)
   std::string master_addr = "127.0.0.1";  ///< MASTER_ADDR of the process group's store
   int master_port = 29500;                ///< MASTER_PORT
 };
@@ -56,16 +58,8 @@ struct SftConfig {
 /// `steps`.
 double sft_learning_rate(const SftConfig& config, std::int64_t step);
 
-/// A padded batch on the CPU.
-struct SftBatch {
-  at::Tensor inputs;   ///< [B, T] int64, tokens[0, n-1) right-padded with <pad>
-  at::Tensor targets;  ///< [B, T] int64, tokens[1, n) on the target part, -100 elsewhere
-  /// The prefix input: images [B, C, S, S] float in [0, 1], or point clouds [B, N, 3];
-  /// undefined when the batch has neither.
-  at::Tensor images;
-  std::int64_t tokens = 0;         ///< real input tokens (padding excluded)
-  std::int64_t target_tokens = 0;  ///< tokens the loss covers
-};
+/// A padded batch on the CPU (the core's LmBatch, trainer.h).
+using SftBatch = LmBatch;
 
 /// Pads examples[indices] into a batch. Examples must all have the same prefix kind (an image,
 /// a point cloud or none). The loss covers the target: position t predicts tokens[t + 1] when

@@ -16,6 +16,14 @@
 #include "core/log.h"
 
 namespace cad::ml {
+
+at::Tensor lm_batch_loss(TransformerImpl& model, const LmBatch& batch) {
+  const at::Device device = model.device();
+  at::Tensor images;
+  if (batch.images.defined()) images = batch.images.to(device);
+  const at::Tensor logits = model.forward(batch.inputs.to(device), images);
+  return token_cross_entropy(logits, batch.targets.to(device));
+}
 namespace fs = std::filesystem;
 
 namespace {

@@ -17,6 +17,22 @@ class AdamW;
 
 namespace cad::ml {
 
+/// A padded language-model batch on the CPU: what the data side (sft_data / make_sft_batch, or a
+/// benchmark's random tokens) hands the model-and-trainer core.
+struct LmBatch {
+  at::Tensor inputs;   ///< [B, T] int64, tokens[0, n-1) right-padded with <pad>
+  at::Tensor targets;  ///< [B, T] int64, tokens[1, n) on the target part, -100 elsewhere
+  /// The prefix input: images [B, C, S, S] float in [0, 1], or point clouds [B, N, 3];
+  /// undefined when the batch has neither.
+  at::Tensor images;
+  std::int64_t tokens = 0;         ///< real input tokens (padding excluded)
+  std::int64_t target_tokens = 0;  ///< tokens the loss covers
+};
+
+/// Mean token cross-entropy of `model` on `batch` (moved to the model's device; under the
+/// model's autocast when its dtype is bfloat16; the loss in fp32).
+at::Tensor lm_batch_loss(TransformerImpl& model, const LmBatch& batch);
+
 /// The learning rate at optimizer step `step` (0-based): linear warmup from peak / warmup to
 /// peak over `warmup` steps, then a cosine from peak down to peak * min_lr_ratio at `steps`.
 double cosine_learning_rate(double peak, double min_lr_ratio, std::int64_t warmup,

@@ -8,6 +8,13 @@
 #include <limits>
 
 #include "core/error.h"
+#include "ml/precision.h"
+
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+#define CAD_FUSED_ATTENTION 1
+#else
+#define CAD_FUSED_ATTENTION 0
+#endif
 
 namespace cad::ml {
 namespace {
@@ -63,7 +70,7 @@ AttentionImpl::AttentionImpl(std::int64_t dim, std::int64_t heads, std::int64_t 
 
 at::Tensor AttentionImpl::forward(const at::Tensor& x, const at::Tensor& mask,
                                   const RopeTables& rope, at::Tensor* cache_k, at::Tensor* cache_v,
-                                  std::int64_t past) {
+                                  std::int64_t past, bool causal) {
   const std::int64_t batch = x.size(0);
   const std::int64_t steps = x.size(1);
   const std::int64_t group = heads_ / kv_heads_;
@@ -81,21 +88,53 @@ at::Tensor AttentionImpl::forward(const at::Tensor& x, const at::Tensor& mask,
     v = cache_v->narrow(2, 0, past + steps);
   }
   const std::int64_t keys = k.size(2);
-  // The query heads sharing a key/value head are folded into the time axis: one matmul per
-  // key/value head, no copies of k and v.
-  const at::Tensor qg = q.reshape({batch, kv_heads_, group * steps, head_dim_});
-  at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)).to(at::kFloat);
-  scores.mul_(1.0 / std::sqrt(static_cast<double>(head_dim_)));
-  if (mask.defined()) {
-    scores = scores.view({batch, kv_heads_, group, steps, keys})
-                 .masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity())
-                 .view({batch, kv_heads_, group * steps, keys});
+#if CAD_FUSED_ATTENTION
+  {
+    // LibTorch's fused kernel (flash / memory-efficient on CUDA): scores and softmax are kept in
+    // fp32 inside it. Key/value heads are repeated to the query heads (kv head h serves query
+    // heads h * group ... h * group + group - 1, as in the path below).
+    at::Tensor kk = group > 1 ? k.repeat_interleave(group, 1) : k;
+    at::Tensor vv = group > 1 ? v.repeat_interleave(group, 1) : v;
+    c10::optional<at::Tensor> attn_mask;
+    if (mask.defined()) attn_mask = mask.squeeze(2);  // [B or 1, 1, T, S]
+    const bool is_causal = causal && !mask.defined();
+    const at::Tensor out =
+        at::scaled_dot_product_attention(q, kk.to(q.scalar_type()), vv.to(q.scalar_type()),
+                                         attn_mask, 0.0, is_causal)
+            .transpose(1, 2)
+            .reshape({batch, steps, heads_ * head_dim_});
+    return wo(out);
   }
-  const at::Tensor weights = at::softmax(scores, -1).to(v.scalar_type());
-  const at::Tensor out = at::matmul(weights, v)
-                             .view({batch, heads_, steps, head_dim_})
-                             .transpose(1, 2)
-                             .reshape({batch, steps, heads_ * head_dim_});
+#endif
+  at::Tensor full_mask = mask;
+  if (causal && !full_mask.defined()) {
+    const auto index_options = at::TensorOptions().dtype(at::kLong).device(x.device());
+    full_mask = (at::arange(keys, index_options).unsqueeze(0) <=
+                 at::arange(keys - steps, keys, index_options).unsqueeze(1))
+                    .view({1, 1, 1, steps, keys});
+  }
+  at::Tensor out;
+  {
+    // Scores, softmax and the weighted sum in fp32 whatever the autocast state: a bf16 score
+    // matrix would round the logits of the softmax.
+    const AutocastGuard fp32(x.device().type(), false);
+    // The query heads sharing a key/value head are folded into the time axis: one matmul per
+    // key/value head, no copies of k and v.
+    const at::Tensor qg = q.reshape({batch, kv_heads_, group * steps, head_dim_}).to(at::kFloat);
+    at::Tensor scores = at::matmul(qg, k.to(at::kFloat).transpose(-1, -2));
+    scores.mul_(1.0 / std::sqrt(static_cast<double>(head_dim_)));
+    if (full_mask.defined()) {
+      scores = scores.view({batch, kv_heads_, group, steps, keys})
+                   .masked_fill(full_mask.logical_not(), -std::numeric_limits<float>::infinity())
+                   .view({batch, kv_heads_, group * steps, keys});
+    }
+    const at::Tensor weights = at::softmax(scores, -1);
+    out = at::matmul(weights, v.to(at::kFloat))
+              .view({batch, heads_, steps, head_dim_})
+              .transpose(1, 2)
+              .reshape({batch, steps, heads_ * head_dim_})
+              .to(q.scalar_type());
+  }
   return wo(out);
 }
 
@@ -118,8 +157,9 @@ BlockImpl::BlockImpl(std::int64_t dim, std::int64_t heads, std::int64_t kv_heads
 }
 
 at::Tensor BlockImpl::forward(const at::Tensor& x, const at::Tensor& mask, const RopeTables& rope,
-                              at::Tensor* cache_k, at::Tensor* cache_v, std::int64_t past) {
-  const at::Tensor h = x + attn(attn_norm(x), mask, rope, cache_k, cache_v, past);
+                              at::Tensor* cache_k, at::Tensor* cache_v, std::int64_t past,
+                              bool causal) {
+  const at::Tensor h = x + attn(attn_norm(x), mask, rope, cache_k, cache_v, past, causal);
   return h + ffn(ffn_norm(h));
 }
 
@@ -258,6 +298,7 @@ at::Tensor TransformerImpl::forward(const at::Tensor& tokens, const at::Tensor& 
 }
 
 at::Tensor TransformerImpl::encode_prefix(const at::Tensor& input) {
+  const AutocastGuard autocast(device().type(), uses_bf16_autocast(config_.dtype));
   if (input.dim() == 3) {
     TORCH_CHECK(!points.is_empty(), "transformer: points given to a model without a point encoder");
     return points(input.to(device()));
@@ -279,6 +320,7 @@ at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,
   const std::int64_t steps = tokens.size(1);
   const at::Device dev = device();
   const std::int64_t past = cache != nullptr ? cache->length : 0;
+  const AutocastGuard autocast(dev.type(), uses_bf16_autocast(config_.dtype));
 
   at::Tensor x = tok_emb(tokens.to(dev));
   std::int64_t prefix = 0;
@@ -321,10 +363,14 @@ at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,
   }
   const RopeTables rope = RopeTables::make(positions, config_.head_dim(), config_.rope_theta);
 
+  // Without a cache or validity the mask is plain causal: the attention builds it (or the fused
+  // kernel needs none).
+  const bool plain_causal = !new_valid.defined();
   const at::Tensor query_index = at::arange(past, total, long_options).unsqueeze(1);
   const at::Tensor key_index = at::arange(total, long_options).unsqueeze(0);
-  at::Tensor mask = key_index <= query_index;  // [length, total]
+  at::Tensor mask;
   if (new_valid.defined()) {
+    mask = key_index <= query_index;  // [length, total]
     at::Tensor key_valid = new_valid;
     if (cache != nullptr) {
       cache->key_valid.narrow(1, past, length).copy_(new_valid);
@@ -333,14 +379,13 @@ at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,
     // A query always sees itself, so padding rows never divide by zero.
     mask = (mask.unsqueeze(0) & key_valid.unsqueeze(1)) | (key_index == query_index).unsqueeze(0);
     mask = mask.view({batch, 1, 1, length, total});
-  } else {
-    mask = mask.view({1, 1, 1, length, total});
   }
 
   for (std::size_t i = 0; i < layers->size(); ++i) {
     const auto block = layers->ptr<BlockImpl>(i);
-    x = cache != nullptr ? block->forward(x, mask, rope, &cache->keys[i], &cache->values[i], past)
-                         : block->forward(x, mask, rope);
+    x = cache != nullptr
+            ? block->forward(x, mask, rope, &cache->keys[i], &cache->values[i], past, plain_causal)
+            : block->forward(x, mask, rope, nullptr, nullptr, 0, plain_causal);
   }
   if (cache != nullptr) cache->length = total;
   const at::Tensor h = norm(x.narrow(1, prefix, steps));
@@ -350,7 +395,9 @@ at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,
 
 KvCache TransformerImpl::new_cache(std::int64_t batch, std::int64_t capacity) const {
   if (capacity <= 0) capacity = config_.context;
-  const auto options = tok_emb->weight.options().requires_grad(false);
+  // Keys and values are bf16 products under autocast: the cache keeps them so.
+  const auto options = tok_emb->weight.options().requires_grad(false).dtype(
+      uses_bf16_autocast(config_.dtype) ? at::kBFloat16 : tok_emb->weight.scalar_type());
   KvCache cache;
   for (std::int64_t i = 0; i < config_.n_layers; ++i) {
     cache.keys.push_back(
@@ -370,9 +417,9 @@ std::int64_t TransformerImpl::num_parameters() const {
 
 void place_model(Transformer& model) {
   const ModelConfig& config = model->config();
-  const at::ScalarType dtype = config.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat;
   try {
-    model->to(at::Device(config.device), dtype);
+    // Weights stay fp32 (the master copy the optimizer updates); bfloat16 is autocast.
+    model->to(at::Device(config.device), at::kFloat);
   } catch (const c10::Error& e) {
     throw Error("model: cannot place on " + config.device + ": " + e.what_without_backtrace());
   }

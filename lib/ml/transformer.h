@@ -51,11 +51,13 @@ class AttentionImpl : public torch::nn::Module {
  public:
   AttentionImpl(std::int64_t dim, std::int64_t heads, std::int64_t kv_heads);
   /// x [B, T, dim]; `mask` broadcastable to [B, 1, 1, T, S] (true = may attend) or undefined
-  /// (full attention); `rope` for the T new positions (undefined = none); `cache_k`/`cache_v`
-  /// [B, kv_heads, capacity, head_dim] preallocated, written at [past, past + T).
+  /// (full attention, or causal attention when `causal`); `rope` for the T new positions
+  /// (undefined = none); `cache_k`/`cache_v` [B, kv_heads, capacity, head_dim] preallocated,
+  /// written at [past, past + T). With LibTorch >= 2.1 the fused scaled-dot-product attention
+  /// runs; otherwise scores, softmax and the weighted sum are computed here in fp32.
   at::Tensor forward(const at::Tensor& x, const at::Tensor& mask, const RopeTables& rope,
                      at::Tensor* cache_k = nullptr, at::Tensor* cache_v = nullptr,
-                     std::int64_t past = 0);
+                     std::int64_t past = 0, bool causal = false);
   torch::nn::Linear wq{nullptr}, wk{nullptr}, wv{nullptr}, wo{nullptr};
 
  private:
@@ -79,7 +81,7 @@ class BlockImpl : public torch::nn::Module {
             double eps);
   at::Tensor forward(const at::Tensor& x, const at::Tensor& mask, const RopeTables& rope,
                      at::Tensor* cache_k = nullptr, at::Tensor* cache_v = nullptr,
-                     std::int64_t past = 0);
+                     std::int64_t past = 0, bool causal = false);
   RmsNorm attn_norm{nullptr}, ffn_norm{nullptr};
   Attention attn{nullptr};
   SwiGlu ffn{nullptr};
@@ -132,8 +134,10 @@ TORCH_MODULE(PointEncoder);
 class TransformerImpl : public torch::nn::Module {
  public:
   /// Builds and initializes (normal(0, init_std); residual projections scaled by
-  /// 1/sqrt(2 n_layers)) a model on the CPU in float32; move it with to(device, dtype) or
-  /// place_model. Throws cad::UsageError if the config is invalid or vocab_size is 0.
+  /// 1/sqrt(2 n_layers)) a model on the CPU in float32; move it with place_model. With
+  /// config.dtype "bfloat16" the forward (and so the backward) runs under bf16 autocast
+  /// (precision.h) while the weights stay fp32. Throws cad::UsageError if the config is invalid or
+  /// vocab_size is 0.
   explicit TransformerImpl(const ModelConfig& config);
 
   /// Logits [B, T, vocab] (float32) for `tokens` [B, T] int64, continuing `cache` when given
@@ -153,7 +157,7 @@ class TransformerImpl : public torch::nn::Module {
                               KvCache* cache = nullptr, const at::Tensor& valid = {});
 
   /// An empty cache for `batch` rows and `capacity` positions (0 = config.context), on the
-  /// model's device and dtype.
+  /// model's device, in bf16 under autocast and in the weights' dtype otherwise.
   KvCache new_cache(std::int64_t batch, std::int64_t capacity = 0) const;
 
   /// The configuration the model was built from.
@@ -183,7 +187,8 @@ TORCH_MODULE(Transformer);
 /// images, 0 when undefined.
 std::int64_t prefix_length(const ModelConfig& config, const at::Tensor& input);
 
-/// Moves `model` to config.device with config.dtype (bfloat16 on CUDA).
+/// Moves `model` to config.device with fp32 weights (config.dtype "bfloat16" is autocast, not a
+/// weight dtype: the optimizer keeps fp32 master weights and fp32 moments).
 void place_model(Transformer& model);
 
 /// Mean token cross-entropy of `logits` [B, T, V] against `targets` [B, T] (int64), ignoring

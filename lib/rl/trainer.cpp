@@ -226,16 +226,26 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
   auto& log = cad::core::logger();
   check_rl_config(config);
   const AlgorithmConfig& algo = config.algorithm;
+  // This rank's device ("cuda" is cuda:LOCAL_RANK with several processes); the process group's
+  // backend follows it (NCCL on CUDA, Gloo on the CPU).
+  ml::DistributedEnv env;
+  env.rank = config.rank;
+  env.world_size = config.world_size;
+  env.local_rank = config.rank;
+  if (const char* local = std::getenv("LOCAL_RANK"); local != nullptr && *local != '\0')
+    env.local_rank = ml::distributed_env_from_environment().local_rank;
+  env.master_addr = config.master_addr;
+  env.master_port = config.master_port;
+  std::string device = config.device;
+  if (device.empty() && !config.init.empty() && fs::exists(fs::path(config.init) / "config.yaml"))
+    device = ml::load_model_config((fs::path(config.init) / "config.yaml").string()).device;
+  device = ml::rank_device(device, env);
   std::unique_ptr<ml::ProcessGroup> group;
   if (config.world_size > 1) {
-    ml::DistributedEnv env;
-    env.rank = config.rank;
-    env.world_size = config.world_size;
-    env.master_addr = config.master_addr;
-    env.master_port = config.master_port;
-    group = std::make_unique<ml::ProcessGroup>(env);
-    log.info("rank {} of {} joined {}:{}", env.rank, env.world_size, env.master_addr,
-             env.master_port);
+    group = std::make_unique<ml::ProcessGroup>(
+        env, 300.0, device.empty() ? c10::Device(c10::DeviceType::CPU) : c10::Device(device));
+    log.info("rank {} of {} joined {}:{} ({})", env.rank, env.world_size, env.master_addr,
+             env.master_port, group->backend());
   }
   const bool writer = config.rank == 0;
   // The reward workers fork before LibTorch starts its threads.
@@ -254,9 +264,10 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
   }
   std::int64_t start_step = 0;
   ml::LoadedModel loaded =
-      ml::load_checkpoint(resume_dir.empty() ? config.init : resume_dir, config.device, "");
+      ml::load_checkpoint(resume_dir.empty() ? config.init : resume_dir, device, "");
   ml::Transformer& model = loaded.model;
   const ml::Tokenizer& tokenizer = loaded.tokenizer;
+  if (group) group->broadcast(model->parameters(), 0);  // every rank starts from rank 0's weights
   if (!resume_dir.empty()) {
     const json state = ml::load_trainer_state(resume_dir);
     start_step = state.value("step", std::int64_t{0});
@@ -272,7 +283,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     const std::string ref_dir = state.is_object() && state.contains("init")
                                     ? state["init"].get<std::string>()
                                     : config.init;
-    reference.emplace(ml::load_checkpoint(ref_dir, config.device, ""));
+    reference.emplace(ml::load_checkpoint(ref_dir, device, ""));
     reference->model->eval();
     for (auto& p : reference->model->parameters()) p.set_requires_grad(false);
   }

@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ inline void single_thread() {
     return true;
   }();
   (void)done;
+}
+
+/// The device the device-aware core tests run on: CAD_TEST_DEVICE (bench/gpu.sh sets "cuda"),
+/// else the CPU.
+inline std::string test_device() {
+  const char* device = std::getenv("CAD_TEST_DEVICE");
+  return device != nullptr && *device != '\0' ? device : "cpu";
 }
 
 /// A config smaller than tiny for fast tests: 2 layers of width 64, GQA 4/2, optional vision

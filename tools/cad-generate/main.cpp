@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-cache", no_cache, "recompute the whole sequence at every step (slow)");
   app.add_option("--device", config.device, "cpu, cuda, cuda:N (default: the checkpoint's)");
-  app.add_option("--dtype", config.dtype, "float32 or bfloat16 (default: the checkpoint's)");
+  app.add_option("--dtype", config.dtype,
+                 "float32, or bfloat16 = bf16 autocast (default: the checkpoint's)");
   cad::core::add_shard_option(app, config.shard);
   app.add_flag("-q,--quiet", quiet, "no progress on stderr");
   return cad::core::run_tool("cad-generate", argc, argv, app, [&] {

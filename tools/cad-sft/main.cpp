@@ -91,7 +91,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cad::ml::add_checkpoint_options(app, config);
   app.add_option("--device", config.device, "cpu, cuda, cuda:N (default: the model config's)");
-  app.add_option("--dtype", config.dtype, "float32 or bfloat16 (default: the model config's)");
+  app.add_option("--dtype", config.dtype,
+                 "float32, or bfloat16 = bf16 autocast with fp32 master weights (default: the "
+                 "model config's)");
   app.add_flag("--resume", config.resume, "continue the run from its newest checkpoint");
   app.add_flag("--overwrite", config.overwrite,
                "replace a run already in the output folder (its checkpoints, final/ and "
