@@ -48,6 +48,8 @@ JOBS=${JOBS:-$(nproc)}
 mkdir -p "$OUT_DIR" "$BUILD_DIR"
 REPORT=$OUT_DIR/gpu.md
 START=$(date +%s)
+# The project's tools wait passively for OpenMP work (cad-sft re-executes itself so); so do both sides here.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 log() { echo "[gpu.sh $(($(date +%s) - START)) s] $*" | tee -a "$OUT_DIR/gpu.log"; }
 : > "$OUT_DIR/gpu.log"
 
@@ -95,7 +97,7 @@ configure_and_build() {  # $1 = build dir, $2 = ON|OFF (NCCL)
     cmake --build "$dir" -j "$JOBS" --target test_ml_core bench_ml > "$OUT_DIR/build-nccl-$nccl.log" 2>&1
 }
 BIN=
-log "configure and build against ${TORCH_PREFIX:-the system's LibTorch} (nccl.h: ${NCCL_INCLUDE:-none})"
+log "configure and build against ${TORCH_PREFIX:-the system LibTorch} (nccl.h: ${NCCL_INCLUDE:-none})"
 if configure_and_build "$BUILD_DIR/core" ON; then
   BIN=$BUILD_DIR/core/bin
   NCCL_STATE=$(grep -q 'NCCL process groups' "$OUT_DIR/configure-nccl-ON.log" && echo "built with NCCL" || echo "no NCCL (Gloo only)")

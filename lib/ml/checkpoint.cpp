@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/file_io.h"
@@ -48,6 +49,24 @@ void load_model_state(Transformer& model, const TensorFile& state) {
   }
 }
 
+namespace {
+
+// The key of a parameter in torch::optim's state map: its TensorImpl's address printed as a
+// string in LibTorch 1.x (what c10::guts::to_string gives), the address itself in 2.x.
+template <typename State>
+typename State::key_type state_key(const State&, const at::Tensor& p) {
+  using Key = typename State::key_type;
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream out;
+    out << static_cast<const void*>(p.unsafeGetTensorImpl());
+    return out.str();
+  } else {
+    return static_cast<Key>(p.unsafeGetTensorImpl());
+  }
+}
+
+}  // namespace
+
 TensorFile optimizer_state(const Transformer& model, const torch::optim::AdamW& optimizer) {
   std::map<const void*, std::string> names;
   for (const auto& [name, p] : parameters_by_name(model)) names[p.unsafeGetTensorImpl()] = name;
@@ -57,7 +76,7 @@ TensorFile optimizer_state(const Transformer& model, const torch::optim::AdamW& 
     for (const auto& p : group.params()) {
       const auto name = names.find(p.unsafeGetTensorImpl());
       if (name == names.end()) throw Error("checkpoint: optimizer holds a foreign parameter");
-      const auto found = state.find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      const auto found = state.find(state_key(state, p));
       if (found == state.end()) continue;
       const auto& s = static_cast<const torch::optim::AdamWParamState&>(*found->second);
       file.tensors[name->second + ".exp_avg"] = s.exp_avg();
@@ -110,7 +129,7 @@ void load_optimizer_state(const Transformer& model, torch::optim::AdamW& optimiz
       s->exp_avg_sq(exp_avg_sq);
       const at::Tensor max_sq = take(name->second + ".max_exp_avg_sq", p);
       if (max_sq.defined()) s->max_exp_avg_sq(max_sq);
-      optimizer.state()[c10::guts::to_string(p.unsafeGetTensorImpl())] = std::move(s);
+      optimizer.state()[state_key(optimizer.state(), p)] = std::move(s);
     }
   }
 }

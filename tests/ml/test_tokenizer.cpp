@@ -182,7 +182,7 @@ TEST_CASE("benchmark: tokenizer training and encoding speed", "[.][bench]") {
   std::vector<std::string> texts;
   std::size_t bytes = 0;
   // The corpus' text files and the project's own sources and examples: a few MB of code and text.
-  for (const fs::path root :
+  for (const fs::path& root :
        {fs::path(CAD_CORPUS_DIR) / "cadprompt", fs::path(CAD_SOURCE_DIR "/lib"),
         fs::path(CAD_SOURCE_DIR "/tests"), fs::path(CAD_SOURCE_DIR "/examples")}) {
     if (!fs::is_directory(root)) continue;
