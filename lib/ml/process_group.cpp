@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <type_traits>
+#include <utility>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -52,6 +54,30 @@ int env_int(const char* name, int fallback) {
     throw UsageError(fmt::format("{}={} is not an integer", name, value));
   }
 }
+
+#if CAD_HAVE_GLOO || CAD_HAVE_NCCL
+// LibTorch >= 2.4 asks for the libuv store by default, which builds without libuv (Debian's 2.6)
+// refuse: the classic store is the fallback.
+template <typename T, typename = void>
+struct HasUseLibUv : std::false_type {};
+template <typename T>
+struct HasUseLibUv<T, std::void_t<decltype(std::declval<T&>().useLibUV)>> : std::true_type {};
+
+template <typename Options>  // a template, so that the 1.x branch never names useLibUV
+c10::intrusive_ptr<c10d::TCPStore> make_store(const std::string& host, Options options) {
+  try {
+    return c10::make_intrusive<c10d::TCPStore>(host, options);
+  } catch (const std::exception& e) {
+    if constexpr (HasUseLibUv<Options>::value) {
+      if (std::string(e.what()).find("libuv") != std::string::npos) {
+        options.useLibUV = false;
+        return c10::make_intrusive<c10d::TCPStore>(host, options);
+      }
+    }
+    throw;
+  }
+}
+#endif
 
 }  // namespace
 
@@ -168,7 +194,7 @@ ProcessGroup::ProcessGroup(const DistributedEnv& env, double timeout_s, const c1
     options.numWorkers = static_cast<std::size_t>(env.world_size);
     options.waitWorkers = true;
     options.timeout = timeout;
-    impl_->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, options);
+    impl_->store = make_store(env.master_addr, options);
 #if CAD_HAVE_NCCL
     if (backend_ == "nccl") {
       device_ = device.has_index() ? device : c10::Device(c10::DeviceType::CUDA, env.local_rank);

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/error.h"
+#include "ml/precision.h"
 
 namespace cad::ml {
 TokenDraw draw_token(const float* logits, std::int64_t vocab, const SamplingOptions& options,
@@ -75,6 +76,9 @@ std::vector<std::int64_t> default_stop_ids(const Tokenizer& tokenizer) {
 std::vector<Generation> generate(Transformer& model,
                                  const std::vector<std::vector<std::int64_t>>& prompts,
                                  const SamplingOptions& options, const at::Tensor& images) {
+  // One autocast region for the whole generation: the weights are cast to bf16 once, not at
+  // every token (the model's own guard nests inside it).
+  const AutocastGuard autocast(model->device().type(), uses_bf16_autocast(model->config().dtype));
   const auto batch = static_cast<std::int64_t>(prompts.size());
   std::vector<Generation> results(batch);
   if (batch == 0) return results;

@@ -363,9 +363,9 @@ at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,
   }
   const RopeTables rope = RopeTables::make(positions, config_.head_dim(), config_.rope_theta);
 
-  // Without a cache or validity the mask is plain causal: the attention builds it (or the fused
-  // kernel needs none).
-  const bool plain_causal = !new_valid.defined();
+  // Without a cache or validity the mask is plain causal: the fused kernel needs none (is_causal);
+  // for the model's own attention it is built once here for all layers.
+  const bool plain_causal = !new_valid.defined() && fused_attention_available();
   const at::Tensor query_index = at::arange(past, total, long_options).unsqueeze(1);
   const at::Tensor key_index = at::arange(total, long_options).unsqueeze(0);
   at::Tensor mask;
@@ -379,6 +379,8 @@ at::Tensor TransformerImpl::forward_embedded(const at::Tensor& tokens,
     // A query always sees itself, so padding rows never divide by zero.
     mask = (mask.unsqueeze(0) & key_valid.unsqueeze(1)) | (key_index == query_index).unsqueeze(0);
     mask = mask.view({batch, 1, 1, length, total});
+  } else if (!plain_causal) {
+    mask = (key_index <= query_index).view({1, 1, 1, length, total});
   }
 
   for (std::size_t i = 0; i < layers->size(); ++i) {

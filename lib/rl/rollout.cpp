@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "ml/precision.h"
 
 namespace cad::rl {
 namespace {
@@ -26,6 +27,10 @@ std::vector<std::vector<Rollout>> sample_groups(
     ml::Transformer& model, const std::vector<std::vector<std::int64_t>>& prompts,
     const at::Tensor& images, const RolloutOptions& options,
     const std::vector<std::uint64_t>& seeds) {
+  // One autocast region for the whole generation: the weights are cast to bf16 once, not at
+  // every token (the model's own guard nests inside it).
+  const ml::AutocastGuard autocast(model->device().type(),
+                                   ml::uses_bf16_autocast(model->config().dtype));
   const auto n_prompts = static_cast<std::int64_t>(prompts.size());
   const std::int64_t group = options.group_size;
   if (group < 1) throw UsageError("rollouts: group size must be >= 1");

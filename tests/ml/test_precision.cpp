@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <random>
 #include <vector>
@@ -229,7 +230,8 @@ TEST_CASE("the process group broadcasts rank 0's tensors and averages over two p
     int code = 99;
     try {
       code = run_rank(1);
-    } catch (...) {
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "rank 1: %s\n", e.what());
     }
     _exit(code);
   }
@@ -237,7 +239,7 @@ TEST_CASE("the process group broadcasts rank 0's tensors and averages over two p
   try {
     parent_bad = run_rank(0);
   } catch (const std::exception& e) {
-    INFO(e.what());
+    UNSCOPED_INFO("rank 0: " << e.what());
     kill(child, SIGKILL);
   }
   int status = 0;
