@@ -198,6 +198,16 @@ TopoDS_Wire make_helix(double pitch, double height, double radius, const gp_Pnt&
 /// CadQuery's Solid.extrudeLinearWithRotation: the face's wires swept along the straight
 /// spine center -> center + normal with a helical auxiliary spine of radius 1 that turns
 /// `degrees` over the length, inner wires' sweeps cut from the outer one's.
+/// CadQuery's Compound.makeText: the outlines of `text` in a system font (`font`, or the file
+/// `font_path` when it is a readable font; kind regular | bold | italic; halign center | left |
+/// right; valign center | top | bottom) of `size`, extruded by `height` along the glyphs' normal
+/// (0: the flat faces), moved by `position` (the plane's local-to-world transformation).
+/// Throws a script ValueError on bad options or a text without outlines.
+TopoDS_Shape make_text(const std::string& text, double size, double height, const std::string& font,
+                       const std::string& font_path, const std::string& kind,
+                       const std::string& halign, const std::string& valign,
+                       const gp_Trsf& position);
+
 TopoDS_Shape extrude_with_rotation(const TopoDS_Face& f, const gp_Pnt& center, const gp_Vec& normal,
                                    double degrees);
 /// BRepOffsetAPI_ThruSections over wires (or vertices at the ends).

@@ -1163,6 +1163,28 @@ struct WorkplaneMethods {
     return w.combine_with_base({r}, false, mode, b[3].truthy(), "Workplane.twistExtrude");
   }
 
+  // cq.py's text: Compound.makeText on the workplane's plane (once, not per stack point),
+  // then cut from the context solid (cut=True, the default) or combined as `combine` says.
+  static Value text(W& w, Interpreter&, CallArgs& a) {
+    auto b =
+        bind(a, "text",
+             {Param("txt"), Param("fontsize"), Param("distance"), Param("cut", true),
+              Param("combine", false), Param("clean", true), Param("font", std::string("Arial")),
+              Param("fontPath", Value()), Param("kind", std::string("regular")),
+              Param("halign", std::string("center")), Param("valign", std::string("center"))});
+    auto str_of = [](const Value& v, const char* name) {
+      if (!v.is_str()) script::throw_type_error(std::string("text: ") + name + " must be a string");
+      return v.as_str();
+    };
+    const Combine mode = b[3].truthy() ? Combine::Cut : to_combine(b[4], "Workplane.text");
+    const TopoDS_Shape r = make_text(
+        str_of(b[0], "txt"), num(b[1], "fontsize"), num(b[2], "distance"), str_of(b[6], "font"),
+        b[7].is_none() ? "" : str_of(b[7], "fontPath"), str_of(b[8], "kind"),
+        str_of(b[9], "halign"), str_of(b[10], "valign"), w.plane.location());
+    session().count("text");
+    return w.combine_with_base({r}, false, mode, b[5].truthy(), "Workplane.text");
+  }
+
   static Value cutBlind(W& w, Interpreter&, CallArgs& a) {
     auto b =
         bind(a, "cutBlind",
@@ -2043,6 +2065,7 @@ struct WorkplaneMethods {
         {"extrude", extrude},
         {"cutBlind", cutBlind},
         {"twistExtrude", twistExtrude},
+        {"text", text},
         {"splineApprox", splineApprox},
         {"parametricCurve", parametricCurve},
         {"cutThruAll", cutThruAll},
@@ -2167,7 +2190,7 @@ Value Workplane::get_attr(Interpreter& in, const std::string& name) {
       script::to_str(b[0], "Workplane.exportSvg fileName");
       return Value();
     });
-  static const char* unsupported[] = {"text", "ancestors", "siblings", "toSvg", "toOCC", "ctx"};
+  static const char* unsupported[] = {"ancestors", "siblings", "toSvg", "toOCC", "ctx"};
   for (const char* u : unsupported)
     if (name == u) script::throw_unsupported("Workplane." + name + " is not supported");
   return Object::get_attr(in, name);

@@ -901,3 +901,63 @@ TEST_CASE("testParametricSurface and Face.makeSplineApprox", "[cq][conformance]"
   CHECK(r.in->global("ok")->truthy());
   CHECK(num(r, "flat_area") == Approx(6).epsilon(1e-6));
 }
+
+TEST_CASE("testText: text cut into and added onto a box, alignment and font files",
+          "[cq][conformance]") {
+  // CadQuery's tests/test_cadquery.py, testText ("Sans" is DejaVu Sans here: fonts-dejavu-core;
+  // CadQuery's OpenSans-Regular.ttf is replaced by DejaVu Sans's file).
+  auto r = run_cq(
+      "box = cq.Workplane('XY').box(4, 4, 0.5)\n"
+      "obj1 = box.faces('>Z').workplane().text('CQ 2.0', 0.5, -0.05, cut=True, halign='left',\n"
+      "    valign='bottom', font='Sans')\n"
+      "smaller = box.val().Volume() > obj1.val().Volume()\n"
+      "obj2 = box.faces('>Z').workplane().text('CQ 2.0', 0.5, 0.05, cut=False, combine=True,\n"
+      "    font='Sans')\n"
+      "bigger = box.val().Volume() < obj2.val().Volume()\n"
+      "top_faces = len(obj2.faces('>Z').vals())\n"
+      "obj3 = box.faces('>Z').workplane().text('CQ 2.0', 0.5, 0.05, cut=False, combine=False,\n"
+      "    halign='right', valign='top', font='Sans')\n"
+      "solids3 = len(obj3.solids().vals())\n"
+      "bb3 = obj3.val().BoundingBox()\n"
+      "obj4 = box.faces('>Z').workplane().text('CQ 2.0', 0.5, 0.05,\n"
+      "    fontPath='/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', cut=False, combine=False,\n"
+      "    halign='right', valign='top', font='Sans')\n"
+      "solids4 = len(obj4.solids().vals())\n"
+      "obj5 = box.faces('>Z').workplane().text('CQ 2.0', 0.5, 0.05,\n"
+      "    fontPath='/nonexistent/QuestionableFont.ttf', cut=False, combine=False,\n"
+      "    halign='right', valign='top', font='Sans')\n"
+      "solids5 = len(obj5.solids().vals())\n"
+      "bb1 = cq.Workplane().text('CQ', 1, 1, halign='left', valign='bottom').val().BoundingBox()\n"
+      "bbc = cq.Workplane().text('CQ', 1, 1).val().BoundingBox()\n"
+      "side = cq.Workplane('XZ').text('H', 2, 0.5).val().BoundingBox()\n"
+      "b3 = [bb3.xmax, bb3.ymax, bb3.zmin, bb3.zmax]\n"
+      "b1_xmin = bb1.xmin\n"
+      "bc_mid = 0.5 * (bbc.xmin + bbc.xmax)\n"
+      "side_ymin = side.ymin\n"
+      "side_zlen = side.zlen\n"
+      "b3_xmax, b3_ymax, b3_zmin, b3_zmax = b3\n");
+  CHECK(r.in->global("smaller")->truthy());
+  CHECK(r.in->global("bigger")->truthy());
+  CHECK(num(r, "top_faces") == 5);  // CadQuery's figure (font-specific)
+  CHECK(num(r, "solids3") == 5);
+  CHECK(num(r, "solids4") == 5);
+  CHECK(num(r, "solids5") == 5);  // a missing font file falls back to the named font
+  // Right/top alignment: OCCT aligns the pen's advance and the font's ascender (not the ink) to
+  // the plane's origin (the box's top centre, z 0.25): the ink ends just left of and below it
+  // (DejaVu at 0.5: -0.033 and -0.093); the solids stand 0.05 above the face.
+  CHECK(num(r, "b3_xmax") <= 0.0);
+  CHECK(num(r, "b3_xmax") > -0.1);
+  CHECK(num(r, "b3_ymax") <= 0.0);
+  CHECK(num(r, "b3_ymax") > -0.15);
+  CHECK(num(r, "b3_zmin") == Approx(0.25).margin(1e-6));
+  CHECK(num(r, "b3_zmax") == Approx(0.30).margin(1e-6));
+  // Left/bottom starts at the origin; centred text is centred on it.
+  CHECK(num(r, "b1_xmin") == Approx(0.0).margin(0.15));
+  CHECK(num(r, "b1_xmin") >= -1e-6);
+  CHECK(num(r, "bc_mid") == Approx(0.0).margin(0.05));
+  // On the XZ plane the glyphs stand in x and z and are extruded along the plane's normal (-y).
+  CHECK(num(r, "side_ymin") == Approx(-0.5).margin(1e-6));
+  CHECK(num(r, "side_zlen") > 1.0);
+  CHECK(error_type("cq.Workplane().text('x', 1, 1, kind='heavy')") == "ValueError");
+  CHECK(error_type("cq.Workplane().text('   ', 1, 1)") == "ValueError");
+}
