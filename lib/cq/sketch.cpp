@@ -2,6 +2,9 @@
 // construction and assembly, selection with string selectors, 2D fillets and the convex hull.
 #include "cq/sketch.h"
 
+#include "script/builtins.h"
+#include "script/slice.h"
+
 #include <BRepAdaptor_Curve.hxx>
 #include <BRepBuilderAPI_MakeEdge.hxx>
 #include <BRepBuilderAPI_MakeFace.hxx>
@@ -958,6 +961,68 @@ struct SketchOps {
     return script::make_list(values(s));
   }
 
+  // -- CadQuery 2.5's functional selection API (filter, map, apply, sort, invoke) --
+
+  // A selection item from a callback's value: a shape or a Location.
+  static Item item_of(const Value& v, const char* what) {
+    if (auto sh = as_shape(v)) return item(sh->shape);
+    if (v.as<LocationObj>()) return item(to_trsf(v, what));
+    script::throw_type_error(std::string("Sketch.") + what +
+                             ": expected a Shape or Location, got " + v.type_name());
+  }
+  static Value set_selection(Sketch& s, const std::vector<Value>& values, const char* what) {
+    std::vector<Item> sel;
+    for (const auto& v : values) sel.push_back(item_of(v, what));
+    s.selection_ = std::move(sel);
+    return s.shared_from_this();
+  }
+  static Value filter(Sketch& s, Interpreter& in, CallArgs& a) {
+    auto b = script::bind_args(a, "filter", {"f"});
+    std::vector<Value> kept;
+    for (const auto& v : values(s)) {
+      CallArgs ca;
+      ca.positional.push_back(v);
+      if (in.call(b[0], ca).truthy()) kept.push_back(v);
+    }
+    return set_selection(s, kept, "filter");
+  }
+  static Value map(Sketch& s, Interpreter& in, CallArgs& a) {
+    auto b = script::bind_args(a, "map", {"f"});
+    std::vector<Value> out;
+    for (const auto& v : values(s)) {
+      CallArgs ca;
+      ca.positional.push_back(v);
+      out.push_back(in.call(b[0], ca));
+    }
+    return set_selection(s, out, "map");
+  }
+  static Value apply(Sketch& s, Interpreter& in, CallArgs& a) {
+    auto b = script::bind_args(a, "apply", {"f"});
+    CallArgs ca;
+    ca.positional.push_back(script::make_list(values(s)));
+    return set_selection(s, script::to_items(in.call(b[0], ca), "Sketch.apply"), "apply");
+  }
+  static Value sort(Sketch& s, Interpreter& in, CallArgs& a) {
+    auto b = script::bind_args(a, "sort", {"key"});
+    return set_selection(s, script::sorted_items(in, values(s), b[0], false), "sort");
+  }
+  // invoke(f): f() for a callable of no parameters, f(sketch) for one (its result replaces the
+  // sketch unless None); more parameters are a ValueError (CadQuery's get_arity).
+  static Value invoke(Sketch& s, Interpreter& in, CallArgs& a) {
+    auto b = script::bind_args(a, "invoke", {"f"});
+    const int arity = Interpreter::arity(b[0]);
+    CallArgs ca;
+    if (arity == 0) {
+      in.call(b[0], ca);
+      return s.shared_from_this();
+    }
+    if (arity > 1)
+      script::throw_value_error("Provided function " + b[0].repr() + " accepts too many arguments");
+    ca.positional.push_back(s.shared_from_this());
+    const Value r = in.call(b[0], ca);
+    return r.is_none() ? Value(s.shared_from_this()) : r;
+  }
+
   static std::shared_ptr<Sketch> copy_of(const Sketch& s) {
     auto c = std::make_shared<Sketch>();
     c->faces_ = s.faces_;
@@ -1006,14 +1071,17 @@ const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
       {"finalize", &SketchOps::finalize}, {"val", &SketchOps::val},
       {"vals", &SketchOps::vals},         {"copy", &SketchOps::copy},
       {"located", &SketchOps::located},   {"moved", &SketchOps::moved_copy},
+      {"filter", &SketchOps::filter},     {"map", &SketchOps::map},
+      {"apply", &SketchOps::apply},       {"sort", &SketchOps::sort},
+      {"invoke", &SketchOps::invoke},
   };
   return methods;
 }
 
 // CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
 const std::unordered_set<std::string> kUnsupported = {
-    "constrain", "solve", "importDXF", "edge",  "add",  "subtract", "replace", "export",
-    "exportDXF", "locs",  "map",       "apply", "sort", "filter",   "invoke"};
+    "constrain", "solve",   "importDXF", "edge",      "add",
+    "subtract",  "replace", "export",    "exportDXF", "locs"};
 
 }  // namespace
 
@@ -1043,15 +1111,62 @@ Value Sketch::get_attr(Interpreter& in, const std::string& name) {
                       [self, m](Interpreter& i, CallArgs& a) { return m(*self, i, a); });
 }
 
-std::optional<Value> Sketch::binary_op(script::BinOp op, const Value& rhs, bool) {
-  if (!rhs.as<Sketch>()) return std::nullopt;
-  const char* name = op == script::BinOp::Add   ? "+"
-                     : op == script::BinOp::Sub ? "-"
-                     : op == script::BinOp::Mul ? "*"
-                     : op == script::BinOp::Div ? "/"
-                                                : nullptr;
-  if (!name) return std::nullopt;
-  script::throw_unsupported(std::string("Sketch ") + name + " Sketch is not supported");
+// CadQuery 2.5's operators: val() of each side (a Location is a ValueError), fused (+), cut
+// (-), intersected (*) or split (/), as a new sketch whose faces are the result.
+std::optional<Value> Sketch::binary_op(script::BinOp op, const Value& rhs, bool reflected) {
+  auto other = rhs.as<Sketch>();
+  if (!other) return std::nullopt;
+  if (op != script::BinOp::Add && op != script::BinOp::Sub && op != script::BinOp::Mul &&
+      op != script::BinOp::Div)
+    return std::nullopt;
+  auto shape_of = [](const Sketch& s) -> TopoDS_Shape {
+    if (s.selection_) {
+      if (s.selection_->empty()) script::throw_runtime("IndexError", "list index out of range");
+      const Item& first = s.selection_->front();
+      if (first.shape.IsNull())
+        script::throw_value_error("Location was provided, Shape is required.");
+      return first.shape;
+    }
+    if (children(s.faces_).empty() && !s.edges_.empty()) return s.edges_.front().edge;
+    return s.faces_;
+  };
+  TopoDS_Shape a = shape_of(*this), b = shape_of(*other);
+  if (reflected) std::swap(a, b);
+  TopoDS_Shape res;
+  if (op == script::BinOp::Add)
+    res = boolean(BoolOp::Fuse, {a}, {b}, "Sketch +");
+  else if (op == script::BinOp::Sub)
+    res = boolean(BoolOp::Cut, {a}, {b}, "Sketch -");
+  else if (op == script::BinOp::Mul)
+    res = boolean(BoolOp::Common, {a}, {b}, "Sketch *");
+  else
+    res = split_shape(a, {b});
+  auto out = std::make_shared<Sketch>();
+  out->set_faces(res.ShapeType() == TopAbs_COMPOUND ? res : make_compound({res}));
+  return Value(out);
+}
+
+// CadQuery 2.5's indexing: an int, a slice or a sequence of ints picks from vals() and becomes
+// the selection.
+Value Sketch::get_item(const Value& key) {
+  const std::vector<Value> vals = SketchOps::values(*this);
+  const auto n = static_cast<std::int64_t>(vals.size());
+  auto at = [&](std::int64_t i) -> const Value& {
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) script::throw_runtime("IndexError", "list index out of range");
+    return vals[static_cast<std::size_t>(i)];
+  };
+  std::vector<Value> picked;
+  if (auto slice = key.as<script::SliceValue>()) {
+    for (std::size_t i : slice->indices(vals.size())) picked.push_back(vals[i]);
+  } else if (key.is_int()) {
+    picked.push_back(at(key.as_int()));
+  } else {
+    for (const auto& k : script::to_items(key, "Sketch index"))
+      picked.push_back(at(script::to_int(k, "Sketch index")));
+  }
+  SketchOps::set_selection(*this, picked, "__getitem__");
+  return shared_from_this();
 }
 
 std::optional<std::vector<Value>> Sketch::iterate() const {

@@ -54,10 +54,12 @@ struct Sketch : script::Object {
   /// CadQuery's __iter__: the faces at every loc, else the edges at every loc.
   std::optional<std::vector<script::Value>> iterate() const override;
   std::string repr() const override { return "<cadquery.Sketch>"; }
-  /// CadQuery's Sketch operators (+ - * / between sketches) are not implemented: they raise
-  /// the unsupported error rather than Python's TypeError.
+  /// CadQuery 2.5's operators between sketches: + fuse, - cut, * intersect, / split of the two
+  /// val()s, as a new sketch of the result's faces.
   std::optional<script::Value> binary_op(script::BinOp op, const script::Value& rhs,
                                          bool reflected) override;
+  /// CadQuery 2.5's sketch[i], sketch[a:b], sketch[[i, j]]: those of vals() become the selection.
+  script::Value get_item(const script::Value& key) override;
 
   Sketch();
 

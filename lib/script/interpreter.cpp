@@ -905,6 +905,17 @@ void Interpreter::run_source(const std::string& source, const std::string& filen
   run(*program);
 }
 
+int Interpreter::arity(const Value& callee) {
+  auto f = callee.as<Function>();
+  if (!f || f->params == nullptr) return 0;
+  int n = 0;
+  for (std::size_t i = 0; i < f->params->size(); ++i) {
+    const Parameter& p = (*f->params)[i];
+    if (!p.star && !p.double_star && !(i < f->has_default.size() && f->has_default[i])) ++n;
+  }
+  return n;
+}
+
 Value Interpreter::call(const Value& callee, CallArgs& args) {
   char here;
   StackBase base(stack_base_, &here);

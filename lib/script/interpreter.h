@@ -47,6 +47,9 @@ class Interpreter {
 
   /// Calls a script or host callable from host code (e.g. eachpoint's callback).
   Value call(const Value& callee, CallArgs& args);
+  /// CadQuery's get_arity: the positional parameters of a script function (def or lambda)
+  /// without a default; 0 for host callables (builtins cannot be introspected).
+  static int arity(const Value& callee);
 
   /// Global variable lookup after run(); nullopt if unbound.
   std::optional<Value> global(const std::string& name) const;

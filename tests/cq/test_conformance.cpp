@@ -961,3 +961,69 @@ TEST_CASE("testText: text cut into and added onto a box, alignment and font file
   CHECK(error_type("cq.Workplane().text('x', 1, 1, kind='heavy')") == "ValueError");
   CHECK(error_type("cq.Workplane().text('   ', 1, 1)") == "ValueError");
 }
+
+TEST_CASE("Sketch operators, indexing, filter, map, apply, sort and invoke (CadQuery 2.5)",
+          "[cq][conformance]") {
+  // CadQuery's tests/test_sketch.py (2.5): test_bool_ops, test_filter, test_sort, test_apply,
+  // test_map (without Sketch.replace), test_getitem, test_invoke.
+  auto r = run_cq(
+      "s1 = cq.Sketch().rect(0.5, 2)\n"
+      "s2 = cq.Sketch().rect(1, 1)\n"
+      "s3 = cq.Sketch().segment((-1, 0), (1, 0))\n"
+      "fuse_area = (s1 + s2).val().Area()\n"
+      "cut_area = (s1 - s2).val().Area()\n"
+      "cut_wires = len((s1 - s2).val().Wires())\n"
+      "common_area = (s1 * s2).val().Area()\n"
+      "common_wires = len((s1 * s2).val().Wires())\n"
+      "split_line = len((s1 / s3).val().Faces())\n"
+      "split_rect = len((s1 / s2).val().Faces())\n"
+      "split_area = (s1 / s2).val().Area()\n"
+      "f1 = cq.Sketch().rect(1, 1).push([(5, 0)]).rect(1, 4).reset()\n"
+      "big = len(f1.filter(lambda x: x.Area() > 2).vals())\n"
+      "both = len(f1.reset().filter(lambda x: x.Area() >= 1).vals())\n"
+      "none = len(f1.filter(lambda x: x.Area() < 1).vals())\n"
+      "f = cq.Sketch().rect(0.1, 1).val()\n"
+      "sorted_last = cq.Sketch().rect(1, 1).push([(5, 0)]).rect(1, 4).reset()"
+      ".sort(lambda x: -x.Area())[-1].val().Area()\n"
+      "applied = cq.Sketch().rect(1, 1).push([(5, 0)]).rect(1, 4).reset()"
+      ".apply(lambda x: [f]).val().Area()\n"
+      "mapped = cq.Sketch().rect(1, 1).push([(5, 0)]).rect(1, 4).reset()"
+      ".map(lambda x: f.moved(x.Center())).vals()\n"
+      "mapped_n = len(mapped)\n"
+      "mapped_x = mapped[1].Center().x\n"
+      "g = cq.Sketch().rarray(2, 1, 5, 1).rect(1, 1).reset()\n"
+      "first = len(g[0].vals())\n"
+      "last_two = len(g.reset()[-2:].vals())\n"
+      "two = len(g.reset()[[0, 1]].vals())\n"
+      "g.reset()\n"
+      "inv_builtin = len(g.invoke(print).vals())\n"
+      "inv0 = len(g.invoke(lambda: 1).vals())\n"
+      "inv1_none = len(g.invoke(lambda x: None).vals())\n"
+      "inv1 = len(g.invoke(lambda x: f1.reset()).vals())\n");
+  CHECK(num(r, "fuse_area") == Approx(1.5));
+  CHECK(num(r, "cut_area") == Approx(0.5));
+  CHECK(num(r, "cut_wires") == 2);
+  CHECK(num(r, "common_area") == Approx(0.5));
+  CHECK(num(r, "common_wires") == 1);
+  CHECK(num(r, "split_line") == 2);
+  CHECK(num(r, "split_rect") == 3);
+  CHECK(num(r, "split_area") == Approx(1));
+  CHECK(num(r, "big") == 1);
+  CHECK(num(r, "both") == 2);
+  CHECK(num(r, "none") == 0);
+  CHECK(num(r, "sorted_last") == Approx(1));
+  CHECK(num(r, "applied") == Approx(0.1));
+  CHECK(num(r, "mapped_n") == 2);
+  CHECK(num(r, "mapped_x") == Approx(5.0));
+  CHECK(num(r, "first") == 1);
+  CHECK(num(r, "last_two") == 2);
+  CHECK(num(r, "two") == 2);
+  CHECK(num(r, "inv_builtin") == 5);
+  CHECK(num(r, "inv0") == 5);
+  CHECK(num(r, "inv1_none") == 5);
+  CHECK(num(r, "inv1") == 2);
+  CHECK(error_type("cq.Sketch().rect(1, 1).invoke(lambda x, y: 1)\n") == "ValueError");
+  CHECK(error_type("cq.Sketch().rect(1, 1).reset()[5]\n") == "IndexError");
+  CHECK(error_type("s = cq.Sketch().push([(0, 0)]) + cq.Sketch().rect(1, 1)\n") == "ValueError");
+  CHECK(error_type("cq.Sketch().rect(1, 1).map(lambda x: 3)\n") == "TypeError");
+}
