@@ -12,8 +12,9 @@
 #      bf16 autocast and in fp32: bench_ml (LibTorch, cad_ml_core) against bench/ml_pytorch.py
 #      (the same model, batch and optimizer in that machine's PyTorch), alternating, and
 #      compares the bf16 loss curve with the fp32 one.
-# Everything goes to $OUT (or OUT_DIR, default build-gpu/out): gpu.md (the tables for
-# bench/RESULTS.md), the JSON of every run and the logs.
+# Everything goes to OUT_DIR (default build-gpu/out): gpu.md (the tables for bench/RESULTS.md),
+# the JSON of every run and the logs; when $OUT is set (the device tool's folder that comes
+# back, at most 8 files), gpu.md and gpu-logs.tgz of the rest are copied there.
 #
 # Before, on a machine with Debian's archive (this project's):
 #   bash bench/gpu.sh --fetch-debs        # ~1.7 MB of .debs into bench/gpu-debs (git-ignored)
@@ -36,7 +37,7 @@ if [ "${1:-}" = "--fetch-debs" ]; then
   exit $?
 fi
 
-OUT_DIR=${OUT:-${OUT_DIR:-$ROOT/build-gpu/out}}
+OUT_DIR=${OUT_DIR:-$ROOT/build-gpu/out}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-gpu}
 PYTHON=${PYTHON:-python3}
 MODEL=${MODEL:-configs/models/small.yaml}
@@ -88,6 +89,8 @@ fi
 NCCL_INCLUDE=$(find "$("$PYTHON" -c 'import site; print(site.getsitepackages()[0])' 2>/dev/null || echo /nonexistent)" \
   /usr/local/cuda/include /usr/include -name nccl.h 2>/dev/null | head -n 1)
 export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
+# Torch's CMake config looks for the CUDA toolkit through nvcc.
+if ! command -v nvcc > /dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then export PATH=/usr/local/cuda/bin:$PATH; fi
 configure_and_build() {  # $1 = build dir, $2 = ON|OFF (NCCL)
   local dir=$1 nccl=$2
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCAD_ML_CORE_ONLY=ON \
@@ -201,4 +204,7 @@ if lb and lf:
     print("- bf16 against fp32 loss curve (LibTorch, same seed and batch, %d steps): largest relative gap %.4f (tolerance 0.05: %s)." % (len(cb), gap, "within" if gap <= 0.05 else "OUTSIDE"))
 EOF
 log "done in $(($(date +%s) - START)) s; report in $REPORT"
+if [ -n "${OUT:-}" ] && [ -d "$OUT" ]; then
+  cp "$REPORT" "$OUT/gpu.md" && tar -czf "$OUT/gpu-logs.tgz" -C "$OUT_DIR" .
+fi
 cat "$REPORT"

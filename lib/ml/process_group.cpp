@@ -107,6 +107,10 @@ bool distributed_available() {
   return CAD_HAVE_GLOO != 0 || CAD_HAVE_NCCL != 0;
 }
 
+bool gloo_available() {
+  return CAD_HAVE_GLOO != 0;
+}
+
 bool nccl_available() {
   return CAD_HAVE_NCCL != 0;
 }

@@ -32,6 +32,9 @@ std::string rank_device(const std::string& device, const DistributedEnv& env);
 /// True when this build has the c10d Gloo backend (Gloo headers found at build time).
 bool distributed_available();
 
+/// True when this build has the c10d Gloo backend (the CPU one).
+bool gloo_available();
+
 /// True when this build has the c10d NCCL backend (a CUDA LibTorch and nccl.h at build time).
 bool nccl_available();
 
