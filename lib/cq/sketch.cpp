@@ -976,31 +976,28 @@ struct SketchOps {
     s.selection_ = std::move(sel);
     return s.shared_from_this();
   }
+  static Value call_with(Interpreter& in, const Value& f, const Value& arg) {
+    CallArgs ca;
+    ca.positional.push_back(arg);
+    return in.call(f, ca);
+  }
   static Value filter(Sketch& s, Interpreter& in, CallArgs& a) {
     auto b = script::bind_args(a, "filter", {"f"});
     std::vector<Value> kept;
-    for (const auto& v : values(s)) {
-      CallArgs ca;
-      ca.positional.push_back(v);
-      if (in.call(b[0], ca).truthy()) kept.push_back(v);
-    }
+    for (const auto& v : values(s))
+      if (call_with(in, b[0], v).truthy()) kept.push_back(v);
     return set_selection(s, kept, "filter");
   }
   static Value map(Sketch& s, Interpreter& in, CallArgs& a) {
     auto b = script::bind_args(a, "map", {"f"});
     std::vector<Value> out;
-    for (const auto& v : values(s)) {
-      CallArgs ca;
-      ca.positional.push_back(v);
-      out.push_back(in.call(b[0], ca));
-    }
+    for (const auto& v : values(s)) out.push_back(call_with(in, b[0], v));
     return set_selection(s, out, "map");
   }
   static Value apply(Sketch& s, Interpreter& in, CallArgs& a) {
     auto b = script::bind_args(a, "apply", {"f"});
-    CallArgs ca;
-    ca.positional.push_back(script::make_list(values(s)));
-    return set_selection(s, script::to_items(in.call(b[0], ca), "Sketch.apply"), "apply");
+    const Value r = call_with(in, b[0], script::make_list(values(s)));
+    return set_selection(s, script::to_items(r, "Sketch.apply"), "apply");
   }
   static Value sort(Sketch& s, Interpreter& in, CallArgs& a) {
     auto b = script::bind_args(a, "sort", {"key"});
@@ -1018,8 +1015,7 @@ struct SketchOps {
     }
     if (arity > 1)
       script::throw_value_error("Provided function " + b[0].repr() + " accepts too many arguments");
-    ca.positional.push_back(s.shared_from_this());
-    const Value r = in.call(b[0], ca);
+    const Value r = call_with(in, b[0], s.shared_from_this());
     return r.is_none() ? Value(s.shared_from_this()) : r;
   }
 

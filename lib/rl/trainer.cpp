@@ -231,9 +231,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
   ml::DistributedEnv env;
   env.rank = config.rank;
   env.world_size = config.world_size;
-  env.local_rank = config.rank;
-  if (const char* local = std::getenv("LOCAL_RANK"); local != nullptr && *local != '\0')
-    env.local_rank = ml::distributed_env_from_environment().local_rank;
+  env.local_rank = config.local_rank >= 0 ? config.local_rank : config.rank;
   env.master_addr = config.master_addr;
   env.master_port = config.master_port;
   std::string device = config.device;

@@ -53,7 +53,8 @@ struct RlConfig {
   std::int64_t stop_after = 0;          ///< stop (with a checkpoint) after this step
   std::string device;                   ///< "" = the checkpoint's
   bool progress = true;
-  int rank = 0, world_size = 1;  ///< torchrun's RANK / WORLD_SIZE (> 1: Gloo)
+  int rank = 0, world_size = 1;  ///< torchrun's RANK / WORLD_SIZE (> 1: Gloo or NCCL)
+  int local_rank = -1;           ///< GPU index on this node (LOCAL_RANK; -1 = rank)
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
 };

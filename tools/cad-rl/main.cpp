@@ -242,6 +242,7 @@ int main(int argc, char** argv) {
     const cad::ml::DistributedEnv env = cad::ml::distributed_env_from_environment();
     config.rank = env.rank;
     config.world_size = env.world_size;
+    config.local_rank = env.local_rank;
     config.master_addr = env.master_addr;
     config.master_port = env.master_port;
     const cad::rl::RlResult result = cad::rl::train_rl(config);
