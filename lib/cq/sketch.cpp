@@ -1019,6 +1019,57 @@ struct SketchOps {
     return r.is_none() ? Value(s.shared_from_this()) : r;
   }
 
+  // CadQuery 2.5's add / subtract / replace: the faces of the selection fused with, cut from,
+  // or instead of the sketch's faces (no clean, as in CadQuery).
+  static std::vector<TopoDS_Shape> selected_faces(const Sketch& s, const char* what) {
+    if (!s.selection_) script::throw_value_error(std::string("Sketch.") + what + ": no selection");
+    std::vector<TopoDS_Shape> out;
+    for (const auto& i : *s.selection_)
+      if (!i.shape.IsNull())
+        for (const auto& f : sub_shapes(i.shape, TopAbs_FACE)) out.push_back(f);
+    return out;
+  }
+  static Value add_faces(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "add", {});
+    auto faces = selected_faces(s, "add");
+    auto current = children(s.faces_);
+    if (current.empty() || faces.empty()) {
+      current.insert(current.end(), faces.begin(), faces.end());
+      s.faces_ = make_compound(current);
+    } else {
+      s.faces_ =
+          as_compound(boolean(BoolOp::Fuse, {s.faces_}, {make_compound(faces)}, "Sketch.add"));
+    }
+    return s.shared_from_this();
+  }
+  static Value subtract_faces(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "subtract", {});
+    auto faces = selected_faces(s, "subtract");
+    if (!children(s.faces_).empty() && !faces.empty())
+      s.faces_ =
+          as_compound(boolean(BoolOp::Cut, {s.faces_}, {make_compound(faces)}, "Sketch.subtract"));
+    return s.shared_from_this();
+  }
+  static Value replace_faces(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "replace", {});
+    s.faces_ = make_compound(selected_faces(s, "replace"));
+    return s.shared_from_this();
+  }
+  // edge(val, tag=None, forConstruction=False): an Edge appended to the edge-based construction.
+  static Value edge(Sketch& s, Interpreter&, CallArgs& a) {
+    auto b = script::bind_args(a, "edge",
+                               {"val", Param("tag", Value()), Param("forConstruction", false)});
+    auto sh = as_shape(b[0]);
+    if (!sh || sh->shape.IsNull() || sh->shape.ShapeType() != TopAbs_EDGE)
+      script::throw_type_error("Sketch.edge: val must be an Edge, not " + b[0].type_name());
+    const TopoDS_Edge e = TopoDS::Edge(sh->shape);
+    BRepAdaptor_Curve c(e);
+    const char* kind = c.GetType() == GeomAbs_Line     ? "line"
+                       : c.GetType() == GeomAbs_Circle ? "arc"
+                                                       : "spline";
+    return add_edge(s, e, b[1], b[2].truthy(), kind);
+  }
+
   static std::shared_ptr<Sketch> copy_of(const Sketch& s) {
     auto c = std::make_shared<Sketch>();
     c->faces_ = s.faces_;
@@ -1048,36 +1099,60 @@ using SketchMethod = Value (*)(Sketch&, Interpreter&, CallArgs&);
 
 const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
   static const std::unordered_map<std::string, SketchMethod> methods = {
-      {"rect", &SketchOps::rect},         {"circle", &SketchOps::circle},
-      {"ellipse", &SketchOps::ellipse},   {"trapezoid", &SketchOps::trapezoid},
-      {"slot", &SketchOps::slot},         {"regularPolygon", &SketchOps::regular_polygon},
-      {"polygon", &SketchOps::polygon},   {"face", &SketchOps::face},
-      {"hull", &SketchOps::hull},         {"offset", &SketchOps::offset},
-      {"each", &SketchOps::each},         {"distribute", &SketchOps::distribute},
-      {"push", &SketchOps::push},         {"rarray", &SketchOps::rarray},
-      {"parray", &SketchOps::parray},     {"reset", &SketchOps::reset},
-      {"faces", &SketchOps::faces},       {"edges", &SketchOps::edges},
-      {"wires", &SketchOps::wires},       {"vertices", &SketchOps::vertices},
-      {"tag", &SketchOps::tag},           {"select", &SketchOps::select},
-      {"fillet", &SketchOps::fillet},     {"chamfer", &SketchOps::chamfer},
-      {"clean", &SketchOps::clean},       {"delete", &SketchOps::del},
-      {"segment", &SketchOps::segment},   {"arc", &SketchOps::arc},
-      {"spline", &SketchOps::spline},     {"bezier", &SketchOps::bezier},
-      {"close", &SketchOps::close},       {"assemble", &SketchOps::assemble},
-      {"finalize", &SketchOps::finalize}, {"val", &SketchOps::val},
-      {"vals", &SketchOps::vals},         {"copy", &SketchOps::copy},
-      {"located", &SketchOps::located},   {"moved", &SketchOps::moved_copy},
-      {"filter", &SketchOps::filter},     {"map", &SketchOps::map},
-      {"apply", &SketchOps::apply},       {"sort", &SketchOps::sort},
+      {"rect", &SketchOps::rect},
+      {"circle", &SketchOps::circle},
+      {"ellipse", &SketchOps::ellipse},
+      {"trapezoid", &SketchOps::trapezoid},
+      {"slot", &SketchOps::slot},
+      {"regularPolygon", &SketchOps::regular_polygon},
+      {"polygon", &SketchOps::polygon},
+      {"face", &SketchOps::face},
+      {"hull", &SketchOps::hull},
+      {"offset", &SketchOps::offset},
+      {"each", &SketchOps::each},
+      {"distribute", &SketchOps::distribute},
+      {"push", &SketchOps::push},
+      {"rarray", &SketchOps::rarray},
+      {"parray", &SketchOps::parray},
+      {"reset", &SketchOps::reset},
+      {"faces", &SketchOps::faces},
+      {"edges", &SketchOps::edges},
+      {"wires", &SketchOps::wires},
+      {"vertices", &SketchOps::vertices},
+      {"tag", &SketchOps::tag},
+      {"select", &SketchOps::select},
+      {"fillet", &SketchOps::fillet},
+      {"chamfer", &SketchOps::chamfer},
+      {"clean", &SketchOps::clean},
+      {"delete", &SketchOps::del},
+      {"segment", &SketchOps::segment},
+      {"arc", &SketchOps::arc},
+      {"spline", &SketchOps::spline},
+      {"bezier", &SketchOps::bezier},
+      {"close", &SketchOps::close},
+      {"assemble", &SketchOps::assemble},
+      {"finalize", &SketchOps::finalize},
+      {"val", &SketchOps::val},
+      {"vals", &SketchOps::vals},
+      {"copy", &SketchOps::copy},
+      {"located", &SketchOps::located},
+      {"moved", &SketchOps::moved_copy},
+      {"filter", &SketchOps::filter},
+      {"map", &SketchOps::map},
+      {"apply", &SketchOps::apply},
+      {"sort", &SketchOps::sort},
       {"invoke", &SketchOps::invoke},
+      {"add", &SketchOps::add_faces},
+      {"subtract", &SketchOps::subtract_faces},
+      {"replace", &SketchOps::replace_faces},
+      {"edge", &SketchOps::edge},
   };
   return methods;
 }
 
 // CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
-const std::unordered_set<std::string> kUnsupported = {
-    "constrain", "solve",   "importDXF", "edge",      "add",
-    "subtract",  "replace", "export",    "exportDXF", "locs"};
+const std::unordered_set<std::string> kUnsupported = {"constrain", "solve",     "importDXF",
+                                                      "export",    "exportDXF", "locs"};
 
 }  // namespace
 

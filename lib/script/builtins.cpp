@@ -567,6 +567,11 @@ void install_functions(Interpreter& in) {
         v[1].as<Sequence>() ? v[1].as<Sequence>()->items : std::vector<Value>{v[1]};
     std::string tn = v[0].type_name();
     for (const Value& t : types) {
+      if (t.is_object())
+        if (auto decided = t.as_object()->instance_check(v[0])) {
+          if (*decided) return Value(true);
+          continue;
+        }
       std::string name;
       if (auto b = t.as<Builtin>())
         name = b->name;

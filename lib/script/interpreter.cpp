@@ -26,6 +26,9 @@ struct Frame {
   const std::vector<std::string>* locals = nullptr;  // null: module scope
   std::shared_ptr<Frame> enclosing;                  // closure of a nested function
   std::set<std::string> globals_declared;
+  bool is_class = false;  // a class body's namespace (functions defined in it skip it)
+  ObjectPtr owner;        // a method's frame: the class that defines it (for super())
+  std::string self_name;  // ... and its first parameter
   bool is_local(const std::string& n) const {
     if (!locals) return false;
     return std::find(locals->begin(), locals->end(), n) != locals->end() &&
@@ -50,10 +53,186 @@ struct Function : Object {
   std::vector<bool> has_default;
   FramePtr closure;                     // enclosing function frame, null at module level
   std::shared_ptr<const Program> keep;  // keeps the AST alive
+  std::weak_ptr<Object> owner;          // the class whose body defined it (methods)
   std::string type_name() const override { return "function"; }
   std::string repr() const override { return "<function " + name + ">"; }
   Value call(Interpreter& in, CallArgs& args) override { return in.call(shared_from_this(), args); }
 };
+
+// ---- classes ----------------------------------------------------------------------
+// `class` statements: attributes, methods, single and multiple inheritance (C3 order),
+// __init__, super(). Special methods other than __init__, metaclasses and subclasses of
+// host types are refused; the sandbox's rule against reflection (dunder access) stays.
+
+struct Instance;
+
+struct UserClass : Object {
+  std::string name;
+  std::vector<std::shared_ptr<UserClass>> bases;
+  std::vector<std::shared_ptr<UserClass>> mro;  // after this class itself
+  std::vector<std::pair<std::string, Value>> attrs;
+  ~UserClass() override {
+    ReleaseQueue queue;
+    for (auto& kv : attrs) queue.add(kv.second);
+  }
+  std::string type_name() const override { return "type"; }
+  std::string repr() const override { return "<class '__main__." + name + "'>"; }
+  Value* own(const std::string& attr) {
+    for (auto& kv : attrs)
+      if (kv.first == attr) return &kv.second;
+    return nullptr;
+  }
+  /// The attribute from this class or the first class of its MRO that has it.
+  Value* find(const std::string& attr, const UserClass* after = nullptr) {
+    bool searching = after == nullptr;
+    if (searching)
+      if (Value* v = own(attr)) return v;
+    if (after == this) searching = true;
+    for (auto& c : mro) {
+      if (searching)
+        if (Value* v = c->own(attr)) return v;
+      if (c.get() == after) searching = true;
+    }
+    return nullptr;
+  }
+  bool derives_from(const UserClass* c) const {
+    if (c == this) return true;
+    for (auto& m : mro)
+      if (m.get() == c) return true;
+    return false;
+  }
+  Value get_attr(Interpreter& in, const std::string& attr) override {
+    if (Value* v = find(attr)) return *v;
+    if (attr == "__name__") return Value(name);
+    return Object::get_attr(in, attr);
+  }
+  void set_attr(Interpreter&, const std::string& attr, const Value& v) override {
+    if (Value* slot = own(attr))
+      *slot = v;
+    else
+      attrs.emplace_back(attr, v);
+  }
+  Value call(Interpreter& in, CallArgs& args) override;
+  std::optional<bool> instance_check(const Value& v) const override;
+};
+
+struct Instance : Object {
+  std::shared_ptr<UserClass> cls;
+  std::vector<std::pair<std::string, Value>> attrs;
+  ~Instance() override {
+    ReleaseQueue queue;
+    for (auto& kv : attrs) queue.add(kv.second);
+  }
+  std::string type_name() const override { return cls->name; }
+  std::string repr() const override { return "<__main__." + cls->name + " object>"; }
+  Value get_attr(Interpreter& in, const std::string& attr) override;
+  void set_attr(Interpreter&, const std::string& attr, const Value& v) override {
+    for (auto& kv : attrs)
+      if (kv.first == attr) {
+        kv.second = v;
+        return;
+      }
+    attrs.emplace_back(attr, v);
+  }
+};
+
+/// A function bound to its instance: calling it passes the instance first.
+struct BoundMethod : Object {
+  BoundMethod(Value self, Value fn) : self(std::move(self)), fn(std::move(fn)) {}
+  Value self, fn;
+  std::string type_name() const override { return "method"; }
+  std::string repr() const override { return "<bound method " + fn.repr() + ">"; }
+  Value call(Interpreter& in, CallArgs& args) override {
+    args.positional.insert(args.positional.begin(), self);
+    return in.call(fn, args);
+  }
+};
+
+/// A class attribute read through an instance: functions become bound methods.
+Value bind_to(const Value& v, const Value& self) {
+  if (v.as<Function>()) return Value(std::make_shared<BoundMethod>(self, v));
+  return v;
+}
+
+Value Instance::get_attr(Interpreter&, const std::string& attr) {
+  for (auto& kv : attrs)
+    if (kv.first == attr) return kv.second;
+  if (Value* v = cls->find(attr)) return bind_to(*v, Value(shared_from_this()));
+  throw_runtime("AttributeError", "'" + cls->name + "' object has no attribute '" + attr + "'");
+}
+
+/// super(): the attributes of the classes after `owner` in the instance's MRO, bound to it.
+struct SuperProxy : Object {
+  std::shared_ptr<UserClass> owner;
+  Value self;
+  std::string type_name() const override { return "super"; }
+  std::string repr() const override { return "<super: <class '" + owner->name + "'>>"; }
+  Value get_attr(Interpreter&, const std::string& attr) override {
+    std::shared_ptr<UserClass> cls;
+    if (auto inst = self.as<Instance>()) cls = inst->cls;
+    Value* v = cls ? cls->find(attr, owner.get()) : nullptr;
+    if (v) return bind_to(*v, self);
+    if (attr == "__init__")  // object.__init__: takes nothing, does nothing
+      return Value(std::make_shared<Builtin>("__init__", [](Interpreter&, CallArgs& a) {
+        if (!a.positional.empty() || !a.keywords.empty())
+          throw_type_error("object.__init__() takes exactly one argument (the instance)");
+        return Value();
+      }));
+    throw_runtime("AttributeError", "'super' object has no attribute '" + attr + "'");
+  }
+};
+
+Value UserClass::call(Interpreter& in, CallArgs& args) {
+  auto inst = std::make_shared<Instance>();
+  inst->cls = std::static_pointer_cast<UserClass>(shared_from_this());
+  if (Value* init = find("__init__")) {
+    Value result = bind_to(*init, Value(inst)).as_object()->call(in, args);
+    if (!result.is_none())
+      throw_type_error("__init__() should return None, not '" + result.type_name() + "'");
+  } else if (!args.positional.empty() || !args.keywords.empty()) {
+    throw_type_error(name + "() takes no arguments");
+  }
+  return Value(inst);
+}
+
+std::optional<bool> UserClass::instance_check(const Value& v) const {
+  auto inst = v.as<Instance>();
+  return inst && inst->cls->derives_from(this);
+}
+
+/// C3 linearization of a class's bases (Python's method resolution order), without the
+/// class itself. TypeError when the bases admit no consistent order.
+std::vector<std::shared_ptr<UserClass>> c3_order(
+    const std::vector<std::shared_ptr<UserClass>>& bases) {
+  std::vector<std::vector<std::shared_ptr<UserClass>>> seqs;
+  for (const auto& b : bases) {
+    std::vector<std::shared_ptr<UserClass>> l{b};
+    l.insert(l.end(), b->mro.begin(), b->mro.end());
+    seqs.push_back(std::move(l));
+  }
+  seqs.push_back(bases);
+  std::vector<std::shared_ptr<UserClass>> out;
+  for (;;) {
+    seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [](auto& q) { return q.empty(); }),
+               seqs.end());
+    if (seqs.empty()) return out;
+    std::shared_ptr<UserClass> head;
+    for (auto& q : seqs) {
+      bool in_tail = false;
+      for (auto& r : seqs)
+        if (std::find(r.begin() + 1, r.end(), q.front()) != r.end()) in_tail = true;
+      if (!in_tail) {
+        head = q.front();
+        break;
+      }
+    }
+    if (!head)
+      throw_type_error("Cannot create a consistent method resolution order (MRO) for bases");
+    out.push_back(head);
+    for (auto& q : seqs)
+      if (!q.empty() && q.front() == head) q.erase(q.begin());
+  }
+}
 
 /// An exception class (ValueError, ...) and an instance of it (for raise).
 struct ExceptionType : Object {
@@ -207,7 +386,11 @@ class Evaluator {
   }
 
   void store_name(const std::string& name, Value v) {
-    if (name.size() > 4 && name.rfind("__", 0) == 0)
+    if (frame_->is_class && name.size() > 4 && name.rfind("__", 0) == 0 &&
+        name.compare(name.size() - 2, 2, "__") == 0 && name != "__init__")
+      throw ScriptError(ErrorKind::Unsupported, "NotImplementedError",
+                        "special method '" + name + "' is not supported (only __init__)");
+    if (name.size() > 4 && name.rfind("__", 0) == 0 && !(frame_->is_class && name == "__init__"))
       throw ScriptError(ErrorKind::Forbidden, "SecurityError",
                         "assigning to '" + name + "' is not allowed");
     if (frame_->locals && !frame_->globals_declared.count(name)) {
@@ -289,7 +472,7 @@ class Evaluator {
   }
 
   void check_attr_name(const std::string& name, const Pos& p) {
-    if (name.rfind("__", 0) == 0)
+    if (name.rfind("__", 0) == 0 && name != "__init__" && name != "__name__")
       fail(p, ErrorKind::Forbidden, "SecurityError",
            "attribute '" + name + "' is not accessible: scripts have no reflection access");
   }
@@ -378,6 +561,8 @@ class Evaluator {
         store_name(s.name, Value(fn));
         return Flow::Normal;
       }
+      case StmtKind::ClassDef:
+        return exec_class(s);
       case StmtKind::Return:
         return_value = s.value ? eval(*s.value) : Value();
         return Flow::Return;
@@ -542,6 +727,47 @@ class Evaluator {
     return result;
   }
 
+  Flow exec_class(const Stmt& s) {
+    auto cls = std::make_shared<UserClass>();
+    cls->name = s.name;
+    for (const auto& base : s.targets) {
+      if (base->kind == ExprKind::Name && base->name == "object") continue;
+      Value b = eval(*base);
+      auto bc = b.as<UserClass>();
+      if (!bc)
+        fail(base->pos, ErrorKind::Unsupported, "NotImplementedError",
+             "class " + s.name + ": only classes defined in the script can be bases (not '" +
+                 (b.type_name() == "type" ? b.repr() : b.type_name()) + "')");
+      if (std::find(cls->bases.begin(), cls->bases.end(), bc) != cls->bases.end())
+        fail(base->pos, ErrorKind::Runtime, "TypeError", "duplicate base class " + bc->name);
+      cls->bases.push_back(bc);
+    }
+    try {
+      cls->mro = c3_order(cls->bases);
+    } catch (ScriptError& err) {
+      err.line = s.pos.line;
+      err.column = s.pos.column;
+      throw;
+    }
+    auto body = std::make_shared<Frame>();
+    body->is_class = true;
+    if (frame_ != im_.globals) body->enclosing = frame_;
+    Evaluator sub(in_, body);
+    Flow f = sub.exec_block(s.body);
+    if (f == Flow::Return)
+      fail(s.pos, ErrorKind::Syntax, "SyntaxError", "'return' outside function");
+    // The frame's hash map has no order: attributes are kept sorted by name (lookup is by name).
+    for (auto& [name, value] : body->vars) {
+      if (auto fn = value.as<Function>(); fn && fn->owner.expired()) fn->owner = cls;
+      cls->attrs.emplace_back(name, value);
+    }
+    std::sort(cls->attrs.begin(), cls->attrs.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    body->vars.clear();
+    store_name(s.name, Value(cls));
+    return Flow::Normal;
+  }
+
   std::shared_ptr<Function> make_function(const std::string& name,
                                           const std::vector<Parameter>& params, const Pos& p) {
     auto fn = std::make_shared<Function>();
@@ -551,7 +777,9 @@ class Evaluator {
       fn->has_default.push_back(prm.default_value != nullptr);
       fn->defaults.push_back(prm.default_value ? eval(*prm.default_value) : Value());
     }
-    if (frame_ != im_.globals) fn->closure = frame_;
+    // A class body's names are not visible inside the functions it defines (Python's rule).
+    FramePtr scope = frame_->is_class ? frame_->enclosing : frame_;
+    if (scope && scope != im_.globals) fn->closure = scope;
     return fn;
   }
 
@@ -759,7 +987,41 @@ class Evaluator {
     return primitive_attribute(in_, obj, name);
   }
 
+  /// super() in a method (the defining class and the method's first argument) or
+  /// super(Class, obj).
+  Value make_super(const Expr& e) {
+    auto proxy = std::make_shared<SuperProxy>();
+    if (e.items.empty() && e.keywords.empty()) {
+      auto owner = std::dynamic_pointer_cast<UserClass>(frame_->owner);
+      auto self = frame_->vars.find(frame_->self_name);
+      if (!owner || frame_->self_name.empty() || self == frame_->vars.end())
+        fail(e.pos, ErrorKind::Runtime, "RuntimeError", "super(): no arguments");
+      proxy->owner = owner;
+      proxy->self = self->second;
+    } else if (e.items.size() == 2 && e.keywords.empty()) {
+      proxy->owner = eval(*e.items[0]).as<UserClass>();
+      proxy->self = eval(*e.items[1]);
+      if (!proxy->owner)
+        fail(e.pos, ErrorKind::Runtime, "TypeError", "super() argument 1 must be a class");
+    } else {
+      fail(e.pos, ErrorKind::Runtime, "TypeError", "super() takes no arguments or two");
+    }
+    auto inst = proxy->self.as<Instance>();
+    if (!inst || !inst->cls->derives_from(proxy->owner.get()))
+      fail(e.pos, ErrorKind::Runtime, "TypeError",
+           "super(type, obj): obj must be an instance of type");
+    return Value(proxy);
+  }
+
+  bool name_bound(const std::string& name) const {
+    for (Frame* f = frame_.get(); f; f = f->enclosing.get())
+      if (f->vars.count(name)) return true;
+    return im_.globals->vars.count(name) > 0;
+  }
+
   Value eval_call(const Expr& e) {
+    if (e.a->kind == ExprKind::Name && e.a->name == "super" && !name_bound("super"))
+      return make_super(e);
     Value callee = eval(*e.a);
     CallArgs args;
     for (const auto& item : e.items) {
@@ -931,6 +1193,10 @@ Value Interpreter::call(const Value& callee, CallArgs& args) {
   auto frame = std::make_shared<Frame>();
   frame->locals = fn->locals;
   frame->enclosing = fn->closure;
+  frame->owner = fn->owner.lock();
+  if (frame->owner && !fn->params->empty() && !fn->params->front().star &&
+      !fn->params->front().double_star)
+    frame->self_name = fn->params->front().name;
   // Bind parameters like Python: positional, *args, keywords, **kwargs, defaults.
   const auto& params = *fn->params;
   std::size_t npos = 0;

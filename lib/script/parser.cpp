@@ -124,7 +124,7 @@ class Parser {
       if (w == "while") return out.push_back(parse_while());
       if (w == "def") return out.push_back(parse_def());
       if (w == "try") return out.push_back(parse_try());
-      if (w == "class") unsupported("class definitions are not supported");
+      if (w == "class") return out.push_back(parse_class());
       if (w == "with") unsupported("'with' statements are not supported");
       if (w == "async") unsupported("async code is not supported");
     }
@@ -285,6 +285,32 @@ class Parser {
     --functions_;
     loops_ = outer_loops;
     compute_locals(*s);
+    return s;
+  }
+
+  // class Name[(Base, ...)]: body. Bases are expressions (targets); keywords such as
+  // metaclass= are refused.
+  StmtPtr parse_class() {
+    auto s = stmt(StmtKind::ClassDef, cur().pos);
+    ++i_;
+    s->name = expect_name();
+    if (accept_op("(")) {
+      while (!at_op(")")) {
+        if (at(Tok::Name) && i_ + 1 < t_.size() && t_[i_ + 1].kind == Tok::Op &&
+            t_[i_ + 1].text == "=")
+          unsupported("class keywords (metaclass=...) are not supported");
+        if (at_op("*") || at_op("**")) unsupported("starred class bases are not supported");
+        s->targets.push_back(parse_expression());
+        if (!accept_op(",")) break;
+      }
+      expect_op(")");
+    }
+    int outer_loops = loops_, outer_functions = functions_;
+    loops_ = 0;
+    functions_ = 0;  // 'return' directly in a class body is an error, as in Python
+    s->body = parse_block();
+    loops_ = outer_loops;
+    functions_ = outer_functions;
     return s;
   }
 
@@ -458,6 +484,7 @@ class Parser {
           collect_target(*s->target, out);
           break;
         case StmtKind::FunctionDef:
+        case StmtKind::ClassDef:
           out.insert(s->name);
           break;
         case StmtKind::Import:
@@ -481,7 +508,7 @@ class Parser {
         default:
           break;
       }
-      if (s->kind != StmtKind::FunctionDef) {
+      if (s->kind != StmtKind::FunctionDef && s->kind != StmtKind::ClassDef) {
         collect_assigned(s->body, out, declared);
         collect_assigned(s->orelse, out, declared);
       }

@@ -144,6 +144,9 @@ struct Object : std::enable_shared_from_this<Object> {
   virtual Value get_item(const Value& key);
   /// Identity-free equality for `==`; default: same object.
   virtual bool equals(const Value& other) const;
+  /// isinstance(v, this) for class objects that decide it themselves (script classes);
+  /// nullopt = not such a class (isinstance falls back to names).
+  virtual std::optional<bool> instance_check(const Value&) const { return std::nullopt; }
 };
 
 /// Frees objects one at a time instead of recursively: a container's destructor hands its

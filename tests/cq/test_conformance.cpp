@@ -1027,3 +1027,28 @@ TEST_CASE("Sketch operators, indexing, filter, map, apply, sort and invoke (CadQ
   CHECK(error_type("s = cq.Sketch().push([(0, 0)]) + cq.Sketch().rect(1, 1)\n") == "ValueError");
   CHECK(error_type("cq.Sketch().rect(1, 1).map(lambda x: 3)\n") == "TypeError");
 }
+
+TEST_CASE("Sketch add, subtract, replace and edge (CadQuery 2.5)", "[cq][conformance]") {
+  // CadQuery's tests/test_sketch.py (2.5): test_replace (0.1), test_add (10 edges: no clean),
+  // test_subtract (0.9), test_map (0.2 after replace).
+  auto r = run_cq(
+      "f = cq.Sketch().rect(0.1, 1).val()\n"
+      "replaced = cq.Sketch().rect(1, 1).map(lambda x: f).replace().reset().val().Area()\n"
+      "added = len(cq.Sketch().rect(1, 1).map(lambda x: f).add().reset().val().Edges())\n"
+      "subtracted = cq.Sketch().rect(1, 1).map(lambda x: f).subtract().reset().val().Area()\n"
+      "mapped = cq.Sketch().rect(1, 1).push([(5, 0)]).rect(1, 4).reset()"
+      ".map(lambda x: f.moved(x.Center())).replace().reset().val().Area()\n"
+      "e = cq.Edge.makeLine(cq.Vector(0, 0, 0), cq.Vector(2, 0, 0))\n"
+      "tri = cq.Sketch().edge(e, tag='base').segment((1, 1)).close().assemble()\n"
+      "tri_area = tri.val().Area()\n"
+      "tagged = len(tri.reset().select('base').vals())\n"
+      "result = cq.Workplane().placeSketch(tri).extrude(1)\n");
+  CHECK(num(r, "replaced") == Approx(0.1));
+  CHECK(num(r, "added") == 10);
+  CHECK(num(r, "subtracted") == Approx(0.9));
+  CHECK(num(r, "mapped") == Approx(0.2));
+  CHECK(num(r, "tri_area") == Approx(1.0));  // base 2, height 1
+  CHECK(num(r, "tagged") == 1);
+  CHECK(error_type("cq.Sketch().rect(1, 1).reset().add()\n") == "ValueError");
+  CHECK(error_type("cq.Sketch().edge(cq.Vector(1, 0, 0))\n") == "TypeError");
+}

@@ -302,8 +302,7 @@ TEST_CASE("sketch objects: finalize, val, errors", "[cq][sketch]") {
   Run l("s = cq.Sketch(locs=[(1, 0), (2, 0)]).rect(1, 1)");
   CHECK(l.sketch->locs.size() == 2);
   CHECK(error_of("cq.Sketch().solve()").kind == ErrorKind::Unsupported);
-  // Not implemented yet: reported as ours (unsupported), never as the script's TypeError.
-  CHECK(error_of("cq.Sketch().rect(1, 1).replace()").kind == ErrorKind::Unsupported);
+  CHECK(error_of("cq.Sketch().rect(1, 1).replace()").type == "ValueError");  // nothing selected
   CHECK(error_of("cq.Sketch().distribute(3)").type == "ValueError");  // nothing selected
   CHECK(error_of("cq.Sketch().no_such_method()").type == "AttributeError");
   CHECK(error_of("cq.Sketch().segment((0, 0), (0, 0))").kind == ErrorKind::Geometry);

@@ -1295,3 +1295,110 @@ TEST_CASE("printed output is captured and capped", "[script][api]") {
   CHECK(in->printed().size() >= 65536);
   CHECK(in->printed().size() < 65536 + 64);
 }
+
+// ---- class statements (issue 16): Python's semantics, checked against CPython's output ----
+
+TEST_CASE("classes: attributes, __init__, methods, class variables", "[script][eval][class]") {
+  CHECK(output(R"(
+class Plate:
+    """A plate with holes."""
+    thickness = 2.0
+    def __init__(self, w, h=10):
+        self.w = w
+        self.h = h
+    def area(self):
+        return self.w * self.h
+    def scaled(self, k):
+        return Plate(self.w * k, self.h * k)
+p = Plate(3)
+q = p.scaled(2)
+print(p.area(), q.area(), p.thickness, Plate.thickness)
+p.thickness = 5
+print(p.thickness, Plate.thickness, q.thickness)
+Plate.thickness = 7
+print(q.thickness, Plate.area(q), isinstance(p, Plate), isinstance(3, Plate))
+f = p.area
+p.w = 4
+print(f(), repr(p), repr(Plate), Plate.__name__)
+)") == "30 120 2.0 2.0\n5 2.0 2.0\n7 120 True False\n40 <__main__.Plate object> "
+       "<class '__main__.Plate'> Plate\n");
+}
+
+TEST_CASE("classes: inheritance, overriding, super() and the C3 order", "[script][eval][class]") {
+  // CPython prints the same lines for this program.
+  CHECK(output(R"(
+class A:
+    def __init__(self, x):
+        self.x = x
+    def who(self):
+        return "A"
+    def twice(self):
+        return 2 * self.x
+class B(A):
+    def __init__(self, x, y):
+        super().__init__(x)
+        self.y = y
+    def who(self):
+        return "B" + super().who()
+class C(A):
+    def who(self):
+        return "C" + super().who()
+class D(B, C):
+    def __init__(self):
+        B.__init__(self, 1, 2)
+    def who(self):
+        return "D" + super(D, self).who()
+d = D()
+print(d.who(), d.twice(), d.x, d.y)
+print(isinstance(d, A), isinstance(d, C), isinstance(B(1, 2), C), isinstance(d, (int, C)))
+class E(object):
+    pass
+e = E()
+e.z = 3
+print(e.z)
+)") == "DBCA 2 1 2\nTrue True False True\n3\n");
+}
+
+TEST_CASE("classes: scopes as Python has them", "[script][eval][class]") {
+  // A method does not see the class body's names; the class body sees the module's; a class
+  // defined in a function sees the function's locals.
+  CHECK(error_of("class K:\n    n = 1\n    def f(self):\n        return n\nK().f()\n").type ==
+        "NameError");
+  CHECK(output(R"(
+base = 10
+def make(k):
+    class Step:
+        size = base + k
+        def at(self, i):
+            return i * k + self.size
+    return Step()
+s = make(3)
+print(s.at(2), s.size)
+class Counter:
+    def __init__(self):
+        self.n = 0
+    def add(self, *vals, scale=1):
+        for v in vals:
+            self.n += v * scale
+        return self
+print(Counter().add(1, 2).add(3, scale=10).n)
+)") == "19 13\n33\n");
+}
+
+TEST_CASE("classes: errors name the problem", "[script][eval][class]") {
+  CHECK(error_of("class A:\n    pass\nA(1)\n").type == "TypeError");
+  CHECK(error_of("class A:\n    def __init__(self):\n        return 1\nA()\n").type == "TypeError");
+  CHECK(error_of("class A:\n    pass\nA().missing\n").type == "AttributeError");
+  CHECK(error_of("class A:\n    def f(self):\n        return super().f()\nA().f()\n").type ==
+        "AttributeError");
+  CHECK(error_of("class A:\n    pass\nclass B(A, A):\n    pass\n").type == "TypeError");
+  CHECK(error_of("class A:\n    pass\nclass B(A):\n    pass\nclass C(A, B):\n    pass\n").type ==
+        "TypeError");  // no consistent MRO, as in CPython
+  // Special methods other than __init__, subclasses of host types, reflection: refused.
+  CHECK(error_of("class A:\n    def __repr__(self):\n        return 'a'\n").kind ==
+        ErrorKind::Unsupported);
+  CHECK(error_of("class A(int):\n    pass\n").kind == ErrorKind::Unsupported);
+  CHECK(error_of("class A:\n    pass\nA().__class__\n").kind == ErrorKind::Forbidden);
+  CHECK(error_of("class A:\n    pass\nA.__dict__\n").kind == ErrorKind::Forbidden);
+  CHECK(error_of("def f():\n    super().x\nf()\n").type == "RuntimeError");
+}
