@@ -75,12 +75,13 @@ void add_classes(script::Module& m, bool geometry, bool shapes) {
 
 Value make_cadquery(const Value& exporters) {
   auto m = std::make_shared<CadQueryModule>(
-      "cadquery", std::vector<std::string>{"importers", "Matrix", "BoundBox", "occ_impl",
-                                           "Constraint", "func", "vis", "cqgi", "CompSolid"});
+      "cadquery", std::vector<std::string>{"importers", "BoundBox", "occ_impl", "Constraint",
+                                           "func", "vis", "cqgi", "CompSolid"});
   const auto workplane = std::make_shared<HostClass>("Workplane", make_workplane);
   m->set("Workplane", workplane);
   m->set("CQ", workplane);  // cq.py: "CQ = Workplane", the alias for backward compatibility
   m->set("Sketch", std::make_shared<HostClass>("Sketch", make_sketch));
+  m->set("Matrix", matrix_class());
   add_classes(*m, true, true);
   add_selector_classes(*m, false);
   m->set("Assembly", assembly_class());

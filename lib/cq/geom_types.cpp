@@ -1,7 +1,9 @@
 // cq.Vector, cq.Plane, cq.Location with CadQuery's constructors, attributes and operators.
 #include "cq/geom_types.h"
 
+#include <gp.hxx>
 #include <gp_Ax1.hxx>
+#include <gp_Mat.hxx>
 #include <gp_Quaternion.hxx>
 
 #include <cmath>
@@ -209,6 +211,14 @@ Value VectorObj::get_attr(Interpreter& in, const std::string& name) {
       gp_Vec l = other(x);
       return make_vector(l * (a.Dot(l) / l.SquareMagnitude()));
     });
+  if (name == "transform")
+    return method([a](CallArgs& x) {
+      auto b = script::bind_args(x, "Vector.transform", {Param("T")});
+      auto m = b[0].as<MatrixObj>();
+      if (!m) script::throw_type_error("Vector.transform: T must be a Matrix");
+      const gp_Trsf t = matrix_trsf(m->m, "Vector.transform");
+      return make_vector(gp_Vec(gp_Pnt(a.XYZ()).Transformed(t).XYZ()));
+    });
   if (name == "projectToPlane")
     return method([a](CallArgs& x) {
       auto b = script::bind_args(x, "Vector.projectToPlane", {Param("plane")});
@@ -259,6 +269,139 @@ bool VectorObj::equals(const Value& other) const {
   return o && v.IsEqual(o->v, 1e-5, 1e-5);
 }
 
+// ---- Matrix --------------------------------------------------------------------------
+
+Value make_matrix(const gp_GTrsf& m) {
+  return Value(std::make_shared<MatrixObj>(m));
+}
+
+gp_Trsf matrix_trsf(const gp_GTrsf& m, const std::string& what) {
+  // A rigid motion: the 3x3 part orthonormal with determinant 1 (gp_GTrsf::Trsf() raises for
+  // anything else, as CadQuery's Vector.transform and transformShape then do).
+  const gp_Mat& r = m.VectorialPart();
+  gp_Mat rt = r.Transposed() * r;
+  for (int i = 1; i <= 3; ++i)
+    for (int j = 1; j <= 3; ++j)
+      if (std::abs(rt(i, j) - (i == j ? 1.0 : 0.0)) > 1e-9)
+        script::throw_value_error(what + ": the matrix is not a rigid transformation");
+  if (r.Determinant() < 0)
+    script::throw_value_error(what + ": the matrix is not a rigid transformation");
+  gp_Trsf t;
+  t.SetValues(m.Value(1, 1), m.Value(1, 2), m.Value(1, 3), m.Value(1, 4), m.Value(2, 1),
+              m.Value(2, 2), m.Value(2, 3), m.Value(2, 4), m.Value(3, 1), m.Value(3, 2),
+              m.Value(3, 3), m.Value(3, 4));
+  return t;
+}
+
+namespace {
+std::vector<double> transposed_list(const gp_GTrsf& m) {
+  std::vector<double> out;
+  for (int c = 1; c <= 4; ++c)
+    for (int r = 1; r <= 4; ++r) out.push_back(r == 4 ? (c == 4 ? 1.0 : 0.0) : m.Value(r, c));
+  return out;
+}
+}  // namespace
+
+Value MatrixObj::get_attr(Interpreter& in, const std::string& name) {
+  auto self = std::static_pointer_cast<MatrixObj>(shared_from_this());
+  auto rotate = [&](const gp_Ax1& axis) {
+    return make_builtin("Matrix." + name, [self, axis, name](Interpreter&, CallArgs& args) {
+      auto b = script::bind_args(args, "Matrix." + name, {Param("angle")});
+      gp_Trsf t;
+      t.SetRotation(axis, script::to_float(b[0], "Matrix." + name));
+      self->m = self->m.Multiplied(gp_GTrsf(t));
+      return Value();
+    });
+  };
+  if (name == "rotateX") return rotate(gp::OX());
+  if (name == "rotateY") return rotate(gp::OY());
+  if (name == "rotateZ") return rotate(gp::OZ());
+  if (name == "inverse")
+    return make_builtin("Matrix.inverse", [self](Interpreter&, CallArgs& args) {
+      script::bind_args(args, "Matrix.inverse", {});
+      if (std::abs(self->m.VectorialPart().Determinant()) < 1e-300)
+        script::throw_value_error("Matrix.inverse: the matrix is singular");
+      return make_matrix(self->m.Inverted());
+    });
+  if (name == "multiply")
+    return make_builtin("Matrix.multiply", [self](Interpreter&, CallArgs& args) {
+      auto b = script::bind_args(args, "Matrix.multiply", {Param("other")});
+      if (auto v = b[0].as<VectorObj>()) {  // other.transform(self)
+        gp_XYZ p = v->v.XYZ();
+        self->m.Transforms(p);
+        return make_vector(gp_Vec(p));
+      }
+      auto o = b[0].as<MatrixObj>();
+      if (!o) script::throw_type_error("Matrix.multiply: expected a Matrix or a Vector");
+      return make_matrix(self->m.Multiplied(o->m));
+    });
+  if (name == "transposed_list")
+    return make_builtin("Matrix.transposed_list", [self](Interpreter&, CallArgs& args) {
+      script::bind_args(args, "Matrix.transposed_list", {});
+      std::vector<Value> out;
+      for (double d : transposed_list(self->m)) out.emplace_back(d);
+      return script::make_list(std::move(out));
+    });
+  return Object::get_attr(in, name);
+}
+
+Value MatrixObj::get_item(const Value& key) {
+  auto t = key.as<script::Sequence>();
+  if (!t || !t->is_tuple || t->items.size() != 2)
+    script::throw_runtime("IndexError", "Matrix subscript must provide (row, column)");
+  const std::int64_t r = script::to_int(t->items[0], "row");
+  const std::int64_t c = script::to_int(t->items[1], "column");
+  if (r < 0 || r > 3 || c < 0 || c > 3)
+    script::throw_runtime("IndexError", "Out of bounds access into 4x4 matrix: " + key.repr());
+  if (r == 3) return Value(c == 3 ? 1.0 : 0.0);
+  return Value(m.Value(static_cast<int>(r + 1), static_cast<int>(c + 1)));
+}
+
+std::string MatrixObj::repr() const {
+  // CadQuery: "Matrix([" + the rows joined by ",\n        " + "])", rows as Python float lists.
+  const auto l = transposed_list(m);
+  std::string out = "Matrix([";
+  for (int i = 0; i < 4; ++i) {
+    std::vector<Value> row;
+    for (int j = 0; j < 4; ++j) row.emplace_back(l[static_cast<std::size_t>(i + 4 * j)]);
+    out += (i ? ",\n        " : "") + script::make_list(std::move(row)).repr();
+  }
+  return out + "])";
+}
+
+Value matrix_class() {
+  return std::make_shared<HostClass>("Matrix", [](Interpreter&, CallArgs& args) {
+    auto b = script::bind_args(args, "Matrix", {Param("matrix", Value())});
+    gp_GTrsf m;
+    if (b[0].is_none()) return make_matrix(m);
+    if (auto o = b[0].as<MatrixObj>()) return make_matrix(o->m);
+    if (auto l = b[0].as<LocationObj>()) return make_matrix(gp_GTrsf(l->trsf));
+    auto rows = b[0].as<script::Sequence>();
+    if (!rows) script::throw_type_error("Invalid param to matrix constructor: " + b[0].repr());
+    bool valid = rows->items.size() == 3 || rows->items.size() == 4;
+    for (const auto& row : rows->items) {
+      auto r = row.as<script::Sequence>();
+      valid = valid && r && r->items.size() == 4;
+    }
+    if (!valid)
+      script::throw_type_error("Matrix constructor requires 2d list of 4x3 or 4x4, but got: " +
+                               b[0].repr());
+    if (rows->items.size() == 4) {
+      const auto& last = rows->items[3].as<script::Sequence>()->items;
+      for (std::size_t j = 0; j < 4; ++j)
+        if (script::to_float(last[j], "Matrix") != (j == 3 ? 1.0 : 0.0))
+          script::throw_value_error("Expected the last row to be [0,0,0,1], but got: " +
+                                    rows->items[3].repr());
+    }
+    for (int i = 0; i < 3; ++i) {
+      const auto& row = rows->items[static_cast<std::size_t>(i)].as<script::Sequence>()->items;
+      for (int j = 0; j < 4; ++j)
+        m.SetValue(i + 1, j + 1, script::to_float(row[static_cast<std::size_t>(j)], "Matrix"));
+    }
+    return make_matrix(m);
+  });
+}
+
 // ---- Plane ---------------------------------------------------------------------------
 
 Value PlaneObj::get_attr(Interpreter& in, const std::string& name) {
@@ -267,6 +410,8 @@ Value PlaneObj::get_attr(Interpreter& in, const std::string& name) {
   if (name == "yDir") return make_vector(gp_Vec(plane.y_dir));
   if (name == "zDir") return make_vector(gp_Vec(plane.z_dir));
   if (name == "location") return make_location(plane.location());
+  if (name == "rG") return make_matrix(gp_GTrsf(plane.location()));
+  if (name == "fG") return make_matrix(gp_GTrsf(plane.location().Inverted()));
   auto self = std::static_pointer_cast<PlaneObj>(shared_from_this());
   if (name == "toWorldCoords")
     return make_builtin("Plane.toWorldCoords", [self](Interpreter&, CallArgs& args) {

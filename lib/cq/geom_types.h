@@ -4,6 +4,7 @@
 
 #include <gp_Ax3.hxx>
 #include <gp_Dir.hxx>
+#include <gp_GTrsf.hxx>
 #include <gp_Pnt.hxx>
 #include <gp_Trsf.hxx>
 #include <gp_Vec.hxx>
@@ -84,6 +85,22 @@ struct LocationObj : script::Object {
                                          bool reflected) override;
   std::string repr() const override;
 };
+
+/// cq.Matrix: CadQuery's 3x4 transformation matrix (a gp_GTrsf; the fourth row is implied
+/// [0, 0, 0, 1]). rotateX/Y/Z change it in place (radians, right-multiplied, as CadQuery does).
+struct MatrixObj : script::Object {
+  explicit MatrixObj(const gp_GTrsf& m) : m(m) {}
+  gp_GTrsf m;
+  std::string type_name() const override { return "Matrix"; }
+  script::Value get_attr(script::Interpreter& in, const std::string& name) override;
+  /// m[r, c] with r, c in 0..3 (row 3 is [0, 0, 0, 1]); IndexError otherwise.
+  script::Value get_item(const script::Value& key) override;
+  std::string repr() const override;
+};
+script::Value make_matrix(const gp_GTrsf& m);
+/// The rigid transformation of a Matrix (ValueError when it scales or shears).
+gp_Trsf matrix_trsf(const gp_GTrsf& m, const std::string& what);
+script::Value matrix_class();
 
 script::Value make_vector(const gp_Vec& v);
 script::Value make_vector(const gp_Pnt& p);

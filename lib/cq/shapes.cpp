@@ -12,6 +12,7 @@
 #include <BRepAlgoAPI_Splitter.hxx>
 #include <BRepBndLib.hxx>
 #include <BRepBuilderAPI_Copy.hxx>
+#include <BRepBuilderAPI_GTransform.hxx>
 #include <BRepBuilderAPI_MakeEdge.hxx>
 #include <BRepBuilderAPI_MakeFace.hxx>
 #include <BRepBuilderAPI_MakePolygon.hxx>
@@ -1132,6 +1133,21 @@ const std::unordered_map<std::string, ShapeFn>& shape_methods() {
                                                         Param("basePointVector", script::make_tuple({0, 0, 0}))});
          gp_Vec n = b[0].is_str() ? mirror_normal(b[0].as_str()) : to_vec(b[0], "Shape.mirror");
          return wrap_shape(transformed(s.shape, mirroring(n, to_point(b[1], "Shape.mirror"))));
+       }},
+      {"transformShape", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         auto b = script::bind_args(a, "Shape.transformShape", {Param("tMatrix")});
+         auto m = b[0].as<MatrixObj>();
+         if (!m) script::throw_type_error("Shape.transformShape: tMatrix must be a Matrix");
+         return wrap_shape(transformed(s.shape, matrix_trsf(m->m, "Shape.transformShape")), s.for_construction);
+       }},
+      {"transformGeometry", [](ShapeObj& s, Interpreter&, CallArgs& a) {
+         // BRepBuilderAPI_GTransform with copy, as CadQuery: scaling and shear allowed.
+         auto b = script::bind_args(a, "Shape.transformGeometry", {Param("tMatrix")});
+         auto m = b[0].as<MatrixObj>();
+         if (!m) script::throw_type_error("Shape.transformGeometry: tMatrix must be a Matrix");
+         BRepBuilderAPI_GTransform g(s.shape, m->m, true);
+         if (!g.IsDone()) script::throw_geometry("Shape.transformGeometry failed");
+         return wrap_shape(g.Shape(), s.for_construction);
        }},
       {"located", [](ShapeObj& s, Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "Shape.located", {Param("loc")});

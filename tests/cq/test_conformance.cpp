@@ -1052,3 +1052,71 @@ TEST_CASE("Sketch add, subtract, replace and edge (CadQuery 2.5)", "[cq][conform
   CHECK(error_type("cq.Sketch().rect(1, 1).reset().add()\n") == "ValueError");
   CHECK(error_type("cq.Sketch().edge(cq.Vector(1, 0, 0))\n") == "TypeError");
 }
+
+TEST_CASE("cq.Matrix (CadQuery's testMatrixCreationAndAccess and testMatrixFunctionality)",
+          "[cq][conformance]") {
+  // tests/test_cad_objects.py (2.5); the expected matrices are CadQuery's.
+  auto r = run_cq(R"(
+import math
+def vals(m):
+    return [[m[r, c] for c in range(4)] for r in range(4)]
+identity = vals(cq.Matrix()) == [[1.0, 0, 0, 0], [0, 1.0, 0, 0], [0, 0, 1.0, 0], [0, 0, 0, 1.0]]
+v44 = [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 2.0], [0.0, 0.0, 1.0, 3.0], [0.0, 0.0, 0.0, 1.0]]
+full = vals(cq.Matrix(v44)) == v44 and vals(cq.Matrix(tuple(tuple(r) for r in v44))) == v44
+short = vals(cq.Matrix(v44[:3])) == v44
+text = repr(cq.Matrix(v44))
+h = math.sqrt(3) / 2
+def close(m, target):
+    return all(abs(m[r, c] - target[r][c]) < 1e-9 for r in range(4) for c in range(4))
+mx = cq.Matrix()
+mx.rotateX(math.radians(30))
+my = cq.Matrix()
+my.rotateY(math.radians(30))
+mz = cq.Matrix()
+mz.rotateZ(math.radians(30))
+rx = close(mx, [[1, 0, 0, 0], [0, h, -0.5, 0], [0, 0.5, h, 0], [0, 0, 0, 1]])
+ry = close(my, [[h, 0, 0.5, 0], [0, 1, 0, 0], [-0.5, 0, h, 0], [0, 0, 0, 1]])
+rz = close(mz, [[h, -0.5, 0, 0], [0.5, h, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
+mv = mz.multiply(cq.Vector(1, 0, 0)).toTuple()
+rxy = close(mx.multiply(my), [[h, 0, 0.5, 0], [0.25, h, -h / 2, 0], [-h / 2, 0.5, 0.75, 0], [0, 0, 0, 1]])
+inv = close(cq.Matrix([[1, 2, 3, 4], [5, 1, 6, 7], [8, 9, 1, 10], [0, 0, 0, 1]]).inverse(),
+            [[-53 / 144, 25 / 144, 1 / 16, -53 / 144], [43 / 144, -23 / 144, 1 / 16, -101 / 144],
+             [37 / 144, 7 / 144, -1 / 16, -107 / 144], [0, 0, 0, 1]])
+tl = cq.Matrix(v44).transposed_list()
+moved = cq.Vector(1, 1, 1).transform(cq.Matrix(v44)).toTuple()
+plane = cq.Plane((1, 2, 3), (0, 1, 0), (0, 0, 1))
+round_trip = plane.fG.multiply(plane.rG.multiply(cq.Vector(4, 5, 6))).toTuple()
+box = cq.Solid.makeBox(1, 1, 1)
+shifted = tuple(round(c, 9) for c in box.transformShape(cq.Matrix(v44)).Center().toTuple())
+stretched = box.transformGeometry(cq.Matrix([[2, 0, 0, 0], [0, 1, 0, 0], [0, 0, 3, 0]])).Volume()
+)");
+  CHECK(r.in->global("identity")->truthy());
+  CHECK(r.in->global("full")->truthy());
+  CHECK(r.in->global("short")->truthy());
+  CHECK(r.in->global("text")->as_str() ==
+        "Matrix([[1.0, 0.0, 0.0, 1.0],\n        [0.0, 1.0, 0.0, 2.0],\n        [0.0, 0.0, 1.0, "
+        "3.0],\n        [0.0, 0.0, 0.0, 1.0]])");
+  CHECK(r.in->global("rx")->truthy());
+  CHECK(r.in->global("ry")->truthy());
+  CHECK(r.in->global("rz")->truthy());
+  CHECK(r.in->global("rxy")->truthy());
+  CHECK(r.in->global("inv")->truthy());
+  CHECK(r.in->global("mv")->repr() == "(0.8660254037844387, 0.49999999999999994, 0.0)");
+  CHECK(r.in->global("tl")->repr() ==
+        "[1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 2.0, 3.0, 1.0]");
+  CHECK(r.in->global("moved")->repr() == "(2.0, 3.0, 4.0)");
+  CHECK(r.in->global("shifted")->repr() == "(1.5, 2.5, 3.5)");
+  CHECK(num(r, "stretched") == Approx(6.0));
+  const auto rt = r.in->global("round_trip")->as<cad::script::Sequence>();
+  CHECK(cad::script::to_float(rt->items[0], "x") == Approx(4.0));
+  CHECK(cad::script::to_float(rt->items[2], "z") == Approx(6.0));
+  CHECK(error_type("cq.Matrix([[1, 0, 0, 1], [0, 1, 0, 2], [0, 0, 1, 3], [1, 2, 3, 4]])") ==
+        "ValueError");
+  CHECK(error_type("cq.Matrix('invalid')") == "TypeError");
+  CHECK(error_type("cq.Matrix([[1, 2, 3, 4], [1, 2, 3], [1, 2, 3, 4]])") == "TypeError");
+  CHECK(error_type("cq.Matrix([1, 2, 3])") == "TypeError");
+  CHECK(error_type("cq.Matrix([[1, 2, 3, 4], 'abc', [1, 2, 3, 4]])") == "TypeError");
+  CHECK(error_type("cq.Matrix()[0, 4]") == "IndexError");
+  CHECK(error_type("cq.Matrix()[4, 0]") == "IndexError");
+  CHECK(error_type("cq.Matrix()['ab']") == "IndexError");
+}
