@@ -2,6 +2,8 @@
 // evaluation over indices into the input list (so set operations keep the input order).
 #include "cq/selectors.h"
 
+#include "cq/shapes.h"
+
 #include <BRepAdaptor_CompCurve.hxx>
 #include <BRepAdaptor_Curve.hxx>
 #include <BRepAdaptor_Surface.hxx>
@@ -529,23 +531,7 @@ class Evaluator {
 }  // namespace
 
 gp_Pnt shape_center(const TopoDS_Shape& shape) {
-  GProp_GProps props;
-  switch (shape.ShapeType()) {
-    case TopAbs_VERTEX:
-      return BRep_Tool::Pnt(TopoDS::Vertex(shape));
-    case TopAbs_EDGE:
-    case TopAbs_WIRE:
-      BRepGProp::LinearProperties(shape, props);
-      break;
-    case TopAbs_FACE:
-    case TopAbs_SHELL:
-      BRepGProp::SurfaceProperties(shape, props);
-      break;
-    default:
-      BRepGProp::VolumeProperties(shape, props);
-      break;
-  }
-  return props.CentreOfMass();
+  return center_of_mass(shape);  // Shape.Center(): one rule for selectors and scripts
 }
 
 Selector parse_selector(const std::string& text) {

@@ -72,8 +72,9 @@ Selector box_selector(const gp_Pnt& corner0, const gp_Pnt& corner1, bool boundin
 enum class SetOperation { And, Sum, Subtract, Inverse };
 Selector combine_selectors(SetOperation op, Selector lhs, Selector rhs = nullptr);
 
-/// CadQuery's Center(): the point of a vertex, else the centre of mass (linear for
-/// edges/wires, surface for faces/shells, volume for solids/compounds).
+/// CadQuery's Center() (2.6 and later): the point of a vertex, else the centre of mass (linear
+/// for edges/wires, surface for faces/shells, volume for solids; a compound as its first
+/// non-compound child), the same rule as Shape.Center() in scripts.
 gp_Pnt shape_center(const TopoDS_Shape& shape);
 
 }  // namespace cad::cq

@@ -1500,7 +1500,8 @@ std::vector<gp_Pnt> point_list(const Value& v, const std::string& what) {
 }
 
 /// Mass properties as CadQuery's shape_properties_LUT chooses them by the shape's own type: a
-/// compound (of anything) gets volume properties, a vertex none.
+/// compound (of anything) gets volume properties, a vertex none (CadQuery 2.8's matrixOfInertia;
+/// its centres and masses use the first child's type instead: mass_type).
 GProp_GProps lut_properties(const TopoDS_Shape& s, const std::string& what) {
   if (s.ShapeType() == TopAbs_VERTEX)
     script::throw_runtime("NotImplementedError", what + " is not defined for a Vertex");
@@ -1516,21 +1517,28 @@ TopoDS_Shape shape_of(const Value& v, const std::string& what) {
 /// Shape's static methods (CadQuery: Shape.centerOfMass, computeMass, CombinedCenter,
 /// matrixOfInertia), on every shape class.
 void def_shape_statics(HostClass& c) {
+  // CadQuery >= 2.6 (_mass_calc_function): a compound's first non-compound child chooses linear,
+  // surface or volume properties, as Center() does; a vertex is its own centre and has no mass.
   c.def("centerOfMass", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Shape.centerOfMass", {Param("obj")});
-    return make_vector(
-        lut_properties(shape_of(b[0], "Shape.centerOfMass"), "centerOfMass").CentreOfMass());
+    return make_vector(center_of_mass(shape_of(b[0], "Shape.centerOfMass")));
   });
   c.def("computeMass", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Shape.computeMass", {Param("obj")});
-    return Value(lut_properties(shape_of(b[0], "Shape.computeMass"), "computeMass").Mass());
+    const TopoDS_Shape s = shape_of(b[0], "Shape.computeMass");
+    if (mass_type(s) == TopAbs_VERTEX)
+      script::throw_runtime("NotImplementedError", "computeMass is not defined for vertices");
+    return Value(mass(s));
   });
   c.def("CombinedCenter", [](Interpreter&, CallArgs& a) {
     auto b = script::bind_args(a, "Shape.CombinedCenter", {Param("objects")});
     gp_XYZ sum;
     double mass = 0;
     for (const auto& o : script::to_items(b[0], "Shape.CombinedCenter")) {
-      const GProp_GProps p = lut_properties(shape_of(o, "Shape.CombinedCenter"), "CombinedCenter");
+      const TopoDS_Shape s = shape_of(o, "Shape.CombinedCenter");
+      if (mass_type(s) == TopAbs_VERTEX)
+        script::throw_runtime("NotImplementedError", "CombinedCenter: vertices have no mass");
+      const GProp_GProps p = props(s);
       sum += p.CentreOfMass().XYZ() * p.Mass();
       mass += p.Mass();
     }

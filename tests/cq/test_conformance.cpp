@@ -479,6 +479,36 @@ TEST_CASE("Shape's static mass methods: matrixOfInertia, centerOfMass, computeMa
   CHECK(num(r, "fa") == Approx(2));
 }
 
+TEST_CASE("Compound centres and masses: CadQuery 2.8's first-child rule everywhere",
+          "[cq][conformance]") {
+  // CadQuery >= 2.6 (Shape._mass_calc_function): a compound's first non-compound child picks
+  // linear, surface or volume properties for Center(), centerOfMass and computeMass; the
+  // selectors sort by Center(). Two unit squares centred at x = 0.5 and 4.5: area 2, centre
+  // x = 2.5 (2.5's volume properties would give a zero mass and no centre); two unit segments
+  // at x 0..1 and 2..3: length 2, centre x = 1.5.
+  auto r = run_cq(
+      "sq = lambda x: cq.Face.makePlane(1, 1, (x, 0, 0))\n"
+      "faces = cq.Compound.makeCompound([sq(0.5), sq(4.5)])\n"
+      "fx = faces.Center().x\n"
+      "fx2 = cq.Shape.centerOfMass(faces).x\n"
+      "fm = cq.Shape.computeMass(faces)\n"
+      "seg = lambda x: cq.Edge.makeLine(cq.Vector(x, 0, 0), cq.Vector(x + 1, 0, 0))\n"
+      "edges = cq.Compound.makeCompound([seg(0), seg(2)])\n"
+      "ex, em = edges.Center().x, cq.Shape.computeMass(edges)\n"
+      "near = cq.Compound.makeCompound([sq(0.5), sq(1.5)])\n"
+      "picked = cq.selectors.CenterNthSelector((1, 0, 0), -1).filter([faces, near])[0]\n"
+      "picked_x = picked.Center().x\n"
+      "mixed = cq.Compound.makeCompound([sq(10), cq.Solid.makeBox(1, 1, 1)])\n"
+      "mixed_mass = cq.Shape.computeMass(mixed)\n");
+  CHECK(num(r, "fx") == Approx(2.5));
+  CHECK(num(r, "fx2") == Approx(2.5));
+  CHECK(num(r, "fm") == Approx(2));
+  CHECK(num(r, "ex") == Approx(1.5));
+  CHECK(num(r, "em") == Approx(2));
+  CHECK(num(r, "picked_x") == Approx(2.5));
+  CHECK(num(r, "mixed_mass") == Approx(7));  // surface properties: 1 + the box's 6 faces
+}
+
 TEST_CASE("Shape.moved with several locations or vectors gives a compound of copies",
           "[cq][conformance]") {
   // CadQuery's moved(loc1, loc2, *locs) and moved(v1, v2, *vs): one copy per location; with
