@@ -734,9 +734,18 @@ TopoDS_Shape extrude_with_rotation(const TopoDS_Face& f, const gp_Pnt& center, c
   return solid;
 }
 
-TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool solid) {
+TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool solid,
+                  bool approx25) {
   if (sections.size() < 2) script::throw_value_error("More than one wire is required");
   BRepOffsetAPI_ThruSections b(solid, ruled);
+  if (approx25) {  // CadQuery 2.5-2.8 shapes.py loft(): _make_builder with its defaults
+    b.SetMaxDegree(3);
+    b.CheckCompatibility(true);
+    b.SetContinuity(GeomAbs_C2);
+    b.SetParType(Approx_IsoParametric);
+    b.SetSmoothing(false);
+    b.SetCriteriumWeight(1, 1, 1);
+  }
   for (const auto& s : sections) {
     if (s.ShapeType() == TopAbs_VERTEX)
       b.AddVertex(TopoDS::Vertex(s));

@@ -210,8 +210,12 @@ TopoDS_Shape make_text(const std::string& text, double size, double height, cons
 
 TopoDS_Shape extrude_with_rotation(const TopoDS_Face& f, const gp_Pnt& center, const gp_Vec& normal,
                                    double degrees);
-/// BRepOffsetAPI_ThruSections over wires (or vertices at the ends).
-TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool solid = true);
+/// BRepOffsetAPI_ThruSections over wires (or vertices at the ends). `approx25`: the
+/// approximation settings of CadQuery's free function loft() that Workplane.loft uses since 2.5
+/// (maximum degree 3, C2, iso-parametric parametrization, criterion weights 1/1/1, compatibility
+/// check, no smoothing); without it OCCT's defaults, as Solid.makeLoft still has them in 2.8.
+TopoDS_Shape loft(const std::vector<TopoDS_Shape>& sections, bool ruled, bool solid = true,
+                  bool approx25 = false);
 TopoDS_Shape make_box(double l, double w, double h, const gp_Pnt& p = gp_Pnt(),
                       const gp_Vec& dir = gp_Vec(0, 0, 1));
 TopoDS_Shape make_cylinder(double r, double h, const gp_Pnt& p = gp_Pnt(),

@@ -1277,7 +1277,7 @@ struct WorkplaneMethods {
     }
     if (sections.empty()) script::throw_value_error("Nothing to loft");
     if (sections.size() == 1) script::throw_value_error("More than one wire or face is required");
-    TopoDS_Shape r = cq::loft(sections, b[0].truthy());
+    TopoDS_Shape r = cq::loft(sections, b[0].truthy(), true, true);
     session().count("loft");
     return w.combine_with_base({r}, false, to_combine(b[1], "Workplane.loft"), b[2].truthy(),
                                "Workplane.loft");

@@ -1,4 +1,8 @@
 // Figures from CadQuery's own tests (tests/test_cadquery.py), reproduced as scripts.
+#include <BRep_Tool.hxx>
+#include <Geom_BSplineSurface.hxx>
+#include <TopExp_Explorer.hxx>
+#include <TopoDS.hxx>
 #include <catch2/catch.hpp>
 
 #include "cq/geom_types.h"
@@ -133,6 +137,38 @@ TEST_CASE("testLoft", "[cq][conformance]") {
   CHECK(num(r, "nf") == 7);
   CHECK(num(r, "vc") < num(r, "vb"));
   CHECK(num(r, "va") > num(r, "vb"));
+}
+
+namespace {
+// The largest V degree of the B-spline faces of a shape (the loft's section direction).
+int max_v_degree(const TopoDS_Shape& s) {
+  int degree = 0;
+  for (TopExp_Explorer e(s, TopAbs_FACE); e.More(); e.Next()) {
+    auto bs = Handle(Geom_BSplineSurface)::DownCast(BRep_Tool::Surface(TopoDS::Face(e.Current())));
+    if (!bs.IsNull()) degree = std::max(degree, bs->VDegree());
+  }
+  return degree;
+}
+}  // namespace
+
+TEST_CASE("Workplane.loft uses CadQuery 2.5+'s approximation settings, Solid.makeLoft OCCT's",
+          "[cq][conformance]") {
+  // CadQuery 2.5-2.8: Workplane.loft calls shapes.loft(), whose builder has SetMaxDegree(3)
+  // (among iso-parametric parametrization and weights 1/1/1); Solid.makeLoft keeps a plain
+  // BRepOffsetAPI_ThruSections (maximum degree 8). Six circular sections: the side surface
+  // interpolates six sections, degree min(5, max degree) in the section direction.
+  auto r = run_cq(
+      "w = cq.Workplane()\n"
+      "for i, rr in enumerate([3, 4, 3.5, 5, 4, 3]):\n"
+      "    w = w.workplane(offset=0 if i == 0 else 2).circle(rr)\n"
+      "wires = [cq.Wire.makeCircle(rr, cq.Vector(0, 0, 2 * i), cq.Vector(0, 0, 1))\n"
+      "         for i, rr in enumerate([3, 4, 3.5, 5, 4, 3])]\n"
+      "wp = w.loft()\n"
+      "solid = cq.Solid.makeLoft(wires)\n"
+      "v1, v2 = wp.val().Volume(), solid.Volume()\n");
+  CHECK(max_v_degree(r.shape("wp")) == 3);
+  CHECK(max_v_degree(r.shape("solid")) == 5);
+  CHECK(num(r, "v1") == Approx(num(r, "v2")).epsilon(0.05));  // the same part, approximated
 }
 
 TEST_CASE("testWorkplaneCenterOptions", "[cq][conformance]") {
