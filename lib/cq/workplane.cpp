@@ -142,7 +142,12 @@ void Context::merge_tags(const Context& other) {
   for (const auto& [name, w] : other.tags) tags.emplace(name, w);  // keeps this context's own
 }
 
-Workplane::Workplane(const Plane& p) : ctx(std::make_shared<Context>()), plane(p) {}
+Workplane::Workplane(const Plane& p)
+    : objects_list(std::make_shared<script::Sequence>(false, std::vector<Value>{})),
+      plane_obj(std::make_shared<PlaneObj>(p)),
+      objects(objects_list->items),
+      ctx(std::make_shared<Context>()),
+      plane(plane_obj->plane) {}
 
 std::shared_ptr<Workplane> new_workplane(const Plane& plane) {
   return std::make_shared<Workplane>(plane);
@@ -1737,8 +1742,10 @@ struct WorkplaneMethods {
   static std::shared_ptr<W> tagged(W& w, const Value& v) {
     return w.ctx->tagged(script::to_str(v, "name"));
   }
+  // CadQuery 2.8: out = copy(obj) (its plane and stack), parent self, the context self's.
   static Value copy_workplane(W& w, const W& obj) {
-    auto out = std::make_shared<W>(obj);
+    auto out = std::make_shared<W>(obj.plane);
+    out->objects = obj.objects;
     out->parent = w.self();
     out->ctx = w.ctx;
     return out;
@@ -1928,7 +1935,7 @@ struct WorkplaneMethods {
     if (b[1].truthy())
       script::throw_unsupported("Workplane.each(useLocalCoordinates=True) is not supported");
     std::vector<TopoDS_Shape> res;
-    for (const auto& o : w.objects) {
+    for (const auto& o : std::vector<Value>(w.objects)) {  // a copy: callbacks may change it
       CallArgs args;
       args.positional.push_back(o);
       Value r = in.call(b[0], args);
@@ -1948,7 +1955,7 @@ struct WorkplaneMethods {
   static Value filter(W& w, Interpreter& in, CallArgs& a) {
     auto b = bind(a, "filter", {Param("f")});
     std::vector<Value> out;
-    for (const auto& o : w.objects) {
+    for (const auto& o : std::vector<Value>(w.objects)) {  // a copy: callbacks may change it
       CallArgs args;
       args.positional.push_back(o);
       if (in.call(b[0], args).truthy()) out.push_back(o);
@@ -1958,7 +1965,7 @@ struct WorkplaneMethods {
   static Value map(W& w, Interpreter& in, CallArgs& a) {
     auto b = bind(a, "map", {Param("f")});
     std::vector<Value> out;
-    for (const auto& o : w.objects) {
+    for (const auto& o : std::vector<Value>(w.objects)) {  // a copy: callbacks may change it
       CallArgs args;
       args.positional.push_back(o);
       out.push_back(in.call(b[0], args));
@@ -1974,7 +1981,7 @@ struct WorkplaneMethods {
   static Value sort(W& w, Interpreter& in, CallArgs& a) {
     auto b = bind(a, "sort", {Param("key")});
     std::vector<std::pair<double, Value>> keyed;
-    for (const auto& o : w.objects) {
+    for (const auto& o : std::vector<Value>(w.objects)) {  // a copy: callbacks may change it
       CallArgs args;
       args.positional.push_back(o);
       keyed.emplace_back(num(in.call(b[0], args), "Workplane.sort key"), o);
@@ -2167,15 +2174,16 @@ void Workplane::set_attr(Interpreter& in, const std::string& name, const Value& 
     return;
   }
   if (name == "objects") {
-    objects = script::to_items(value, "Workplane.objects");
+    std::vector<Value> items = script::to_items(value, "Workplane.objects");
+    objects = std::move(items);
     return;
   }
   Object::set_attr(in, name, value);
 }
 
 Value Workplane::get_attr(Interpreter& in, const std::string& name) {
-  if (name == "plane") return make_plane(plane);
-  if (name == "objects") return script::make_list(objects);
+  if (name == "plane") return Value(plane_obj);
+  if (name == "objects") return Value(objects_list);
   if (name == "parent") return parent ? Value(parent) : Value();
   const auto& t = WorkplaneMethods::table();
   if (auto it = t.find(name); it != t.end()) {

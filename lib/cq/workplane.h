@@ -43,19 +43,27 @@ enum class Combine { None, Fuse, Cut };
 class Workplane : public script::Object {
  public:
   explicit Workplane(const Plane& plane);
+  Workplane(const Workplane&) = delete;  // `objects` and `plane` refer into this object's own
+  Workplane& operator=(const Workplane&) = delete;
 
-  /// Stack items: cq.Shape, cq.Vector, cq.Location or cq.Sketch values.
-  std::vector<script::Value> objects;
+  /// The script's view of the stack and the plane: `wp.objects` is this very list and
+  /// `wp.plane` this very Plane, so `wp.objects.append(...)` or `wp.plane.origin = ...` change
+  /// the workplane, as CadQuery's plain attributes do.
+  std::shared_ptr<script::Sequence> objects_list;
+  std::shared_ptr<PlaneObj> plane_obj;
+  /// Stack items: cq.Shape, cq.Vector, cq.Location or cq.Sketch values (objects_list's items).
+  std::vector<script::Value>& objects;
   std::shared_ptr<Context> ctx;
   std::shared_ptr<Workplane> parent;
-  Plane plane;
+  /// The workplane's plane (plane_obj's).
+  Plane& plane;
 
   std::string type_name() const override { return "Workplane"; }
   /// Methods as bound builtins (OCCT errors become GeometryError naming the method);
   /// attributes plane, objects, ctx, parent.
   script::Value get_attr(script::Interpreter& in, const std::string& name) override;
   /// `wp.plane = ...` and `wp.objects = [...]` change this workplane, as in CadQuery, where
-  /// they are plain attributes (later operations on it use them).
+  /// they are plain attributes (later operations on it use them); the values are copied in.
   void set_attr(script::Interpreter& in, const std::string& name,
                 const script::Value& value) override;
   /// + and | union, - cut, & and * intersect.

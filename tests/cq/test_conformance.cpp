@@ -337,6 +337,38 @@ TEST_CASE("wp.plane and wp.objects are attributes a script can set", "[cq][confo
   CHECK(num(r, "n") == 1);
 }
 
+TEST_CASE("wp.objects and wp.plane are the workplane's own list and plane", "[cq][conformance]") {
+  // CadQuery: wp.objects is a list attribute and wp.plane a Plane attribute, so changing them in
+  // place (list.append, Plane.origin = ..., setOrigin2d) changes the workplane; a child made by
+  // an operation gets a copy (newObject copies the plane and builds a new list).
+  auto r = run_cq(
+      "w = cq.Workplane()\n"
+      "w.objects.append(cq.Vector(5, 0, 0))\n"
+      "w.objects.append(cq.Vector(-5, 0, 0))\n"
+      "n = w.size()\n"
+      "same = w.objects is w.objects\n"
+      "boxes = w.box(1, 1, 1)\n"
+      "nb, vb = boxes.solids().size(), boxes.val().Center().x\n"
+      "p = cq.Workplane('XY')\n"
+      "p.plane.origin = (0, 0, 10)\n"
+      "z = p.box(1, 1, 1).val().Center().z\n"
+      "q = cq.Workplane('XY')\n"
+      "q.plane.setOrigin2d(3, 4)\n"
+      "qx = q.circle(1).extrude(1).val().Center().x\n"
+      "child = q.rect(1, 1)\n"
+      "child.plane.origin = (100, 0, 0)\n"
+      "parent_x = q.plane.origin.x\n"
+      "child.objects.clear()\n"
+      "parent_n = len(q.objects)\n");
+  CHECK(num(r, "n") == 2);
+  CHECK(r.in->global("same")->truthy());
+  CHECK(num(r, "nb") == 2);
+  CHECK(num(r, "z") == Approx(10));
+  CHECK(num(r, "qx") == Approx(3));
+  CHECK(num(r, "parent_x") == Approx(3));
+  CHECK(num(r, "parent_n") == 0);  // q itself holds nothing; clearing its child's list is local
+}
+
 TEST_CASE("split(keepTop/keepBottom) cuts through each stack object's centre",
           "[cq][conformance]") {
   // cq.py's split: topCutBox = self.rect(maxDim, maxDim)._extrude(maxDim), and rect places a
