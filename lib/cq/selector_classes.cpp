@@ -142,6 +142,10 @@ const std::vector<ClassDef>& class_defs() {
          return wrap(cls, box_selector(to_point(b[0], cls + " point0"),
                                        to_point(b[1], cls + " point1"), to_bool(b[2])));
        }},
+      {"BaseDirSelector", false,
+       [](const std::string& cls, CallArgs& a) {
+         return direction_ctor(cls, DirectionTest::Base, a);
+       }},
       {"ParallelDirSelector", true,
        [](const std::string& cls, CallArgs& a) {
          return direction_ctor(cls, DirectionTest::Parallel, a);

@@ -42,6 +42,7 @@ constexpr double kTolerance = 1e-4;  // CadQuery's default for every direction/c
 struct SelectorNode {
   enum class Kind {
     All,            // Selector(): the list unchanged
+    BaseDir,        // BaseDirSelector: its test() is True (planar faces, straight edges)
     Along,          // DirectionSelector, "+D", "-D", "D"
     Parallel,       // ParallelDirSelector, "|D"
     Perpendicular,  // PerpendicularDirSelector, "#D"
@@ -400,6 +401,8 @@ class Evaluator {
     switch (n.kind) {
       case K::All:
         return in;
+      case K::BaseDir:
+        return filter(in, [&](size_t i) { return test_vector(objects_[i]).has_value(); });
       case K::Along:
         return filter(in, [&](size_t i) {
           auto v = test_vector(objects_[i]);
@@ -560,7 +563,8 @@ Selector all_selector() {
 Selector direction_selector(DirectionTest test, const gp_Vec& direction, double tolerance) {
   if (direction.Magnitude() == 0)
     throw ScriptError(ErrorKind::Runtime, "ValueError", "a selector direction must not be zero");
-  auto n = make_node(test == DirectionTest::Along      ? Node::Kind::Along
+  auto n = make_node(test == DirectionTest::Base       ? Node::Kind::BaseDir
+                     : test == DirectionTest::Along    ? Node::Kind::Along
                      : test == DirectionTest::Parallel ? Node::Kind::Parallel
                                                        : Node::Kind::Perpendicular);
   n->dir = direction;

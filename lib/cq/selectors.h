@@ -46,8 +46,9 @@ std::vector<TopoDS_Shape> select_shapes(const std::vector<TopoDS_Shape>& objects
 Selector all_selector();
 /// The BaseDirSelector tests on planar faces' normals and straight edges' tangents (other shapes
 /// drop out): DirectionSelector (angle < tolerance), ParallelDirSelector (|d x v| < tolerance),
-/// PerpendicularDirSelector (|angle - pi/2| < tolerance). ValueError for a zero direction.
-enum class DirectionTest { Along, Parallel, Perpendicular };
+/// PerpendicularDirSelector (|angle - pi/2| < tolerance); BaseDirSelector itself, whose test is
+/// always true, keeps every planar face and straight edge. ValueError for a zero direction.
+enum class DirectionTest { Base, Along, Parallel, Perpendicular };
 Selector direction_selector(DirectionTest test, const gp_Vec& direction, double tolerance = 1e-4);
 /// TypeSelector: geomType() equal to `type` upper-cased.
 Selector type_selector(const std::string& type);

@@ -762,6 +762,25 @@ TEST_CASE("selector objects of cadquery.selectors select as CadQuery's classes",
   CHECK(num(r, "sk_area") == Approx(4 - (1 - M_PI / 4) * 0.25).epsilon(1e-6));
 }
 
+TEST_CASE("BaseDirSelector keeps planar faces and straight edges", "[cq][conformance][selectors]") {
+  // cadquery/selectors.py: BaseDirSelector.test() returns True and filter() tests only planar
+  // faces (their normal) and LINE edges (their tangent). A box with a through hole: 6 planar
+  // faces of 7, 12 straight edges of 15 (the hole's two circles and its seam line: the seam is a
+  // line, so 13 of 15). It is not exported as cq.BaseDirSelector.
+  auto r = run_cq(
+      "part = cq.Workplane().box(4, 4, 2).faces('>Z').workplane().hole(1)\n"
+      "sel = cq.selectors.BaseDirSelector(cq.Vector(0, 0, 1))\n"
+      "nf, nf_all = part.faces(sel).size(), part.faces().size()\n"
+      "ne, ne_all = part.edges(sel).size(), part.edges().size()\n"
+      "inverse = part.faces(-sel).size()\n");
+  CHECK(num(r, "nf") == 6);
+  CHECK(num(r, "nf_all") == 7);
+  CHECK(num(r, "ne") == 13);
+  CHECK(num(r, "ne_all") == 15);
+  CHECK(num(r, "inverse") == 1);  // the cylindrical wall
+  CHECK(error_type("cq.BaseDirSelector(cq.Vector(0, 0, 1))\n") == "AttributeError");
+}
+
 TEST_CASE("selector objects: errors as CadQuery raises them", "[cq][conformance][selectors]") {
   CHECK(error_type("cq.Workplane().box(1, 1, 1).faces(5)\n") == "TypeError");
   CHECK(error_type("cq.NearestToPointSelector((0, 0, 0)).filter([])\n") == "ValueError");
