@@ -280,7 +280,8 @@ TopoDS_Shape make_compound(const std::vector<TopoDS_Shape>& shapes) {
 // ---- operations ----------------------------------------------------------------------
 
 TopoDS_Shape boolean(BoolOp op, const std::vector<TopoDS_Shape>& args,
-                     const std::vector<TopoDS_Shape>& tools, const std::string& what, bool glue) {
+                     const std::vector<TopoDS_Shape>& tools, const std::string& what, bool glue,
+                     double fuzzy) {
   std::unique_ptr<BRepAlgoAPI_BooleanOperation> algo;
   const char* name = "BRepAlgoAPI_Fuse";
   switch (op) {
@@ -303,9 +304,17 @@ TopoDS_Shape boolean(BoolOp op, const std::vector<TopoDS_Shape>& args,
   algo->SetTools(t);
   algo->SetRunParallel(false);
   if (glue) algo->SetGlue(BOPAlgo_GlueShift);
+  if (fuzzy > 0) algo->SetFuzzyValue(fuzzy);
   algo->Build();
   if (!algo->IsDone() || algo->HasErrors()) fail(what, name);
   return checked(algo->Shape(), what, name);
+}
+
+double fuzzy_tolerance(const Value& tol, const std::string& what) {
+  if (tol.is_none()) return 0;
+  const double t = script::to_float(tol, what + " tol");
+  if (t < 0) script::throw_value_error(what + ": tol must not be negative");
+  return t;
 }
 
 TopoDS_Shape fuse_children(const TopoDS_Shape& s, const std::string& what) {
@@ -1043,10 +1052,13 @@ Value bool_method(ShapeObj& s, CallArgs& a, BoolOp op, const char* name) {
   std::vector<TopoDS_Shape> tools;
   for (const auto& v : a.positional) tools.push_back(shape_arg(v, name));
   bool glue = false;
+  double fuzzy = 0;
   for (const auto& [k, v] : a.keywords) {
-    if (k == "glue")
+    if (k == "glue" && op == BoolOp::Fuse)
       glue = v.truthy();
-    else if (k != "tol")
+    else if (k == "tol")
+      fuzzy = fuzzy_tolerance(v, name);
+    else
       script::throw_type_error(std::string(name) + "() got an unexpected keyword argument '" + k +
                                "'");
   }
@@ -1054,9 +1066,9 @@ Value bool_method(ShapeObj& s, CallArgs& a, BoolOp op, const char* name) {
     auto ch = children(s.shape);
     tools.insert(tools.begin(), ch.begin() + (ch.empty() ? 0 : 1), ch.end());
     if (tools.empty()) return wrap_shape(ch.empty() ? s.shape : ch[0]);
-    return wrap_shape(boolean(op, {ch.empty() ? s.shape : ch[0]}, tools, name, glue));
+    return wrap_shape(boolean(op, {ch.empty() ? s.shape : ch[0]}, tools, name, glue, fuzzy));
   }
-  return wrap_shape(boolean(op, {s.shape}, tools, name, glue), false, name);
+  return wrap_shape(boolean(op, {s.shape}, tools, name, glue, fuzzy), false, name);
 }
 
 Value moved_method(ShapeObj& s, CallArgs& a, bool in_place) {

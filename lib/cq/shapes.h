@@ -106,10 +106,13 @@ TopAbs_ShapeEnum shape_enum(const std::string& name);
 // ---- operations; each throws GeometryError naming `what` on failure --------------------
 
 enum class BoolOp { Fuse, Cut, Common };
-/// BRepAlgoAPI boolean of arguments and tools (no fuzzy value; glue for fuse if asked).
+/// BRepAlgoAPI boolean of arguments and tools (glue for fuse if asked; `fuzzy` > 0 is
+/// CadQuery's tol= argument, BOPAlgo's fuzzy value).
 TopoDS_Shape boolean(BoolOp op, const std::vector<TopoDS_Shape>& args,
                      const std::vector<TopoDS_Shape>& tools, const std::string& what,
-                     bool glue = false);
+                     bool glue = false, double fuzzy = 0);
+/// CadQuery's optional tol= of the booleans: None -> 0 (no fuzzy value), else a number >= 0.
+double fuzzy_tolerance(const script::Value& tol, const std::string& what);
 /// CadQuery's Wire.offset2D(d, kind): BRepOffsetAPI_MakeOffset with the join `kind` ("arc",
 /// "intersection", "tangent"); the resulting wires.
 std::vector<TopoDS_Wire> offset_wire_2d(const TopoDS_Wire& w, double d, const std::string& kind);

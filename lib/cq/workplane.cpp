@@ -80,7 +80,7 @@ gp_Pnt start_point(const TopoDS_Shape& edge) {
 
 /// CadQuery's Shape.fuse / Compound.fuse (a compound fuses its own children too).
 TopoDS_Shape fuse_shapes(const TopoDS_Shape& s, std::vector<TopoDS_Shape> tools,
-                         const std::string& what, bool glue = false) {
+                         const std::string& what, bool glue = false, double fuzzy = 0) {
   std::vector<TopoDS_Shape> args{s};
   if (s.ShapeType() == TopAbs_COMPOUND) {
     auto ch = children(s);
@@ -89,15 +89,15 @@ TopoDS_Shape fuse_shapes(const TopoDS_Shape& s, std::vector<TopoDS_Shape> tools,
     tools.insert(tools.begin(), ch.begin() + 1, ch.end());
   }
   if (tools.empty()) return args[0];
-  return boolean(BoolOp::Fuse, args, tools, what, glue);
+  return boolean(BoolOp::Fuse, args, tools, what, glue, fuzzy);
 }
 
 /// CadQuery's Shape.cut/intersect and Compound.cut/intersect (a compound's children are
 /// the arguments).
 TopoDS_Shape bool_shapes(BoolOp op, const TopoDS_Shape& s, const std::vector<TopoDS_Shape>& tools,
-                         const std::string& what) {
+                         const std::string& what, double fuzzy = 0) {
   return boolean(op, s.ShapeType() == TopAbs_COMPOUND ? children(s) : std::vector<TopoDS_Shape>{s},
-                 tools, what);
+                 tools, what, false, fuzzy);
 }
 
 /// The x direction CadQuery picks for a workplane on a face with this normal.
@@ -1601,13 +1601,14 @@ struct WorkplaneMethods {
     std::vector<TopoDS_Shape> shapes;
     if (!b[0].is_none()) shapes = boolean_operand(w, b[0], "union", true);
     auto base = w.find_solid();
+    const double fuzzy = fuzzy_tolerance(b[3], "Workplane.union");
     TopoDS_Shape r;
     if (base)
-      r = fuse_shapes(*base, shapes, "Workplane.union", b[2].truthy());
+      r = fuse_shapes(*base, shapes, "Workplane.union", b[2].truthy(), fuzzy);
     else if (shapes.size() > 1)
       r = boolean(BoolOp::Fuse, {shapes[0]},
                   std::vector<TopoDS_Shape>(shapes.begin() + 1, shapes.end()), "Workplane.union",
-                  b[2].truthy());
+                  b[2].truthy(), fuzzy);
     else if (shapes.size() == 1)
       r = shapes[0];
     else
@@ -1623,7 +1624,8 @@ struct WorkplaneMethods {
                    Param("tol", Value())});
     std::string what = std::string("Workplane.") + name;
     TopoDS_Shape solid = context_solid(w, what.c_str());
-    TopoDS_Shape r = bool_shapes(op, solid, boolean_operand(w, b[0], name, false), what);
+    TopoDS_Shape r = bool_shapes(op, solid, boolean_operand(w, b[0], name, false), what,
+                                 fuzzy_tolerance(b[2], what));
     if (b[1].truthy()) r = clean(r);
     session().count(name);
     return w.new_object({wrap_shape(r, false, what)});
@@ -1645,7 +1647,8 @@ struct WorkplaneMethods {
     TopoDS_Shape s = items[0];
     if (items.size() > 1)
       s = fuse_shapes(s, std::vector<TopoDS_Shape>(items.begin() + 1, items.end()),
-                      "Workplane.combine", b[1].truthy());
+                      "Workplane.combine", b[1].truthy(),
+                      fuzzy_tolerance(b[2], "Workplane.combine"));
     if (b[0].truthy()) s = clean(s);
     return w.new_object({wrap_shape(s)});
   }

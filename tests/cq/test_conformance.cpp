@@ -1237,3 +1237,40 @@ stretched = box.transformGeometry(cq.Matrix([[2, 0, 0, 0], [0, 1, 0, 0], [0, 0, 
   CHECK(error_type("cq.Matrix()[4, 0]") == "IndexError");
   CHECK(error_type("cq.Matrix()['ab']") == "IndexError");
 }
+
+TEST_CASE("testFuzzyBoolOp: tol= is OCCT's fuzzy value", "[cq][conformance]") {
+  // CadQuery's tests/test_cadquery.py (2.8), testFuzzyBoolOp, figures and all.
+  auto r = run_cq(R"(
+eps = 1e-3
+box1 = cq.Workplane("XY").box(1, 1, 1)
+box2 = cq.Workplane("XY", origin=(1 + eps, 0.0)).box(1, 1, 1)
+box3 = cq.Workplane("XY", origin=(2, 0, 0)).box(1, 1, 1)
+n_plain = box1.union(box2).solids().size()
+n_fuzzy = box1.union(box2, tol=eps).solids().size()
+n_fuzzy2 = box1.union(box3).union(box2, tol=eps).solids().size()
+box4 = cq.Workplane("XY", origin=(eps, 0.0)).box(1, 1, 1)
+v_cut = box1.cut(box4, tol=eps).val().Volume()
+v_int = box1.intersect(box4, tol=eps).val().Volume()
+box1_cmp = cq.Compound.makeCompound(box1.vals())
+box4_cmp = cq.Compound.makeCompound(box4.vals())
+v_cut_cmp = box1_cmp.cut(box4_cmp, tol=eps).Volume()
+v_int_cmp = box1_cmp.intersect(box4_cmp, tol=eps).Volume()
+v_cut_val = box1.val().cut(box4.val(), tol=eps).Volume()
+v_int_val = box1.val().intersect(box4.val(), tol=eps).Volume()
+n_fuse_val = len(box1.val().fuse(box2.val(), tol=eps).Solids())
+v_cut_plain = box1.cut(box4).val().Volume()
+)");
+  CHECK(num(r, "n_plain") == 2);
+  CHECK(num(r, "n_fuzzy") == 1);
+  CHECK(num(r, "n_fuzzy2") == 1);
+  CHECK(num(r, "v_cut") == Approx(0).margin(1e-7));
+  CHECK(num(r, "v_int") == Approx(1));
+  CHECK(num(r, "v_cut_cmp") == Approx(0).margin(1e-7));
+  CHECK(num(r, "v_int_cmp") == Approx(1));
+  CHECK(num(r, "v_cut_val") == Approx(0).margin(1e-7));
+  CHECK(num(r, "v_int_val") == Approx(1));
+  CHECK(num(r, "n_fuse_val") == 1);
+  CHECK(num(r, "v_cut_plain") == Approx(1e-3));  // without tol a 1e-3 sliver stays
+  CHECK(error_type("cq.Workplane().box(1, 1, 1).union(cq.Workplane().box(2, 2, 2), tol=-1)") ==
+        "ValueError");
+}
