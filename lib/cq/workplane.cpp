@@ -132,14 +132,34 @@ Combine to_combine(const Value& v, const std::string& what) {
 
 std::shared_ptr<Workplane> Context::tagged(const std::string& name) const {
   auto it = tags.find(name);
-  std::shared_ptr<Workplane> w = it == tags.end() ? nullptr : it->second.lock();
-  if (!w) script::throw_value_error("No Workplane object named " + name + " in chain");
-  return w;
+  if (it == tags.end() || !it->second)
+    script::throw_value_error("No Workplane object named " + name + " in chain");
+  return it->second;
 }
 
-void Context::merge_tags(const Context& other) {
+void Context::register_release(const std::shared_ptr<Context>& self) {
+  if (release_registered_) return;
+  release_registered_ = true;
+  std::weak_ptr<Context> weak = self;
+  session().on_release([weak] {
+    if (auto c = weak.lock()) {
+      auto held = std::move(c->tags);  // freed after the map is empty (they hold contexts)
+      c->tags.clear();
+      c->release_registered_ = false;
+    }
+  });
+}
+
+void Context::tag(const std::string& name, std::shared_ptr<Workplane> w,
+                  const std::shared_ptr<Context>& self) {
+  tags[name] = std::move(w);
+  register_release(self);
+}
+
+void Context::merge_tags(const Context& other, const std::shared_ptr<Context>& self) {
   if (&other == this) return;
   for (const auto& [name, w] : other.tags) tags.emplace(name, w);  // keeps this context's own
+  if (!tags.empty()) register_release(self);
 }
 
 Workplane::Workplane(const Plane& p)
@@ -1574,7 +1594,7 @@ struct WorkplaneMethods {
   static std::vector<TopoDS_Shape> boolean_operand(W& w, const Value& v, const char* op,
                                                    bool solids_only) {
     if (auto o = v.as<W>()) {
-      w.ctx->merge_tags(*o->ctx);
+      w.ctx->merge_tags(*o->ctx, w.ctx);
       if (solids_only) {
         auto s = as_shape_list(o->select(TopAbs_SOLID, Value(), Value(), "Workplane.solids"));
         if (s.empty())
@@ -1662,6 +1682,7 @@ struct WorkplaneMethods {
       if (auto o = a.positional[0].as<W>()) {
         for (const auto& x : o->objects)
           if (auto s = as_shape(x)) tools.push_back(s->shape);
+        w.ctx->merge_tags(*o->ctx, w.ctx);  // cq.py: self._mergeTags(arg)
       } else {
         tools.push_back(as_shape(a.positional[0])->shape);
       }
@@ -1739,7 +1760,7 @@ struct WorkplaneMethods {
   static Value tag(W& w, Interpreter&, CallArgs& a) {
     auto b = bind(a, "tag", {Param("name")});
     const std::string& name = script::to_str(b[0], "name");
-    w.ctx->tags[name] = w.self();
+    w.ctx->tag(name, w.self(), w.ctx);
     return w.self();
   }
   static std::shared_ptr<W> tagged(W& w, const Value& v) {
@@ -1810,7 +1831,7 @@ struct WorkplaneMethods {
       w.objects.insert(w.objects.end(), seq->items.begin(), seq->items.end());
     } else if (auto o = b[0].as<W>()) {
       w.objects.insert(w.objects.end(), o->objects.begin(), o->objects.end());
-      w.ctx->merge_tags(*o->ctx);
+      w.ctx->merge_tags(*o->ctx, w.ctx);
     } else {
       w.objects.push_back(b[0]);
     }

@@ -27,14 +27,22 @@ struct Context {
   std::vector<TopoDS_Shape> pending_edges;  ///< drawn edges not yet joined into wires
   std::vector<TopoDS_Shape> pending_wires;  ///< closed wires waiting for extrude/cut/...
   std::optional<gp_Pnt> first_point;        ///< start of the current edge chain (local)
-  /// Tagged workplanes. Weak, as each holds this context: a tag lives as long as its
-  /// workplane is reachable (e.g. as the ancestor of a live one).
-  std::map<std::string, std::weak_ptr<Workplane>> tags;
+  /// Tagged workplanes, held as CadQuery's ctx.tags holds them (a tag outlives every other
+  /// reference to its workplane, e.g. `b = wp.tag("t").end(2)`). Each holds this context: the
+  /// cycle is broken by the session's release() (Session::on_release), once per context.
+  std::map<std::string, std::shared_ptr<Workplane>> tags;
 
   /// The workplane tagged `name`; ValueError when there is none.
   std::shared_ptr<Workplane> tagged(const std::string& name) const;
+  /// Tags `w` as `name` in this context (`self` is this context's owner pointer).
+  void tag(const std::string& name, std::shared_ptr<Workplane> w,
+           const std::shared_ptr<Context>& self);
   /// CadQuery's _mergeTags: adds the other context's tags this one does not have.
-  void merge_tags(const Context& other);
+  void merge_tags(const Context& other, const std::shared_ptr<Context>& self);
+
+ private:
+  bool release_registered_ = false;
+  void register_release(const std::shared_ptr<Context>& self);
 };
 
 /// How a new solid joins the context solid: CadQuery's combine=True/'a', 's'/'cut', False.

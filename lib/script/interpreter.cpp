@@ -328,6 +328,10 @@ struct Interpreter::Impl {
   std::unordered_map<std::string, std::uint64_t> assigned_seq;
   std::uint64_t seq = 0;
   std::vector<std::shared_ptr<const Program>> programs;
+  /// Frames that functions closed over: a frame holding such a function (a nested def, a class
+  /// defined in a function) is a cycle, broken when the interpreter goes away.
+  std::vector<std::weak_ptr<Frame>> captured;
+  std::size_t captured_prune_at = 1024;
   int depth = 0;
   std::string output;  // print() text
 };
@@ -779,7 +783,18 @@ class Evaluator {
     }
     // A class body's names are not visible inside the functions it defines (Python's rule).
     FramePtr scope = frame_->is_class ? frame_->enclosing : frame_;
-    if (scope && scope != im_.globals) fn->closure = scope;
+    if (scope && scope != im_.globals) {
+      fn->closure = scope;
+      if (im_.captured.empty() || im_.captured.back().lock() != scope) {
+        if (im_.captured.size() >= im_.captured_prune_at) {  // drop frames already freed
+          im_.captured.erase(std::remove_if(im_.captured.begin(), im_.captured.end(),
+                                            [](const auto& w) { return w.expired(); }),
+                             im_.captured.end());
+          im_.captured_prune_at = std::max<std::size_t>(1024, 2 * im_.captured.size());
+        }
+        im_.captured.push_back(scope);
+      }
+    }
     return fn;
   }
 
@@ -1103,7 +1118,14 @@ class Evaluator {
 Interpreter::Interpreter(Limits limits) : impl_(std::make_unique<Impl>()), limits_(limits) {
   install_builtins(*this);
 }
-Interpreter::~Interpreter() = default;
+Interpreter::~Interpreter() {
+  for (auto& weak : impl_->captured)
+    if (auto frame = weak.lock()) {
+      auto vars = std::move(frame->vars);  // freed here, breaking frame -> function -> frame
+      frame->vars.clear();
+      frame->enclosing.reset();
+    }
+}
 
 void Interpreter::register_module(const std::string& name,
                                   std::function<Value(Interpreter&)> factory) {

@@ -138,7 +138,9 @@ bool Object::equals(const Value& other) const {
 // ---- Nested data ----------------------------------------------------------------------
 
 namespace {
-thread_local std::vector<ObjectPtr> release_pending;
+// Never destroyed: values held by other thread-locals (the current cq session) are freed at
+// thread exit, after a destructible thread-local here would be gone.
+thread_local std::vector<ObjectPtr>& release_pending = *new std::vector<ObjectPtr>();
 thread_local bool releasing = false;
 thread_local int nesting = 0;
 thread_local std::vector<const Object*> repr_active;  // containers whose repr is being built

@@ -1274,3 +1274,60 @@ v_cut_plain = box1.cut(box4).val().Volume()
   CHECK(error_type("cq.Workplane().box(1, 1, 1).union(cq.Workplane().box(2, 2, 2), tol=-1)") ==
         "ValueError");
 }
+
+TEST_CASE("test_MergeTags: booleans, add and split keep the operand's tags", "[cq][conformance]") {
+  // CadQuery's tests/test_cadquery.py (2.8), test_MergeTags, figures and all.
+  auto r = run_cq(R"(
+a = cq.Workplane().box(1, 1, 1)
+b = cq.Workplane(origin=(1, 0, 0)).box(1, 1, 1).vertices(">X and >Y and >Z").tag("box_vertex").end(2)
+a = a.add(b)
+vx = a.vertices(tag="box_vertex").val().Center().toTuple()
+
+a = cq.Workplane().box(4, 4, 4)
+b = cq.Workplane(origin=(0, 0, 1)).box(2, 2, 2).faces("<Z").tag("box2_face").end()
+a = a.cut(b)
+v_cut = a.val().Volume()
+a = a.faces(tag="box2_face").wires().toPending().extrude(4)
+v_cut_ext = a.val().Volume()
+
+a = cq.Workplane().sphere(2)
+b = cq.Workplane().cylinder(4, 1).tag("cyl")
+a = a.intersect(b)
+n_cyl = len(a.solids(tag="cyl").val().Solids())
+
+a = cq.Workplane().box(4, 4, 4)
+b = cq.Workplane().box(2, 5, 5, centered=(False, True, True)).faces(">X").workplane().tag("splitter").end(2)
+a = a.split(b)
+a = a.solids("<X")
+v_half = a.val().Volume()
+a = a.workplaneFromTagged("splitter").rect(4, 4).extrude(until="next")
+v_split = a.val().Volume()
+
+a = cq.Workplane().box(4, 4, 4)
+b = cq.Workplane(origin=(0, 0, 3)).box(2, 2, 2).faces(">Z").tag("box2_face").end()
+a = a.union(b)
+a = a.faces(tag="box2_face").workplane(offset=0.5).box(1, 1, 1)
+v_union = a.val().Volume()
+
+a = cq.Workplane().box(1, 1, 1).faces(">Z").workplane().tag("zface").end(2)
+b = cq.Workplane(origin=(1, 0, 0)).box(1, 1, 2).faces(">Z").workplane().tag("zface").end(2)
+a = a.union(b)
+a = a.workplaneFromTagged("zface").circle(0.2)
+zc = a.edges("%CIRCLE").val().Center().toTuple()
+)");
+  auto tuple_is = [&](const char* name, double x, double y, double z) {
+    const auto t = r.in->global(name)->as<cad::script::Sequence>();
+    REQUIRE(t);
+    CHECK(cad::script::to_float(t->items[0], "x") == Approx(x).margin(1e-9));
+    CHECK(cad::script::to_float(t->items[1], "y") == Approx(y).margin(1e-9));
+    CHECK(cad::script::to_float(t->items[2], "z") == Approx(z).margin(1e-9));
+  };
+  tuple_is("vx", 1.5, 0.5, 0.5);
+  CHECK(num(r, "v_cut") == Approx(64 - 8));
+  CHECK(num(r, "v_cut_ext") == Approx(64 + 8));
+  CHECK(num(r, "n_cyl") == 1);
+  CHECK(num(r, "v_half") == Approx(32));
+  CHECK(num(r, "v_split") == Approx(64));
+  CHECK(num(r, "v_union") == Approx(64 + 8 + 1));
+  tuple_is("zc", 0, 0, 0.5);  // a name conflict keeps the left operand's tag
+}
