@@ -79,6 +79,8 @@ TEST_CASE("errors carry their status, type, line and column", "[exec]") {
   CHECK(r["error"]["line"] == 2);
 
   r = run("class A:\n  pass\n");
+  CHECK(r["status"] == "empty");  // classes run (issue 16); nothing was built
+  r = run("class A(metaclass=type):\n  pass\n");
   CHECK(r["status"] == "unsupported");
 }
 

@@ -108,6 +108,29 @@ TEST_CASE("dunder attributes are forbidden", "[script][safety]") {
   check_forbidden("x = [1]\nx.__len__()");
 }
 
+TEST_CASE("class statements keep the sandbox's guarantees", "[script][safety]") {
+  // Only __init__ (and a class's __name__) are reachable; reflection through instances,
+  // classes, methods or super() stays forbidden; recursion through methods is bounded.
+  const std::string cls =
+      "class A:\n    def __init__(self):\n        self.x = 1\n"
+      "    def f(self):\n        return self\n";
+  check_forbidden(cls + "A().__class__");
+  check_forbidden(cls + "A.__dict__");
+  check_forbidden(cls + "A().__dict__");
+  check_forbidden(cls + "A.__bases__");
+  check_forbidden(cls + "A.__mro__");
+  check_forbidden(cls + "A.f.__globals__");
+  check_forbidden(cls + "A().f.__func__");
+  check_forbidden(cls + "A.__init__.__code__");
+  check_forbidden(cls + "a = A()\na.__x = 1");
+  check_forbidden("class A:\n    def f(self):\n        return super().__class__\nA().f()\n");
+  CHECK(error_of("class A:\n    __slots__ = ()\n").kind == ErrorKind::Unsupported);
+  CHECK(error_of("class A:\n    def __getattr__(self, n):\n        return 1\n").kind ==
+        ErrorKind::Unsupported);
+  ScriptError e = error_of("class A:\n    def f(self):\n        return self.f()\nA().f()\n");
+  CHECK(e.kind == ErrorKind::Recursion);
+}
+
 TEST_CASE("assigning to dunder names or attributes is forbidden", "[script][safety]") {
   check_forbidden("__builtins__ = {}");
   check_forbidden("__import__ = print");
