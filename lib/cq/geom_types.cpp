@@ -133,17 +133,32 @@ Value make_location(const gp_Trsf& t) {
   return std::make_shared<LocationObj>(t);
 }
 
+namespace {
+// The items of a script object that is a sequence of 2 or 3 by its own __len__ (a class with
+// __len__ and __getitem__, unpacked as Vector(*p) would unpack it); nullopt otherwise.
+std::optional<std::vector<Value>> sequence_items(const Value& v) {
+  if (!v.is_object() || v.as<script::Sequence>()) return std::nullopt;
+  const auto n = v.as_object()->length();
+  if (!n || (*n != 2 && *n != 3)) return std::nullopt;
+  return v.as_object()->iterate();
+}
+}  // namespace
+
 bool is_vector_like(const Value& v) {
   if (v.as<VectorObj>()) return true;
   auto seq = v.as<script::Sequence>();
-  if (!seq || (seq->items.size() != 2 && seq->items.size() != 3)) return false;
-  for (const auto& i : seq->items)
+  std::optional<std::vector<Value>> own;
+  if (!seq) own = sequence_items(v);
+  const std::vector<Value>* items = seq ? &seq->items : own ? &*own : nullptr;
+  if (!items || (items->size() != 2 && items->size() != 3)) return false;
+  for (const auto& i : *items)
     if (!i.is_number()) return false;
   return true;
 }
 
 gp_Vec to_vec(const Value& v, const std::string& what) {
   if (auto vec = v.as<VectorObj>()) return vec->v;
+  if (auto own = sequence_items(v)) return to_vec(script::make_tuple(std::move(*own)), what);
   if (auto seq = v.as<script::Sequence>()) {
     const auto& it = seq->items;
     if (it.size() == 2 || it.size() == 3)

@@ -392,8 +392,45 @@ void install_functions(Interpreter& in) {
   });
   builtin(in, "len", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "len", {Param("obj")});
-    if (v[0].is_str()) return Value(static_cast<std::int64_t>(v[0].as_str().size()));
-    return Value(static_cast<std::int64_t>(to_items(v[0], "len()").size()));
+    return Value(python_len(v[0]));
+  });
+  builtin(in, "ord", [](Interpreter&, CallArgs& a) {
+    auto v = bind_args(a, "ord", {Param("c")});
+    const std::string& s = to_str(v[0], "ord()");
+    const auto chars = utf8_chars(s);
+    if (chars.size() != 1)
+      throw_type_error("ord() expected a character, but string of length " +
+                       std::to_string(chars.size()) + " found");
+    const std::string& c = chars[0];
+    auto b = [&](std::size_t i) { return static_cast<unsigned char>(c[i]); };
+    std::int64_t cp = b(0);
+    if (c.size() == 2) cp = ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    if (c.size() == 3) cp = ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    if (c.size() == 4)
+      cp = ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+    return Value(cp);
+  });
+  builtin(in, "chr", [](Interpreter&, CallArgs& a) {
+    auto v = bind_args(a, "chr", {Param("i")});
+    const std::int64_t cp = to_int(v[0], "chr()");
+    if (cp < 0 || cp > 0x10FFFF) throw_value_error("chr() arg not in range(0x110000)");
+    std::string out;
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return Value(out);
   });
   builtin(in, "abs", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "abs", {Param("x")});
@@ -579,6 +616,8 @@ void install_functions(Interpreter& in) {
         name = t.type_name() == "type" ? t.repr() : "";
       if (name.empty()) continue;
       if (name == tn || (name == "int" && tn == "bool")) return Value(true);
+      if (name == "tuple" && v[0].as<Sequence>() && v[0].as<Sequence>()->is_tuple)
+        return Value(true);  // a namedtuple is a tuple
       if (t.is_object() && t.repr() == "<class '" + tn + "'>") return Value(true);
     }
     return Value(false);
@@ -737,6 +776,167 @@ Value make_typing(Interpreter&) {
   for (const char* n : {"List", "Tuple", "Dict", "Optional", "Union", "Any", "Sequence", "Callable",
                         "Iterable", "Set", "Type", "Literal", "cast", "Final", "TypeVar"})
     m->set(n, Value(std::make_shared<TypingAlias>(n)));
+  return Value(m);
+}
+
+// ---- collections.namedtuple ----
+
+struct NamedTupleType;
+
+/// An instance of a namedtuple class: a tuple whose items are also named attributes.
+struct NamedTuple : Sequence {
+  NamedTuple(std::shared_ptr<NamedTupleType> type, std::vector<Value> items)
+      : Sequence(true, std::move(items)), type(std::move(type)) {}
+  std::shared_ptr<NamedTupleType> type;
+  std::string type_name() const override;
+  std::string repr() const override;
+  Value get_attr(Interpreter& in, const std::string& name) override;
+};
+
+/// The class collections.namedtuple(typename, field_names, defaults=...) returns.
+struct NamedTupleType : Object {
+  std::string name;
+  std::vector<std::string> fields;
+  std::vector<Value> defaults;  // for the last fields
+  std::string type_name() const override { return "type"; }
+  std::string repr() const override { return "<class '__main__." + name + "'>"; }
+  std::optional<bool> instance_check(const Value& v) const override {
+    auto t = v.as<NamedTuple>();
+    return t && t->type.get() == this;
+  }
+  Value make(std::vector<Value> items) {
+    return Value(std::make_shared<NamedTuple>(
+        std::static_pointer_cast<NamedTupleType>(shared_from_this()), std::move(items)));
+  }
+  Value call(Interpreter&, CallArgs& args) override {
+    std::vector<std::optional<Value>> slots(fields.size());
+    if (args.positional.size() > fields.size())
+      throw_type_error(name + "() takes " + std::to_string(fields.size()) +
+                       " positional arguments but " + std::to_string(args.positional.size()) +
+                       " were given");
+    for (std::size_t i = 0; i < args.positional.size(); ++i) slots[i] = args.positional[i];
+    for (auto& [k, v] : args.keywords) {
+      auto it = std::find(fields.begin(), fields.end(), k);
+      if (it == fields.end())
+        throw_type_error(name + "() got an unexpected keyword argument '" + k + "'");
+      auto& slot = slots[static_cast<std::size_t>(it - fields.begin())];
+      if (slot) throw_type_error(name + "() got multiple values for argument '" + k + "'");
+      slot = v;
+    }
+    std::vector<Value> items;
+    const std::size_t first_default = fields.size() - defaults.size();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (!slots[i] && i >= first_default) slots[i] = defaults[i - first_default];
+      if (!slots[i]) throw_type_error(name + "() missing required argument: '" + fields[i] + "'");
+      items.push_back(*slots[i]);
+    }
+    return make(std::move(items));
+  }
+  Value get_attr(Interpreter& in, const std::string& attr) override {
+    if (attr == "_fields") {
+      std::vector<Value> f(fields.begin(), fields.end());
+      return make_tuple(std::move(f));
+    }
+    if (attr == "_make") {
+      auto self = std::static_pointer_cast<NamedTupleType>(shared_from_this());
+      return Value(std::make_shared<Builtin>("_make", [self](Interpreter& i, CallArgs& a) {
+        auto v = bind_args(a, "_make", {Param("iterable")});
+        CallArgs ca;
+        ca.positional = to_items(v[0], "_make");
+        return self->call(i, ca);
+      }));
+    }
+    return Object::get_attr(in, attr);
+  }
+};
+
+std::string NamedTuple::type_name() const {
+  return type->name;
+}
+
+std::string NamedTuple::repr() const {
+  std::string out = type->name + "(";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i ? ", " : "") + type->fields[i] + "=" + items[i].repr();
+  return out + ")";
+}
+
+Value NamedTuple::get_attr(Interpreter& in, const std::string& name) {
+  for (std::size_t i = 0; i < type->fields.size(); ++i)
+    if (type->fields[i] == name) return items[i];
+  if (name == "_fields") return type->get_attr(in, name);
+  auto self = std::static_pointer_cast<NamedTuple>(shared_from_this());
+  if (name == "_asdict")
+    return Value(std::make_shared<Builtin>("_asdict", [self](Interpreter&, CallArgs& a) {
+      bind_args(a, "_asdict", {});
+      auto d = std::make_shared<Dict>();
+      for (std::size_t i = 0; i < self->items.size(); ++i)
+        d->set_item(Value(self->type->fields[i]), self->items[i]);
+      return Value(d);
+    }));
+  if (name == "_replace")
+    return Value(std::make_shared<Builtin>("_replace", [self](Interpreter&, CallArgs& a) {
+      if (!a.positional.empty()) throw_type_error("_replace() takes keyword arguments only");
+      std::vector<Value> items = self->items;
+      for (auto& [k, v] : a.keywords) {
+        auto& f = self->type->fields;
+        auto it = std::find(f.begin(), f.end(), k);
+        if (it == f.end()) throw_value_error("Got unexpected field names: ['" + k + "']");
+        items[static_cast<std::size_t>(it - f.begin())] = v;
+      }
+      return self->type->make(std::move(items));
+    }));
+  return Sequence::get_attr(in, name);
+}
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+Value make_collections(Interpreter&) {
+  auto m = std::make_shared<Module>("collections");
+  m->set(
+      "namedtuple", Value(std::make_shared<Builtin>("namedtuple", [](Interpreter&, CallArgs& a) {
+        auto v = bind_args(a, "namedtuple",
+                           {Param("typename"), Param("field_names"), Param("rename", false),
+                            Param("defaults", Value()), Param("module", Value())});
+        auto t = std::make_shared<NamedTupleType>();
+        t->name = to_str(v[0], "namedtuple typename");
+        std::vector<Value> names;
+        if (v[1].is_str()) {
+          std::string text = v[1].as_str();
+          std::replace(text.begin(), text.end(), ',', ' ');
+          std::string word;
+          for (char c : text + " ") {
+            if (c == ' ') {
+              if (!word.empty()) names.emplace_back(word);
+              word.clear();
+            } else {
+              word += c;
+            }
+          }
+        } else {
+          names = to_items(v[1], "namedtuple field_names");
+        }
+        for (const auto& n : names) {
+          const std::string& f = to_str(n, "namedtuple field name");
+          if (!is_identifier(f) || f[0] == '_')
+            throw_value_error("Type names and field names must be valid identifiers: '" + f + "'");
+          if (std::find(t->fields.begin(), t->fields.end(), f) != t->fields.end())
+            throw_value_error("Encountered duplicate field name: '" + f + "'");
+          t->fields.push_back(f);
+        }
+        if (!is_identifier(t->name))
+          throw_value_error("Type names and field names must be valid identifiers: '" + t->name +
+                            "'");
+        if (!v[3].is_none()) t->defaults = to_items(v[3], "namedtuple defaults");
+        if (t->defaults.size() > t->fields.size())
+          throw_type_error("Got more default values than field names");
+        return Value(t);
+      })));
   return Value(m);
 }
 
@@ -1174,6 +1374,7 @@ void install_builtins(Interpreter& in) {
   install_functions(in);
   in.register_module("math", make_math);
   in.register_module("typing", make_typing);
+  in.register_module("collections", make_collections);
 }
 
 }  // namespace cad::script

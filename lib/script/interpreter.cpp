@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <new>
 #include <set>
 #include <stdexcept>
@@ -116,16 +117,89 @@ struct UserClass : Object {
   std::optional<bool> instance_check(const Value& v) const override;
 };
 
+/// The special methods a script class may define; the interpreter calls them for operators,
+/// len(), indexing, iteration, truth, str()/repr(), == and calls. Scripts still cannot reach
+/// them as attributes (only __init__).
+const std::set<std::string>& special_methods() {
+  static const std::set<std::string> s = {
+      "__init__",    "__add__",      "__radd__",     "__sub__", "__rsub__", "__mul__", "__rmul__",
+      "__truediv__", "__rtruediv__", "__floordiv__", "__mod__", "__pow__",  "__neg__", "__len__",
+      "__getitem__", "__iter__",     "__bool__",     "__str__", "__repr__", "__eq__",  "__call__"};
+  return s;
+}
+
 struct Instance : Object {
   std::shared_ptr<UserClass> cls;
   std::vector<std::pair<std::string, Value>> attrs;
+  Interpreter* in = nullptr;  // the interpreter that made it (special methods run in it)
   ~Instance() override {
     ReleaseQueue queue;
     for (auto& kv : attrs) queue.add(kv.second);
   }
   std::string type_name() const override { return cls->name; }
-  std::string repr() const override { return "<__main__." + cls->name + " object>"; }
+  std::string repr() const override {
+    if (auto r = special("__repr__")) return to_str(*r, "__repr__() result");
+    return "<__main__." + cls->name + " object>";
+  }
+  std::string str() const override {
+    if (auto r = special("__str__")) return to_str(*r, "__str__() result");
+    return repr();
+  }
+  std::optional<Value> binary_op(BinOp op, const Value& rhs, bool reflected) override {
+    static const std::map<BinOp, std::pair<const char*, const char*>> names = {
+        {BinOp::Add, {"__add__", "__radd__"}},
+        {BinOp::Sub, {"__sub__", "__rsub__"}},
+        {BinOp::Mul, {"__mul__", "__rmul__"}},
+        {BinOp::Div, {"__truediv__", "__rtruediv__"}},
+        {BinOp::FloorDiv, {"__floordiv__", ""}},
+        {BinOp::Mod, {"__mod__", ""}},
+        {BinOp::Pow, {"__pow__", ""}}};
+    auto it = names.find(op);
+    if (it == names.end()) return std::nullopt;
+    const char* name = reflected ? it->second.second : it->second.first;
+    if (!*name) return std::nullopt;
+    return special(name, {rhs});
+  }
+  std::optional<Value> negate() override { return special("__neg__"); }
+  Value get_item(const Value& key) override {
+    if (auto r = special("__getitem__", {key})) return *r;
+    return Object::get_item(key);
+  }
+  std::optional<std::vector<Value>> iterate() const override {
+    if (auto r = special("__iter__")) return to_items(*r, "__iter__() result");
+    if (!cls->find("__getitem__")) return std::nullopt;
+    std::vector<Value> out;  // the sequence protocol: [0], [1], ... until IndexError
+    for (std::int64_t i = 0;; ++i) {
+      in->tick();
+      try {
+        out.push_back(*special("__getitem__", {Value(i)}));
+      } catch (const ScriptError& e) {
+        if (e.type == "IndexError" || e.type == "StopIteration") break;
+        throw;
+      }
+    }
+    return out;
+  }
+  std::optional<std::int64_t> length() const override {
+    auto r = special("__len__");
+    if (!r) return std::nullopt;
+    if (!r->is_int() || r->as_int() < 0)
+      throw_type_error("__len__() should return a non-negative int");
+    return r->as_int();
+  }
+  bool truthy() const override {
+    if (auto r = special("__bool__")) return r->truthy();
+    if (auto n = length()) return *n != 0;
+    return true;
+  }
+  bool equals(const Value& other) const override {
+    if (auto r = special("__eq__", {other})) return r->truthy();
+    return Object::equals(other);
+  }
+  Value call(Interpreter& interp, CallArgs& args) override;
   Value get_attr(Interpreter& in, const std::string& attr) override;
+  /// Calls the class's special method `name` on this instance; nullopt when it has none.
+  std::optional<Value> special(const char* name, std::vector<Value> args = {}) const;
   void set_attr(Interpreter&, const std::string& attr, const Value& v) override {
     for (auto& kv : attrs)
       if (kv.first == attr) {
@@ -182,8 +256,25 @@ struct SuperProxy : Object {
   }
 };
 
+std::optional<Value> Instance::special(const char* name, std::vector<Value> args) const {
+  Value* fn = cls->find(name);
+  if (!fn || !in) return std::nullopt;
+  CallArgs ca;
+  ca.positional.push_back(Value(std::const_pointer_cast<Object>(shared_from_this())));
+  for (auto& a : args) ca.positional.push_back(std::move(a));
+  return in->call(*fn, ca);
+}
+
+Value Instance::call(Interpreter& interp, CallArgs& args) {
+  Value* fn = cls->find("__call__");
+  if (!fn) return Object::call(interp, args);
+  args.positional.insert(args.positional.begin(), Value(shared_from_this()));
+  return interp.call(*fn, args);
+}
+
 Value UserClass::call(Interpreter& in, CallArgs& args) {
   auto inst = std::make_shared<Instance>();
+  inst->in = &in;
   inst->cls = std::static_pointer_cast<UserClass>(shared_from_this());
   if (Value* init = find("__init__")) {
     Value result = bind_to(*init, Value(inst)).as_object()->call(in, args);
@@ -390,11 +481,12 @@ class Evaluator {
   }
 
   void store_name(const std::string& name, Value v) {
-    if (frame_->is_class && name.size() > 4 && name.rfind("__", 0) == 0 &&
-        name.compare(name.size() - 2, 2, "__") == 0 && name != "__init__")
+    const bool special = frame_->is_class && special_methods().count(name) > 0;
+    if (frame_->is_class && !special && name.size() > 4 && name.rfind("__", 0) == 0 &&
+        name.compare(name.size() - 2, 2, "__") == 0)
       throw ScriptError(ErrorKind::Unsupported, "NotImplementedError",
-                        "special method '" + name + "' is not supported (only __init__)");
-    if (name.size() > 4 && name.rfind("__", 0) == 0 && !(frame_->is_class && name == "__init__"))
+                        "special method '" + name + "' is not supported");
+    if (name.size() > 4 && name.rfind("__", 0) == 0 && !special)
       throw ScriptError(ErrorKind::Forbidden, "SecurityError",
                         "assigning to '" + name + "' is not allowed");
     if (frame_->locals && !frame_->globals_declared.count(name)) {
@@ -810,7 +902,7 @@ class Evaluator {
                  "' is not allowed: scripts have no file, network, process or "
                  "environment access");
       fail(p, ErrorKind::Forbidden, "ImportError",
-           "module '" + name + "' is not available (allowed: cadquery, math, typing)");
+           "module '" + name + "' is not available (allowed: cadquery, math, typing, collections)");
     }
     Value mod = f->second(in_);
     im_.modules[name] = mod;
@@ -835,11 +927,14 @@ class Evaluator {
         Value key = eval(*e.b);
         if (obj.is_str()) {
           const std::string& s = obj.as_str();
-          std::int64_t i = to_int(key, "string index"), n = s.size();
+          const bool ascii = is_ascii(s);
+          const std::vector<std::string> chars = ascii ? std::vector<std::string>{} : utf8_chars(s);
+          std::int64_t i = to_int(key, "string index");
+          const auto n = static_cast<std::int64_t>(ascii ? s.size() : chars.size());
           if (i < 0) i += n;
           if (i < 0 || i >= n)
             fail(e.pos, ErrorKind::Runtime, "IndexError", "string index out of range");
-          return Value(std::string(1, s[i]));
+          return Value(ascii ? std::string(1, s[i]) : chars[i]);
         }
         if (!obj.is_object())
           fail(e.pos, ErrorKind::Runtime, "TypeError",
@@ -976,8 +1071,10 @@ class Evaluator {
     if (step == 0) fail(sl.pos, ErrorKind::Runtime, "ValueError", "slice step cannot be zero");
     const SliceValue range(lo, hi, step);
     std::size_t size;
+    std::vector<std::string> chars;  // a non-ASCII str's characters
+    if (obj.is_str() && !is_ascii(obj.as_str())) chars = utf8_chars(obj.as_str());
     if (obj.is_str())
-      size = obj.as_str().size();
+      size = chars.empty() ? obj.as_str().size() : chars.size();
     else if (auto s = obj.as<Sequence>())
       size = s->items.size();
     else if (obj.is_object())  // a host sequence (cq.Workplane) takes the slice itself
@@ -988,7 +1085,7 @@ class Evaluator {
     const std::vector<std::size_t> idx = range.indices(size);
     if (obj.is_str()) {
       std::string out;
-      for (auto i : idx) out += obj.as_str()[i];
+      for (auto i : idx) out += chars.empty() ? std::string(1, obj.as_str()[i]) : chars[i];
       return Value(out);
     }
     auto s = obj.as<Sequence>();

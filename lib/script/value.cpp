@@ -536,15 +536,50 @@ const std::string& to_str(const Value& v, const std::string& what) {
   return v.as_str();
 }
 
+bool is_ascii(const std::string& s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+std::vector<std::string> utf8_chars(const std::string& s) {
+  std::vector<std::string> out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 1;
+    if (i + n > s.size()) n = 1;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) n = 1;
+    out.push_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 std::vector<Value> to_items(const Value& v, const std::string& what) {
   if (v.is_object())
     if (auto items = v.as_object()->iterate()) return *items;
   if (v.is_str()) {
     std::vector<Value> chars;
-    for (char c : v.as_str()) chars.emplace_back(std::string(1, c));
+    for (auto& c : utf8_chars(v.as_str())) chars.emplace_back(std::move(c));
     return chars;
   }
   throw_type_error(what + ": '" + v.type_name() + "' object is not iterable");
+}
+
+std::int64_t python_len(const Value& v) {
+  if (v.is_str()) {
+    const std::string& s = v.as_str();
+    return static_cast<std::int64_t>(is_ascii(s) ? s.size() : utf8_chars(s).size());
+  }
+  if (v.is_object())
+    if (auto n = v.as_object()->length()) return *n;
+  return static_cast<std::int64_t>(to_items(v, "len()").size());
 }
 
 }  // namespace cad::script

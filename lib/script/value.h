@@ -147,6 +147,9 @@ struct Object : std::enable_shared_from_this<Object> {
   /// isinstance(v, this) for class objects that decide it themselves (script classes);
   /// nullopt = not such a class (isinstance falls back to names).
   virtual std::optional<bool> instance_check(const Value&) const { return std::nullopt; }
+  /// len(obj) for objects that define it themselves (a script class's __len__); nullopt = the
+  /// number of items iterate() gives.
+  virtual std::optional<std::int64_t> length() const { return std::nullopt; }
 };
 
 /// Frees objects one at a time instead of recursively: a container's destructor hands its
@@ -245,7 +248,14 @@ std::vector<Value> bind_args(const CallArgs& args, const std::string& function,
 double to_float(const Value& v, const std::string& what);
 std::int64_t to_int(const Value& v, const std::string& what);
 const std::string& to_str(const Value& v, const std::string& what);
-/// Elements of a list/tuple (or any iterable); TypeError otherwise.
+/// Elements of a list/tuple (or any iterable); TypeError otherwise. A str gives its
+/// characters (code points, each as its UTF-8 bytes), as Python's iteration does.
 std::vector<Value> to_items(const Value& v, const std::string& what);
+/// The characters of a UTF-8 string (a byte that starts no valid sequence is one character).
+std::vector<std::string> utf8_chars(const std::string& s);
+/// True when every byte is ASCII (then bytes and characters coincide).
+bool is_ascii(const std::string& s);
+/// Python's len(): characters of a str, __len__ of objects that define it, else the items.
+std::int64_t python_len(const Value& v);
 
 }  // namespace cad::script

@@ -1394,11 +1394,112 @@ TEST_CASE("classes: errors name the problem", "[script][eval][class]") {
   CHECK(error_of("class A:\n    pass\nclass B(A, A):\n    pass\n").type == "TypeError");
   CHECK(error_of("class A:\n    pass\nclass B(A):\n    pass\nclass C(A, B):\n    pass\n").type ==
         "TypeError");  // no consistent MRO, as in CPython
-  // Special methods other than __init__, subclasses of host types, reflection: refused.
-  CHECK(error_of("class A:\n    def __repr__(self):\n        return 'a'\n").kind ==
+  // Special methods outside the supported set, subclasses of host types, reflection: refused.
+  CHECK(error_of("class A:\n    def __getattr__(self, n):\n        return 'a'\n").kind ==
         ErrorKind::Unsupported);
+  CHECK(error_of("class A:\n    def __repr__(self):\n        return 'a'\nA().__repr__()\n").kind ==
+        ErrorKind::Forbidden);
   CHECK(error_of("class A(int):\n    pass\n").kind == ErrorKind::Unsupported);
   CHECK(error_of("class A:\n    pass\nA().__class__\n").kind == ErrorKind::Forbidden);
   CHECK(error_of("class A:\n    pass\nA.__dict__\n").kind == ErrorKind::Forbidden);
   CHECK(error_of("def f():\n    super().x\nf()\n").type == "RuntimeError");
+}
+
+TEST_CASE("classes: special methods for operators, len, indexing, iteration, str",
+          "[script][eval][class]") {
+  // CadQuery's Braille example's Point, and the rest of the supported set; CPython prints the
+  // same lines.
+  CHECK(output(R"PY(
+class Point(object):
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+    def __add__(self, other):
+        return Point(self.x + other.x, self.y + other.y)
+    def __sub__(self, other):
+        return Point(self.x - other.x, self.y - other.y)
+    def __mul__(self, k):
+        return Point(self.x * k, self.y * k)
+    def __rmul__(self, k):
+        return Point(self.x * k, self.y * k)
+    def __neg__(self):
+        return Point(-self.x, -self.y)
+    def __len__(self):
+        return 2
+    def __getitem__(self, index):
+        return (self.x, self.y)[index]
+    def __str__(self):
+        return "({}, {})".format(self.x, self.y)
+    def __eq__(self, other):
+        return self.x == other.x and self.y == other.y
+p = Point(1, 2) + Point(3, 4)
+print(p, len(p), p[0], p[-1], list(p), 2 * p, p * 3, -p, p - Point(1, 1))
+x, y = p
+print(x, y, p == Point(4, 6), p != Point(4, 6), str(p), [str(q) for q in [p]])
+pts = [Point(0, 0), Point(1, 0)]
+pts = [q + Point(10, 0) for q in pts]
+total = Point(0, 0)
+for q in pts:
+    total += q
+print(total, bool(Point(0, 0)))
+class Empty:
+    def __len__(self):
+        return 0
+    def __repr__(self):
+        return "Empty()"
+    def __call__(self, a, b=1):
+        return a + b
+e = Empty()
+print(bool(e), repr(e), e(2), e(2, b=5), [e])
+class Cnt:
+    def __init__(self, n):
+        self.n = n
+    def __iter__(self):
+        return list(range(self.n))
+    def __bool__(self):
+        return self.n > 1
+print(list(Cnt(3)), sum(Cnt(4)), bool(Cnt(1)), bool(Cnt(2)))
+)PY") == "(4, 6) 2 4 6 [4, 6] (8, 12) (12, 18) (-4, -6) (3, 5)\n"
+         "4 6 True False (4, 6) ['(4, 6)']\n"
+         "(21, 0) True\n"  // __len__ is 2
+
+         "False Empty() 3 7 [Empty()]\n"
+         "[0, 1, 2] 6 False True\n");
+  CHECK(error_of("class A:\n    def __len__(self):\n        return -1\nlen(A())\n").type ==
+        "TypeError");
+  CHECK(error_of("class A:\n    pass\nA() + 1\n").type == "TypeError");
+}
+
+TEST_CASE("collections.namedtuple", "[script][eval]") {
+  CHECK(output(R"PY(
+from collections import namedtuple
+import collections
+G = namedtuple("G", ("w", "h", "depth"))
+g = G(1, 2, depth=3)
+print(g, g.w, g.depth, g[1], len(g), list(g), g._fields, isinstance(g, G), isinstance(g, tuple))
+a, b, c = g
+print(a + b + c, g == (1, 2, 3), g._replace(h=5), g._asdict()["depth"], G._make([4, 5, 6]))
+P = collections.namedtuple("P", "x, y z", defaults=(0,))
+print(P(1, 2), P(1, 2, 3).z, repr(P))
+)PY") == "G(w=1, h=2, depth=3) 1 3 2 3 [1, 2, 3] ('w', 'h', 'depth') True True\n"
+         "6 True G(w=1, h=5, depth=3) 3 G(w=4, h=5, depth=6)\n"
+         "P(x=1, y=2, z=0) 3 <class '__main__.P'>\n");
+  CHECK(error_of("from collections import namedtuple\nG = namedtuple('G', 'a a')\n").type ==
+        "ValueError");
+  CHECK(error_of("from collections import namedtuple\nG = namedtuple('G', 'a b')\nG(1)\n").type ==
+        "TypeError");
+  CHECK(error_of("from collections import namedtuple\nG = namedtuple('G', 'a')\nG(1).b\n").type ==
+        "AttributeError");
+}
+
+TEST_CASE("strings are sequences of characters, not bytes", "[script][eval]") {
+  // Python's str: len, iteration, indexing and slicing by code point; ord and chr.
+  CHECK(output(R"PY(
+s = "⠠⠋ é"
+print(len(s), [ord(c) for c in s], s[1], s[-1], s[1:3], s[::-1], chr(10251), ord("a"), chr(97))
+print(len("abc"), "abc"[1], "abc"[::2], ord(chr(128512)) == 128512)
+)PY") == "4 [10272, 10251, 32, 233] ⠋ é ⠋  é ⠋⠠ ⠋ 97 a\n"
+         "3 b ac True\n");
+  CHECK(error_of("ord('ab')").type == "TypeError");
+  CHECK(error_of("chr(-1)").type == "ValueError");
 }
