@@ -32,6 +32,7 @@
 #include "cq/selector_classes.h"
 #include "cq/selectors.h"
 #include "cq/shapes.h"
+#include "cq/sketch_solver.h"
 
 namespace cad::cq {
 
@@ -1070,6 +1071,154 @@ struct SketchOps {
     return add_edge(s, e, b[1], b[2].truthy(), kind);
   }
 
+  // ---- constraints (CadQuery's Sketch.constrain / solve, occ_impl/sketch_solver.py) ----
+
+  static std::string edge_geom(const TopoDS_Shape& sh) {
+    if (sh.IsNull()) return "Location";
+    if (sh.ShapeType() != TopAbs_EDGE) return shape_type_name(sh);
+    BRepAdaptor_Curve c(TopoDS::Edge(sh));
+    return c.GetType() == GeomAbs_Line     ? "LINE"
+           : c.GetType() == GeomAbs_Circle ? "CIRCLE"
+                                           : "OTHER";
+  }
+  static bool is_real(const Value& v) { return v.is_int() || v.is_float(); }
+
+  // constrain(tag, kind, param) or constrain(tag1, tag2, kind, param), validated as CadQuery's
+  // Constraint.__init__ validates (ConstraintInvariants): ValueError on a bad kind, arity,
+  // geometry or parameter; KeyError for an unknown tag.
+  static Value constrain(Sketch& s, Interpreter&, CallArgs& a) {
+    if (!a.keywords.empty() || (a.positional.size() != 3 && a.positional.size() != 4))
+      script::throw_type_error("constrain() takes (tag, kind, arg) or (tag1, tag2, kind, arg)");
+    const auto& p = a.positional;
+    Sketch::Constraint c;
+    const std::size_t ntags = p.size() - 2;
+    for (std::size_t i = 0; i < ntags; ++i) c.tags.push_back(script::to_str(p[i], "constrain tag"));
+    c.kind = script::to_str(p[ntags], "constrain kind");
+    c.param = p[ntags + 1];
+    struct Invariant {
+      std::size_t arity;
+      bool line, circle;
+    };
+    static const std::map<std::string, Invariant> inv = {
+        {"Fixed", {1, true, true}},      {"FixedPoint", {1, true, true}},
+        {"Coincident", {2, true, true}}, {"Angle", {2, true, true}},
+        {"Length", {1, true, true}},     {"Distance", {2, true, true}},
+        {"Radius", {1, false, true}},    {"Orientation", {1, true, false}},
+        {"ArcAngle", {1, false, true}}};
+    auto it = inv.find(c.kind);
+    if (it == inv.end()) script::throw_value_error("Unknown constraint " + c.kind + ".");
+    if (it->second.arity != ntags)
+      script::throw_value_error("Invalid number of entities for constraint " + c.kind +
+                                ". Provided " + std::to_string(ntags) + ", required " +
+                                std::to_string(it->second.arity) + ".");
+    for (const auto& t : c.tags) {
+      auto tag = s.tags_.find(t);
+      if (tag == s.tags_.end() || tag->second.empty())
+        script::throw_runtime("KeyError", "'" + t + "'");
+      const std::string g = edge_geom(tag->second.front().shape);
+      if (!((g == "LINE" && it->second.line) || (g == "CIRCLE" && it->second.circle)))
+        script::throw_value_error("Unsupported geometry types ['" + g + "'] for constraint " +
+                                  c.kind + ".");
+    }
+    const Value& v = c.param;
+    bool ok = false;
+    if (c.kind == "Fixed" || c.kind == "Coincident") ok = v.is_none();
+    if (c.kind == "FixedPoint") ok = v.is_none() || is_real(v);
+    if (c.kind == "Angle" || c.kind == "Length" || c.kind == "Radius" || c.kind == "ArcAngle")
+      ok = is_real(v);
+    if (c.kind == "Distance" || c.kind == "Orientation") {
+      auto t = v.as<script::Sequence>();
+      const std::size_t n = c.kind == "Distance" ? 3 : 2;
+      ok = t && t->items.size() == n;
+      for (std::size_t i = 0; ok && i < n; ++i)
+        ok = is_real(t->items[i]) || (c.kind == "Distance" && i < 2 && t->items[i].is_none());
+    }
+    if (!ok)
+      script::throw_value_error("Unsupported argument types " + v.type_name() + " for constraint " +
+                                c.kind + ".");
+    s.constraints_.push_back(std::move(c));
+    return s.shared_from_this();
+  }
+
+  static Value solve(Sketch& s, Interpreter&, CallArgs& a) {
+    script::bind_args(a, "solve", {});
+    // Entities: every tag whose first item is a line or an arc (CadQuery's solve()).
+    std::vector<SolverEntity> entities;
+    std::vector<TopoDS_Edge> originals;
+    std::map<std::string, int> index;
+    for (const auto& [name, items] : s.tags_) {
+      if (items.empty()) continue;
+      const std::string g = edge_geom(items.front().shape);
+      if (g != "LINE" && g != "CIRCLE") continue;
+      const TopoDS_Edge e = TopoDS::Edge(items.front().shape);
+      BRepAdaptor_Curve c(e);
+      const gp_Pnt p1 = c.Value(c.FirstParameter()), p2 = c.Value(c.LastParameter());
+      SolverEntity ent;
+      if (g == "LINE") {
+        ent.x = {p1.X(), p1.Y(), p2.X(), p2.Y()};
+      } else {
+        ent.arc = true;
+        const gp_Circ circ = c.Circle();
+        const gp_Pnt pc = circ.Location();
+        const gp_Pnt pm = c.Value(0.5 * (c.FirstParameter() + c.LastParameter()));
+        const gp_Vec ref(0, 0, -1), v1(pc, p1), v2(pc, p2), vm(pc, pm);
+        const double a1 = gp_Vec(0, 1, 0).AngleWithRef(v1, ref);
+        double a2 = v1.AngleWithRef(v2, ref);
+        const double a3 = v1.AngleWithRef(vm, ref);
+        if (a3 > 0 && a2 < 0)
+          a2 += 2 * M_PI;
+        else if (a3 < 0 && a2 > 0)
+          a2 -= 2 * M_PI;
+        ent.x = {pc.X(), pc.Y(), circ.Radius(), a1, a2};
+      }
+      index[name] = static_cast<int>(entities.size());
+      entities.push_back(std::move(ent));
+      originals.push_back(e);
+    }
+    std::vector<SolverConstraint> constraints;
+    auto num = [](const Value& v) { return script::to_float(v, "constraint"); };
+    for (const auto& c : s.constraints_) {
+      SolverConstraint sc;
+      sc.kind = c.kind;
+      sc.e1 = index.at(c.tags[0]);
+      if (c.tags.size() == 2) sc.e2 = index.at(c.tags[1]);
+      if (c.kind == "Angle" || c.kind == "ArcAngle") sc.value = num(c.param) * M_PI / 180;
+      if (c.kind == "Length" || c.kind == "Radius") sc.value = num(c.param);
+      if (c.kind == "FixedPoint" && !c.param.is_none()) sc.p1 = num(c.param);
+      if (c.kind == "Distance") {
+        const auto& t = c.param.as<script::Sequence>()->items;
+        if (!t[0].is_none()) sc.p1 = num(t[0]);
+        if (!t[1].is_none()) sc.p2 = num(t[1]);
+        sc.value = num(t[2]);
+      }
+      if (c.kind == "Orientation") {
+        const auto& t = c.param.as<script::Sequence>()->items;
+        sc.dir = {num(t[0]), num(t[1])};
+      }
+      constraints.push_back(sc);
+    }
+    const SolverResult res = solve_sketch(entities, constraints);
+    s.solve_cost_ = res.cost;
+    // The solved entities replace their edges wherever the sketch holds them (edges, tags).
+    for (std::size_t i = 0; i < entities.size(); ++i) {
+      const auto& x = res.entities[i].x;
+      TopoDS_Edge e;
+      if (!entities[i].arc) {
+        e = make_line(gp_Pnt(x[0], x[1], 0), gp_Pnt(x[2], x[3], 0));
+      } else {
+        const auto f = arc_point(x, 0.0), m = arc_point(x, 0.5), l = arc_point(x, 1.0);
+        e = make_three_point_arc(gp_Pnt(f[0], f[1], 0), gp_Pnt(m[0], m[1], 0),
+                                 gp_Pnt(l[0], l[1], 0));
+      }
+      for (auto& se : s.edges_)
+        if (se.edge.IsSame(originals[i])) se.edge = e;
+      for (auto& [name, items] : s.tags_)
+        for (auto& item : items)
+          if (!item.shape.IsNull() && item.shape.IsSame(originals[i])) item.shape = e;
+    }
+    return s.shared_from_this();
+  }
+
   static std::shared_ptr<Sketch> copy_of(const Sketch& s) {
     auto c = std::make_shared<Sketch>();
     c->faces_ = s.faces_;
@@ -1146,13 +1295,14 @@ const std::unordered_map<std::string, SketchMethod>& sketch_methods() {
       {"subtract", &SketchOps::subtract_faces},
       {"replace", &SketchOps::replace_faces},
       {"edge", &SketchOps::edge},
+      {"constrain", &SketchOps::constrain},
+      {"solve", &SketchOps::solve},
   };
   return methods;
 }
 
 // CadQuery Sketch attributes this implementation lacks (anything else is an AttributeError).
-const std::unordered_set<std::string> kUnsupported = {"constrain", "solve",     "importDXF",
-                                                      "export",    "exportDXF", "locs"};
+const std::unordered_set<std::string> kUnsupported = {"importDXF", "export", "exportDXF", "locs"};
 
 }  // namespace
 

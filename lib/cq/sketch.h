@@ -24,8 +24,9 @@ namespace cad::cq {
 /// into faces. Selection (faces/edges/wires/vertices with string selectors, push, rarray,
 /// parray, tag/select) persists until reset(), as in CadQuery. Scripts see the methods
 /// through get_attr; OCCT failures become GeometryError; CadQuery Sketch methods not
-/// implemented here (offset, distribute, constrain, solve, ...) raise the unsupported
-/// error, other unknown names AttributeError. Primitives are counted in session() per placement:
+/// implemented here (importDXF, export, ...) raise the unsupported error, other unknown names
+/// AttributeError. constrain/solve: CadQuery's constraint kinds on tagged lines and arcs
+/// (sketch_solver.h). Primitives are counted in session() per placement:
 /// rect 4 "line", circle 1 "circle", slot 2 "line" + 2 "arc", polygon/regularPolygon/trapezoid one
 /// "line" per side, ellipse 1 "ellipse", segment "line", arc "arc", spline/bezier
 /// "spline", hull its lines and arcs, fillet one "arc" and chamfer one "line" per vertex.
@@ -73,6 +74,14 @@ struct Sketch : script::Object {
   std::vector<SketchEdge> edges_;
   std::optional<std::vector<Item>> selection_;  // nullopt after reset(); [] = empty selection
   std::map<std::string, std::vector<Item>> tags_;
+  /// constrain(...) calls: tags, kind and parameter (solve() converts them).
+  struct Constraint {
+    std::vector<std::string> tags;
+    std::string kind;
+    script::Value param;
+  };
+  std::vector<Constraint> constraints_;
+  double solve_cost_ = -1;  // the last solve()'s remaining cost (-1: never solved)
 };
 
 /// `cq.Sketch(parent=None, locs=(Location(),), obj=None)`: locs are Locations or

@@ -1331,3 +1331,117 @@ zc = a.edges("%CIRCLE").val().Center().toTuple()
   CHECK(num(r, "v_union") == Approx(64 + 8 + 1));
   tuple_is("zc", 0, 0, 0.5);  // a name conflict keeps the left operand's tag
 }
+
+TEST_CASE("Sketch constrain and solve (CadQuery's test_constraint_solver)", "[cq][conformance]") {
+  // CadQuery's tests/test_sketch.py (2.8): test_constraint_validation and
+  // test_constraint_solver (s1-s5), the checks it makes on the solved geometry.
+  auto r = run_cq(R"PY(
+from math import pi
+s1 = (cq.Sketch().segment((0.0, 0), (0.0, 2.0), "segment1")
+      .segment((0.5, 2.5), (1.0, 1), "segment2").close("segment3"))
+s1.constrain("segment1", "Fixed", None)
+s1.constrain("segment1", "segment2", "Coincident", None)
+s1.constrain("segment2", "segment3", "Coincident", None)
+s1.constrain("segment3", "segment1", "Coincident", None)
+s1.constrain("segment3", "segment1", "Angle", 90)
+s1.constrain("segment2", "segment3", "Angle", 180 - 45)
+s1.solve()
+s1.assemble()
+v1 = s1.reset().val().isValid()
+a1 = s1.reset().val().Area()
+
+s2 = (cq.Sketch().arc((0.0, 0.0), (-0.5, 0.5), (0.0, 1.0), "arc1")
+      .arc((0.0, 1.0), (0.5, 1.5), (1.0, 1.0), "arc2")
+      .segment((1.0, 0.0), "segment1").close("segment2"))
+s2.constrain("segment2", "Fixed", None)
+s2.constrain("segment1", "segment2", "Coincident", None)
+s2.constrain("arc2", "segment1", "Coincident", None)
+s2.constrain("segment2", "arc1", "Coincident", None)
+s2.constrain("arc1", "arc2", "Coincident", None)
+s2.constrain("segment1", "segment2", "Angle", 90)
+s2.constrain("segment2", "arc1", "Angle", 90)
+s2.constrain("arc1", "arc2", "Angle", -90)
+s2.constrain("arc2", "segment1", "Angle", 90)
+s2.constrain("segment1", "Length", 0.5)
+s2.constrain("arc1", "Length", 1.0)
+s2.solve()
+s2.assemble()
+v2 = s2.reset().val().isValid()
+l2_seg = s2.reset().select("segment1").val().Length()
+l2_arc = s2.reset().select("arc1").val().Length()
+
+s3 = (cq.Sketch().arc((0.0, 0.0), (-0.5, 0.5), (0.0, 1.0), "arc1")
+      .segment((1.0, 0.0), "segment1").close("segment2"))
+s3.constrain("segment2", "Fixed", None)
+s3.constrain("arc1", "ArcAngle", 60)
+s3.constrain("arc1", "Radius", 1.0)
+s3.constrain("segment2", "arc1", "Coincident", None)
+s3.constrain("arc1", "segment1", "Coincident", None)
+s3.constrain("segment1", "segment2", "Coincident", None)
+s3.solve()
+s3.assemble()
+v3 = s3.reset().val().isValid()
+r3 = s3.reset().select("arc1").val().radius()
+l3 = s3.reset().select("arc1").val().Length()
+
+s4 = (cq.Sketch().arc((0.0, 0.0), (-0.5, 0.5), (0.0, 1.0), "arc1")
+      .segment((1.0, 0.0), "segment1").close("segment2"))
+s4.constrain("segment2", "Fixed", None)
+s4.constrain("segment1", "Orientation", (-1.0, -1))
+s4.constrain("segment1", "segment2", "Distance", (0.0, 0.5, 2.0))
+s4.constrain("segment2", "arc1", "Coincident", None)
+s4.constrain("arc1", "segment1", "Coincident", None)
+s4.constrain("segment1", "segment2", "Coincident", None)
+s4.solve()
+s4.assemble()
+v4 = s4.reset().val().isValid()
+seg1 = s4.reset().select("segment1").val()
+seg2 = s4.reset().select("segment2").val()
+ang4 = (seg1.endPoint() - seg1.startPoint()).getAngle(cq.Vector(-1, -1))
+mid = (seg2.startPoint() + seg2.endPoint()) / 2
+d4 = (mid - seg1.startPoint()).Length
+
+s5 = (cq.Sketch().segment((0, 0), (0, 3.0), "segment1")
+      .arc((0.0, 0), (1.5, 1.5), (0.0, 3), "arc1")
+      .arc((0.0, 0), (-1.0, 1.5), (0.0, 3), "arc2"))
+s5.constrain("segment1", "Fixed", None)
+s5.constrain("segment1", "arc1", "Distance", (0.5, 0.5, 3))
+s5.constrain("segment1", "arc1", "Distance", (0.0, 1.0, 0.0))
+s5.constrain("arc1", "segment1", "Distance", (0.0, 1.0, 0.0))
+s5.constrain("segment1", "arc2", "Coincident", None)
+s5.constrain("arc2", "segment1", "Coincident", None)
+s5.constrain("arc1", "arc2", "Distance", (0.5, 0.5, 10.5))
+s5.solve()
+e5 = s5.vals()
+d51 = (e5[1].positionAt(0.5) - e5[0].positionAt(0.5)).Length
+d52 = (e5[1].positionAt(0.5) - e5[2].positionAt(0.5)).Length
+)PY");
+  CHECK(r.in->global("v1")->truthy());
+  CHECK(num(r, "a1") == Approx(2.0));  // a right isosceles triangle on the fixed leg of 2
+  CHECK(r.in->global("v2")->truthy());
+  CHECK(num(r, "l2_seg") == Approx(0.5));
+  CHECK(num(r, "l2_arc") == Approx(1.0));
+  CHECK(r.in->global("v3")->truthy());
+  CHECK(num(r, "r3") == Approx(1));
+  CHECK(num(r, "l3") == Approx(M_PI / 3));
+  CHECK(r.in->global("v4")->truthy());
+  CHECK(num(r, "ang4") == Approx(0).margin(1e-6));
+  CHECK(num(r, "d4") == Approx(2));
+  CHECK(num(r, "d51") == Approx(3));
+  CHECK(num(r, "d52") == Approx(10.5));
+  // test_constraint_validation
+  CHECK(error_type("cq.Sketch().segment(1.0, 1.0, 's').constrain('s', 'Dummy', None)") ==
+        "ValueError");
+  CHECK(error_type("cq.Sketch().segment(1.0, 1.0, 's').constrain('s', 's', 'Fixed', None)") ==
+        "ValueError");
+  CHECK(error_type("cq.Sketch().spline([(1.0, 1.0), (2.0, 1.0), (0.0, 0.0)], 's')"
+                   ".constrain('s', 'Fixed', None)") == "ValueError");
+  CHECK(error_type("cq.Sketch().segment(1.0, 1.0, 's').constrain('s', 'Fixed', 1)") ==
+        "ValueError");
+  CHECK(error_type("cq.Sketch().segment((0, 0), (1, 0), 's').constrain('t', 'Fixed', None)") ==
+        "KeyError");
+  CHECK(error_type("cq.Sketch().segment((0, 0), (1, 0), 's').constrain('s', 'Radius', 1.0)") ==
+        "ValueError");  // a line has no radius
+  CHECK(error_type("cq.Sketch().segment((0, 0), (1, 0), 's').constrain('s', 'Orientation', 1)") ==
+        "ValueError");
+}

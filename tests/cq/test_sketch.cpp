@@ -301,9 +301,9 @@ TEST_CASE("sketch objects: finalize, val, errors", "[cq][sketch]") {
   CHECK(r.in.global("lst")->type_name() == "list");
   Run l("s = cq.Sketch(locs=[(1, 0), (2, 0)]).rect(1, 1)");
   CHECK(l.sketch->locs.size() == 2);
-  CHECK(error_of("cq.Sketch().solve()").kind == ErrorKind::Unsupported);
+  CHECK(error_of("cq.Sketch().importDXF('x.dxf')").kind == ErrorKind::Unsupported);
   CHECK(error_of("cq.Sketch().rect(1, 1).replace()").type == "ValueError");  // nothing selected
-  CHECK(error_of("cq.Sketch().distribute(3)").type == "ValueError");  // nothing selected
+  CHECK(error_of("cq.Sketch().distribute(3)").type == "ValueError");         // nothing selected
   CHECK(error_of("cq.Sketch().no_such_method()").type == "AttributeError");
   CHECK(error_of("cq.Sketch().segment((0, 0), (0, 0))").kind == ErrorKind::Geometry);
   CHECK(error_of("cq.Sketch().rect(2, 2).vertices().fillet(5)").kind == ErrorKind::Geometry);
