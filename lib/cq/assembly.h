@@ -1,5 +1,7 @@
-// cq.Assembly and cq.Color for the interpreter (CadQuery 2.4's assembly.py without constraints):
-// parts with locations, names and colors, nested; toCompound() is the assembly's shapes placed.
+// cq.Assembly and cq.Color for the interpreter (CadQuery 2.8's assembly.py): parts with
+// locations, names and colors, nested; toCompound() is the assembly's shapes placed;
+// constrain / solve with the constraint kinds and costs of occ_impl/solver.py (minimized by
+// Levenberg-Marquardt where CadQuery runs IPOPT).
 #pragma once
 
 #include <TopoDS_Shape.hxx>

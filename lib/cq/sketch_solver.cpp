@@ -126,40 +126,16 @@ std::array<double, 2> line_point(const std::vector<double>& x, double t) {
   return {x[0] + t * (x[2] - x[0]), x[1] + t * (x[3] - x[1])};
 }
 
-SolverResult solve_sketch(const std::vector<SolverEntity>& entities,
-                          const std::vector<SolverConstraint>& constraints) {
-  std::vector<std::size_t> offset{0};
-  for (const auto& e : entities) offset.push_back(offset.back() + e.x.size());
-  const std::size_t n = offset.back();
-  std::vector<double> x0;
-  for (const auto& e : entities) x0.insert(x0.end(), e.x.begin(), e.x.end());
-
-  auto slice = [&](const std::vector<double>& x, int e) {
-    return std::vector<double>(x.begin() + static_cast<std::ptrdiff_t>(offset[e]),
-                               x.begin() + static_cast<std::ptrdiff_t>(offset[e + 1]));
-  };
-  auto residuals = [&](const std::vector<double>& x) {
-    std::vector<double> r;
-    for (const auto& c : constraints) {
-      const auto x1 = slice(x, c.e1), x10 = slice(x0, c.e1);
-      std::vector<double> x2;
-      if (c.e2) x2 = slice(x, *c.e2);
-      cost(c, entities[c.e1], x1, x10, c.e2 ? &entities[*c.e2] : nullptr, c.e2 ? &x2 : nullptr, r);
-    }
-    return r;
-  };
+LeastSquaresResult least_squares(
+    const std::function<std::vector<double>(const std::vector<double>&)>& residuals,
+    std::vector<double> x, const std::function<void(std::vector<double>&)>& project) {
+  const std::size_t n = x.size();
+  LeastSquaresResult out;
   auto sum_sq = [](const std::vector<double>& r) {
     double s = 0;
     for (double v : r) s += v * v;
     return s;
   };
-  auto project = [&](std::vector<double>& x) {  // CadQuery's bound: radius >= 0
-    for (std::size_t e = 0; e < entities.size(); ++e)
-      if (entities[e].arc) x[offset[e] + 2] = std::max(0.0, x[offset[e] + 2]);
-  };
-
-  SolverResult out;
-  std::vector<double> x = x0;
   std::vector<double> r = residuals(x);
   const std::size_t m = r.size();
   double f = sum_sq(r), lambda = 1e-3;
@@ -194,7 +170,7 @@ SolverResult solve_sketch(const std::vector<SolverEntity>& entities,
       }
       std::vector<double> xn = x;
       for (std::size_t d = 0; d < n; ++d) xn[d] += step[d];
-      project(xn);
+      if (project) project(xn);
       const auto rn = residuals(xn);
       const double fn = sum_sq(rn);
       if (fn < f) {
@@ -213,10 +189,42 @@ SolverResult solve_sketch(const std::vector<SolverEntity>& entities,
     }
     if (!improved) break;
   }
+  out.x = std::move(x);
   out.cost = f;
-  out.converged = f < 1e-18;
+  return out;
+}
+
+SolverResult solve_sketch(const std::vector<SolverEntity>& entities,
+                          const std::vector<SolverConstraint>& constraints) {
+  std::vector<std::size_t> offset{0};
+  for (const auto& e : entities) offset.push_back(offset.back() + e.x.size());
+  std::vector<double> x0;
+  for (const auto& e : entities) x0.insert(x0.end(), e.x.begin(), e.x.end());
+  auto slice = [&](const std::vector<double>& x, int e) {
+    return std::vector<double>(x.begin() + static_cast<std::ptrdiff_t>(offset[e]),
+                               x.begin() + static_cast<std::ptrdiff_t>(offset[e + 1]));
+  };
+  auto residuals = [&](const std::vector<double>& x) {
+    std::vector<double> r;
+    for (const auto& c : constraints) {
+      const auto x1 = slice(x, c.e1), x10 = slice(x0, c.e1);
+      std::vector<double> x2;
+      if (c.e2) x2 = slice(x, *c.e2);
+      cost(c, entities[c.e1], x1, x10, c.e2 ? &entities[*c.e2] : nullptr, c.e2 ? &x2 : nullptr, r);
+    }
+    return r;
+  };
+  auto project = [&](std::vector<double>& x) {  // CadQuery's bound: radius >= 0
+    for (std::size_t e = 0; e < entities.size(); ++e)
+      if (entities[e].arc) x[offset[e] + 2] = std::max(0.0, x[offset[e] + 2]);
+  };
+  const LeastSquaresResult ls = least_squares(residuals, x0, project);
+  SolverResult out;
+  out.cost = ls.cost;
+  out.iterations = ls.iterations;
+  out.converged = ls.cost < 1e-18;
   for (std::size_t e = 0; e < entities.size(); ++e)
-    out.entities.push_back({entities[e].arc, slice(x, static_cast<int>(e))});
+    out.entities.push_back({entities[e].arc, slice(ls.x, static_cast<int>(e))});
   return out;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,17 @@ struct SolverResult {
   int iterations = 0;
   bool converged = false;  ///< cost below 1e-18, or no further progress
 };
+
+struct LeastSquaresResult {
+  std::vector<double> x;
+  double cost = 0;  ///< sum of squared residuals at x
+  int iterations = 0;
+};
+/// Levenberg-Marquardt with a forward-difference Jacobian: minimizes the sum of squared
+/// residuals from x, `project` (may be empty) applied after each step (bounds).
+LeastSquaresResult least_squares(
+    const std::function<std::vector<double>(const std::vector<double>&)>& residuals,
+    std::vector<double> x, const std::function<void(std::vector<double>&)>& project = {});
 
 /// Minimizes the sum of squared constraint costs from the entities' current values.
 SolverResult solve_sketch(const std::vector<SolverEntity>& entities,

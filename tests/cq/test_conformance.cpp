@@ -989,7 +989,7 @@ TEST_CASE("cq.Assembly places its parts; cq.Color", "[cq][conformance]") {
   CHECK(error_type("a = cq.Assembly(name='x')\na.add(cq.Workplane().box(1, 1, 1), name='x')\n") ==
         "ValueError");
   CHECK(error_type("cq.Color('no such colour')\n") == "ValueError");
-  CHECK(error_type("cq.Assembly().constrain('a', 'b', 'Plane')\n") == "NotImplementedError");
+  CHECK(error_type("cq.Assembly().constrain('a', 'b', 'Plane')\n") == "KeyError");  // no part 'a'
 }
 
 TEST_CASE("testParametricSurface and Face.makeSplineApprox", "[cq][conformance]") {
@@ -1443,5 +1443,157 @@ d52 = (e5[1].positionAt(0.5) - e5[2].positionAt(0.5)).Length
   CHECK(error_type("cq.Sketch().segment((0, 0), (1, 0), 's').constrain('s', 'Radius', 1.0)") ==
         "ValueError");  // a line has no radius
   CHECK(error_type("cq.Sketch().segment((0, 0), (1, 0), 's').constrain('s', 'Orientation', 1)") ==
+        "ValueError");
+}
+
+TEST_CASE("Assembly constrain and solve (CadQuery's test_assembly figures)", "[cq][conformance]") {
+  // CadQuery's tests/test_assembly.py (2.8): test_constrain, test_PointInPlane_constraint,
+  // test_PointInPlane_param, test_unary_constraints, test_fixed_rotation, test_point_on_line,
+  // test_axis_constraint, test_point_constraint, test_empty_solve, test_constraint_validation.
+  auto r = run_cq(R"PY(
+from math import degrees
+def simple_assy():
+    b1 = cq.Solid.makeBox(1, 1, 1)
+    b2 = cq.Workplane().box(1, 1, 2)
+    b3 = cq.Workplane().pushPoints([(0, 0), (-2, -5)]).box(1, 1, 3)
+    assy = cq.Assembly(b1, loc=cq.Location(cq.Vector(2, -5, 0)))
+    assy.add(b2, loc=cq.Location(cq.Vector(1, 1, 0)))
+    assy.add(b3, loc=cq.Location(cq.Vector(2, 3, 0)))
+    return assy
+def nested_assy():
+    b1 = cq.Workplane().box(1, 1, 1).faces("<Z").tag("top_face").end()
+    b2 = cq.Workplane().box(1, 1, 1).faces("<Z").tag("bottom_face").end()
+    b3 = cq.Workplane().pushPoints([(-2, 0), (2, 0)]).tag("pts").box(1, 1, 0.5).tag("boxes")
+    assy = cq.Assembly(b1, loc=cq.Location(cq.Vector(0, 0, 0)), name="TOP")
+    assy2 = cq.Assembly(b2, loc=cq.Location(cq.Vector(0, 4, 0)), name="SECOND")
+    assy2.add(b3, loc=cq.Location(cq.Vector(0, 4, 0)), name="BOTTOM")
+    assy.add(assy2, color=cq.Color("green"))
+    return assy
+def box_and_vertex():
+    assy = cq.Assembly(cq.Workplane().box(1, 2, 3), name="box")
+    assy.add(cq.Workplane().newObject([cq.Vertex.makeVertex(0, 0, 0)]), name="vertex")
+    return assy
+def simple_assy2():
+    assy = cq.Assembly()
+    assy.add(cq.Workplane().box(1, 1, 1), name="b1")
+    assy.add(cq.Workplane().box(2, 1, 1), loc=cq.Location(cq.Vector(0, 0, 4)), name="b2")
+    return assy
+def t(loc):
+    return loc.toTuple()[0]
+
+a = simple_assy()
+s1, s2 = a.children
+b1, b2, b3 = a.obj, s1.obj, s2.obj
+a.constrain(a.name, b1.Faces()[0], s1.name, b2.faces("<Z").val(), "Plane")
+a.constrain(a.name, b1.Faces()[0], s2.name, b3.faces("<Z").val(), "Axis")
+a.constrain(s1.name, b2.faces(">Z").val(), s2.name, b3.faces("<Z").val(), "Point")
+a.solve()
+simple_root, simple_child = t(a.loc), t(a.children[0].loc)
+
+n = nested_assy()
+n.constrain("TOP@faces@>Z", "SECOND/BOTTOM@faces@<Z", "Plane")
+n.constrain("TOP@faces@>X", "SECOND/BOTTOM@faces@<X", "Axis")
+n.solve()
+nested_child = t(n.children[0].loc)
+
+bv = box_and_vertex()
+bv.constrain("vertex", bv.children[0].obj.val(), "box", bv.obj.faces(">X").val(), "PointInPlane", param=0)
+bv.solve()
+pip1 = t(bv.children[0].loc)
+bv.constrain("vertex", "box@faces@>Y", "PointInPlane", param=0)
+bv.solve()
+pip2 = t(bv.children[0].loc)
+bv.constrain("vertex", "box@faces@>Z", "PointInPlane", param=0)
+bv.solve()
+pip3 = t(bv.children[0].loc)
+
+bp = box_and_vertex()
+bp.constrain("vertex", "box@faces@>Z", "PointInPlane", param=-2)
+bp.constrain("vertex", "box@faces@>X", "PointInPlane", param=2)
+bp.solve()
+pip_param = t(bp.children[0].loc)
+
+u = simple_assy2()
+u.constrain("b1", "Fixed")
+u.constrain("b2", "FixedPoint", (0, 0, -3))
+u.constrain("b2@faces@>Z", "FixedAxis", (0, 1, 1))
+u.solve()
+w = cq.Workplane().add(u.toCompound())
+unary = (w.solids(">Z").val().Center().Length, w.solids("<Z").val().Center().z, w.solids("<Z").edges(">Z").size())
+
+f = simple_assy2()
+f.constrain("b1", "Fixed")
+f.constrain("b2", "FixedPoint", (0, 0, -3))
+f.constrain("b2@faces@>Z", "FixedRotation", (45, 0, 0))
+f.solve()
+w = cq.Workplane().add(f.toCompound())
+fixed_rot = (w.solids(">Z").val().Center().Length, w.solids("<Z").val().Center().z, w.solids("<Z").edges(">Z").size())
+
+p = simple_assy2()
+p.constrain("b1", "Fixed")
+p.constrain("b2@faces@>Z", "FixedAxis", (0, 2, 1))
+p.constrain("b2@faces@>X", "FixedAxis", (1, 0, 0))
+p.constrain("b2@faces@>X", "b1@edges@>>Z and >>Y", "PointOnLine")
+p = p.solve()
+w = cq.Workplane().add(p.toCompound())
+on_line = (w.solids("<Z").val().Center().Length, w.solids(">Z").val().Center().toTuple())
+
+ax = simple_assy2()
+ax.constrain("b1@faces@>Z", "b2@faces@>Z", "Axis", 0)
+ax.constrain("b1@faces@>X", "b2@faces@>X", "Axis", 45)
+ax.solve()
+loc2 = ax.children[1].loc
+x2 = cq.Vertex.makeVertex(1, 0, 0).moved(loc2).Center() - cq.Vertex.makeVertex(0, 0, 0).moved(loc2).Center()
+z2 = cq.Vertex.makeVertex(0, 0, 1).moved(loc2).Center() - cq.Vertex.makeVertex(0, 0, 0).moved(loc2).Center()
+axis_angle = degrees(x2.getAngle(cq.Vector(1, 0, 0)))
+axis_z = degrees(z2.getAngle(cq.Vector(0, 0, 1)))
+
+pt = simple_assy2()
+pt.constrain("b1", "b2", "Point", 1)
+pt.solve()
+point_dist = cq.Vector(*t(pt.children[1].loc)).Length
+)PY");
+  auto vec = [&](const char* name) {
+    const auto s = r.in->global(name)->as<cad::script::Sequence>();
+    REQUIRE(s);
+    std::vector<double> v;
+    for (const auto& i : s->items)
+      v.push_back(i.is_object() ? 0.0 : cad::script::to_float(i, name));
+    return v;
+  };
+  auto near3 = [&](const char* name, double x, double y, double z, double tol) {
+    const auto v = vec(name);
+    CAPTURE(name, v[0], v[1], v[2]);
+    CHECK(v[0] == Approx(x).margin(tol));
+    CHECK(v[1] == Approx(y).margin(tol));
+    CHECK(v[2] == Approx(z).margin(tol));
+  };
+  near3("simple_root", 2, -5, 0, 1e-9);
+  near3("simple_child", -1, 0.5, 0.5, 1e-6);
+  near3("nested_child", 2, -4, 0.75, 1e-6);
+  CHECK(vec("pip1")[0] == Approx(0.5).margin(1e-6));
+  CHECK(vec("pip2")[0] == Approx(0.5).margin(1e-6));
+  CHECK(vec("pip2")[1] == Approx(1).margin(1e-6));
+  near3("pip3", 0.5, 1, 1.5, 1e-6);
+  CHECK(vec("pip_param")[2] - 1.5 == Approx(-2).margin(1e-6));
+  CHECK(vec("pip_param")[0] - 0.5 == Approx(2).margin(1e-6));
+  near3("unary", 0, -3, 1, 1e-6);
+  near3("fixed_rot", 0, -3, 1, 1e-6);
+  CHECK(vec("on_line")[0] == Approx(0).margin(1e-6));
+  const auto on_line = r.in->global("on_line")->as<cad::script::Sequence>()->items[1];
+  const auto c = on_line.as<cad::script::Sequence>()->items;
+  CHECK(cad::script::to_float(c[0], "x") == Approx(0).margin(1e-6));
+  CHECK(cad::script::to_float(c[1], "y") == Approx(0.5).margin(1e-6));
+  CHECK(cad::script::to_float(c[2], "z") == Approx(0.5).margin(1e-6));
+  CHECK(num(r, "point_dist") == Approx(1).margin(1e-6));
+  CHECK(num(r, "axis_angle") == Approx(45).margin(1e-4));
+  CHECK(num(r, "axis_z") == Approx(0).margin(1e-4));
+  CHECK(error_type("cq.Assembly(cq.Workplane().box(1, 1, 1), name='a').solve()") == "ValueError");
+  CHECK(error_type("a = cq.Assembly()\na.add(cq.Workplane().box(1, 1, 1), name='b1')\n"
+                   "a.constrain('b1', 'Fixed?')") == "ValueError");
+  CHECK(error_type("a = cq.Assembly()\na.add(cq.Workplane().box(1, 1, 1), name='b1')\n"
+                   "a.constrain('b1', 'FixedRotation', (45, 0, 45))\na.solve()") == "ValueError");
+  CHECK(error_type("a = cq.Assembly()\na.add(cq.Workplane().box(1, 1, 1), name='b1')\n"
+                   "a.add(None, name='dummy')\na.constrain('b1', 'dummy', 'Plane')") ==
         "ValueError");
 }
