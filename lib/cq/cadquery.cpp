@@ -75,8 +75,8 @@ void add_classes(script::Module& m, bool geometry, bool shapes) {
 
 Value make_cadquery(const Value& exporters) {
   auto m = std::make_shared<CadQueryModule>(
-      "cadquery", std::vector<std::string>{"importers", "BoundBox", "occ_impl", "Constraint",
-                                           "func", "vis", "cqgi", "CompSolid"});
+      "cadquery", std::vector<std::string>{"importers", "BoundBox", "occ_impl", "Constraint", "vis",
+                                           "cqgi", "CompSolid"});
   const auto workplane = std::make_shared<HostClass>("Workplane", make_workplane);
   m->set("Workplane", workplane);
   m->set("CQ", workplane);  // cq.py: "CQ = Workplane", the alias for backward compatibility
@@ -138,6 +138,11 @@ void install(Interpreter& in, std::shared_ptr<Session> s) {
   in.register_module("cadquery.occ_impl.shapes", [](Interpreter&) {
     auto m = std::make_shared<script::Module>("cadquery.occ_impl.shapes");
     add_classes(*m, false, true);
+    return Value(m);
+  });
+  in.register_module("cadquery.func", [](Interpreter&) {
+    auto m = make_func_module();  // the free-function API (func.cpp)
+    add_classes(*m, true, true);  // and the classes it re-exports
     return Value(m);
   });
   in.register_module("cadquery.occ_impl.geom", [](Interpreter&) {

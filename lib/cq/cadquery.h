@@ -63,6 +63,9 @@ struct Session {
 /// calls session().count("line").
 Session& session();
 
+/// The module cadquery.func: CadQuery's free-function API (func.cpp), without its classes.
+std::shared_ptr<script::Module> make_func_module();
+
 /// Registers `cadquery` (with `cadquery.exporters`, `cadquery.occ_impl...` as far as
 /// scripts use them) and the builtins `show_object` / `debug` in `in`, and makes
 /// `session` the current session. One interpreter per run.

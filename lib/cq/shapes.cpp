@@ -1074,7 +1074,7 @@ Value bool_method(ShapeObj& s, CallArgs& a, BoolOp op, const char* name) {
 Value moved_method(ShapeObj& s, CallArgs& a, bool in_place) {
   const char* name = in_place ? "Shape.move" : "Shape.moved";
   gp_Trsf t;
-  if (a.positional.size() == 1 && a.keywords.empty()) {
+  if (a.positional.size() == 1 && a.keywords.empty() && !a.positional[0].is_number()) {
     const Value& v = a.positional[0];
     if (auto seq = v.as<script::Sequence>(); seq && !is_vector_like(v)) {  // several locations
       std::vector<TopoDS_Shape> out;

@@ -1597,3 +1597,104 @@ point_dist = cq.Vector(*t(pt.children[1].loc)).Length
                    "a.add(None, name='dummy')\na.constrain('b1', 'dummy', 'Plane')") ==
         "ValueError");
 }
+
+TEST_CASE("cadquery.func: the free-function API (CadQuery's test_free_functions)",
+          "[cq][conformance]") {
+  // CadQuery's tests/test_free_functions.py (2.8): test_constructors, test_solid (without
+  // voids) and the documentation's tutorial (doc/free-func.rst, with fill for its cap); the
+  // primitives' volumes by hand: box 1 x 2 x 3 = 6 with its base at z = 0, cylinder d 2 h 1 = pi,
+  // sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 (R 2, r 0.5) / 2... = pi^2.
+  auto r = run_cq(R"PY(
+from math import pi
+from cadquery.func import *
+e1 = segment((0, 0), (0, 1))
+e2 = segment((0, 1), (1, 1))
+e3 = segment((1, 1), (1, 0))
+e4 = segment((1, 0), (0, 0))
+w1 = wire(e1, e2, e3, e4)
+w2 = wire((e1, e2, e3, e4))
+lengths = (w1.Length(), w2.Length())
+f1 = face(w1, circle(0.1).moved(Location(0.5, 0.5, 0)))
+f2 = face((w1,))
+faces = (f1.Area() < 1, len(f1.Wires()), f2.Area(), len(f2.Wires()))
+b = box(1, 1, 1)
+sh1 = shell(b.Faces())
+sh2 = shell(*b.Faces())
+shells = (sh1.Area(), sh2.Area(), shell(torus(1, 0.1).Faces()).isValid())
+c1 = compound(b.Faces())
+c2 = compound(*b.Faces())
+compounds = (len(list(c1)), len(list(c2)), all(f.ShapeType() == "Face" for f in list(c1) + list(c2)))
+solids = (solid(b.Faces()).Volume(), solid(*b.Faces()).Volume())
+prims = (box(1, 2, 3).Volume(), box(1, 2, 3).BoundingBox().zmin, cylinder(2, 1).Volume(),
+         sphere(2).Volume(), cone(2, 3).Volume(), cone(2, 1, 3).Volume(), torus(4, 1).Volume())
+bb = box(2, 2, 2)
+ops = (fuse(box(1, 1, 1), box(1, 1, 1).moved(x=0.5)).Volume(),
+       cut(box(1, 1, 1), box(1, 1, 1).moved(x=0.5)).Volume(),
+       intersect(box(1, 1, 1), box(1, 1, 1).moved(x=0.5)).Volume(),
+       len(split(box(1, 1, 1), plane().moved(z=0.25)).Solids()),
+       len(clean(fuse(box(1, 1, 1), box(1, 1, 1).moved(x=1))).Faces()),
+       extrude(face(rect(1, 2)), (0, 0, 3)).Volume(),
+       extrude(face(rect(1, 2)), (0, 0, 3), both=True).Volume(),
+       revolve(face(rect(1, 1)).moved(x=2), (0, 0, 0), (0, 1, 0)).Volume(),
+       loft(rect(1, 1), rect(2, 2).moved(z=1), cap=True).Volume(),
+       fillet(bb, bb.edges(">Z"), 0.2).Volume() < 8,
+       chamfer(bb, bb.edges(">Z"), 0.2).Volume() < 8,
+       check(box(1, 1, 1)))
+dh, rr = 2, 1
+side = loft(circle(rr), circle(1.5 * rr).moved(z=dh), circle(rr).moved(z=1.5 * dh))
+s = solid(side, fill(side.edges('<Z')), fill(side.edges('>Z')))
+tutorial = (s.isValid(), len(s.moved((-3 * rr, 0, 0), (3 * rr, 0, 0)).Solids()))
+)PY");
+  auto items = [&](const char* name) {
+    std::vector<double> v;
+    for (const auto& i : r.in->global(name)->as<cad::script::Sequence>()->items)
+      v.push_back(i.is_bool() ? (i.as_bool() ? 1.0 : 0.0) : cad::script::to_float(i, name));
+    return v;
+  };
+  const auto l = items("lengths");
+  CHECK(l[0] == Approx(4));
+  CHECK(l[1] == Approx(4));
+  const auto f = items("faces");
+  CHECK(f[0] == 1);
+  CHECK(f[1] == 2);
+  CHECK(f[2] == Approx(1));
+  CHECK(f[3] == 1);
+  const auto sh = items("shells");
+  CHECK(sh[0] == Approx(6));
+  CHECK(sh[1] == Approx(6));
+  CHECK(sh[2] == 1);
+  const auto c = items("compounds");
+  CHECK(c[0] == 6);
+  CHECK(c[1] == 6);
+  CHECK(c[2] == 1);
+  const auto so = items("solids");
+  CHECK(so[0] == Approx(1));
+  CHECK(so[1] == Approx(1));
+  const auto p = items("prims");
+  CHECK(p[0] == Approx(6));
+  CHECK(p[1] == Approx(0).margin(1e-9));
+  CHECK(p[2] == Approx(M_PI));
+  CHECK(p[3] == Approx(4.0 / 3 * M_PI));
+  CHECK(p[4] == Approx(M_PI));
+  CHECK(p[5] == Approx(M_PI / 3 * 3 * (1 + 0.25 + 0.5)));  // frustum, radii 1 and 0.5
+  CHECK(p[6] == Approx(2 * M_PI * M_PI * 2 * 0.25));       // 2 pi^2 R r^2
+  const auto o = items("ops");
+  CHECK(o[0] == Approx(1.5));
+  CHECK(o[1] == Approx(0.5));
+  CHECK(o[2] == Approx(0.5));
+  CHECK(o[3] == 2);
+  CHECK(o[4] == 6);  // the clean union of two unit boxes is one 2 x 1 x 1 box
+  CHECK(o[5] == Approx(6));
+  CHECK(o[6] == Approx(12));
+  CHECK(o[7] == Approx(2 * M_PI * 2));                  // Pappus: area 1, centroid radius 2
+  CHECK(o[8] == Approx((1 + 4 + std::sqrt(4.0)) / 3));  // square frustum, height 1
+  CHECK(o[9] == 1);
+  CHECK(o[10] == 1);
+  CHECK(o[11] == 1);
+  const auto t = items("tutorial");
+  CHECK(t[0] == 1);
+  CHECK(t[1] == 2);
+  CHECK(error_type("from cadquery.func import *\nface(segment((0, 0), (0, 1)))") == "ValueError");
+  CHECK(error_type("from cadquery.func import *\ncap(circle(1), box(1, 1, 1))") ==
+        "NotImplementedError");
+}
