@@ -414,23 +414,7 @@ void install_functions(Interpreter& in) {
     auto v = bind_args(a, "chr", {Param("i")});
     const std::int64_t cp = to_int(v[0], "chr()");
     if (cp < 0 || cp > 0x10FFFF) throw_value_error("chr() arg not in range(0x110000)");
-    std::string out;
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-    return Value(out);
+    return Value(utf8_encode(static_cast<std::uint32_t>(cp)));
   });
   builtin(in, "abs", [](Interpreter&, CallArgs& a) {
     auto v = bind_args(a, "abs", {Param("x")});

@@ -16,21 +16,7 @@ namespace {
 // Appends code point `cp` (from a \x, \u, \U or octal escape) encoded as UTF-8.
 void append_utf8(std::string& out, unsigned long cp, int line, int column) {
   if (cp > 0x10FFFF) syntax_error("illegal Unicode character", line, column);
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  out += utf8_encode(static_cast<std::uint32_t>(cp));
 }
 
 bool is_name_start(unsigned char c) {

@@ -253,6 +253,8 @@ const std::string& to_str(const Value& v, const std::string& what);
 std::vector<Value> to_items(const Value& v, const std::string& what);
 /// The characters of a UTF-8 string (a byte that starts no valid sequence is one character).
 std::vector<std::string> utf8_chars(const std::string& s);
+/// Code point `cp` (at most 0x10FFFF) as UTF-8.
+std::string utf8_encode(std::uint32_t cp);
 /// True when every byte is ASCII (then bytes and characters coincide).
 bool is_ascii(const std::string& s);
 /// Python's len(): characters of a str, __len__ of objects that define it, else the items.
