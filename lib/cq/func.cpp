@@ -370,6 +370,24 @@ std::vector<std::pair<const char*, Fn>> functions() {
          }
          return compound_or_shape(loft(sections, ruled, faces || cap, true));
        }},
+      {"text",
+       [](Interpreter&, CallArgs& a) {
+         // The flat overload: text(txt, size, font, path, kind, halign, valign), its faces fused
+         // and cleaned (text on a spine: unsupported).
+         auto b = script::bind_args(
+             a, "text",
+             {Param("txt"), Param("size"), Param("font", "Arial"), Param("path", Value()),
+              Param("kind", "regular"), Param("halign", "center"), Param("valign", "center")});
+         if (!b[2].is_str())
+           script::throw_unsupported("cadquery.func.text on a spine is not supported");
+         const TopoDS_Shape flat =
+             make_text(script::to_str(b[0], "text"), num(b[1], "text size"), 0, b[2].as_str(),
+                       b[3].is_none() ? std::string() : script::to_str(b[3], "text path"),
+                       script::to_str(b[4], "text kind"), script::to_str(b[5], "text halign"),
+                       script::to_str(b[6], "text valign"), gp_Trsf());
+         return compound_or_shape(
+             clean(fuse_children(make_compound(sub_shapes(flat, TopAbs_FACE)), "text")));
+       }},
       {"check",
        [](Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "check", {Param("s")});
@@ -384,9 +402,9 @@ std::shared_ptr<script::Module> make_func_module() {
   auto m = std::make_shared<script::Module>("cadquery.func");
   for (auto& [name, fn] : functions()) m->set(name, make_builtin(std::string(name), fn));
   static const char* const unsupported[] = {
-      "edgeOn", "wireOn",   "faceOn",    "cap",     "offset",     "sweep",
-      "text",   "imprint",  "closest",   "project", "isSubshape", "prism",
-      "hollow", "fillet2D", "chamfer2D", "draft",   "setThreads", "offset2D"};
+      "edgeOn",   "wireOn",    "faceOn",  "cap",        "offset",  "sweep",
+      "imprint",  "closest",   "project", "isSubshape", "prism",   "hollow",
+      "fillet2D", "chamfer2D", "draft",   "setThreads", "offset2D"};
   for (const char* n : unsupported)
     m->set(n, make_builtin(std::string(n), [n](Interpreter&, CallArgs&) -> Value {
              script::throw_unsupported(std::string("cadquery.func.") + n + " is not supported");

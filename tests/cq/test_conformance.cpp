@@ -1601,9 +1601,10 @@ point_dist = cq.Vector(*t(pt.children[1].loc)).Length
 TEST_CASE("cadquery.func: the free-function API (CadQuery's test_free_functions)",
           "[cq][conformance]") {
   // CadQuery's tests/test_free_functions.py (2.8): test_constructors, test_solid (without
-  // voids) and the documentation's tutorial (doc/free-func.rst, with fill for its cap); the
-  // primitives' volumes by hand: box 1 x 2 x 3 = 6 with its base at z = 0, cylinder d 2 h 1 = pi,
-  // sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 (R 2, r 0.5) / 2... = pi^2.
+  // voids), flat text, and the documentation's tutorial (doc/free-func.rst, with fill for its cap);
+  // the primitives' volumes by hand: box 1 x 2 x 3 = 6 with its base at z = 0, cylinder d 2 h 1 =
+  // pi, sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 (R 2, r 0.5) / 2... =
+  // pi^2.
   auto r = run_cq(R"PY(
 from math import pi
 from cadquery.func import *
@@ -1644,6 +1645,9 @@ dh, rr = 2, 1
 side = loft(circle(rr), circle(1.5 * rr).moved(z=dh), circle(rr).moved(z=1.5 * dh))
 s = solid(side, fill(side.edges('<Z')), fill(side.edges('>Z')))
 tutorial = (s.isValid(), len(s.moved((-3 * rr, 0, 0), (3 * rr, 0, 0)).Solids()))
+txt = text("CQ", 10)
+flat_text = (txt.BoundingBox().zlen, len(txt.Faces()), txt.Area() > 10,
+             len(extrude(txt, (0, 0, 1)).Solids()))
 )PY");
   auto items = [&](const char* name) {
     std::vector<double> v;
@@ -1691,6 +1695,11 @@ tutorial = (s.isValid(), len(s.moved((-3 * rr, 0, 0), (3 * rr, 0, 0)).Solids()))
   CHECK(o[9] == 1);
   CHECK(o[10] == 1);
   CHECK(o[11] == 1);
+  const auto ft = items("flat_text");  // two glyphs, flat faces that extrude to two solids
+  CHECK(ft[0] == Approx(0).margin(1e-6));
+  CHECK(ft[1] == 2);
+  CHECK(ft[2] == 1);
+  CHECK(ft[3] == 2);
   const auto t = items("tutorial");
   CHECK(t[0] == 1);
   CHECK(t[1] == 2);
