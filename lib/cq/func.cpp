@@ -7,9 +7,13 @@
 #include <BRepBuilderAPI_Sewing.hxx>
 #include <BRepCheck_Analyzer.hxx>
 #include <BRepOffsetAPI_MakeFilling.hxx>
+#include <BRepOffset_MakeOffset.hxx>
 #include <BRepPrimAPI_MakePrism.hxx>
 #include <BRepPrimAPI_MakeRevol.hxx>
 #include <ShapeFix_Solid.hxx>
+#include <TopExp.hxx>
+#include <TopTools_IndexedDataMapOfShapeListOfShape.hxx>
+#include <TopTools_ListOfShape.hxx>
 #include <TopoDS.hxx>
 #include <TopoDS_Compound.hxx>
 #include <gp_Ax1.hxx>
@@ -298,6 +302,59 @@ std::vector<std::pair<const char*, Fn>> functions() {
          if (!f.IsDone()) script::throw_geometry("fill: BRepOffsetAPI_MakeFilling failed");
          return wrap_shape(f.Shape());
        }},
+      {"cap",
+       [](Interpreter&, CallArgs& a) {
+         // fill() that meets each boundary edge's face in the context G1-continuously.
+         auto b = script::bind_args(
+             a, "cap", {Param("s"), Param("ctx"), Param("constraints", script::make_tuple({}))});
+         const TopoDS_Shape ctx = one_shape(b[1], "cap ctx");
+         TopTools_IndexedDataMapOfShapeListOfShape ancestors;
+         TopExp::MapShapesAndAncestors(ctx, TopAbs_EDGE, TopAbs_FACE, ancestors);
+         BRepOffsetAPI_MakeFilling f;
+         f.SetResolParam(2, 15, 5);
+         for (const auto& e : edges_of({one_shape(b[0], "cap")}, "cap")) {
+           const int i = ancestors.FindIndex(e);
+           if (i == 0 || ancestors.FindFromIndex(i).IsEmpty())
+             script::throw_value_error("cap: an edge has no face in the context shape");
+           f.Add(TopoDS::Edge(e), TopoDS::Face(ancestors.FindFromIndex(i).First()), GeomAbs_G1,
+                 true);
+         }
+         for (const auto& c : script::to_items(b[2], "cap constraints")) {
+           if (auto s = as_shape(c))
+             for (const auto& e : edges_of({s->shape}, "cap"))
+               f.Add(TopoDS::Edge(e), GeomAbs_C0, false);
+           else
+             f.Add(to_point(c, "cap constraint"));
+         }
+         f.Build();
+         if (!f.IsDone()) script::throw_geometry("cap: BRepOffsetAPI_MakeFilling failed");
+         return compound_or_shape(f.Shape());
+       }},
+      {"offset",
+       [](Interpreter&, CallArgs& a) {
+         // BRepOffset_MakeOffset of each face or shell (skin mode, intersection joins),
+         // thickened into a solid when cap; both: the offsets to either side fused.
+         auto b = script::bind_args(a, "offset",
+                                    {Param("s"), Param("t"), Param("cap", true),
+                                     Param("both", false), Param("tol", 1e-6)});
+         std::vector<TopoDS_Shape> items;
+         collect(one_shape(b[0], "offset"), {TopAbs_FACE, TopAbs_SHELL}, items, "offset");
+         const double t = num(b[1], "offset t"), tol = num(b[4], "offset tol");
+         auto one = [&](const TopoDS_Shape& el, double d) {
+           BRepOffset_MakeOffset builder;
+           builder.Initialize(el, d, tol, BRepOffset_Skin, false, false, GeomAbs_Intersection,
+                              b[2].truthy());
+           builder.MakeOffsetShape();
+           if (!builder.IsDone()) script::throw_geometry("offset: BRepOffset_MakeOffset failed");
+           return builder.Shape();
+         };
+         std::vector<TopoDS_Shape> out;
+         for (const auto& el : items)
+           out.push_back(b[3].truthy()
+                             ? boolean(BoolOp::Fuse, {one(el, t)}, {one(el, -t)}, "offset")
+                             : one(el, t));
+         return compound_or_shape(out);
+       }},
       {"fillet",
        [](Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "fillet", {Param("s"), Param("edges"), Param("r")});
@@ -402,9 +459,8 @@ std::shared_ptr<script::Module> make_func_module() {
   auto m = std::make_shared<script::Module>("cadquery.func");
   for (auto& [name, fn] : functions()) m->set(name, make_builtin(std::string(name), fn));
   static const char* const unsupported[] = {
-      "edgeOn",   "wireOn",    "faceOn",  "cap",        "offset",  "sweep",
-      "imprint",  "closest",   "project", "isSubshape", "prism",   "hollow",
-      "fillet2D", "chamfer2D", "draft",   "setThreads", "offset2D"};
+      "edgeOn", "wireOn", "faceOn",   "sweep",     "imprint", "closest",    "project", "isSubshape",
+      "prism",  "hollow", "fillet2D", "chamfer2D", "draft",   "setThreads", "offset2D"};
   for (const char* n : unsupported)
     m->set(n, make_builtin(std::string(n), [n](Interpreter&, CallArgs&) -> Value {
              script::throw_unsupported(std::string("cadquery.func.") + n + " is not supported");

@@ -1601,7 +1601,7 @@ point_dist = cq.Vector(*t(pt.children[1].loc)).Length
 TEST_CASE("cadquery.func: the free-function API (CadQuery's test_free_functions)",
           "[cq][conformance]") {
   // CadQuery's tests/test_free_functions.py (2.8): test_constructors, test_solid (without
-  // voids), flat text, and the documentation's tutorial (doc/free-func.rst, with fill for its cap);
+  // voids), flat text, offset, and the documentation's tutorial (doc/free-func.rst, cap included);
   // the primitives' volumes by hand: box 1 x 2 x 3 = 6 with its base at z = 0, cylinder d 2 h 1 =
   // pi, sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 (R 2, r 0.5) / 2... =
   // pi^2.
@@ -1643,8 +1643,10 @@ ops = (fuse(box(1, 1, 1), box(1, 1, 1).moved(x=0.5)).Volume(),
        check(box(1, 1, 1)))
 dh, rr = 2, 1
 side = loft(circle(rr), circle(1.5 * rr).moved(z=dh), circle(rr).moved(z=1.5 * dh))
-s = solid(side, fill(side.edges('<Z')), fill(side.edges('>Z')))
+s = solid(side, fill(side.edges('<Z')), cap(side.edges('>Z'), side, [(0, 0, 1.6 * dh)]))
 tutorial = (s.isValid(), len(s.moved((-3 * rr, 0, 0), (3 * rr, 0, 0)).Solids()))
+off = (offset(plane(2, 3), 0.5).Volume(), offset(plane(2, 3), 0.5, both=True).Volume(),
+       len(offset(plane(2, 3), 0.5, cap=False).Solids()), offset(shell(box(1, 1, 1).Faces()), 0.1).isValid())
 txt = text("CQ", 10)
 flat_text = (txt.BoundingBox().zlen, len(txt.Faces()), txt.Area() > 10,
              len(extrude(txt, (0, 0, 1)).Solids()))
@@ -1700,10 +1702,17 @@ flat_text = (txt.BoundingBox().zlen, len(txt.Faces()), txt.Area() > 10,
   CHECK(ft[1] == 2);
   CHECK(ft[2] == 1);
   CHECK(ft[3] == 2);
+  const auto of = items("off");  // a 2 x 3 plate 0.5 thick; both sides: 1 thick
+  CHECK(of[0] == Approx(3));
+  CHECK(of[1] == Approx(6));
+  CHECK(of[2] == 0);
+  CHECK(of[3] == 1);
   const auto t = items("tutorial");
   CHECK(t[0] == 1);
   CHECK(t[1] == 2);
   CHECK(error_type("from cadquery.func import *\nface(segment((0, 0), (0, 1)))") == "ValueError");
   CHECK(error_type("from cadquery.func import *\ncap(circle(1), box(1, 1, 1))") ==
+        "ValueError");  // the circle is no edge of the box
+  CHECK(error_type("from cadquery.func import *\nsweep(circle(1), segment((0, 0), (0, 1)))") ==
         "NotImplementedError");
 }
