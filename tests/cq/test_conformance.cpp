@@ -1603,8 +1603,7 @@ TEST_CASE("cadquery.func: the free-function API (CadQuery's test_free_functions)
   // CadQuery's tests/test_free_functions.py (2.8): test_constructors, test_solid (without
   // voids), flat text, offset, and the documentation's tutorial (doc/free-func.rst, cap included);
   // the primitives' volumes by hand: box 1 x 2 x 3 = 6 with its base at z = 0, cylinder d 2 h 1 =
-  // pi, sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 (R 2, r 0.5) / 2... =
-  // pi^2.
+  // pi, sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 R r^2 (R 2, r 0.5).
   auto r = run_cq(R"PY(
 from math import pi
 from cadquery.func import *
