@@ -355,6 +355,38 @@ std::vector<std::pair<const char*, Fn>> functions() {
                              : one(el, t));
          return compound_or_shape(out);
        }},
+      {"sweep",
+       [](Interpreter&, CallArgs& a) {
+         // Faces sweep into solids (their holes cut out); edges and wires into surfaces, closed
+         // into solids when cap (BRepOffsetAPI_MakePipeShell, CadQuery's sweep).
+         auto b = script::bind_args(a, "sweep",
+                                    {Param("s"), Param("path"), Param("aux", Value()),
+                                     Param("cap", false), Param("transition", "transformed")});
+         if (!b[2].is_none())
+           script::throw_unsupported(
+               "cadquery.func.sweep with an auxiliary spine is not supported");
+         const TopoDS_Shape s = one_shape(b[0], "sweep"), path = one_shape(b[1], "sweep path");
+         const std::string transition = script::to_str(b[4], "sweep transition");
+         std::vector<TopoDS_Shape> out;
+         const auto faces = sub_shapes(s, TopAbs_FACE);
+         if (!faces.empty()) {
+           for (const auto& f : faces)
+             out.push_back(
+                 sweep_face(TopoDS::Face(f), path, true, false, transition, std::nullopt));
+         } else {
+           std::vector<TopoDS_Shape> wires;
+           if (s.ShapeType() == TopAbs_WIRE)
+             wires.push_back(s);
+           else if (s.ShapeType() == TopAbs_EDGE)
+             wires.push_back(assemble_edges({s}));
+           else
+             for (const auto& w : sub_shapes(s, TopAbs_WIRE)) wires.push_back(w);
+           for (const auto& w : wires)
+             out.push_back(sweep_wires({TopoDS::Wire(w)}, path, b[3].truthy(), false, transition,
+                                       std::nullopt));
+         }
+         return compound_or_shape(out);
+       }},
       {"fillet",
        [](Interpreter&, CallArgs& a) {
          auto b = script::bind_args(a, "fillet", {Param("s"), Param("edges"), Param("r")});
@@ -459,7 +491,7 @@ std::shared_ptr<script::Module> make_func_module() {
   auto m = std::make_shared<script::Module>("cadquery.func");
   for (auto& [name, fn] : functions()) m->set(name, make_builtin(std::string(name), fn));
   static const char* const unsupported[] = {
-      "edgeOn", "wireOn", "faceOn",   "sweep",     "imprint", "closest",    "project", "isSubshape",
+      "edgeOn", "wireOn", "faceOn",   "imprint",   "closest", "project",    "isSubshape",
       "prism",  "hollow", "fillet2D", "chamfer2D", "draft",   "setThreads", "offset2D"};
   for (const char* n : unsupported)
     m->set(n, make_builtin(std::string(n), [n](Interpreter&, CallArgs&) -> Value {

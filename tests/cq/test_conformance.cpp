@@ -1601,9 +1601,10 @@ point_dist = cq.Vector(*t(pt.children[1].loc)).Length
 TEST_CASE("cadquery.func: the free-function API (CadQuery's test_free_functions)",
           "[cq][conformance]") {
   // CadQuery's tests/test_free_functions.py (2.8): test_constructors, test_solid (without
-  // voids), flat text, offset, and the documentation's tutorial (doc/free-func.rst, cap included);
-  // the primitives' volumes by hand: box 1 x 2 x 3 = 6 with its base at z = 0, cylinder d 2 h 1 =
-  // pi, sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 R r^2 (R 2, r 0.5).
+  // voids), flat text, offset, sweep, and the documentation's tutorial (doc/free-func.rst, cap
+  // included); the primitives' volumes by hand: box 1 x 2 x 3 = 6 with its base at z = 0, cylinder
+  // d 2 h 1 = pi, sphere d 2 = 4/3 pi, cone d 2 h 3 = pi, torus d1 4 d2 1 = 2 pi^2 R r^2 (R 2, r
+  // 0.5).
   auto r = run_cq(R"PY(
 from math import pi
 from cadquery.func import *
@@ -1646,6 +1647,11 @@ s = solid(side, fill(side.edges('<Z')), cap(side.edges('>Z'), side, [(0, 0, 1.6 
 tutorial = (s.isValid(), len(s.moved((-3 * rr, 0, 0), (3 * rr, 0, 0)).Solids()))
 off = (offset(plane(2, 3), 0.5).Volume(), offset(plane(2, 3), 0.5, both=True).Volume(),
        len(offset(plane(2, 3), 0.5, cap=False).Solids()), offset(shell(box(1, 1, 1).Faces()), 0.1).isValid())
+path = segment((0, 0, 0), (0, 0, 2))
+swept = (sweep(face(rect(1, 1)), path).Volume(),
+         sweep(face(rect(2, 2), circle(0.5)), path).Volume(),
+         sweep(circle(0.5), path, cap=True).Volume(),
+         len(sweep(circle(0.5), path).Solids()))
 txt = text("CQ", 10)
 flat_text = (txt.BoundingBox().zlen, len(txt.Faces()), txt.Area() > 10,
              len(extrude(txt, (0, 0, 1)).Solids()))
@@ -1701,6 +1707,11 @@ flat_text = (txt.BoundingBox().zlen, len(txt.Faces()), txt.Area() > 10,
   CHECK(ft[1] == 2);
   CHECK(ft[2] == 1);
   CHECK(ft[3] == 2);
+  const auto sw = items("swept");  // a unit square, a 2 x 2 square less a hole of r 0.5, a disc
+  CHECK(sw[0] == Approx(2));
+  CHECK(sw[1] == Approx((4 - M_PI * 0.25) * 2));
+  CHECK(sw[2] == Approx(M_PI * 0.25 * 2));
+  CHECK(sw[3] == 0);             // without cap a wire sweeps into a surface
   const auto of = items("off");  // a 2 x 3 plate 0.5 thick; both sides: 1 thick
   CHECK(of[0] == Approx(3));
   CHECK(of[1] == Approx(6));
@@ -1712,6 +1723,7 @@ flat_text = (txt.BoundingBox().zlen, len(txt.Faces()), txt.Area() > 10,
   CHECK(error_type("from cadquery.func import *\nface(segment((0, 0), (0, 1)))") == "ValueError");
   CHECK(error_type("from cadquery.func import *\ncap(circle(1), box(1, 1, 1))") ==
         "ValueError");  // the circle is no edge of the box
-  CHECK(error_type("from cadquery.func import *\nsweep(circle(1), segment((0, 0), (0, 1)))") ==
+  CHECK(error_type("from cadquery.func import *\n"
+                   "sweep(circle(1), segment((0, 0), (0, 1)), aux=circle(2))") ==
         "NotImplementedError");
 }
