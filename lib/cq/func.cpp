@@ -105,6 +105,16 @@ std::vector<gp_Pnt> point_args(const std::vector<Value>& args, const std::string
   for (const auto& v : items) pts.push_back(to_point(v, what));
   return pts;
 }
+// fill's and cap's constraints: shapes whose edges the surface passes through, or points.
+void add_constraints(BRepOffsetAPI_MakeFilling& f, const Value& constraints,
+                     const std::string& what) {
+  for (const auto& c : script::to_items(constraints, what + " constraints")) {
+    if (auto s = as_shape(c))
+      for (const auto& e : edges_of({s->shape}, what)) f.Add(TopoDS::Edge(e), GeomAbs_C0, false);
+    else
+      f.Add(to_point(c, what + " constraint"));
+  }
+}
 double num(const Value& v, const std::string& what) {
   return script::to_float(v, what);
 }
@@ -291,13 +301,7 @@ std::vector<std::pair<const char*, Fn>> functions() {
          BRepOffsetAPI_MakeFilling f;
          for (const auto& e : edges_of({one_shape(b[0], "fill")}, "fill"))
            f.Add(TopoDS::Edge(e), GeomAbs_C0);
-         for (const auto& c : script::to_items(b[1], "fill constraints")) {
-           if (auto s = as_shape(c))
-             for (const auto& e : edges_of({s->shape}, "fill"))
-               f.Add(TopoDS::Edge(e), GeomAbs_C0, false);
-           else
-             f.Add(to_point(c, "fill constraint"));
-         }
+         add_constraints(f, b[1], "fill");
          f.Build();
          if (!f.IsDone()) script::throw_geometry("fill: BRepOffsetAPI_MakeFilling failed");
          return wrap_shape(f.Shape());
@@ -319,13 +323,7 @@ std::vector<std::pair<const char*, Fn>> functions() {
            f.Add(TopoDS::Edge(e), TopoDS::Face(ancestors.FindFromIndex(i).First()), GeomAbs_G1,
                  true);
          }
-         for (const auto& c : script::to_items(b[2], "cap constraints")) {
-           if (auto s = as_shape(c))
-             for (const auto& e : edges_of({s->shape}, "cap"))
-               f.Add(TopoDS::Edge(e), GeomAbs_C0, false);
-           else
-             f.Add(to_point(c, "cap constraint"));
-         }
+         add_constraints(f, b[2], "cap");
          f.Build();
          if (!f.IsDone()) script::throw_geometry("cap: BRepOffsetAPI_MakeFilling failed");
          return compound_or_shape(f.Shape());
