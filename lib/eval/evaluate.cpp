@@ -35,8 +35,8 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::set<std::string>& known_metrics() {
-  static const std::set<std::string> m = {"cd",           "iou",   "iou_best",  "f1",
-                                          "primitive_f1", "plane", "render_sim"};
+  static const std::set<std::string> m = {"cd",           "iou",   "iou_best",   "f1",
+                                          "primitive_f1", "plane", "render_sim", "dims"};
   return m;
 }
 
@@ -307,7 +307,7 @@ void check_metrics(const std::vector<std::string>& metrics) {
   for (const auto& m : metrics)
     if (!known_metrics().count(m))
       throw cad::UsageError("--metrics: unknown metric '" + m +
-                            "' (cd, iou, iou_best, f1, primitive_f1, plane, render_sim)");
+                            "' (cd, iou, iou_best, f1, primitive_f1, plane, render_sim, dims)");
 }
 
 json primitive_f1(const json& pred_ops, const json& gt_ops) {
@@ -350,6 +350,25 @@ double plane_reward(const json& pred_frame, const json& gt_frame, double beta, d
   double dist = std::sqrt((o1[0] - o2[0]) * (o1[0] - o2[0]) + (o1[1] - o2[1]) * (o1[1] - o2[1]) +
                           (o1[2] - o2[2]) * (o1[2] - o2[2]));
   return 1 - beta * dist - gamma * (2 - cosine(x1, x2) - cosine(y1, y2)) / 2;
+}
+
+json drawing_dimensions(const json& gt, const std::string& gt_dir, const TopoDS_Shape& solid,
+                        int decimals) {
+  if (gt.contains("dimensions") && gt["dimensions"].is_array()) return gt["dimensions"];
+  if (gt.contains("drawing") && gt["drawing"].is_object() && gt["drawing"].contains("dims") &&
+      gt["drawing"]["dims"].is_string()) {
+    fs::path path = gt["drawing"]["dims"].get<std::string>();
+    if (path.is_relative() && !gt_dir.empty()) path = fs::path(gt_dir) / path;
+    std::ifstream in(path);
+    if (!in) throw cad::Error("ground truth: cannot read its drawing's dims " + path.string());
+    try {
+      return json::parse(in);
+    } catch (const json::exception& e) {
+      throw cad::Error("ground truth: " + path.string() + ": " + e.what());
+    }
+  }
+  if (solid.IsNull()) return nullptr;
+  return solid_dimensions(solid, decimals);
 }
 
 double render_similarity(const geom::Mesh& pred, const geom::Mesh& gt, int size) {
@@ -458,6 +477,21 @@ json evaluate_pair(const json& pred, const json& gt, const EvalOptions& options)
       if (!res.note.empty()) r["iou_note"] = res.note;
     }
     if (wants(options, "render_sim")) r["render_sim"] = render_similarity(p.mesh, g.mesh);
+    if (wants(options, "dims")) {
+      const json want = drawing_dimensions(gt, options.gt_dir, g.solid, options.dims_decimals);
+      if (want.is_null()) {
+        r["dims_note"] = "the ground truth has no drawing dimensions and no solid to dimension";
+      } else if (p.solid.IsNull()) {
+        r["dims_note"] = "the prediction is a mesh: no B-rep to dimension";
+      } else {
+        DimsMatch m = match_dimensions(want, solid_dimensions(p.solid, options.dims_decimals),
+                                       options.dims_tolerance);
+        r["dims"] = m.share();
+        r["dims_matched"] = m.matched;
+        r["dims_total"] = m.total;
+        r["dims_missed"] = m.missed;
+      }
+    }
     if (wants(options, "iou_best") && closed) {
       metrics::IouBestOptions bo;
       bo.iou = io;
@@ -528,7 +562,7 @@ bool scored(const json& r) {
 
 /// Mean/median rows of one selection of records (one per id, or the best of each id's).
 json metric_row(const std::vector<const json*>& rows) {
-  std::vector<double> cd, iou, iou_best, f1, pf1, plane;
+  std::vector<double> cd, iou, iou_best, f1, pf1, plane, dims;
   for (const json* r : rows) {
     if (is_number(*r, "cd")) cd.push_back((*r)["cd"]);
     if (is_number(*r, "iou")) iou.push_back((*r)["iou"]);
@@ -537,6 +571,7 @@ json metric_row(const std::vector<const json*>& rows) {
     if (r->contains("primitive_f1") && (*r)["primitive_f1"].is_object())
       pf1.push_back((*r)["primitive_f1"]["mean"]);
     if (is_number(*r, "plane")) plane.push_back((*r)["plane"]);
+    if (is_number(*r, "dims")) dims.push_back((*r)["dims"]);
   }
   return {{"n", rows.size()},
           {"mean_cd", number_or_null(mean(cd))},
@@ -545,7 +580,8 @@ json metric_row(const std::vector<const json*>& rows) {
           {"mean_iou_best", number_or_null(mean(iou_best))},
           {"mean_f1", number_or_null(mean(f1))},
           {"mean_primitive_f1", number_or_null(mean(pf1))},
-          {"mean_plane", number_or_null(mean(plane))}};
+          {"mean_plane", number_or_null(mean(plane))},
+          {"mean_dims", number_or_null(mean(dims))}};
 }
 
 }  // namespace
@@ -595,7 +631,7 @@ json summarize(const std::vector<json>& records, std::size_t gt_ids, const EvalO
         if (is_number(*r, key)) v = std::min(v, (*r)[key].get<double>());
       if (std::isfinite(v)) best[key] = v;
     }
-    for (const char* key : {"iou", "iou_best", "f1", "plane"}) {
+    for (const char* key : {"iou", "iou_best", "f1", "plane", "dims"}) {
       double v = -INFINITY;
       for (const json* r : recs)
         if (is_number(*r, key)) v = std::max(v, (*r)[key].get<double>());
@@ -660,6 +696,13 @@ std::string summary_markdown(const json& s) {
     md += std::to_string(s["invalid_ground_truth_ids"].get<std::size_t>()) +
           " ids have a ground truth that could not be loaded (invalid_ground_truth): the "
           "benchmark's fault, left out of IR.\n";
+  if (s["first_sample"].value("mean_dims", json()).is_number())
+    md += "dimension agreement (dims): " + num(s["first_sample"]["mean_dims"], 100, 2) +
+          " % of the drawings' dimensions reproduced (first sample)" +
+          (s.contains("best_of_k")
+               ? ", " + num(s["best_of_k"]["mean_dims"], 100, 2) + " % (best of k)"
+               : std::string()) +
+          ".\n";
   md += "statuses:";
   for (auto it = s["by_status"].begin(); it != s["by_status"].end(); ++it)
     md += " " + it.key() + "=" + std::to_string(it.value().get<std::size_t>());
@@ -770,6 +813,9 @@ int run(const RunConfig& config) {
     return 0;
   }
   if (config.gt.empty()) throw cad::UsageError("--gt is required (a JSONL of records or a folder)");
+  EvalOptions eval_options = opt;
+  if (eval_options.gt_dir.empty() && config.gt != "-" && !fs::is_directory(config.gt))
+    eval_options.gt_dir = fs::path(config.gt).parent_path().string();
   if (opt.points == 0) throw cad::UsageError("--points must be positive");
 
   // Ground truth: every valid record by id (the first one wins; duplicates are reported).
@@ -847,7 +893,7 @@ int run(const RunConfig& config) {
   limits.memory_mib = opt.exec.memory_mib;
   core::ProcessPool pool(
       static_cast<std::size_t>(std::max(0, config.jobs)),
-      [opt, annotate = config.annotate](const std::string& payload) {
+      [opt = eval_options, annotate = config.annotate](const std::string& payload) {
         json t = json::parse(payload);
         json record = evaluate_pair(t["pred"], t["gt"], opt);
         if (annotate) annotate(t["pred"], record);

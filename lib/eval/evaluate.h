@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/cli.h"
+#include "eval/dims.h"
 #include "exec/execute.h"
 #include "geom/normalize.h"
 #include "metrics/iou.h"
@@ -16,7 +17,7 @@ namespace cad::eval {
 
 /// Which metrics to compute and in which convention.
 struct EvalOptions {
-  /// Any of cd, iou, iou_best, f1, primitive_f1, plane, render_sim (each is also the
+  /// Any of cd, iou, iou_best, f1, primitive_f1, plane, render_sim, dims (each is also the
   /// record's field).
   std::vector<std::string> metrics{"cd", "iou", "iou_best", "f1"};
   geom::Normalization normalize = geom::Normalization::UnitCube;
@@ -33,6 +34,13 @@ struct EvalOptions {
   double plane_beta = 1.0;   ///< CME-CAD R_plane origin weight (unpublished; ours)
   double plane_gamma = 1.0;  ///< CME-CAD R_plane axis weight (unpublished; ours)
   exec::ExecOptions exec;    ///< how code on either side is executed
+  /// dims: how a solid's dimension must agree with the drawing's, and the label decimals the
+  /// solid is dimensioned with (cad-render's --decimals).
+  DimsTolerance dims_tolerance;
+  int dims_decimals = 1;
+  /// dims: folder that a ground-truth record's relative `drawing.dims` path is read from (the
+  /// --gt file's folder; "" = the working directory).
+  std::string gt_dir;
 };
 
 /// Throws cad::UsageError for an unknown metric name.
@@ -56,6 +64,12 @@ double render_similarity(const geom::Mesh& pred, const geom::Mesh& gt, int size 
 /// type, matched = min(pred, gt), precision = matched / pred, recall = matched / gt, F1 from
 /// them; the result is the mean over the types present in either (null when none is).
 nlohmann::json primitive_f1(const nlohmann::json& pred_ops, const nlohmann::json& gt_ops);
+
+/// The dimensions of a ground-truth drawing for the dims metric: the record's `dimensions`
+/// list (dataset records), else the dims JSON its `drawing.dims` names (relative to `gt_dir`),
+/// else those cad-render would annotate on `solid` (null: none). Throws cad::Error.
+nlohmann::json drawing_dimensions(const nlohmann::json& gt, const std::string& gt_dir,
+                                  const TopoDS_Shape& solid, int decimals);
 
 /// CME-CAD's plane term from two `first_plane` frames:
 /// 1 - beta |O_pred - O_gt| - gamma (2 - cos(x_pred, x_gt) - cos(y_pred, y_gt)) / 2.

@@ -167,4 +167,17 @@ jq -e '.status == "ok" and .valid == false' bow_exec.jsonl > /dev/null
 "$BIN/cad-eval" --gt gt.jsonl -i pred.jsonl --shard 1/2 > s1.jsonl 2>/dev/null
 cat s0.jsonl s1.jsonl | "$BIN/cad-eval" --summarize-only -i - --summary joined.json 2>/dev/null
 jq -e '.ids == 3 and .predictions == 4' joined.json > /dev/null
+## Show that --metrics dims reads a ground truth's dims JSON next to the --gt file (the path
+## its drawing.dims names) and says which of its dimensions the prediction misses.
+mkdir -p ds/assets
+cat > ds/assets/a_dims.json <<JSON
+[{"kind":"linear","feature":"overall width","value":1.0,"label":"1","view":"front"},
+ {"kind":"diameter","feature":"hole","value":7.0,"label":"Ø7","view":"top"}]
+JSON
+echo "{\"id\":\"a\",\"code\":\"$box\",\"drawing\":{\"dims\":\"assets/a_dims.json\"}}" > ds/gt.jsonl
+echo "{\"id\":\"a\",\"code\":\"$box\"}" > one_box.jsonl
+"$BIN/cad-eval" --gt ds/gt.jsonl -i one_box.jsonl --metrics dims --summary dims.json > dims.jsonl 2> dims.txt
+jq -e '.dims == 0.5 and .dims_total == 2 and .dims_missed == ["Ø7"]' dims.jsonl > /dev/null || { cat dims.jsonl; exit 1; }
+jq -e '.first_sample.mean_dims == 0.5' dims.json > /dev/null
+grep -q "dimension agreement" dims.txt
 echo PASS

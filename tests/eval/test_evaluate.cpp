@@ -184,3 +184,91 @@ TEST_CASE(
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("dimension matching: kinds, features, counts, tolerance, one use per dimension",
+          "[eval][dims]") {
+  using cad::eval::match_dimensions;
+  const json drawing = json::parse(R"([
+    {"kind": "linear", "feature": "overall width", "value": 60.0, "label": "60"},
+    {"kind": "linear", "feature": "overall width", "value": 60.0, "label": "60"},
+    {"kind": "diameter", "feature": "hole", "value": 5.5, "count": 2, "label": "2x 5.5"},
+    {"kind": "chamfer", "feature": "chamfer", "value": 1.0, "legs": [1.0, 2.0], "label": "1 x 2"},
+    {"kind": "angle", "feature": "taper", "value": 30.0, "label": "30"}
+  ])");
+  // Against itself: everything.
+  auto self = match_dimensions(drawing, drawing);
+  CHECK(self.total == 5);
+  CHECK(self.matched == 5);
+  CHECK(self.share() == 1.0);
+  CHECK(self.missed.empty());
+  // 60.5 is within 1 % of 60 (0.6); one width drawn once serves one of the two; three holes
+  // are not two; a chamfer's second leg must agree too; 30.4 degrees is within 0.5.
+  const json solid = json::parse(R"([
+    {"kind": "linear", "feature": "overall width", "value": 60.5},
+    {"kind": "diameter", "feature": "hole", "value": 5.5, "count": 3},
+    {"kind": "chamfer", "feature": "chamfer", "value": 1.0, "legs": [1.0, 2.5]},
+    {"kind": "angle", "feature": "taper", "value": 30.4},
+    {"kind": "radius", "feature": "overall width", "value": 60.0}
+  ])");
+  auto m = match_dimensions(drawing, solid);
+  CHECK(m.total == 5);
+  CHECK(m.matched == 2);  // one width, the angle
+  CHECK(m.share() == Approx(0.4));
+  CHECK(m.missed == json::array({"60", "2x 5.5", "1 x 2"}));
+  // Tighter tolerances: 60.5 misses 60 at 0.5 %, and 30.4 misses at 0.1 degree.
+  cad::eval::DimsTolerance tight;
+  tight.relative = 0.005;
+  tight.absolute = 0.1;
+  tight.degrees = 0.1;
+  CHECK(match_dimensions(drawing, solid, tight).matched == 0);
+  // Not a list: a clear error.
+  CHECK_THROWS_WITH(match_dimensions(json::object(), drawing), Catch::Contains("JSON list"));
+  CHECK_THROWS_WITH(match_dimensions(json::array({json{{"kind", "linear"}}}), drawing),
+                    Catch::Contains("dimension 0"));
+}
+
+TEST_CASE("the dims metric: a part against itself is 1, a changed hole diameter misses one",
+          "[eval][dims]") {
+  // A plate with four corner holes and one larger central bore; the variant widens the bore
+  // only, so its drawing differs from the original's in that one diameter.
+  auto plate = [](double bore) {
+    return "import cadquery as cq\n"
+           "r = (cq.Workplane('XY').box(80, 50, 10)\n"
+           "     .faces('>Z').workplane().rect(60, 30, forConstruction=True).vertices().hole(6)\n"
+           "     .faces('>Z').workplane().hole(" +
+           std::to_string(bore) + "))\n";
+  };
+  EvalOptions opt;
+  opt.metrics = {"dims"};
+  json same = evaluate(plate(20), plate(20), opt);
+  REQUIRE(same["status"] == "ok");
+  CHECK(same["dims"].get<double>() == 1.0);
+  const int total = same["dims_total"];
+  CHECK(total >= 5);  // overall extents in three views, the holes, their positions
+  json wider = evaluate(plate(24), plate(20), opt);
+  REQUIRE(wider["status"] == "ok");
+  CHECK(wider["dims_total"] == total);
+  CHECK(wider["dims_matched"] == total - 1);
+  CHECK(wider["dims_missed"] == json::array({"Ø20"}));
+  CHECK(wider["dims"].get<double>() == Approx(double(total - 1) / total));
+  // The ground truth's own dimensions list (a dataset record's `dimensions`) is what counts
+  // when present: one made-up dimension no plate has is missed by both.
+  json gt = {
+      {"id", "a"},
+      {"code", plate(20)},
+      {"dimensions",
+       json::array(
+           {{{"kind", "linear"}, {"feature", "overall width"}, {"value", 80.0}, {"label", "80"}},
+            {{"kind", "diameter"}, {"feature", "hole"}, {"value", 33.0}, {"label", "Ø33"}}})}};
+  json listed =
+      cad::eval::evaluate_pair({{"id", "a"}, {"sample", 0}, {"code", plate(20)}}, gt, opt);
+  CHECK(listed["dims_total"] == 2);
+  CHECK(listed["dims_matched"] == 1);
+  CHECK(listed["dims_missed"] == json::array({"Ø33"}));
+  // The summary's mean and its markdown line.
+  wider["id"] = "b";
+  json s = cad::eval::summarize({same, wider}, 2, opt);
+  CHECK(s["first_sample"]["mean_dims"].get<double>() ==
+        Approx((1.0 + double(total - 1) / total) / 2));
+  CHECK(cad::eval::summary_markdown(s).find("dimension agreement") != std::string::npos);
+}

@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
   app.add_option("--gt", config.gt, "ground truth: JSONL of records or a folder of <id>.<ext>");
   app.add_option("--summary", config.summary_path, "write the summary as JSON to this file");
   app.add_option("--metrics", config.eval.metrics,
-                 "metrics to compute: cd, iou, iou_best, f1, primitive_f1, plane, render_sim "
-                 "(comma-separated)")
+                 "metrics to compute: cd, iou, iou_best, f1, primitive_f1, plane, render_sim, "
+                 "dims (comma-separated)")
       ->delimiter(',')
       ->capture_default_str();
   app.add_option(
@@ -42,6 +42,24 @@ int main(int argc, char** argv) {
   app.add_option("--fscore-threshold", config.eval.fscore_threshold,
                  "F-score distance threshold in the normalized frame")
       ->capture_default_str();
+  app.add_option("--dims-tolerance", config.eval.dims_tolerance.relative,
+                 "dims: a solid's dimension reproduces the drawing's when within this share of "
+                 "its value (or --dims-abs-tolerance mm, or 0.5 degrees for angles, if larger); "
+                 "dims = share of the ground truth drawing's dimensions (its record's "
+                 "`dimensions`, else the file `drawing.dims` names, else those cad-render puts on "
+                 "its solid) that the predicted solid, dimensioned as cad-render does, reproduces "
+                 "with the same kind, feature and count")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--dims-abs-tolerance", config.eval.dims_tolerance.absolute,
+                 "dims: absolute tolerance, model units")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--dims-decimals", config.eval.dims_decimals,
+                 "dims: label decimals the predicted solid is dimensioned with (cad-render's "
+                 "--decimals)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 6));
   app.add_option("--voxel-resolution", config.eval.voxel_resolution,
                  "cells along the largest extent when IoU falls back to voxels")
       ->capture_default_str();
