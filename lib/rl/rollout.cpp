@@ -125,7 +125,8 @@ ScoredCompletions score_completions(ml::Transformer& model,
                                     const std::vector<std::vector<std::int64_t>>& completions,
                                     const at::Tensor& images, std::int64_t pad_id,
                                     double temperature, bool with_entropy,
-                                    const std::vector<std::int64_t>& image_rows) {
+                                    const std::vector<std::int64_t>& image_rows,
+                                    bool with_distributions) {
   if (prompts.size() != completions.size())
     throw UsageError("score_completions: prompts and completions differ in number");
   const auto rows = static_cast<std::int64_t>(prompts.size());
@@ -193,6 +194,7 @@ ScoredCompletions score_completions(ml::Transformer& model,
     torch::NoGradGuard no_grad;
     scored.entropy = -(log_probs.exp() * log_probs).sum(-1) * scored.mask;
   }
+  if (with_distributions) scored.log_probs = log_probs;
   return scored;
 }
 

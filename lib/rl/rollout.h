@@ -45,9 +45,10 @@ std::vector<std::vector<Rollout>> sample_groups(
 
 /// Per-token log-probabilities of completions, as the loss needs them.
 struct ScoredCompletions {
-  at::Tensor logprobs;  ///< [N, L] float32, log p(completion token t | prompt, tokens < t)
-  at::Tensor mask;      ///< [N, L] float32, 1 on real completion tokens, 0 on padding
-  at::Tensor entropy;   ///< [N, L] float32 entropy of the token distribution (with_entropy)
+  at::Tensor logprobs;   ///< [N, L] float32, log p(completion token t | prompt, tokens < t)
+  at::Tensor mask;       ///< [N, L] float32, 1 on real completion tokens, 0 on padding
+  at::Tensor entropy;    ///< [N, L] float32 entropy of the token distribution (with_entropy)
+  at::Tensor log_probs;  ///< [N, L, V] the whole log-softmax (with_distributions; MECL's KL)
 };
 
 /// Scores `completions[i]` after `prompts[i]` in one forward pass: prompts left-padded (padding
@@ -57,12 +58,14 @@ struct ScoredCompletions {
 /// (the rows of a group share their drawing), with the same result as repeating it.
 /// Log-probabilities are of softmax(logits / temperature).
 /// Keeps gradients when grad mode is on. Rows with an empty completion score nothing (mask 0).
+/// `with_distributions` also returns the whole log-softmax over the vocabulary.
 /// Throws cad::UsageError when a row does not fit the context.
 ScoredCompletions score_completions(ml::Transformer& model,
                                     const std::vector<std::vector<std::int64_t>>& prompts,
                                     const std::vector<std::vector<std::int64_t>>& completions,
                                     const at::Tensor& images, std::int64_t pad_id,
                                     double temperature = 1.0, bool with_entropy = false,
-                                    const std::vector<std::int64_t>& image_rows = {});
+                                    const std::vector<std::int64_t>& image_rows = {},
+                                    bool with_distributions = false);
 
 }  // namespace cad::rl

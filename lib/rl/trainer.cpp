@@ -14,6 +14,7 @@
 #include <numeric>
 #include <optional>
 #include <random>
+#include <set>
 
 #include "core/error.h"
 #include "core/jsonl.h"
@@ -26,6 +27,7 @@
 #include "ml/sft.h"
 #include "ml/sft_data.h"
 #include "ml/trainer.h"
+#include "rl/merl.h"
 
 namespace cad::rl {
 namespace fs = std::filesystem;
@@ -93,8 +95,13 @@ class PromptMaker {
   bool with_image() const { return with_image_; }
 
   // Throws cad::Error when the record lacks what the task needs.
-  std::vector<std::int64_t> tokens(const json& record) const {
-    return tokenizer_.encode(ml::sft_prompt_text(record, task_, expert_, text_));
+  std::vector<std::int64_t> tokens(const json& record) const { return tokens(record, expert_); }
+  std::vector<std::int64_t> tokens(const json& record, const std::string& expert) const {
+    return tokenizer_.encode(ml::sft_prompt_text(record, task_, expert, text_));
+  }
+  // The SFT target of a record under an expert (HSB): CoT + code, or code only.
+  std::vector<std::int64_t> target(const json& record, const std::string& expert, bool cot) const {
+    return tokenizer_.encode(ml::sft_target_text(record, expert, cot));
   }
   ml::SftImage image(const json& record) const {
     const json* rel = nullptr;
@@ -152,22 +159,31 @@ class PromptMaker {
     std::vector<std::pair<std::size_t, std::string>> failures;
   };
   Batch batch(const std::vector<json>& records, const std::vector<std::size_t>& which) const {
+    return batch(records, which, {expert_});
+  }
+  // The same with one prompt per record and expert, record-major: prompt j * E + e is record
+  // which[j] under experts[e] (a record fails for all experts or none).
+  Batch batch(const std::vector<json>& records, const std::vector<std::size_t>& which,
+              const std::vector<std::string>& experts) const {
     Batch b;
     std::vector<ml::SftImage> images;
     std::vector<std::shared_ptr<const ml::SftPoints>> clouds;
     for (std::size_t i : which) {
       try {
-        auto prompt = tokens(records[i]);
+        std::vector<std::vector<std::int64_t>> prompts;
+        for (const auto& e : experts) prompts.push_back(tokens(records[i], e));
         std::optional<ml::SftImage> picture;
         if (with_image_) picture = image(records[i]);
         std::shared_ptr<const ml::SftPoints> cloud;
         if (with_points_) cloud = points(records[i], i);
         json gt = ground_truth(records[i], i);
-        b.tokens.push_back(std::move(prompt));
-        if (picture) images.push_back(std::move(*picture));
-        if (cloud) clouds.push_back(std::move(cloud));
-        b.gts.push_back(std::move(gt));
-        b.records.push_back(i);
+        for (auto& prompt : prompts) {
+          b.tokens.push_back(std::move(prompt));
+          if (picture) images.push_back(*picture);
+          if (cloud) clouds.push_back(cloud);
+          b.gts.push_back(gt);
+          b.records.push_back(i);
+        }
       } catch (const std::exception& e) {
         b.failures.emplace_back(i, e.what());
       }
@@ -217,6 +233,21 @@ void check_rl_config(const RlConfig& c) {
   if (c.prompts_per_step < c.world_size)
     throw UsageError("prompts per step must be at least the number of processes");
   if (c.reward_jobs < 0) throw UsageError("reward-jobs must be >= 0");
+  if (c.mecl_weight < 0) throw UsageError("mecl-weight must be >= 0");
+  if (c.mecl_weight > 0 && c.experts.size() < 2)
+    throw UsageError("MECL (mecl-weight > 0) needs two or more experts (--experts)");
+  for (std::size_t i = 0; i < c.experts.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (c.experts[i] == c.experts[j])
+        throw UsageError("expert '" + c.experts[i] + "' is listed twice");
+  if (c.hsb_chunks < 0) throw UsageError("hsb-chunks must be >= 0");
+  if (c.hsb_chunks > 0) {
+    if (c.hsb_k < 0 || c.hsb_k > c.rollout.group_size)
+      throw UsageError("hsb-k must be between 0 and the group size");
+    if (c.hsb_epochs < 1 || c.hsb_batch < 1)
+      throw UsageError("hsb-epochs and hsb-batch must be >= 1");
+    if (c.hsb_lr < 0) throw UsageError("hsb-lr must be >= 0");
+  }
   ml::parse_task_weight(c.task);
   check_algorithm(c.algorithm);
   check_reward_config(c.reward);
@@ -327,17 +358,67 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
 
   RlResult result;
   result.step = start_step;
+  // HSB's buffer: (prompt record, expert index) pairs, kept in the checkpoints (this process's;
+  // with several processes each keeps the inputs it saw).
+  std::set<std::pair<std::size_t, std::size_t>> hsb_buffer;
+  if (!resume_dir.empty()) {
+    const json state = ml::load_trainer_state(resume_dir);
+    const std::string key = fmt::format("hsb_buffer_rank{}", config.rank);
+    if (state.contains(key))
+      for (const auto& entry : state[key])
+        hsb_buffer.insert({entry[0].get<std::size_t>(), entry[1].get<std::size_t>()});
+  }
   auto save = [&](const std::string& dir) {
+    json buffers = json::object();
+    if (config.hsb_chunks > 0) {
+      // Every process's buffer goes into rank 0's checkpoint: gathered as one-hot rows.
+      std::vector<json> all(static_cast<std::size_t>(config.world_size));
+      json mine = json::array();
+      for (const auto& [rec, e] : hsb_buffer) mine.push_back({rec, e});
+      all[static_cast<std::size_t>(config.rank)] = mine;
+      if (group) {
+        std::int64_t longest = static_cast<std::int64_t>(hsb_buffer.size());
+        at::Tensor sizes = at::zeros({config.world_size}, at::kFloat);
+        sizes[config.rank] = static_cast<float>(longest);
+        group->all_reduce_mean({sizes});
+        sizes.mul_(static_cast<double>(config.world_size));
+        longest = static_cast<std::int64_t>(sizes.max().item<float>() + 0.5f);
+        at::Tensor table =
+            at::zeros({config.world_size, std::max<std::int64_t>(1, longest), 2}, at::kFloat);
+        std::int64_t i = 0;
+        for (const auto& [rec, e] : hsb_buffer) {
+          table[config.rank][i][0] = static_cast<float>(rec);
+          table[config.rank][i][1] = static_cast<float>(e);
+          ++i;
+        }
+        group->all_reduce_mean({table});
+        table.mul_(static_cast<double>(config.world_size));
+        for (int r = 0; r < config.world_size; ++r) {
+          json list = json::array();
+          const auto n = static_cast<std::int64_t>(sizes[r].item<float>() + 0.5f);
+          for (std::int64_t k = 0; k < n; ++k)
+            list.push_back({static_cast<std::size_t>(table[r][k][0].item<float>() + 0.5f),
+                            static_cast<std::size_t>(table[r][k][1].item<float>() + 0.5f)});
+          all[static_cast<std::size_t>(r)] = list;
+        }
+      }
+      for (int r = 0; r < config.world_size; ++r)
+        buffers[fmt::format("hsb_buffer_rank{}", r)] = all[static_cast<std::size_t>(r)];
+    }
     if (!writer) return;
-    const json state = {{"step", result.step},         {"steps", config.steps},
-                        {"seed", config.seed},         {"init", config.init},
-                        {"algorithm", algo.name},      {"reward", config.reward.kind},
-                        {"data_dir", config.data_dir}, {"kind", "rl"}};
+    json state = {{"step", result.step},         {"steps", config.steps},
+                  {"seed", config.seed},         {"init", config.init},
+                  {"algorithm", algo.name},      {"reward", config.reward.kind},
+                  {"data_dir", config.data_dir}, {"kind", "rl"}};
+    for (const auto& [key, value] : buffers.items()) state[key] = value;
     ml::save_checkpoint(dir, model, tokenizer, &optimizer, state);
     result.checkpoint = dir;
   };
   auto save_step_checkpoint = [&] {
-    if (!writer) return;
+    if (!writer) {
+      if (config.hsb_chunks > 0) save("");  // takes part in gathering the buffers
+      return;
+    }
     save((fs::path(config.out_dir) / "checkpoints" / ml::step_dir_name(result.step)).string());
     ml::prune_step_checkpoints(config.out_dir, config.keep_checkpoints);
   };
@@ -361,6 +442,10 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
   rollout.stop_ids = ml::default_stop_ids(tokenizer);
   rollout.pad_id = tokenizer.pad_id();
   const std::int64_t G = rollout.group_size;
+  // The training experts: each input is sampled under every one (one group per expert).
+  const std::vector<std::string> experts =
+      config.experts.empty() ? std::vector<std::string>{config.expert} : config.experts;
+  const auto E = static_cast<std::int64_t>(experts.size());
 
   // Greedy decoding of the validation records, scored by the reward: exec rate, mean IoU.
   auto validate = [&]() {
@@ -437,7 +522,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
       global_index.push_back(j);
       record_index.push_back(prompt_record(result.step * config.prompts_per_step + j));
     }
-    PromptMaker::Batch prompt_batch = maker.batch(records, record_index);
+    PromptMaker::Batch prompt_batch = maker.batch(records, record_index, experts);
     if (!prompt_batch.failures.empty()) {
       const auto& [rec, why] = prompt_batch.failures.front();
       throw Error(fmt::format("prompt record {} ({}): {}", record_id(records[rec], rec), rec, why));
@@ -447,8 +532,9 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     const std::vector<json>& gts = prompt_batch.gts;
     std::vector<std::uint64_t> seeds;
     for (std::int64_t j : global_index)
-      for (std::int64_t g = 0; g < G; ++g)
-        seeds.push_back(sample_seed(config.seed, result.step, j, g));
+      for (std::int64_t e = 0; e < E; ++e)
+        for (std::int64_t g = 0; g < G; ++g)
+          seeds.push_back(sample_seed(config.seed, result.step, E == 1 ? j : j * E + e, g));
     const auto groups = sample_groups(model, prompts, image_tensor, rollout, seeds);
     const double time_gen = seconds_since(t_gen);
 
@@ -463,7 +549,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
         t.text = tokenizer.decode(r.tokens);
         t.code = ml::parse_generation(t.text).code;
         t.gt = gts[p];
-        t.id = record_id(records[record_index[p]], record_index[p]);
+        t.id = record_id(records[prompt_batch.records[p]], prompt_batch.records[p]);
         t.sample = g;
         tasks.push_back(std::move(t));
         generated += static_cast<std::int64_t>(r.tokens.size());
@@ -477,29 +563,88 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     const auto t_update = Clock::now();
     std::vector<Row> rows;
     std::int64_t zero_variance = 0, kept_groups = 0;
+    // EIAE: samples of advantage 0 add nothing to the loss (without KL) and are not run, but
+    // count in the sequence mean: the loss is -E[log pi max(A, 0)] over every sample.
+    double silent_sequences = 0.0;
     for (std::size_t p = 0; p < groups.size(); ++p) {
       std::vector<double> values;
       for (std::int64_t g = 0; g < G; ++g) values.push_back(rewards[p * G + g].reward);
-      const std::vector<double> adv = group_advantages(values, algo.scale_by_std);
+      const std::vector<double> adv =
+          config.eiae ? eiae_advantages(values) : group_advantages(values, algo.scale_by_std);
       const bool flat =
           std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); });
       zero_variance += flat ? 1 : 0;
+      if (config.hsb_chunks > 0) {  // HSB: a hard (input, expert) may enter the buffer
+        std::int64_t wrong = 0;
+        for (std::int64_t g = 0; g < G; ++g) {
+          const Reward& r = rewards[p * G + g];
+          const bool has_iou = r.components.contains("iou") && r.components["iou"].is_number();
+          wrong += (!r.executed || !has_iou || r.components["iou"].get<double>() < config.hsb_iou)
+                       ? 1
+                       : 0;
+        }
+        const std::uint64_t u = mix(sample_seed(config.seed ^ 0x485342ULL, result.step,
+                                                global_index[p / E] * E + p % E, 0));
+        if (hsb_admit(wrong, G, config.hsb_k, static_cast<double>(u >> 11) * 0x1.0p-53))
+          hsb_buffer.insert({prompt_batch.records[p], p % E});
+      }
       if (flat && algo.dynamic_sampling) continue;
       ++kept_groups;
       for (std::size_t g : top_abs_advantages(adv, algo.keep_top)) {
         const Rollout& r = groups[p][g];
         if (r.tokens.empty() || (algo.mask_truncated && !r.stopped)) continue;
+        if (config.eiae && adv[g] <= 0.0 && !reference) {
+          silent_sequences += 1.0;
+          continue;
+        }
         rows.push_back({p, r.tokens, adv[g]});
       }
     }
+    // MECL: per input, the strong expert's best executed answer, to be scored under the weak
+    // and the strong expert's prompts.
+    struct MeclRow {
+      std::size_t weak = 0, strong = 0;  // prompt indices
+      std::vector<std::int64_t> answer;
+    };
+    std::vector<MeclRow> mecl_rows;
+    std::map<std::string, std::vector<double>> expert_rewards;
+    for (std::size_t p = 0; p < groups.size(); ++p)
+      for (std::int64_t g = 0; g < G; ++g)
+        expert_rewards[experts[p % E]].push_back(rewards[p * G + g].reward);
+    if (config.mecl_weight > 0 && E > 1) {
+      for (std::size_t first = 0; first < groups.size(); first += E) {
+        std::vector<double> means;
+        for (std::size_t e = 0; e < static_cast<std::size_t>(E); ++e) {
+          double sum = 0.0;
+          for (std::int64_t g = 0; g < G; ++g) sum += rewards[(first + e) * G + g].reward;
+          means.push_back(sum / static_cast<double>(G));
+        }
+        const auto pair = mecl_pair(means);
+        if (!pair) continue;
+        const std::size_t strong = first + pair->strong;
+        std::int64_t best = -1;
+        for (std::int64_t g = 0; g < G; ++g) {
+          const Reward& r = rewards[strong * G + g];
+          if (r.executed && !groups[strong][g].tokens.empty() &&
+              (best < 0 || r.reward > rewards[strong * G + best].reward))
+            best = g;
+        }
+        if (best < 0) continue;
+        mecl_rows.push_back({first + pair->weak, strong, groups[strong][best].tokens});
+      }
+    }
     // The normalizer covers the rows of every process, so that P processes equal one.
-    double sequences = static_cast<double>(rows.size()), loss_tokens = 0.0;
+    double sequences = static_cast<double>(rows.size()) + silent_sequences, loss_tokens = 0.0;
+    double mecl_count = static_cast<double>(mecl_rows.size());
+    double active = static_cast<double>(rows.size() + mecl_rows.size());
     for (const Row& row : rows) loss_tokens += static_cast<double>(row.completion.size());
     if (group) {
-      at::Tensor counts = at::tensor({sequences, loss_tokens}, at::kFloat);
+      at::Tensor counts = at::tensor({sequences, loss_tokens, mecl_count, active}, at::kFloat);
       group->all_reduce_mean({counts});
       sequences = counts[0].item<double>() * config.world_size;
       loss_tokens = counts[1].item<double>() * config.world_size;
+      mecl_count = counts[2].item<double>() * config.world_size;
+      active = counts[3].item<double>() * config.world_size;
     }
     const double normalizer = loss_normalizer(algo, sequences, loss_tokens, rollout.max_new_tokens);
 
@@ -546,6 +691,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
       }
     }
     double loss_value = 0.0, clip_fraction = 0.0, kl = 0.0, tokens_counted = 0.0;
+    double mecl_kl_sum = 0.0;
     double ratio_min = 1.0, ratio_max = 1.0;
     ml::GuardedStep stepped;
     model->train();
@@ -579,6 +725,39 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
           ratio_max = first == 0 ? pl.ratio_max : std::max(ratio_max, pl.ratio_max);
         }
       }
+      // MECL: the weak expert's conditional on the strong expert's answer, pulled toward the
+      // strong expert's (at temperature 1; the strong side without gradients).
+      for (std::size_t first = 0; first < mecl_rows.size(); first += chunk) {
+        const std::size_t last = std::min(mecl_rows.size(), first + chunk);
+        std::vector<std::vector<std::int64_t>> weak_prompts, strong_prompts, answers;
+        std::vector<std::int64_t> weak_images, strong_images;
+        for (std::size_t i = first; i < last; ++i) {
+          weak_prompts.push_back(prompts[mecl_rows[i].weak]);
+          strong_prompts.push_back(prompts[mecl_rows[i].strong]);
+          answers.push_back(mecl_rows[i].answer);
+          weak_images.push_back(static_cast<std::int64_t>(mecl_rows[i].weak));
+          strong_images.push_back(static_cast<std::int64_t>(mecl_rows[i].strong));
+        }
+        ScoredCompletions strong;
+        {
+          torch::NoGradGuard no_grad;
+          strong = score_completions(model, strong_prompts, answers,
+                                     image_tensor.defined()
+                                         ? image_tensor.index_select(0, at::tensor(strong_images))
+                                         : at::Tensor(),
+                                     rollout.pad_id, 1.0, false, {}, true);
+        }
+        const ScoredCompletions weak = score_completions(
+            model, weak_prompts, answers,
+            image_tensor.defined() ? image_tensor.index_select(0, at::tensor(weak_images))
+                                   : at::Tensor(),
+            rollout.pad_id, 1.0, false, {}, true);
+        const at::Tensor divergence = mecl_kl(weak.log_probs, strong.log_probs, weak.mask);
+        const at::Tensor loss = divergence * (config.mecl_weight / std::max(1.0, mecl_count));
+        loss.backward();
+        update_loss += loss.item<double>();
+        if (u + 1 == algo.updates) mecl_kl_sum += divergence.item<double>();
+      }
       // Every process takes part in the all-reduce, rows or not.
       std::vector<at::Tensor> grads;
       for (auto& p : model->parameters()) {
@@ -594,7 +773,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
         update_loss = loss_tensor.item<double>();
       }
       loss_value = update_loss;
-      if (sequences == 0) break;  // no signal in the whole batch: no update, moments untouched
+      if (active == 0) break;  // no signal in the whole batch: no update, moments untouched
       stepped = guarded.step(model, optimizer, config.clip, update_loss, result.step + 1);
     }
     model->eval();
@@ -602,6 +781,83 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     ++result.step;
     result.skipped_steps = guarded.skipped();
     progress.advance();
+
+    // HSB: after each chunk, SFT on the buffer (every process runs as many steps as the one
+    // with the largest buffer; its gradients are averaged over the processes).
+    json hsb_line;
+    if (config.hsb_chunks > 0 && hsb_chunk_ends(result.step, config.steps, config.hsb_chunks)) {
+      const auto t_hsb = Clock::now();
+      std::vector<std::pair<std::size_t, std::size_t>> entries(hsb_buffer.begin(),
+                                                               hsb_buffer.end());
+      double longest = static_cast<double>(entries.size()), total = longest;
+      if (group) {
+        at::Tensor all = at::zeros({config.world_size}, at::kFloat);
+        all[config.rank] = static_cast<float>(entries.size());
+        group->all_reduce_mean({all});
+        all.mul_(static_cast<double>(config.world_size));
+        longest = all.max().item<float>();
+        total = all.sum().item<float>();
+      }
+      const auto batch = static_cast<std::size_t>(config.hsb_batch);
+      const auto batches =
+          static_cast<std::int64_t>(std::ceil(longest / static_cast<double>(config.hsb_batch)));
+      const double sft_lr = config.hsb_lr > 0 ? config.hsb_lr : lr;
+      ml::set_learning_rate(optimizer, sft_lr);
+      double loss_sum = 0.0;
+      std::int64_t sft_steps = 0;
+      model->train();
+      for (std::int64_t epoch = 0; epoch < config.hsb_epochs; ++epoch) {
+        std::mt19937_64 rng(mix(config.seed ^ mix(static_cast<std::uint64_t>(result.step) * 31 +
+                                                  static_cast<std::uint64_t>(epoch))));
+        std::shuffle(entries.begin(), entries.end(), rng);
+        for (std::int64_t b = 0; b < batches; ++b) {
+          optimizer.zero_grad();
+          double loss_value_b = 0.0;
+          const std::size_t first = static_cast<std::size_t>(b) * batch;
+          if (first < entries.size()) {
+            std::vector<std::vector<std::int64_t>> p_tokens, t_tokens;
+            std::vector<at::Tensor> images;
+            for (std::size_t i = first; i < std::min(entries.size(), first + batch); ++i) {
+              const auto& [rec, e] = entries[i];
+              const PromptMaker::Batch one = maker.batch(records, {rec}, {experts[e]});
+              if (!one.failures.empty())
+                throw Error(fmt::format("HSB: record {}: {}", record_id(records[rec], rec),
+                                        one.failures.front().second));
+              p_tokens.push_back(one.tokens.front());
+              t_tokens.push_back(maker.target(records[rec], experts[e], !config.no_cot));
+              if (one.images.defined()) images.push_back(one.images);
+            }
+            const ScoredCompletions sc = score_completions(
+                model, p_tokens, t_tokens, images.empty() ? at::Tensor() : at::cat(images, 0),
+                rollout.pad_id, 1.0, false);
+            const at::Tensor nll = -(sc.logprobs * sc.mask).sum() / sc.mask.sum().clamp_min(1.0);
+            nll.backward();
+            loss_value_b = nll.item<double>();
+          }
+          std::vector<at::Tensor> grads;
+          for (auto& prm : model->parameters()) {
+            if (!prm.grad().defined()) prm.mutable_grad() = at::zeros_like(prm);
+            grads.push_back(prm.grad());
+          }
+          if (group) {
+            at::Tensor lt = at::full({1}, loss_value_b, at::kFloat);
+            grads.push_back(lt);
+            group->all_reduce_mean(grads);
+            loss_value_b = lt.item<double>();
+          }
+          guarded.step(model, optimizer, config.clip, loss_value_b, result.step);
+          loss_sum += loss_value_b;
+          ++sft_steps;
+        }
+      }
+      model->eval();
+      hsb_line = {{"hsb_sft_steps", sft_steps},
+                  {"hsb_sft_loss", sft_steps > 0 ? json(loss_sum / sft_steps) : json()},
+                  {"hsb_sft_records", total},
+                  {"hsb_time_s", seconds_since(t_hsb)}};
+      log.info("step {}: HSB chunk ends: {} SFT steps on {} buffered inputs, loss {:.4f}",
+               result.step, sft_steps, total, sft_steps > 0 ? loss_sum / sft_steps : 0.0);
+    }
 
     // The step's figures (reward statistics over every process).
     std::vector<double> values;
@@ -666,6 +922,17 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
           {"time_update_s", time_update},
           {"elapsed_s", seconds_since(run_start)}};
       for (const auto& [key, v] : parts) line["reward_" + key] = mean_or_null(v);
+      if (E > 1) {  // this process's samples per expert
+        json per_expert = json::object();
+        for (const auto& [name, v] : expert_rewards) per_expert[name] = mean_or_null(v);
+        line["expert_reward"] = per_expert;
+      }
+      if (config.mecl_weight > 0) {
+        line["mecl_pairs"] = mecl_count;
+        line["mecl_kl"] = mecl_rows.empty() ? json() : json(mecl_kl_sum / mecl_rows.size());
+      }
+      if (config.hsb_chunks > 0) line["hsb_buffer"] = hsb_buffer.size();
+      for (const auto& [key, v] : hsb_line.items()) line[key] = v;
       metrics->write(line);
       log.debug("step {} reward {:.3f} exec {:.2f} ({:.1f}+{:.1f}+{:.1f} s)", result.step, mean,
                 count > 0 ? exec_count / count : 0.0, time_gen, time_reward, time_update);
@@ -673,13 +940,15 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
     if (completions && config.completions_every > 0 &&
         result.step % config.completions_every == 0) {
       for (std::size_t i = 0; i < tasks.size(); ++i)
-        completions->write({{"step", result.step},
-                            {"id", tasks[i].id},
-                            {"sample", tasks[i].sample},
-                            {"completion", tasks[i].text},
-                            {"reward", rewards[i].reward},
-                            {"components", rewards[i].components},
-                            {"status", rewards[i].status}});
+        completions->write(
+            {{"step", result.step},
+             {"id", tasks[i].id},
+             {"expert", experts[(i / static_cast<std::size_t>(G)) % static_cast<std::size_t>(E)]},
+             {"sample", tasks[i].sample},
+             {"completion", tasks[i].text},
+             {"reward", rewards[i].reward},
+             {"components", rewards[i].components},
+             {"status", rewards[i].status}});
     }
     if (config.val_every > 0 && result.step % config.val_every == 0 && result.step != config.steps)
       validate();

@@ -24,8 +24,29 @@ struct RlConfig {
   std::string val_split = "val";  ///< split of the periodic greedy validation ("" = none)
   std::string out_dir;  ///< run folder: metrics.jsonl, completions.jsonl, checkpoints/, final/
   std::string task = "drawing";   ///< drawing, image, text, dims or points (as cad-generate)
-  std::string expert = "views";   ///< expert prompt
+  std::string expert = "views";   ///< expert prompt of validation (and of training when
+                                  ///< `experts` is empty): at inference, the best expert's
   std::string text = "abstract";  ///< text task input
+  /// CME-CAD's MERL: the experts whose prompts every training input is sampled under (G
+  /// samples each, one group per input and expert); empty = {expert}.
+  std::vector<std::string> experts;
+  bool no_cot = false;  ///< HSB's SFT targets are code only (as a model trained with no-cot)
+  /// EIAE: advantages against the mean of each (input, expert) group, no std, and only
+  /// max(A, 0) enters the loss.
+  bool eiae = false;
+  /// MECL's weight (0 = off; needs two or more experts): per input, the KL that pulls the
+  /// weakest expert's distribution on the strongest expert's best executed answer toward the
+  /// strongest expert's.
+  double mecl_weight = 0.0;
+  /// HSB: the run in this many chunks (0 = off); an (input, expert) with more than hsb_k of
+  /// its G samples wrong (not executed, or IoU below hsb_iou) enters the buffer with
+  /// probability hsb_k / G; after each chunk, hsb_epochs of SFT on the whole buffer.
+  std::int64_t hsb_chunks = 0;
+  std::int64_t hsb_k = 2;
+  double hsb_iou = 0.5;
+  std::int64_t hsb_epochs = 1;
+  std::int64_t hsb_batch = 8;  ///< buffer records per SFT step
+  double hsb_lr = 0.0;         ///< SFT learning rate (0 = the RL learning rate at that step)
 
   AlgorithmConfig algorithm;  ///< grpo, dr_grpo, dapo, cppo with their settings
   RewardConfig reward;

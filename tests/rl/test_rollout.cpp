@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "../ml/ml_test_util.h"
 #include "core/error.h"
@@ -240,6 +241,33 @@ TEST_CASE("RL raises a toy reward (writing sevens) within a few dozen steps", "[
   }
 }
 
+TEST_CASE("MERL's EIAE with two experts raises the toy reward of both", "[rl][merl]") {
+  ml::test::single_thread();
+  ToyRun run("toy_eiae");
+  RlConfig c = run.config("run");
+  c.experts = {"views", "planner"};
+  c.algorithm = algorithm_defaults("dr_grpo");
+  c.eiae = true;
+  c.mecl_weight = 0.5;
+  c.rollout.group_size = 4;  // CME-CAD: 4 rollouts per prompt per expert
+  c.steps = 40;
+  const RlResult result = train_rl(c, sevens);
+  CHECK(result.finished);
+  std::vector<double> views, planner;
+  std::ifstream in(fs::path(c.out_dir) / "metrics.jsonl");
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    views.push_back(j["expert_reward"]["views"]);
+    planner.push_back(j["expert_reward"]["planner"]);
+  }
+  REQUIRE(views.size() == 40);
+  INFO("views " << mean_of(views, 0, 5) << " -> " << mean_of(views, 35, 5) << ", planner "
+                << mean_of(planner, 0, 5) << " -> " << mean_of(planner, 35, 5));
+  CHECK(mean_of(views, 35, 5) > mean_of(views, 0, 5) + 1.0);
+  CHECK(mean_of(planner, 35, 5) > mean_of(planner, 0, 5) + 1.0);
+}
+
 TEST_CASE("an RL run stopped and resumed equals an uninterrupted one", "[rl]") {
   ml::test::single_thread();
   ToyRun run("resume");
@@ -273,6 +301,93 @@ TEST_CASE("an RL run stopped and resumed equals an uninterrupted one", "[rl]") {
   part.overwrite = true;
   part.steps = 1;
   CHECK(train_rl(part, sevens).step == 1);
+}
+
+TEST_CASE(
+    "MERL: experts sampled together, EIAE, MECL and HSB in the trainer; resume keeps the "
+    "buffer",
+    "[rl][merl]") {
+  ml::test::single_thread();
+  ToyRun run("merl");
+  RlConfig whole = run.config("whole");
+  whole.experts = {"views", "planner", "coords"};
+  whole.algorithm = algorithm_defaults("dr_grpo");
+  whole.eiae = true;
+  whole.mecl_weight = 1.0;
+  whole.hsb_chunks = 2;
+  whole.hsb_k = 1;
+  whole.hsb_iou = 0.5;  // the toy reward has no IoU: every sample counts as wrong
+  whole.hsb_batch = 4;
+  whole.rollout.group_size = 4;
+  whole.prompts_per_step = 2;
+  whole.steps = 6;
+  whole.completions_every = 3;
+  whole.checkpoint_every = 2;
+  train_rl(whole, sevens);
+  const fs::path metrics_file = fs::path(whole.out_dir) / "metrics.jsonl";
+  std::vector<nlohmann::json> lines;
+  {
+    std::ifstream in(metrics_file);
+    std::string line;
+    while (std::getline(in, line)) lines.push_back(nlohmann::json::parse(line));
+  }
+  REQUIRE(lines.size() == 6);
+  const auto rules =
+      core::load_json_file(std::string(CAD_SOURCE_DIR) + "/data_schemas/rl_metrics.schema.json");
+  double pairs = 0;
+  std::vector<std::int64_t> sft_at;
+  for (const auto& l : lines) {
+    CHECK(core::validate_json(l, rules).empty());
+    // Each expert's samples are reported apart: 2 inputs x 4 samples per expert.
+    REQUIRE(l.contains("expert_reward"));
+    CHECK(l["expert_reward"].size() == 3);
+    pairs += l["mecl_pairs"].get<double>();
+    if (l.contains("hsb_sft_steps")) sft_at.push_back(l["step"]);
+    CHECK(l["hsb_buffer"].get<std::size_t>() <= 2 * 3 * 6);
+  }
+  CHECK(pairs > 0);  // the experts' rewards differ on some inputs
+  // The chunks of 6 steps in 2 end at steps 3 and 6, each followed by SFT on the buffer.
+  CHECK(sft_at == std::vector<std::int64_t>{3, 6});
+  // Every (input, expert) is all wrong (4 > K = 1): admitted with probability 1/4; 36 pairs
+  // drawn over the run: some, not all, are in the buffer.
+  const auto buffered = lines.back()["hsb_buffer"].get<std::size_t>();
+  CHECK(buffered > 0);
+  CHECK(buffered < 36);
+  CHECK(lines[5]["hsb_sft_steps"].get<std::int64_t>() ==
+        static_cast<std::int64_t>((buffered + 3) / 4));
+  // EIAE trains only the samples above their expert's mean: at most 3 of each group of 4.
+  for (const auto& l : lines) CHECK(l["trained_samples"].get<std::int64_t>() <= 2 * 3 * 3);
+  // The completions say which expert's prompt each sample had.
+  {
+    std::ifstream in(fs::path(whole.out_dir) / "completions.jsonl");
+    std::string line;
+    std::set<std::string> seen;
+    while (std::getline(in, line)) seen.insert(nlohmann::json::parse(line)["expert"]);
+    CHECK(seen == std::set<std::string>{"views", "planner", "coords"});
+  }
+  // Stopped between the two chunk ends and resumed: the buffer comes back with the checkpoint
+  // and the run ends where the uninterrupted one did.
+  RlConfig part = whole;
+  part.out_dir = (run.root / "part").string();
+  part.stop_after = 4;
+  CHECK(train_rl(part, sevens).step == 4);
+  part.stop_after = 0;
+  part.resume = true;
+  CHECK(train_rl(part, sevens).finished);
+  const auto a =
+      ml::load_safetensors((fs::path(whole.out_dir) / "final" / "model.safetensors").string());
+  const auto b =
+      ml::load_safetensors((fs::path(part.out_dir) / "final" / "model.safetensors").string());
+  for (const auto& [name, tensor] : a.tensors) CHECK(at::equal(tensor, b.tensors.at(name)));
+  CHECK(metric(fs::path(part.out_dir) / "metrics.jsonl", "hsb_buffer") ==
+        metric(metrics_file, "hsb_buffer"));
+  // MECL needs two experts; an expert named twice is an error.
+  RlConfig bad = whole;
+  bad.experts = {"views"};
+  CHECK_THROWS_AS(check_rl_config(bad), UsageError);
+  bad.experts = {"views", "views"};
+  bad.mecl_weight = 0;
+  CHECK_THROWS_AS(check_rl_config(bad), UsageError);
 }
 
 TEST_CASE("RL settings that make no sense are usage errors", "[rl]") {

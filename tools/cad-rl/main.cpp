@@ -93,6 +93,42 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--text", config.text, "text task input: abstract or detailed")
       ->capture_default_str();
+  // CME-CAD's MERL.
+  app.add_option("--experts", config.experts,
+                 "train: MERL: sample every input under each of these experts' prompts, G "
+                 "samples and one group each (comma-separated; default: --expert alone, which "
+                 "also stays the validation prompt)")
+      ->delimiter(',');
+  app.add_option("--no-cot", config.no_cot,
+                 "train: HSB's SFT targets are code only (a model trained with no-cot)")
+      ->capture_default_str();
+  app.add_option("--eiae", config.eiae,
+                 "train: MERL's EIAE: advantage against the mean of the same expert's group, no "
+                 "std, only max(A, 0) in the loss")
+      ->capture_default_str();
+  app.add_option("--mecl-weight", config.mecl_weight,
+                 "train: MERL's MECL weight (0 = off): per input, the KL that pulls the weakest "
+                 "expert's distribution on the strongest expert's best executed answer toward "
+                 "the strongest expert's")
+      ->capture_default_str();
+  app.add_option("--hsb-chunks", config.hsb_chunks,
+                 "train: MERL's HSB: the run in M chunks (0 = off); SFT on the hard sample buffer "
+                 "after each")
+      ->capture_default_str();
+  app.add_option("--hsb-k", config.hsb_k,
+                 "train: HSB: an (input, expert) with more than K of its G samples wrong enters "
+                 "the buffer with probability K/G")
+      ->capture_default_str();
+  app.add_option("--hsb-iou", config.hsb_iou,
+                 "train: HSB: a sample is wrong when it fails or its IoU is below this")
+      ->capture_default_str();
+  app.add_option("--hsb-epochs", config.hsb_epochs, "train: HSB: SFT passes over the buffer")
+      ->capture_default_str();
+  app.add_option("--hsb-batch", config.hsb_batch, "train: HSB: buffered inputs per SFT step")
+      ->capture_default_str();
+  app.add_option("--hsb-lr", config.hsb_lr,
+                 "train: HSB: SFT learning rate (0 = the RL learning rate of that step)")
+      ->capture_default_str();
   // Algorithm.
   app.add_option("--algorithm", algorithm, "grpo, dr_grpo, dapo or cppo (sets the defaults below)")
       ->capture_default_str();
