@@ -34,10 +34,14 @@ void check_reward_config(const RewardConfig& config) {
   if (config.sim_threshold < 0.0 || config.sim_threshold >= 1.0)
     throw UsageError("reward sim-threshold must be in [0, 1)");
   if (config.timeout_s <= 0.0) throw UsageError("reward timeout must be > 0");
+  if (config.dims_weight < 0.0) throw UsageError("reward dims-weight must be >= 0");
 }
 
 std::vector<std::string> reward_metrics(const RewardConfig& config) {
-  if (config.kind == "cmecad") return {"iou", "plane"};
+  if (config.kind == "cmecad") {
+    if (config.dims_weight > 0) return {"iou", "plane", "dims"};
+    return {"iou", "plane"};
+  }
   if (config.kind == "recad") return {"iou_best", "render_sim"};
   return {"iou"};
 }
@@ -95,11 +99,15 @@ Reward compute_reward(const RewardConfig& config, const std::string& text,
     const double iou = exec > 0 ? std::max(0.0, eval_record["iou"].get<double>()) : 0.0;
     const double plane =
         exec > 0 && is_number(eval_record, "plane") ? eval_record["plane"].get<double>() : 0.0;
-    r.reward = format * exec * (config.iou_weight * iou + config.plane_weight * plane);
+    const double dims =
+        exec > 0 && is_number(eval_record, "dims") ? eval_record["dims"].get<double>() : 0.0;
+    r.reward = format * exec *
+               (config.iou_weight * iou + config.plane_weight * plane + config.dims_weight * dims);
     r.components = {{"format", format},
                     {"exec", exec},
                     {"iou", exec > 0 ? json(iou) : json()},
                     {"plane", exec > 0 ? json(plane) : json()}};
+    if (config.dims_weight > 0) r.components["dims"] = exec > 0 ? json(dims) : json();
   } else {
     const double format = recad_format(text);
     const bool scored =

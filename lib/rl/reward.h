@@ -17,13 +17,17 @@ namespace cad::rl {
 /// Which reward and its weights.
 struct RewardConfig {
   /// "cadrille": scale * IoU for code that runs, `invalid` when it fails (no IoU);
-  /// "cmecad": fmt_gate * exec_gate * (iou_weight * IoU + plane_weight * R_plane);
+  /// "cmecad": fmt_gate * exec_gate * (iou_weight * IoU + plane_weight * R_plane
+  ///   [+ dims_weight * dims]);
   /// "recad": geom_weight * min(IoU_best, phi(sim, sim_threshold)) + format_weight * R_format.
   std::string kind = "cadrille";
-  double scale = 10.0;            ///< cadrille: reward of IoU 1
-  double invalid = -10.0;         ///< cadrille: reward of code that fails or gives no IoU
-  double iou_weight = 1.0;        ///< cmecad: l_iou (unpublished; ours)
-  double plane_weight = 0.5;      ///< cmecad: l_plane (unpublished; ours)
+  double scale = 10.0;        ///< cadrille: reward of IoU 1
+  double invalid = -10.0;     ///< cadrille: reward of code that fails or gives no IoU
+  double iou_weight = 1.0;    ///< cmecad: l_iou (unpublished; ours)
+  double plane_weight = 0.5;  ///< cmecad: l_plane (unpublished; ours)
+  /// cmecad: weight of the dimension agreement term (ours, no peer has it; 0 = off): the share
+  /// of the drawing's dimensions the solid reproduces (cad-eval's dims metric).
+  double dims_weight = 0.0;
   double geom_weight = 0.1;       ///< recad: weight of min(IoU_best, phi(sim))
   double format_weight = 0.9;     ///< recad: weight of R_format
   double sim_threshold = 0.55;    ///< recad: phi's t
@@ -36,7 +40,8 @@ struct RewardConfig {
 /// Throws cad::UsageError for an unknown kind or a weight that makes no sense.
 void check_reward_config(const RewardConfig& config);
 
-/// The eval metrics a reward kind needs (iou; iou and plane; iou_best and render_sim).
+/// The eval metrics a reward kind needs (iou; iou and plane [and dims]; iou_best and
+/// render_sim).
 std::vector<std::string> reward_metrics(const RewardConfig& config);
 
 /// CME-CAD's format gate: a non-empty reasoning block (<think>...</think>) before the code

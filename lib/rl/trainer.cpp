@@ -137,6 +137,10 @@ class PromptMaker {
   // The ground-truth side of the reward: the record's code, else its solid or mesh path.
   json ground_truth(const json& record, std::size_t index) const {
     json gt = {{"id", record_id(record, index)}};
+    // The drawing's dimensions, for the dims reward term (else the ground truth's solid is
+    // dimensioned again).
+    if (record.contains("dimensions") && record["dimensions"].is_array())
+      gt["dimensions"] = record["dimensions"];
     if (record.contains("code") && record["code"].is_string()) {
       gt["code"] = record["code"];
       return gt;

@@ -60,6 +60,18 @@ TEST_CASE("CME-CAD's gated reward", "[rl]") {
   CHECK(cmecad_format_gate(kGoodText) == 1.0);
   // Invalid code: 0 whatever the format.
   CHECK(compute_reward(c, kGoodText, {{"status", "exec_failed"}}).reward == 0.0);
+  // The dimension agreement term (ours): weighted in when asked for, gated like the rest.
+  CHECK(reward_metrics(c) == std::vector<std::string>{"iou", "plane"});
+  c.dims_weight = 0.25;
+  CHECK(reward_metrics(c) == std::vector<std::string>{"iou", "plane", "dims"});
+  const json with_dims = {{"status", "ok"}, {"iou", 0.8}, {"plane", 0.9}, {"dims", 0.6}};
+  const Reward d = compute_reward(c, kGoodText, with_dims);
+  CHECK(d.reward == Approx(0.8 + 0.5 * 0.9 + 0.25 * 0.6));
+  CHECK(d.components["dims"] == 0.6);
+  CHECK(compute_reward(c, "<code>" + kBox + "</code>", with_dims).reward == 0.0);
+  CHECK(compute_reward(c, kGoodText, {{"status", "exec_failed"}}).components["dims"].is_null());
+  c.dims_weight = -1;
+  CHECK_THROWS_AS(check_reward_config(c), cad::UsageError);
 }
 
 TEST_CASE("ReCAD's reward: 0.1 min(IoU_best, phi(sim)) + 0.9 format", "[rl]") {

@@ -163,6 +163,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--iou-weight", reward.iou_weight, "cmecad: l_iou")->capture_default_str();
   app.add_option("--plane-weight", reward.plane_weight, "cmecad: l_plane")->capture_default_str();
+  app.add_option("--dims-weight", reward.dims_weight,
+                 "cmecad: weight of the dimension agreement term (ours; 0 = off): the share of "
+                 "the drawing's dimensions the solid reproduces (cad-eval --metrics dims)")
+      ->capture_default_str();
   app.add_option("--plane-beta", reward.plane_beta, "R_plane's origin weight")
       ->capture_default_str();
   app.add_option("--plane-gamma", reward.plane_gamma, "R_plane's axis weight")
