@@ -288,7 +288,7 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& where) {
   if (!root.IsMap()) throw UsageError(fmt::format("{}: a recipe must be a mapping", where));
   check_keys(root, where, "",
              {"name", "seed", "families", "styles", "deepcad", "deepcad_limit", "scripts",
-              "experts", "outputs", "splits", "dedup", "param_iou", "limits"});
+              "experts", "cot_length", "outputs", "splits", "dedup", "param_iou", "limits"});
   if (root["name"]) r.name = scalar<std::string>(root["name"], where, "name");
   if (root["seed"]) r.seed = scalar<std::uint64_t>(root["seed"], where, "seed");
   if (const auto& fams = root["families"]; fams && !fams.IsNull()) {
@@ -323,6 +323,11 @@ Recipe parse_recipe(const std::string& yaml_text, const std::string& where) {
         recipe_error(where, "experts", err.what());
       }
     }
+  }
+  if (root["cot_length"]) {
+    r.cot_length = scalar<std::string>(root["cot_length"], where, "cot_length");
+    if (r.cot_length != "full" && r.cot_length != "short")
+      recipe_error(where, "cot_length", "must be full or short");
   }
   if (const auto& out = root["outputs"]; out && !out.IsNull()) {
     check_keys(
@@ -416,6 +421,7 @@ std::string recipe_yaml(const Recipe& r) {
   seq(r.scripts);
   out << YAML::Key << "experts" << YAML::Value;
   seq(r.experts);
+  out << YAML::Key << "cot_length" << YAML::Value << r.cot_length;
   out << YAML::Key << "outputs" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "drawings" << YAML::Value << r.drawings;
   out << YAML::Key << "renders" << YAML::Value << r.renders;
@@ -680,7 +686,7 @@ json build_sample(const PlannedSample& sample, const Recipe& recipe, const std::
 
   json cots = json::array();
   for (const auto& expert : recipe.experts) {
-    Cot c = write_cot(expert, part, dims, stats);
+    Cot c = write_cot(expert, part, dims, stats, true, recipe.cot_length == "short");
     cots.push_back({{"expert", c.expert}, {"text", c.text}, {"code", c.code}});
   }
   record["cot"] = cots;

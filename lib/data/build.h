@@ -33,6 +33,7 @@ struct Recipe {
   std::size_t deepcad_limit = 0;        ///< at most this many DeepCAD files per folder (0 = all)
   std::vector<std::string> scripts;     ///< folders of CadQuery scripts
   std::vector<std::string> experts{"views", "planner", "coords"};  ///< CoT styles
+  std::string cot_length = "full";        ///< "full" sentences or "short" notes (for tiny models)
   bool drawings = true;                   ///< three-view drawings (SVG, PNG, dimensions JSON)
   bool renders = true;                    ///< shaded isometric picture
   bool meshes = true;                     ///< STL of the solid

@@ -233,6 +233,66 @@ Cot coords_expert(const Part& part, const nlohmann::json& dims, const nlohmann::
   return {"coords", t, ending_code(part, false)};
 }
 
+// The short styles: notes, not sentences.
+
+std::string short_feature(const std::string& feature) {
+  const std::string overall = "overall ";
+  return feature.rfind(overall, 0) == 0 ? feature.substr(overall.size()) : feature;
+}
+
+Cot views_brief(const Part& part, const nlohmann::json& dims, const nlohmann::json& stats) {
+  std::string t;
+  for (const char* view : kViewOrder) {
+    std::vector<std::string> notes;
+    for (const auto& d : dims)
+      if (d.value("view", "") == view)
+        notes.push_back(
+            fmt::format("{} {}", d.value("label", ""), short_feature(d.value("feature", ""))));
+    if (!notes.empty()) t += fmt::format("{}: {}\n", view, fmt::join(notes, ", "));
+  }
+  t += fmt::format("size {} x {} x {}", num(tidy(stat_size(stats, 0))),
+                   num(tidy(stat_size(stats, 1))), num(tidy(stat_size(stats, 2))));
+  return {"views", t, ending_code(part, false)};
+}
+
+Cot planner_brief(const Part& part, const nlohmann::json& stats, bool use_param) {
+  std::vector<std::string> kinds;
+  for (const auto& f : part.features) kinds.push_back(f.kind);
+  std::string t = kinds.empty()
+                      ? fmt::format("plan: body {} x {} x {}", num(tidy(stat_size(stats, 0))),
+                                    num(tidy(stat_size(stats, 1))), num(tidy(stat_size(stats, 2))))
+                      : fmt::format("plan: {}", fmt::join(kinds, ", "));
+  const bool param = use_param && !part.code_param.empty();
+  if (param && !part.params.empty()) {
+    std::vector<std::string> named;
+    for (const auto& p : part.params) named.push_back(fmt::format("{}={}", p.name, num(p.value)));
+    t += fmt::format("\nparams: {}", fmt::join(named, ", "));
+  }
+  return {"planner", t, ending_code(part, param)};
+}
+
+Cot coords_brief(const Part& part, const nlohmann::json& stats) {
+  std::string t;
+  if (stats.contains("first_plane") && stats["first_plane"].is_object()) {
+    const auto& p = stats["first_plane"];
+    auto vec = [](const nlohmann::json& v) {
+      return fmt::format("({}, {}, {})", num(tidy(v[0].get<double>())),
+                         num(tidy(v[1].get<double>())), num(tidy(v[2].get<double>())));
+    };
+    t += fmt::format("origin {} normal {}\n", vec(p["origin"]), vec(p["normal"]));
+  }
+  if (stats.contains("bbox")) {
+    const auto& lo = stats["bbox"]["min"];
+    const auto& hi = stats["bbox"]["max"];
+    t += fmt::format("x {}..{}, y {}..{}, z {}..{}", num(tidy(lo[0].get<double>())),
+                     num(tidy(hi[0].get<double>())), num(tidy(lo[1].get<double>())),
+                     num(tidy(hi[1].get<double>())), num(tidy(lo[2].get<double>())),
+                     num(tidy(hi[2].get<double>())));
+  }
+  if (t.empty()) t = "frame: the default XY workplane";
+  return {"coords", t, ending_code(part, false)};
+}
+
 }  // namespace
 
 const std::vector<std::string>& expert_names() {
@@ -263,8 +323,13 @@ const std::string& expert_prompt(const std::string& expert) {
 }
 
 Cot write_cot(const std::string& expert, const Part& part, const nlohmann::json& dimensions,
-              const nlohmann::json& stats, bool use_param) {
+              const nlohmann::json& stats, bool use_param, bool brief) {
   const nlohmann::json dims = dimensions.is_array() ? dimensions : nlohmann::json::array();
+  if (brief) {
+    if (expert == "views") return views_brief(part, dims, stats);
+    if (expert == "planner") return planner_brief(part, stats, use_param);
+    if (expert == "coords") return coords_brief(part, stats);
+  }
   if (expert == "views") return views_expert(part, dims, stats);
   if (expert == "planner") return planner_expert(part, dims, stats, use_param);
   if (expert == "coords") return coords_expert(part, dims, stats);

@@ -34,8 +34,12 @@ const std::string& expert_prompt(const std::string& expert);
 /// list (render::dimensions_json: [{kind, value, label, view, feature, direction?,
 /// count?}]; may be empty when no drawing was made); `stats` holds the solid's figures
 /// ({size: [x, y, z], bbox: {min, max}, volume, faces, ops}). `use_param` lets "planner" end
-/// in part.code_param (when non-empty) instead of part.code. Deterministic.
+/// in part.code_param (when non-empty) instead of part.code. `brief` writes each style as
+/// terse notes instead of sentences (a few dozen tokens, for models too small for the full
+/// text): "views" lists each view's dimension labels and the size along X, Y, Z; "planner"
+/// the feature kinds in modelling order and the named dimensions; "coords" the first
+/// workplane and the extents. Deterministic.
 Cot write_cot(const std::string& expert, const Part& part, const nlohmann::json& dimensions,
-              const nlohmann::json& stats, bool use_param = true);
+              const nlohmann::json& stats, bool use_param = true, bool brief = false);
 
 }  // namespace cad::data

@@ -397,12 +397,18 @@ std::vector<std::vector<std::size_t>> SftDataset::epoch_batches(std::uint64_t se
     std::vector<std::size_t> current;
     for (const auto& group : groups) {
       if (group.empty() || examples_[group[0]].prefix_kind() != kind) continue;
-      for (std::size_t e : group) {
-        current.push_back(e);
-        if (static_cast<std::int64_t>(current.size()) == batch_size) {
-          batches.push_back(std::move(current));
-          current.clear();
-        }
+      // MEFT: a sample's experts land in one batch, so in one optimizer step (a group that
+      // does not fit in what is left of the batch starts the next one; a group larger than the
+      // batch size is a batch of its own).
+      if (!current.empty() &&
+          static_cast<std::int64_t>(current.size() + group.size()) > batch_size) {
+        batches.push_back(std::move(current));
+        current.clear();
+      }
+      current.insert(current.end(), group.begin(), group.end());
+      if (static_cast<std::int64_t>(current.size()) >= batch_size) {
+        batches.push_back(std::move(current));
+        current.clear();
       }
     }
     if (!current.empty()) batches.push_back(std::move(current));

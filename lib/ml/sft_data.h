@@ -146,9 +146,10 @@ class SftDataset {
   /// (seeded by (seed, epoch)). Indices into examples().
   std::vector<std::vector<std::size_t>> epoch_groups(std::uint64_t seed, std::uint64_t epoch) const;
 
-  /// epoch_groups cut into batches of at most `batch_size` examples; a batch never mixes
-  /// examples with and without an image. Batches come in a shuffled order; deterministic in
-  /// (seed, epoch).
+  /// epoch_groups cut into batches of at most `batch_size` examples, a group never split
+  /// (MEFT: every expert of a sample in the same step; a group larger than `batch_size` is a
+  /// batch of its own); a batch never mixes examples with and without an image. Batches come in a
+  /// shuffled order; deterministic in (seed, epoch).
   std::vector<std::vector<std::size_t>> epoch_batches(std::uint64_t seed, std::uint64_t epoch,
                                                       std::int64_t batch_size) const;
 

@@ -198,6 +198,9 @@ TEST_CASE("recipes reject what they do not understand", "[data][build]") {
                     Catch::Contains("families.no_such_family"));
   CHECK_THROWS_WITH(parse_recipe("experts: [views, poet]\n", "r.yaml"), Catch::Contains("experts"));
   CHECK_THROWS_WITH(parse_recipe("styles: [fancy]\n", "r.yaml"), Catch::Contains("fancy"));
+  CHECK_THROWS_WITH(parse_recipe("cot_length: medium\n", "r.yaml"), Catch::Contains("cot_length"));
+  CHECK(parse_recipe("cot_length: short\n", "r.yaml").cot_length == "short");
+  CHECK(parse_recipe("seed: 1\n", "r.yaml").cot_length == "full");
   CHECK_THROWS_AS(parse_recipe("[1, 2]", "r.yaml"), cad::UsageError);
   CHECK_THROWS_AS(parse_recipe("seed: [", "r.yaml"), cad::UsageError);
   Recipe r = parse_recipe("name: x\nseed: 9\nsplits: {val: 0.2, test: 0.1, ood_families: [a]}\n",

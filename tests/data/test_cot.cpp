@@ -97,6 +97,41 @@ TEST_CASE("experts cope with a part without features or dimensions", "[data][cot
              Catch::Contains("2 extrudes, 1 hole"));
 }
 
+TEST_CASE("short chains of thought: three distinct styles of notes, far shorter", "[data][cot]") {
+  Part part = block_part();
+  std::vector<Cot> brief, full;
+  for (const auto& e : expert_names()) {
+    brief.push_back(write_cot(e, part, block_dims(), block_stats(), true, true));
+    full.push_back(write_cot(e, part, block_dims(), block_stats()));
+  }
+  // The views notes: each view's labels with their features, then the size.
+  CHECK(brief[0].text ==
+        "front: 40 width, 10 height\n"
+        "top: 20 depth, Ø6 hole, 10 hole centre from left edge, 5 hole centre from bottom edge\n"
+        "size 40 x 20 x 10");
+  // The planner: feature kinds in modelling order, the named dimensions; parameterized code.
+  CHECK(brief[1].text == "plan: base, hole\nparams: width=40, depth=20, height=10, hole_d=6");
+  CHECK(brief[1].code == part.code_param);
+  // The coordinate notes: the first workplane and the extents.
+  CHECK(brief[2].text == "origin (0, 0, 0) normal (0, 0, 1)\nx -20..20, y -10..10, z -5..5");
+  CHECK(brief[2].code == part.code);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(brief[i].expert == expert_names()[i]);
+    CHECK(brief[i].code == full[i].code);
+    CHECK(brief[i].text.size() * 2 < full[i].text.size());
+    for (std::size_t j = i + 1; j < 3; ++j) CHECK(brief[i].text != brief[j].text);
+  }
+  // Without features, dimensions or a frame they still say something.
+  Part bare;
+  bare.code = "result = 1\n";
+  const json stats = json::parse(R"({"size": [1, 2, 3]})");
+  CHECK(write_cot("planner", bare, json::array(), stats, true, true).text ==
+        "plan: body 1 x 2 x 3");
+  CHECK(write_cot("coords", bare, json::array(), stats, true, true).text ==
+        "frame: the default XY workplane");
+  CHECK(write_cot("views", bare, json::array(), stats, true, true).text == "size 1 x 2 x 3");
+}
+
 TEST_CASE("unknown experts are usage errors", "[data][cot]") {
   CHECK_THROWS_AS(write_cot("poet", block_part(), block_dims(), block_stats()), cad::UsageError);
   CHECK_THROWS_AS(expert_prompt("poet"), cad::UsageError);

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -224,12 +225,20 @@ TEST_CASE("MEFT gives one example per expert; the epoch order follows the seed",
   CHECK(samples.size() == 5);
   CHECK(meft.epoch_groups(1, 0) == groups);
   CHECK(meft.epoch_batches(1, 3, 4) == meft.epoch_batches(1, 3, 4));
+  // Every expert of a sample lands in the same batch (the same optimizer step): with groups
+  // of 3 and batches of at most 4, each batch is one whole group.
   std::size_t batched = 0;
   for (const auto& b : meft.epoch_batches(1, 0, 4)) {
     CHECK(b.size() <= 4);
+    std::map<std::size_t, int> per_sample;
+    for (std::size_t i : b) ++per_sample[meft.examples()[i].sample];
+    for (const auto& [sample, n] : per_sample) CHECK(n == 3);
     batched += b.size();
   }
   CHECK(batched == 15);
+  // Batches of 7 hold two whole groups; of 2, a group is a batch of its own.
+  for (const auto& b : meft.epoch_batches(1, 0, 7)) CHECK((b.size() == 6 || b.size() == 3));
+  for (const auto& b : meft.epoch_batches(1, 0, 2)) CHECK(b.size() == 3);
 
   options.meft = false;
   const SftDataset single(records, ".", tokenizer, options);

@@ -65,6 +65,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--experts", experts, "CoT experts: views, planner, coords (comma-separated)")
       ->delimiter(',');
+  std::string cot_length;
+  app.add_option("--cot-length", cot_length,
+                 "chains of thought as full sentences or short notes for tiny models (recipe "
+                 "cot_length: full)")
+      ->check(CLI::IsMember({"full", "short"}));
   int decimals = -1;
   app.add_option("--decimals", decimals,
                  "decimals of dimension labels (recipe: 1; 3 for DeepCAD's normalized units when "
@@ -120,6 +125,7 @@ int main(int argc, char** argv) {
       recipe.experts = experts;
       cad::data::parse_recipe(cad::data::recipe_yaml(recipe), "--experts");  // validates
     }
+    if (!cot_length.empty()) recipe.cot_length = cot_length;
     if (timeout > 0) recipe.timeout_s = timeout;
     if (no_drawings) recipe.drawings = false;
     if (no_renders) recipe.renders = false;
