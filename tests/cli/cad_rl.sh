@@ -40,6 +40,24 @@ for want in "eps-low: 0.15" "eps-high: 0.28" "dynamic-sampling: true" "loss-aggr
   grep -q "^$want\$" dry.yaml || { echo "--dry-run lacks '$want'"; cat dry.yaml; exit 1; }
 done
 
+## Show that every shipped RL, MERL and CME-CAD recipe parses (dry runs), with MERL's options.
+for cfg in "$SRC"/configs/rl/*.yaml; do
+  "$BIN/cad-rl" train --config "$cfg" --dry-run > /dev/null || { echo "$cfg does not parse"; exit 1; }
+done
+"$BIN/cad-rl" train --config "$SRC/configs/rl/tiny-kl.yaml" --dry-run | grep -q "^kl-beta: 0.1$"
+"$BIN/cad-rl" train --init x --data d --out-dir o --experts views,planner,coords --eiae true \
+  --mecl-weight 0.5 --hsb-chunks 4 --dry-run > merl.yaml
+for want in "eiae: true" "mecl-weight: 0.5" "hsb-chunks: 4"; do
+  grep -q "^$want\$" merl.yaml || { echo "--dry-run lacks '$want'"; cat merl.yaml; exit 1; }
+done
+set +e
+"$BIN/cad-rl" train --init x --data d --out-dir o --mecl-weight 1 2> err.txt; rc=$?
+[ $rc = 2 ] && grep -q "two or more experts" err.txt || { echo "rc $rc"; cat err.txt; exit 1; }
+set -e
+"$BIN/cad-sft" train --config "$SRC/configs/cmecad/meft.yaml" --dry-run | grep -q "^batch-size: 24$"
+"$BIN/cad-dataset-build" --config "$SRC/configs/cmecad/dataset.yaml" --print-recipe |
+  grep -q "^cot_length: short$"
+
 ## A tiny dataset (sft-tiny's three families, 30 samples) and a few SFT steps of a very small model.
 {
   echo "name: rl-cli"
