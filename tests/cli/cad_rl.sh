@@ -44,7 +44,7 @@ done
 for cfg in "$SRC"/configs/rl/*.yaml; do
   "$BIN/cad-rl" train --config "$cfg" --dry-run > /dev/null || { echo "$cfg does not parse"; exit 1; }
 done
-"$BIN/cad-rl" train --config "$SRC/configs/rl/tiny-kl.yaml" --dry-run | grep -q "^kl-beta: 0.1$"
+"$BIN/cad-rl" train --config "$SRC/configs/rl/tiny.yaml" --dry-run | grep -q "^kl-beta: 0.1$"
 "$BIN/cad-rl" train --init x --data d --out-dir o --experts views,planner,coords --eiae true \
   --mecl-weight 0.5 --hsb-chunks 4 --dry-run > merl.yaml
 for want in "eiae: true" "mecl-weight: 0.5" "hsb-chunks: 4"; do
