@@ -99,6 +99,12 @@ std::string ops_summary(const nlohmann::json& stats) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
+// A frame vector of the stats' first_plane as "(x, y, z)".
+std::string frame_vector(const nlohmann::json& v) {
+  return fmt::format("({}, {}, {})", num(tidy(v[0].get<double>())), num(tidy(v[1].get<double>())),
+                     num(tidy(v[2].get<double>())));
+}
+
 std::string ending_code(const Part& part, bool param) {
   return param && !part.code_param.empty() ? part.code_param : part.code;
 }
@@ -184,12 +190,9 @@ Cot coords_expert(const Part& part, const nlohmann::json& dims, const nlohmann::
   std::string t;
   if (stats.contains("first_plane") && stats["first_plane"].is_object()) {
     const auto& p = stats["first_plane"];
-    auto vec = [](const nlohmann::json& v) {
-      return fmt::format("({}, {}, {})", num(tidy(v[0].get<double>())),
-                         num(tidy(v[1].get<double>())), num(tidy(v[2].get<double>())));
-    };
-    t += fmt::format("Frame: the first workplane has its origin at {}, x axis {} and normal {}.\n",
-                     vec(p["origin"]), vec(p["x_dir"]), vec(p["normal"]));
+    t +=
+        fmt::format("Frame: the first workplane has its origin at {}, x axis {} and normal {}.\n",
+                    frame_vector(p["origin"]), frame_vector(p["x_dir"]), frame_vector(p["normal"]));
   }
   if (stats.contains("bbox")) {
     const auto& lo = stats["bbox"]["min"];
@@ -275,11 +278,7 @@ Cot coords_brief(const Part& part, const nlohmann::json& stats) {
   std::string t;
   if (stats.contains("first_plane") && stats["first_plane"].is_object()) {
     const auto& p = stats["first_plane"];
-    auto vec = [](const nlohmann::json& v) {
-      return fmt::format("({}, {}, {})", num(tidy(v[0].get<double>())),
-                         num(tidy(v[1].get<double>())), num(tidy(v[2].get<double>())));
-    };
-    t += fmt::format("origin {} normal {}\n", vec(p["origin"]), vec(p["normal"]));
+    t += fmt::format("origin {} normal {}\n", frame_vector(p["origin"]), frame_vector(p["normal"]));
   }
   if (stats.contains("bbox")) {
     const auto& lo = stats["bbox"]["min"];

@@ -212,6 +212,17 @@ json mean_or_null(const std::vector<double>& values) {
   return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
+// The gradient of every parameter, zeros where none was computed (every process takes part in
+// the all-reduce with the same tensors, rows or not).
+std::vector<at::Tensor> gradients_of(ml::Transformer& model) {
+  std::vector<at::Tensor> grads;
+  for (auto& p : model->parameters()) {
+    if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);
+    grads.push_back(p.grad());
+  }
+  return grads;
+}
+
 // One training row: a completion of prompt `prompt` (index into the step's prompts).
 struct Row {
   std::size_t prompt = 0;
@@ -763,11 +774,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
         if (u + 1 == algo.updates) mecl_kl_sum += divergence.item<double>();
       }
       // Every process takes part in the all-reduce, rows or not.
-      std::vector<at::Tensor> grads;
-      for (auto& p : model->parameters()) {
-        if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);
-        grads.push_back(p.grad());
-      }
+      std::vector<at::Tensor> grads = gradients_of(model);
       if (group) {
         at::Tensor loss_tensor = at::full({1}, update_loss, at::kFloat);
         grads.push_back(loss_tensor);
@@ -838,11 +845,7 @@ RlResult train_rl(const RlConfig& config, const RewardFn& custom_reward) {
             nll.backward();
             loss_value_b = nll.item<double>();
           }
-          std::vector<at::Tensor> grads;
-          for (auto& prm : model->parameters()) {
-            if (!prm.grad().defined()) prm.mutable_grad() = at::zeros_like(prm);
-            grads.push_back(prm.grad());
-          }
+          std::vector<at::Tensor> grads = gradients_of(model);
           if (group) {
             at::Tensor lt = at::full({1}, loss_value_b, at::kFloat);
             grads.push_back(lt);
